@@ -1,0 +1,35 @@
+import { CommonModule } from '@app/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { HealthModule } from '@app/health';
+import { LoggingModule, type LoggingModuleOptions } from '@app/observability';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+export interface ApiModuleOptions {
+  databaseUrl: string;
+  logging?: LoggingModuleOptions;
+}
+
+/**
+ * Composition root of the HTTP process. Feature modules are imported here;
+ * with `WORKERS=inline` (the default) the background modules join them, so a
+ * single process is a whole Sightline.
+ */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, options: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(options.logging),
+        CommonModule,
+        DatabaseModule.forRoot({
+          connectionUrl: options.databaseUrl,
+          applicationName: 'sightline-api',
+        }),
+        HealthModule,
+      ],
+    };
+  }
+}

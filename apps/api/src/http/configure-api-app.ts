@@ -1,0 +1,74 @@
+import { PROBLEM_CONTENT_TYPE } from '@app/common';
+import type { AppConfig } from '@app/config';
+import fastifyCompress from '@fastify/compress';
+import fastifyHelmet from '@fastify/helmet';
+import { VersioningType } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { setupOpenApi } from '../openapi/openapi-document';
+
+/** Paths reached over plain HTTP by probes and scrapers inside the cluster. */
+const PLAIN_HTTP_PATHS = /^\/(health\/|metrics$)/;
+
+/**
+ * Everything between the socket and the router, applied identically by
+ * `main.ts` and by the end-to-end tests: logging, security headers, CORS,
+ * compression, HTTPS enforcement,
+ * `/v1` versioning and the OpenAPI documents.
+ */
+export async function configureApiApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<void> {
+  app.useLogger(app.get(PinoLogger));
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (
+      config.http.enforceHttps &&
+      request.protocol !== 'https' &&
+      !PLAIN_HTTP_PATHS.test(request.url)
+    ) {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        return reply.redirect(`https://${request.host}${request.url}`, 308);
+      }
+      return reply.status(403).header('content-type', PROBLEM_CONTENT_TYPE).send({
+        type: '/problems/https-required',
+        title: 'Forbidden',
+        status: 403,
+        detail: 'This API is served over HTTPS only; repeat the request with https://',
+        instance: request.url,
+        requestId: request.id,
+      });
+    }
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI styles itself inline and shows its logo as a data: image.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+      },
+    },
+    hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  app.enableCors({
+    origin: config.http.corsOrigins,
+    credentials: false,
+    exposedHeaders: [
+      'X-Request-Id',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Retry-After',
+    ],
+    maxAge: 600,
+  });
+  await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  await setupOpenApi(app);
+}

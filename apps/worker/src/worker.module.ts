@@ -1,0 +1,27 @@
+import { CommonModule } from '@app/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { HealthModule } from '@app/health';
+import { LoggingModule } from '@app/observability';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+/**
+ * Composition root of the background process: the same configuration, logging
+ * and database as the api, background modules, and no public HTTP beyond the
+ * health probes.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(),
+        CommonModule,
+        DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),
+        HealthModule,
+      ],
+    };
+  }
+}

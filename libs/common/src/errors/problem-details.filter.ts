@@ -1,0 +1,47 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { resolveRequestId } from '../http/request-id';
+import { toProblem } from './to-problem';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * The single exit for errors: every exception, from a guard, a pipe, a
+ * controller or the router, leaves as `application/problem+json`. Unexpected
+ * errors are logged once with their stack; client errors are not logged here
+ * (the request log line already records their status).
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    sendProblem(
+      exception,
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      this.logger,
+    );
+  }
+}
+
+/** Shared by the Nest filter and Fastify's own error handler (errors raised before routing). */
+export function sendProblem(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
+  const requestId = resolveRequestId(request.raw);
+  const { body, unexpected } = toProblem(exception, { instance: request.url, requestId });
+  if (unexpected) {
+    logger.error(
+      { err: exception, requestId, method: request.method, url: request.url },
+      'Unexpected error while serving a request',
+    );
+  }
+  if (reply.sent) return;
+  void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}

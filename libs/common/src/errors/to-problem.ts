@@ -1,0 +1,118 @@
+import { HttpException } from '@nestjs/common';
+import { type ProblemDetails, ProblemException, problemType, statusTitle } from './problem';
+
+export interface ProblemContext {
+  instance: string;
+  requestId: string;
+}
+
+export interface MappedProblem {
+  body: ProblemDetails;
+  /** True when the error was not an expected client or server condition: log it with its stack. */
+  unexpected: boolean;
+}
+
+interface FastifyLikeError {
+  code?: unknown;
+  statusCode?: unknown;
+  message: string;
+}
+
+/** Slugs for the framework's own client errors, so clients can switch on `type`. */
+const FASTIFY_SLUGS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed-body',
+};
+
+const STATUS_SLUGS: Record<number, string> = {
+  400: 'bad-request',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+};
+
+function isFastifyClientError(error: unknown): error is FastifyLikeError & { statusCode: number } {
+  if (!(error instanceof Error)) return false;
+  const { statusCode } = error as FastifyLikeError;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
+}
+
+function httpExceptionDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}
+
+/**
+ * Maps anything thrown while serving a request to problem details. Only
+ * deliberate errors contribute their message; anything else becomes a 500 whose
+ * detail says nothing about the internals (no stack, no SQL, no driver text).
+ */
+export function toProblem(exception: unknown, context: ProblemContext): MappedProblem {
+  const base = { instance: context.instance, requestId: context.requestId };
+
+  if (exception instanceof ProblemException) {
+    const status = exception.getStatus();
+    const body: ProblemDetails = {
+      type: problemType(exception.slug),
+      title: statusTitle(status),
+      status,
+      detail: exception.message,
+      ...base,
+    };
+    if (exception.fieldErrors !== undefined) body.errors = exception.fieldErrors;
+    return { body, unexpected: status >= 500 };
+  }
+
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const detail =
+      status === 404 && exception.message.startsWith('Cannot ')
+        ? `No route matches ${exception.message.replace(/^Cannot /, '')}`
+        : httpExceptionDetail(exception);
+    return {
+      body: {
+        type: problemType(STATUS_SLUGS[status]),
+        title: statusTitle(status),
+        status,
+        detail,
+        ...base,
+      },
+      unexpected: status >= 500,
+    };
+  }
+
+  if (isFastifyClientError(exception)) {
+    const status = exception.statusCode;
+    const code = typeof exception.code === 'string' ? exception.code : '';
+    const slug =
+      FASTIFY_SLUGS[code] ??
+      (exception instanceof SyntaxError ? 'malformed-body' : STATUS_SLUGS[status]);
+    const detail =
+      exception instanceof SyntaxError
+        ? `The body is not valid JSON: ${exception.message}`
+        : exception.message;
+    return {
+      body: { type: problemType(slug), title: statusTitle(status), status, detail, ...base },
+      unexpected: false,
+    };
+  }
+
+  return {
+    body: {
+      type: problemType(undefined),
+      title: statusTitle(500),
+      status: 500,
+      detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+      ...base,
+    },
+    unexpected: true,
+  };
+}

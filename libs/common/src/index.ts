@@ -1,0 +1,17 @@
+export { CommonModule } from './common.module';
+export {
+  type FieldError,
+  type ProblemDetails,
+  ProblemException,
+  RequestValidationException,
+} from './errors/problem';
+export {
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetailsFilter,
+  sendProblem,
+} from './errors/problem-details.filter';
+export { toProblem } from './errors/to-problem';
+export { ServiceLifecycle } from './lifecycle/service-lifecycle';
+export { applyRouteBodyLimits, BodyLimit } from './http/body-limit';
+export { REQUEST_ID_HEADER, resolveRequestId } from './http/request-id';
+export { createValidationPipe, flattenValidationErrors } from './validation/validation.pipe';

@@ -1,0 +1,61 @@
+import type { NodeEnvironment } from './config.schema';
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** Default request body limit; routes that take uploads raise their own. */
+  bodyLimitBytes: number;
+  /** Origins allowed by CORS; empty means no cross-origin browser access. */
+  corsOrigins: string[];
+  /** Fastify `trustProxy`: whether and which proxies' `X-Forwarded-*` to believe. */
+  trustProxy: boolean | number | string[];
+  /** Refuse requests that reached the proxy over plain HTTP. */
+  enforceHttps: boolean;
+  /** How long in-flight requests may run after SIGTERM before the process gives up. */
+  shutdownTimeoutMs: number;
+}
+
+export interface DatabaseConfig {
+  /** Absent: an embedded PostgreSQL is started under `embedded.dir`. */
+  url: string | undefined;
+  poolSize: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+  ssl: { mode: 'disable' | 'require' | 'verify-full'; ca: string | undefined };
+  migrationsRun: boolean;
+  embedded: { dir: string; port: number };
+}
+
+export interface AppConfigShape {
+  environment: NodeEnvironment;
+  http: HttpConfig;
+  log: { level: string; pretty: boolean };
+  database: DatabaseConfig;
+  redis: { url: string | undefined };
+  workers: { mode: 'inline' | 'off'; healthPort: number };
+  auth: { jwtSecret: string };
+  health: { heapMaxBytes: number; diskPath: string; diskMaxUsedRatio: number };
+}
+
+/**
+ * The validated, typed configuration. Injected by class, so a service asks for
+ * `AppConfig` and never reads `process.env` itself.
+ */
+export class AppConfig implements AppConfigShape {
+  readonly environment!: NodeEnvironment;
+  readonly http!: HttpConfig;
+  readonly log!: AppConfigShape['log'];
+  readonly database!: DatabaseConfig;
+  readonly redis!: AppConfigShape['redis'];
+  readonly workers!: AppConfigShape['workers'];
+  readonly auth!: AppConfigShape['auth'];
+  readonly health!: AppConfigShape['health'];
+
+  constructor(shape: AppConfigShape) {
+    Object.assign(this, shape);
+  }
+
+  get isProduction(): boolean {
+    return this.environment === 'production';
+  }
+}

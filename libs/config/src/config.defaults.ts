@@ -1,0 +1,57 @@
+import type { NodeEnvironment } from './config.schema';
+
+type Defaults = Record<string, string>;
+
+const common: Defaults = {
+  HOST: '0.0.0.0',
+  PORT: '3000',
+  LOG_LEVEL: 'info',
+  LOG_PRETTY: 'false',
+  DATABASE_POOL_SIZE: '10',
+  DATABASE_STATEMENT_TIMEOUT_MS: '30000',
+  DATABASE_CONNECT_TIMEOUT_MS: '5000',
+  DATABASE_SSL: 'disable',
+  DATABASE_MIGRATIONS_RUN: 'true',
+  EMBEDDED_DATABASE_DIR: './.data/postgres',
+  EMBEDDED_DATABASE_PORT: '54329',
+  WORKERS: 'inline',
+  WORKER_HEALTH_PORT: '3001',
+  CORS_ORIGINS: '',
+  TRUST_PROXY: 'false',
+  ENFORCE_HTTPS: 'false',
+  BODY_LIMIT_BYTES: '1048576',
+  SHUTDOWN_TIMEOUT_MS: '25000',
+  HEALTH_HEAP_MAX_MB: '1024',
+  HEALTH_DISK_PATH: '/',
+  HEALTH_DISK_MAX_USED_PERCENT: '95',
+};
+
+/**
+ * Defaults per environment. Development favours a zero-setup start; test keeps
+ * logs quiet; production insists on explicit secrets and HTTPS. A `JWT_SECRET`
+ * default exists only outside production, marked `insecure-` so the schema can
+ * refuse it there.
+ */
+const perEnvironment: Record<NodeEnvironment, Defaults> = {
+  development: {
+    LOG_LEVEL: 'debug',
+    LOG_PRETTY: 'true',
+    CORS_ORIGINS: 'http://localhost:3000',
+    JWT_SECRET: 'insecure-development-secret-change-me-0000000000',
+  },
+  test: {
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    WORKER_HEALTH_PORT: '0',
+    DATABASE_POOL_SIZE: '4',
+    JWT_SECRET: 'insecure-test-secret-0000000000000000000000000000',
+  },
+  production: {
+    ENFORCE_HTTPS: 'true',
+    DATABASE_POOL_SIZE: '20',
+  },
+};
+
+export function defaultsFor(environment: NodeEnvironment): Defaults {
+  return { ...common, ...perEnvironment[environment] };
+}

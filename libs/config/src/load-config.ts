@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  ENVIRONMENT_VARIABLES,
+  environmentSchema,
+  NODE_ENVIRONMENTS,
+  type NodeEnvironment,
+  type ValidatedEnvironment,
+} from './config.schema';
+import { defaultsFor } from './config.defaults';
+import { AppConfig } from './app-config';
+
+/** Thrown when the environment does not describe a runnable service; lists every problem. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Environment = Record<string, string | undefined>;
+
+function isNodeEnvironment(value: string | undefined): value is NodeEnvironment {
+  return (NODE_ENVIRONMENTS as readonly string[]).includes(value ?? '');
+}
+
+/**
+ * Resolves each variable from `NAME` or from the file named by `NAME_FILE`
+ * (Docker and Kubernetes secrets), never both. Empty values count as unset.
+ */
+function readVariables(environment: Environment, problems: string[]): Environment {
+  const values: Environment = {};
+  for (const name of ENVIRONMENT_VARIABLES) {
+    const direct = environment[name];
+    const filePath = environment[`${name}_FILE`];
+    const hasDirect = direct !== undefined && direct !== '';
+    const hasFile = filePath !== undefined && filePath !== '';
+    if (hasDirect && hasFile) {
+      problems.push(`${name}: set either ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    if (hasFile) {
+      try {
+        values[name] = readFileSync(resolve(filePath), 'utf8').replace(/\r?\n$/, '');
+      } catch (error) {
+        const reason =
+          error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+        problems.push(`${name}_FILE: cannot read ${filePath} (${reason})`);
+      }
+      continue;
+    }
+    if (hasDirect) values[name] = direct;
+  }
+  return values;
+}
+
+function toAppConfig(env: ValidatedEnvironment): AppConfig {
+  return new AppConfig({
+    environment: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      corsOrigins: env.CORS_ORIGINS,
+      trustProxy: env.TRUST_PROXY,
+      enforceHttps: env.ENFORCE_HTTPS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      ssl: { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA },
+      migrationsRun: env.DATABASE_MIGRATIONS_RUN,
+      embedded: { dir: resolve(env.EMBEDDED_DATABASE_DIR), port: env.EMBEDDED_DATABASE_PORT },
+    },
+    redis: { url: env.REDIS_URL },
+    workers: { mode: env.WORKERS, healthPort: env.WORKER_HEALTH_PORT },
+    auth: { jwtSecret: env.JWT_SECRET },
+    health: {
+      heapMaxBytes: env.HEALTH_HEAP_MAX_MB * 1024 * 1024,
+      diskPath: env.HEALTH_DISK_PATH,
+      diskMaxUsedRatio: env.HEALTH_DISK_MAX_USED_PERCENT / 100,
+    },
+  });
+}
+
+/**
+ * Validates the whole environment once and returns the typed configuration,
+ * or throws a {@link ConfigValidationError} naming every bad variable.
+ */
+export function loadConfig(environment: Environment): AppConfig {
+  const problems: string[] = [];
+  const requested = environment.NODE_ENV === '' ? undefined : environment.NODE_ENV;
+  const nodeEnvironment = requested ?? 'development';
+  const defaults = defaultsFor(
+    isNodeEnvironment(nodeEnvironment) ? nodeEnvironment : 'development',
+  );
+  const values = {
+    ...defaults,
+    NODE_ENV: nodeEnvironment,
+    ...readVariables(environment, problems),
+  };
+  if (requested === undefined) values.NODE_ENV = nodeEnvironment;
+
+  const parsed = environmentSchema.safeParse(values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || 'environment';
+      const message =
+        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      problems.push(`${name}: ${message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigValidationError(problems);
+  return toAppConfig(parsed.data);
+}

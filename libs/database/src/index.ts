@@ -1,0 +1,9 @@
+export { buildDataSourceOptions, MIGRATIONS_TABLE } from './data-source-options';
+export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
+export {
+  type BootLogger,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+  stopEmbeddedServer,
+} from './embedded-postgres';

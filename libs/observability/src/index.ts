@@ -1,0 +1,1 @@
+export { LoggingModule, type LoggingModuleOptions, REDACTED_PATHS } from './logging.module';

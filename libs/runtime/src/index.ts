@@ -1,0 +1,3 @@
+export { drainHttpServer } from './drain-http';
+export { type GracefulShutdownOptions, installGracefulShutdown } from './graceful-shutdown';
+export { runService, type ServiceContext, type StartedService } from './run-service';

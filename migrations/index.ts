@@ -1,0 +1,8 @@
+import type { MigrationInterface } from 'typeorm';
+
+/**
+ * Every migration, oldest first. `npm run migration:generate -- <Name>` writes
+ * a new file here and this list must name it (a unit test checks that).
+ * Listing classes, not a glob, keeps migrations inside the bundled build.
+ */
+export const MIGRATIONS: Array<new () => MigrationInterface> = [];

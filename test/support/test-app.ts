@@ -1,0 +1,69 @@
+import { type AppConfig } from '@app/config';
+import { type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Writable } from 'node:stream';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { configureApiApp } from '../../apps/api/src/http/configure-api-app';
+import { createFastifyAdapter } from '../../apps/api/src/http/fastify-adapter';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { testConfig } from './test-config';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  database: TestDatabase;
+  /** Base URL of the listening server, e.g. `http://127.0.0.1:41234`. */
+  baseUrl: string;
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment overrides, e.g. `{ BODY_LIMIT_BYTES: '2048' }`. */
+  env?: Record<string, string>;
+  /** Extra modules (test-only controllers) mounted beside the real ones. */
+  imports?: Array<Type | DynamicModule>;
+}
+
+/**
+ * Boots the real API (same modules, same HTTP pipeline as `main.ts`) on its own
+ * database and a random port, capturing its logs for assertions.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = testConfig({ LOG_LEVEL: 'info', ...options.env, DATABASE_URL: database.url });
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const root: DynamicModule = ApiModule.forRoot(config, {
+    databaseUrl: database.url,
+    logging: { destination },
+  });
+  root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
+  const app = await NestFactory.create<NestFastifyApplication>(root, createFastifyAdapter(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  await configureApiApp(app, config);
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    config,
+    database,
+    baseUrl,
+    logs,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
