@@ -74,62 +74,44 @@ const trustProxy = z.string().transform((value, context): boolean | number | str
  * Values arrive as strings (from the environment or a `NAME_FILE`), after the
  * per-environment defaults in `config.defaults.ts` have been applied.
  */
-export const environmentSchema = z
-  .object({
-    NODE_ENV: z.enum(NODE_ENVIRONMENTS, { error: 'must be development, test or production' }),
-    HOST: z.string().min(1),
-    PORT: integer(0, 65535),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    }),
-    LOG_PRETTY: booleanString,
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(NODE_ENVIRONMENTS, { error: 'must be development, test or production' }),
+  HOST: z.string().min(1),
+  PORT: integer(0, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  }),
+  LOG_PRETTY: booleanString,
 
-    DATABASE_URL: postgresUrl.optional(),
-    DATABASE_POOL_SIZE: integer(1, 200),
-    DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000),
-    DATABASE_CONNECT_TIMEOUT_MS: integer(100, 120_000),
-    DATABASE_SSL: z.enum(['disable', 'require', 'verify-full'], {
-      error: 'must be disable, require or verify-full',
-    }),
-    DATABASE_SSL_CA: z.string().optional(),
-    DATABASE_MIGRATIONS_RUN: booleanString,
-    EMBEDDED_DATABASE_DIR: z.string().min(1),
-    EMBEDDED_DATABASE_PORT: integer(1, 65535),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: integer(1, 200),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 120_000),
+  DATABASE_SSL: z.enum(['disable', 'require', 'verify-full'], {
+    error: 'must be disable, require or verify-full',
+  }),
+  DATABASE_SSL_CA: z.string().optional(),
+  DATABASE_MIGRATIONS_RUN: booleanString,
+  EMBEDDED_DATABASE_DIR: z.string().min(1),
+  EMBEDDED_DATABASE_PORT: integer(1, 65535),
 
-    REDIS_URL: redisUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
 
-    WORKERS: z.enum(['inline', 'off'], { error: 'must be inline or off' }),
-    WORKER_HEALTH_PORT: integer(0, 65535),
+  WORKERS: z.enum(['inline', 'off'], { error: 'must be inline or off' }),
+  WORKER_HEALTH_PORT: integer(0, 65535),
 
-    CORS_ORIGINS: commaList,
-    TRUST_PROXY: trustProxy,
-    ENFORCE_HTTPS: booleanString,
-    BODY_LIMIT_BYTES: integer(1024, 1024 * 1024 * 1024),
-    SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
+  CORS_ORIGINS: commaList,
+  TRUST_PROXY: trustProxy,
+  ENFORCE_HTTPS: booleanString,
+  BODY_LIMIT_BYTES: integer(1024, 1024 * 1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
 
-    JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }),
+  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }),
 
-    HEALTH_HEAP_MAX_MB: integer(16, 1_048_576),
-    HEALTH_DISK_PATH: z.string().min(1),
-    HEALTH_DISK_MAX_USED_PERCENT: integer(1, 100),
-  })
-  .superRefine((env, context) => {
-    if (env.NODE_ENV !== 'production') return;
-    if (env.DATABASE_URL === undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['DATABASE_URL'],
-        message: 'is required in production (the embedded database is for one machine only)',
-      });
-    }
-    if (env.JWT_SECRET.startsWith('insecure-')) {
-      context.addIssue({
-        code: 'custom',
-        path: ['JWT_SECRET'],
-        message: 'is required in production (set JWT_SECRET or JWT_SECRET_FILE)',
-      });
-    }
-  });
+  HEALTH_HEAP_MAX_MB: integer(16, 1_048_576),
+  HEALTH_DISK_PATH: z.string().min(1),
+  HEALTH_DISK_MAX_USED_PERCENT: integer(1, 100),
+});
 
 export type ValidatedEnvironment = z.infer<typeof environmentSchema>;
 

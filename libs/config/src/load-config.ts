@@ -54,6 +54,25 @@ function readVariables(environment: Environment, problems: string[]): Environmen
   return values;
 }
 
+/**
+ * Rules that hold only in production, checked on the raw values so they are
+ * reported alongside every other problem (a schema refinement would be skipped
+ * whenever a field is missing).
+ */
+function productionProblems(values: Environment): string[] {
+  if (values.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (values.DATABASE_URL === undefined) {
+    problems.push(
+      'DATABASE_URL: is required in production (the embedded database is for one machine only)',
+    );
+  }
+  if (values.JWT_SECRET?.startsWith('insecure-') === true) {
+    problems.push('JWT_SECRET: is required in production (set JWT_SECRET or JWT_SECRET_FILE)');
+  }
+  return problems;
+}
+
 function toAppConfig(env: ValidatedEnvironment): AppConfig {
   return new AppConfig({
     environment: env.NODE_ENV,
@@ -105,6 +124,7 @@ export function loadConfig(environment: Environment): AppConfig {
   };
   if (requested === undefined) values.NODE_ENV = nodeEnvironment;
 
+  problems.push(...productionProblems(values));
   const parsed = environmentSchema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

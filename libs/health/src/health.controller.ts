@@ -1,12 +1,7 @@
 import { ServiceLifecycle } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   DiskHealthIndicator,
   HealthCheck,
@@ -35,21 +30,16 @@ export class HealthController {
 
   /** Liveness: 200 while the process serves HTTP. Checks no dependency, so a database outage never restarts pods. */
   @Get('live')
-  @HealthCheck({ swaggerDocumentation: false })
+  @HealthCheck()
   @ApiOperation({ summary: 'Liveness probe', security: [] })
-  @ApiOkResponse({ description: 'The process is serving.' })
   async live(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.respond(reply, []);
   }
 
   /** Readiness: 200 only while the database answers and memory and disk are within their limits. */
   @Get('ready')
-  @HealthCheck({ swaggerDocumentation: false })
+  @HealthCheck()
   @ApiOperation({ summary: 'Readiness probe', security: [] })
-  @ApiOkResponse({ description: 'Every dependency answers.' })
-  @ApiServiceUnavailableResponse({
-    description: 'A dependency is down, a limit is exceeded, or the process is draining.',
-  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.respond(reply, [
       () => this.lifecycleCheck(),

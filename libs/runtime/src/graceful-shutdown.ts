@@ -12,7 +12,7 @@ export interface GracefulShutdownOptions {
   /** Injected for tests; the real process otherwise. */
   exit?: (code: number) => void;
   signals?: NodeJS.Signals[];
-  emitter?: Pick<NodeJS.Process, 'once' | 'removeAllListeners'>;
+  emitter?: Pick<NodeJS.Process, 'on'>;
 }
 
 /**
@@ -55,8 +55,7 @@ export function installGracefulShutdown(options: GracefulShutdownOptions): void 
         exit(1);
       },
     );
-    for (const other of signals) emitter.once(other, onSignal);
   };
 
-  for (const signal of signals) emitter.once(signal, onSignal);
+  for (const signal of signals) emitter.on(signal, onSignal);
 }

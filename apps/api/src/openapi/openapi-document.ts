@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import metadata from './metadata';
+import { addProblemResponses } from './problem-responses';
 
 /**
  * The OpenAPI document, generated from the controllers' decorators and the
@@ -36,10 +37,12 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .addSecurityRequirements('bearer')
     .addTag('health', 'Liveness and readiness probes')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '').replace(/^./, (first) => first.toLowerCase())}_${methodKey}`,
   });
+  addProblemResponses(document);
+  return document;
 }
 
 /** Serves Swagger UI at `/docs`, the JSON at `/docs-json` and YAML at `/docs-yaml`. */
