@@ -233,8 +233,6 @@ describe('loadConfig', () => {
 
       const problems = problemsOf({ JWT_SECRET_FILE: file });
 
-      // The reason in parentheses is the errno code (ENOENT) under plain Node; jest's sandbox
-      // hides it, so only the stable part is asserted.
       expect(problems).toEqual([`JWT_SECRET_FILE: cannot read ${file} (ENOENT)`]);
     });
 

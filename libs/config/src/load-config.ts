@@ -43,8 +43,12 @@ function readVariables(environment: Environment, problems: string[]): Environmen
       try {
         values[name] = readFileSync(resolve(filePath), 'utf8').replace(/\r?\n$/, '');
       } catch (error) {
-        const reason =
-          error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+        // Not `instanceof Error`: errors from Node's own modules fail it inside jest's sandbox.
+        const code =
+          typeof error === 'object' && error !== null
+            ? (error as { code?: unknown }).code
+            : undefined;
+        const reason = typeof code === 'string' ? code : 'unreadable';
         problems.push(`${name}_FILE: cannot read ${filePath} (${reason})`);
       }
       continue;
