@@ -10,7 +10,12 @@ import tseslint from 'typescript-eslint';
  * anything else goes through an `@app/<lib>` alias and so through that lib's index.
  */
 const noRelativeImportOutOfPackage = {
-  meta: { type: 'problem', messages: { out: "'{{source}}' climbs out of {{root}}; import it through its @app/<lib> alias" } },
+  meta: {
+    type: 'problem',
+    messages: {
+      out: "'{{source}}' climbs out of {{root}}; import it through its @app/<lib> alias",
+    },
+  },
   create(context) {
     const file = context.filename;
     const match = /^(.*?[\\/](?:libs|apps)[\\/][^\\/]+)[\\/]/.exec(file);
@@ -21,7 +26,11 @@ const noRelativeImportOutOfPackage = {
       if (typeof source !== 'string' || !source.startsWith('.')) return;
       const target = path.resolve(path.dirname(file), source);
       if (target !== root && !target.startsWith(root + path.sep)) {
-        context.report({ node, messageId: 'out', data: { source, root: path.relative(process.cwd(), root) } });
+        context.report({
+          node,
+          messageId: 'out',
+          data: { source, root: path.relative(process.cwd(), root) },
+        });
       }
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
@@ -29,35 +38,73 @@ const noRelativeImportOutOfPackage = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**', 'libs/client/src/schema.d.ts', '**/metadata.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      '.data/**',
+      'libs/client/src/schema.d.ts',
+      '**/metadata.ts',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       globals: globals.node,
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.ts', 'test/support/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', '*.ts', 'test/support/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
-    plugins: { sightline: { rules: { 'no-relative-import-out-of-package': noRelativeImportOutOfPackage } } },
+    plugins: {
+      sightline: { rules: { 'no-relative-import-out-of-package': noRelativeImportOutOfPackage } },
+    },
     rules: {
       'sightline/no-relative-import-out-of-package': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { attributes: false } },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@app/*/*'], message: 'Import a lib through its index: @app/<lib>' }] },
+        {
+          patterns: [
+            { group: ['@app/*/*'], message: 'Import a lib through its index: @app/<lib>' },
+          ],
+        },
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration from AppConfig (libs/config); only libs/config reads process.env.' },
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Read configuration from AppConfig (libs/config); only libs/config reads process.env.',
+        },
       ],
     },
   },
   {
-    files: ['libs/config/src/process-environment.ts', 'test/**', 'scripts/**', '*.config.*', '**/*.mjs'],
+    files: [
+      'libs/config/src/process-environment.ts',
+      'test/**',
+      'scripts/**',
+      '*.config.*',
+      '**/*.mjs',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
