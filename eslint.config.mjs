@@ -54,7 +54,7 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', '*.ts', 'test/support/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.mjs', '*.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

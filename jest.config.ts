@@ -18,8 +18,8 @@ const shared = {
 };
 
 const config: Config = {
-  globalSetup: '<rootDir>/test/support/global-setup.mjs',
-  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   collectCoverageFrom: [
     'apps/**/*.ts',
     'libs/**/*.ts',
@@ -28,6 +28,8 @@ const config: Config = {
     '!**/metadata.ts',
     '!libs/client/**',
   ],
+  // Per-project testTimeout is ignored by jest; this applies to every project.
+  testTimeout: 30_000,
   coverageReporters: ['text-summary', 'lcov'],
   projects: [
     {
@@ -39,13 +41,11 @@ const config: Config = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
-      testTimeout: 30_000,
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

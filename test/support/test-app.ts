@@ -23,6 +23,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Environment overrides, e.g. `{ BODY_LIMIT_BYTES: '2048' }`. */
   env?: Record<string, string>;
+  /** Rewrites the database URL the app connects with, e.g. to go through a TCP proxy. */
+  connectVia?: (databaseUrl: string) => string;
   /** Extra modules (test-only controllers) mounted beside the real ones. */
   imports?: Array<Type | DynamicModule>;
 }
@@ -33,7 +35,8 @@ export interface TestAppOptions {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = testConfig({ LOG_LEVEL: 'info', ...options.env, DATABASE_URL: database.url });
+  const databaseUrl = options.connectVia?.(database.url) ?? database.url;
+  const config = testConfig({ LOG_LEVEL: 'info', ...options.env, DATABASE_URL: databaseUrl });
   const logs: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -44,7 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const root: DynamicModule = ApiModule.forRoot(config, {
-    databaseUrl: database.url,
+    databaseUrl,
     logging: { destination },
   });
   root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];

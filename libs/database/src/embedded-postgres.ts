@@ -154,6 +154,54 @@ export async function stopEmbeddedServer(clusterDir: string): Promise<void> {
   });
 }
 
+/** `pg_ctl start` on an initialised cluster, waiting until it accepts connections. */
+async function startServer(
+  options: EmbeddedPostgresOptions,
+  runAs: RunAs | undefined,
+): Promise<void> {
+  const clusterDir = join(options.dir, 'cluster');
+  const logFile = join(options.dir, 'postgres.log');
+  if (runAs !== undefined) {
+    await writeFile(logFile, '', { flag: 'a' });
+    await chown(logFile, runAs.uid, runAs.gid);
+  }
+  const settings = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    ...options.settings,
+  };
+  const serverOptions = [
+    `-p ${options.port}`,
+    ...Object.entries(settings).map(([key, value]) => `-c ${key}=${value === '' ? "''" : value}`),
+  ];
+  try {
+    await run(
+      binaries().pgCtl,
+      ['start', '-D', clusterDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions.join(' ')],
+      {
+        ...runAs,
+      },
+    );
+  } catch (error) {
+    const tail = existsSync(logFile)
+      ? (await readFile(logFile, 'utf8')).split('\n').slice(-6).join('\n')
+      : '';
+    throw new Error(
+      `The embedded PostgreSQL did not start on port ${options.port} (is it taken? set EMBEDDED_DATABASE_PORT): ${(error as Error).message}\n${tail}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Starts an already initialised embedded cluster again (after
+ * {@link stopEmbeddedServer}); operators and tests use it to bring a stopped
+ * database back without restarting the service.
+ */
+export async function startEmbeddedServer(options: EmbeddedPostgresOptions): Promise<void> {
+  await startServer(options, runAsFor());
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL server whose data lives under
  * `options.dir`, so a quickstart needs no database and keeps its data across
@@ -193,37 +241,7 @@ export async function startEmbeddedPostgres(
       if (runAs !== undefined) await chown(clusterDir, runAs.uid, runAs.gid);
       await initialise(clusterDir, credentials, runAs);
     }
-    const logFile = join(options.dir, 'postgres.log');
-    if (runAs !== undefined) {
-      await writeFile(logFile, '', { flag: 'a' });
-      await chown(logFile, runAs.uid, runAs.gid);
-    }
-    const settings = {
-      listen_addresses: '127.0.0.1',
-      unix_socket_directories: '',
-      ...options.settings,
-    };
-    const serverOptions = [
-      `-p ${options.port}`,
-      ...Object.entries(settings).map(([key, value]) => `-c ${key}=${value === '' ? "''" : value}`),
-    ];
-    try {
-      await run(
-        binaries().pgCtl,
-        ['start', '-D', clusterDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions.join(' ')],
-        {
-          ...runAs,
-        },
-      );
-    } catch (error) {
-      const tail = existsSync(logFile)
-        ? (await readFile(logFile, 'utf8')).split('\n').slice(-6).join('\n')
-        : '';
-      throw new Error(
-        `The embedded PostgreSQL did not start on port ${options.port} (is it taken? set EMBEDDED_DATABASE_PORT): ${(error as Error).message}\n${tail}`,
-        { cause: error },
-      );
-    }
+    await startServer(options, runAs);
   }
   await writeFile(ownerFile, String(process.pid));
   await ensureDatabase(adminUrl, credentials.database);

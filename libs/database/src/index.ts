@@ -5,5 +5,6 @@ export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
   startEmbeddedPostgres,
+  startEmbeddedServer,
   stopEmbeddedServer,
 } from './embedded-postgres';

@@ -1,0 +1,195 @@
+import { startEmbeddedServer, stopEmbeddedServer } from '@app/database';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase } from '../support/test-database';
+import { freePort, ServiceProcess, waitForStatus } from '../support/service-process';
+
+async function withEmbeddedClient<T>(
+  dir: string,
+  port: number,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
+  const credentials = JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8')) as {
+    user: string;
+    password: string;
+    database: string;
+  };
+  const client = new Client({ host: '127.0.0.1', port, ...credentials });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Sends a request whose body arrives in two halves, `gapMs` apart; resolves with the status line. */
+function slowRequest(
+  port: number,
+  gapMs: number,
+): { statusLine: Promise<string>; headersSent: Promise<void> } {
+  const body = JSON.stringify({ note: 'a body that arrives slowly' });
+  let markSent: () => void = () => undefined;
+  const headersSent = new Promise<void>((resolve) => (markSent = resolve));
+  const statusLine = new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST /v1/slow-upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+      );
+      markSent();
+      setTimeout(() => socket.write(body.slice(10)), gapMs);
+    });
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      if (received.includes('\r\n')) resolve(received.split('\r\n')[0] ?? '');
+    });
+    socket.on('error', reject);
+    socket.on('close', () =>
+      reject(new Error(`connection closed after: ${JSON.stringify(received)}`)),
+    );
+  });
+  return { statusLine, headersSent };
+}
+
+// Each step of this journey builds on the one before, as a newcomer's would.
+jest.setTimeout(90_000);
+
+describe('the built api process, as `npm start` runs it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-quickstart-'));
+  const workDir = mkdtempSync(join(tmpdir(), 'sightline-cwd-'));
+  let env: Record<string, string>;
+  let service: ServiceProcess | undefined;
+  let databasePort: number;
+  let httpPort: number;
+
+  beforeAll(async () => {
+    databasePort = await freePort();
+    httpPort = await freePort();
+    // No DATABASE_URL: the quickstart path, with an embedded PostgreSQL whose data lives in `dir`.
+    env = {
+      NODE_ENV: 'development',
+      LOG_PRETTY: 'false',
+      LOG_LEVEL: 'info',
+      PORT: String(httpPort),
+      EMBEDDED_DATABASE_DIR: dir,
+      EMBEDDED_DATABASE_PORT: String(databasePort),
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    };
+  });
+  afterAll(async () => {
+    await service?.kill();
+    await stopEmbeddedServer(join(dir, 'cluster'));
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('starts with no database configured, ready within 60 s, with Swagger UI at /docs', async () => {
+    service = new ServiceProcess('api', env, workDir);
+    const readyAfter = await waitForStatus(
+      `http://127.0.0.1:${httpPort}/health/ready`,
+      200,
+      60_000,
+    );
+    expect(readyAfter).toBeLessThan(60_000);
+    const docs = await fetch(`http://127.0.0.1:${httpPort}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger-ui');
+    await withEmbeddedClient(dir, databasePort, async (client) => {
+      await client.query(
+        'CREATE TABLE quickstart_note (id serial PRIMARY KEY, note text NOT NULL)',
+      );
+      await client.query(
+        "INSERT INTO quickstart_note (note) VALUES ('written before the restart')",
+      );
+    });
+  });
+
+  it('finishes an in-flight request after SIGTERM, then exits 0 and stops its database', async () => {
+    const slow = slowRequest(httpPort, 1500);
+    await slow.headersSent;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    service?.signal('SIGTERM');
+    // The request was mid-body when the signal came; it still gets its answer (404: no such route).
+    expect(await slow.statusLine).toBe('HTTP/1.1 404 Not Found');
+    expect(await service?.exited).toBe(0);
+    await expect(withEmbeddedClient(dir, databasePort, () => Promise.resolve())).rejects.toThrow();
+  });
+
+  it('keeps what was written across a restart', async () => {
+    service = new ServiceProcess('api', env, workDir);
+    await waitForStatus(`http://127.0.0.1:${httpPort}/health/ready`, 200, 60_000);
+    const rows = await withEmbeddedClient(dir, databasePort, (client) =>
+      client.query<{ note: string }>('SELECT note FROM quickstart_note'),
+    );
+    expect(rows.rows).toEqual([{ note: 'written before the restart' }]);
+  });
+
+  it('is not ready within 5 s of PostgreSQL stopping, and ready again once it is back, without a restart', async () => {
+    const readyUrl = `http://127.0.0.1:${httpPort}/health/ready`;
+    await stopEmbeddedServer(join(dir, 'cluster'));
+    expect(await waitForStatus(readyUrl, 503, 5000)).toBeLessThan(5000);
+    await startEmbeddedServer({ dir, port: databasePort });
+    expect(await waitForStatus(readyUrl, 200, 5000)).toBeLessThan(5000);
+    service?.signal('SIGTERM');
+    expect(await service?.exited).toBe(0);
+  });
+});
+
+describe('start-up with a bad configuration', () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'sightline-cwd-'));
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it('exits non-zero naming DATABASE_URL when it is nonsense', async () => {
+    const service = new ServiceProcess('api', { DATABASE_URL: 'nonsense' }, workDir);
+    expect(await service.exited).not.toBe(0);
+    expect(service.output.join('\n')).toMatch(
+      /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+  });
+
+  it('exits non-zero naming JWT_SECRET when production lacks it', async () => {
+    const service = new ServiceProcess(
+      'api',
+      { NODE_ENV: 'production', DATABASE_URL: 'postgresql://sightline@db.example:5432/sightline' },
+      workDir,
+    );
+    expect(await service.exited).not.toBe(0);
+    const output = service.output.join('\n');
+    expect(output).toMatch(/JWT_SECRET: is required/);
+    expect(output).not.toMatch(/DATABASE_URL/);
+  });
+});
+
+describe('the built worker process', () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'sightline-cwd-'));
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it('serves only health probes and exits 0 on SIGTERM', async () => {
+    const database = await createTestDatabase();
+    const port = await freePort();
+    const worker = new ServiceProcess(
+      'worker',
+      {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: database.url,
+        WORKER_HEALTH_PORT: String(port),
+      },
+      workDir,
+    );
+    try {
+      await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 30_000);
+      expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(404);
+      worker.signal('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    } finally {
+      await worker.kill();
+      await database.drop();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A built Sightline process (`dist/apps/<app>/main.js`) run as a newcomer or an orchestrator would. */
+export class ServiceProcess {
+  readonly output: string[] = [];
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(app: 'api' | 'worker', env: Record<string, string>, cwd: string) {
+    const entry = join(ROOT, 'dist', 'apps', app, 'main.js');
+    if (!existsSync(entry))
+      throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
+    // A clean environment: nothing from the developer's shell (DATABASE_URL, .env) leaks in.
+    this.child = spawn(process.execPath, [entry], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) =>
+        this.output.push(...chunk.split('\n').filter((line) => line !== '')),
+      );
+    }
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Waits for an output line matching `pattern`; returns its first capture group (or the line). */
+  async waitFor(pattern: RegExp, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const line of this.output) {
+        const match = pattern.exec(line);
+        if (match !== null) return match[1] ?? line;
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `no line matching ${pattern} within ${timeoutMs} ms:\n${this.output.join('\n')}`,
+        );
+      if (this.child.exitCode !== null)
+        throw new Error(`process exited (${this.child.exitCode}):\n${this.output.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Kills the process if it is still running (test clean-up). */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
+
+/** Polls `url` until it answers `status`; returns the milliseconds it took. */
+export async function waitForStatus(
+  url: string,
+  status: number,
+  timeoutMs: number,
+): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const answered = await fetch(url).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (answered === status) return Date.now() - started;
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`${url} still answered ${answered} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

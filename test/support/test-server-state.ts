@@ -1,0 +1,18 @@
+import type { EmbeddedPostgres } from '../../libs/database/src/embedded-postgres';
+
+// Global setup and teardown run in the same process (jest's parent), so module state carries over.
+interface EmbeddedState {
+  server: EmbeddedPostgres;
+  dir: string;
+}
+const holder = globalThis as typeof globalThis & { sightlineEmbeddedTestServer?: EmbeddedState };
+
+export function setEmbeddedForTeardown(server: EmbeddedPostgres, dir: string): void {
+  holder.sightlineEmbeddedTestServer = { server, dir };
+}
+
+export function takeEmbeddedForTeardown(): EmbeddedState | undefined {
+  const state = holder.sightlineEmbeddedTestServer;
+  holder.sightlineEmbeddedTestServer = undefined;
+  return state;
+}
