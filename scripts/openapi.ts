@@ -23,8 +23,8 @@ const SCHEMA_FILE = join(root, 'libs/client/src/schema.d.ts');
 
 // The package's `exports` only allow `@nestjs/swagger/plugin`, which TypeScript's
 // node10 resolution cannot type; the types live under dist/.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ReadonlyVisitor } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@nestjs/swagger/plugin') as typeof import('@nestjs/swagger/dist/plugin');
 
 function generateMetadata(outputDir: string): string {
