@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase } from '../support/test-database';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+const TS_NODE = join(ROOT, 'node_modules', '.bin', 'ts-node');
+
+// Generating plugin metadata type-checks the whole API: allow it time on a 2-core machine.
+jest.setTimeout(120_000);
+
+describe('committed contracts match the code', () => {
+  it('openapi.json, the client types and the swagger plugin metadata are up to date', async () => {
+    const { stdout } = await run(TS_NODE, ['scripts/openapi.ts', '--check'], { cwd: ROOT });
+    expect(stdout).toContain('match the code');
+  });
+
+  it('the entities need no schema change that a migration does not make', async () => {
+    const database = await createTestDatabase();
+    try {
+      const { stdout } = await run(TS_NODE, ['scripts/migration.ts', 'check'], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url },
+      });
+      expect(stdout).toContain('no schema drift');
+    } finally {
+      await database.drop();
+    }
+  });
+});
