@@ -1,0 +1,131 @@
+/**
+ * The cost of Sightline's HTTP pipeline per request. Measures, in one run and
+ * at the same concurrency: a bare `node:http` server (the ceiling), bare
+ * Fastify, and the full app (`/health/live` through logging, request ids,
+ * helmet, CORS, compression and the Nest router). Prints req/s, p99 latency and
+ * the ratio of the app to each baseline.
+ */
+import { loadConfig } from '@app/config';
+import { startEmbeddedPostgres } from '@app/database';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { configureApiApp } from '../../apps/api/src/http/configure-api-app';
+import { createFastifyAdapter } from '../../apps/api/src/http/fastify-adapter';
+import type { BenchOptions } from '../bench';
+
+interface Measured {
+  name: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function measure(name: string, url: string, options: BenchOptions): Promise<Measured> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+  });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+export async function runHttpBenchmark(options: BenchOptions): Promise<void> {
+  console.log(`http: ${options.connections} connections, ${options.durationSeconds} s per target`);
+  const results: Measured[] = [];
+
+  const bare = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end('{"status":"ok"}');
+  });
+  results.push(await measure('node:http hello', `${await listen(bare)}/`, options));
+  bare.close();
+
+  const fastify = Fastify();
+  fastify.get('/health/live', () => ({ status: 'ok' }));
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  results.push(
+    await measure(
+      'fastify hello',
+      `http://127.0.0.1:${(fastify.server.address() as { port: number }).port}/health/live`,
+      options,
+    ),
+  );
+  await fastify.close();
+
+  // The app needs a database to boot; /health/live itself does not touch it.
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+  const external = process.env.DATABASE_URL;
+  const embedded =
+    external === undefined
+      ? await startEmbeddedPostgres(
+          { dir: dataDir, port: 54399 },
+          { log: () => undefined, warn: console.warn },
+        )
+      : undefined;
+  const databaseUrl = external ?? embedded?.url ?? '';
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'b'.repeat(32),
+      ENFORCE_HTTPS: 'false',
+    });
+    // Log lines are produced and serialised as in production, then discarded.
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const app = await NestFactory.create<NestFastifyApplication>(
+      ApiModule.forRoot(config, { databaseUrl, logging: { destination: sink } }),
+      createFastifyAdapter(config),
+      { logger: false },
+    );
+    await configureApiApp(app, config);
+    await app.listen(0, '127.0.0.1');
+    results.push(
+      await measure(
+        'sightline /health/live (full pipeline, info logging)',
+        `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/health/live`,
+        options,
+      ),
+    );
+    await app.close();
+  } finally {
+    await embedded?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const [ceiling, fastifyBaseline, full] = results;
+  console.table(
+    results.map((r) => ({
+      target: r.name,
+      'req/s': Math.round(r.requestsPerSecond),
+      'p99 ms': r.p99Ms,
+      errors: r.errors,
+    })),
+  );
+  if (ceiling !== undefined && fastifyBaseline !== undefined && full !== undefined) {
+    console.log(
+      `full pipeline / node:http = ${(full.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2)}`,
+    );
+    console.log(
+      `full pipeline / fastify   = ${(full.requestsPerSecond / fastifyBaseline.requestsPerSecond).toFixed(2)}`,
+    );
+  }
+}
