@@ -29,3 +29,18 @@ describe('committed contracts match the code', () => {
     }
   });
 });
+
+describe('the committed OpenAPI document', () => {
+  it("lints clean with Redocly's recommended rules", async () => {
+    const { stdout, stderr } = await run(
+      join(ROOT, 'node_modules', '.bin', 'redocly'),
+      ['lint', '--format=stylish', 'openapi.json'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    );
+    expect(`${stdout}${stderr}`).toMatch(/valid/i);
+    expect(`${stdout}${stderr}`).not.toMatch(/You have \d+ warnings?/);
+  });
+});
