@@ -1,3 +1,4 @@
+import { BackgroundModule } from '@app/background';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -29,6 +30,7 @@ export class ApiModule {
           applicationName: 'sightline-api',
         }),
         HealthModule,
+        ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { BackgroundModule } from '@app/background';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -21,6 +22,7 @@ export class WorkerModule {
         CommonModule,
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),
         HealthModule,
+        BackgroundModule,
       ],
     };
   }

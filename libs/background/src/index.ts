@@ -1,0 +1,1 @@
+export { BackgroundModule } from './background.module';
