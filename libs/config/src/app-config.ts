@@ -26,14 +26,35 @@ export interface DatabaseConfig {
   embedded: { dir: string; port: number };
 }
 
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
 export interface AppConfigShape {
   environment: NodeEnvironment;
   http: HttpConfig;
   log: { level: string; pretty: boolean };
   database: DatabaseConfig;
-  redis: { url: string | undefined };
+  redis: { url: string | undefined; keyPrefix: string };
   workers: { mode: 'inline' | 'off'; healthPort: number };
-  auth: { jwtSecret: string };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    /** Used as the first admin key on an empty database instead of a generated one. */
+    bootstrapAdminApiKey: string | undefined;
+    /** How long a resolved principal is cached; revocation also deletes the entry at once. */
+    principalCacheTtlSeconds: number;
+    signatureMaxSkewSeconds: number;
+  };
+  rateLimits: {
+    default: RateLimit;
+    expensive: RateLimit;
+    login: RateLimit;
+    /** Callers from these IPs/CIDRs are never limited (internal networks). */
+    exemptCidrs: string[];
+  };
   health: { heapMaxBytes: number; diskPath: string; diskMaxUsedRatio: number };
 }
 
@@ -50,6 +71,7 @@ export class AppConfig implements AppConfigShape {
   readonly workers!: AppConfigShape['workers'];
   readonly auth!: AppConfigShape['auth'];
   readonly health!: AppConfigShape['health'];
+  readonly rateLimits!: AppConfigShape['rateLimits'];
 
   constructor(shape: AppConfigShape) {
     Object.assign(this, shape);

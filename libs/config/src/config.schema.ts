@@ -43,6 +43,15 @@ const commaList = z.string().transform((value) =>
     .filter((item) => item.length > 0),
 );
 
+/** An IP address, or an address with a prefix length (`10.0.0.0/8`, `::1/128`). */
+function isCidr(entry: string): boolean {
+  const [address, prefix] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
 /**
  * `true`/`false`, a hop count, or a comma list of proxy addresses or CIDR ranges,
  * in the forms Fastify's `trustProxy` accepts.
@@ -51,18 +60,28 @@ const trustProxy = z.string().transform((value, context): boolean | number | str
   if (value === 'true' || value === 'false') return value === 'true';
   if (/^\d+$/.test(value)) return Number(value);
   const entries = value.split(',').map((entry) => entry.trim());
-  const invalid = entries.filter((entry) => {
-    const [address, prefix] = entry.split('/');
-    const version = isIP(address ?? '');
-    if (version === 0) return true;
-    if (prefix === undefined) return false;
-    const bits = Number(prefix);
-    return !/^\d+$/.test(prefix) || bits > (version === 4 ? 32 : 128);
-  });
+  const invalid = entries.filter((entry) => !isCidr(entry));
   if (invalid.length > 0) {
     context.addIssue({
       code: 'custom',
       message: `must be true, false, a hop count or a list of IPs/CIDRs (bad: ${invalid.join(', ')})`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+/** Comma list of IPs or CIDR ranges (empty allowed). */
+const cidrList = z.string().transform((value, context): string[] => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const invalid = entries.filter((entry) => !isCidr(entry));
+  if (invalid.length > 0) {
+    context.addIssue({
+      code: 'custom',
+      message: `must be a comma list of IPs/CIDRs (bad: ${invalid.join(', ')})`,
     });
     return z.NEVER;
   }
@@ -107,6 +126,27 @@ export const environmentSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
 
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }),
+  JWT_ACCESS_TTL_SECONDS: integer(30, 86_400),
+  JWT_REFRESH_TTL_SECONDS: integer(300, 31_536_000),
+  BOOTSTRAP_ADMIN_API_KEY: z
+    .string()
+    .regex(/^sl_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}$/, {
+      error: 'must be a Sightline API key (sl_<12 letters or digits>_<43 base64url characters>)',
+    })
+    .optional(),
+  PRINCIPAL_CACHE_TTL_SECONDS: integer(1, 3600),
+  SIGNATURE_MAX_SKEW_SECONDS: integer(1, 3600),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{0,64}$/, { error: 'must be letters, digits, : _ or - (at most 64)' }),
+
+  RATE_LIMIT_DEFAULT_LIMIT: integer(1, 1_000_000),
+  RATE_LIMIT_DEFAULT_WINDOW_SECONDS: integer(1, 86_400),
+  RATE_LIMIT_EXPENSIVE_LIMIT: integer(1, 1_000_000),
+  RATE_LIMIT_EXPENSIVE_WINDOW_SECONDS: integer(1, 86_400),
+  RATE_LIMIT_LOGIN_LIMIT: integer(1, 1_000_000),
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: integer(1, 86_400),
+  RATE_LIMIT_EXEMPT_CIDRS: cidrList,
 
   HEALTH_HEAP_MAX_MB: integer(16, 1_048_576),
   HEALTH_DISK_PATH: z.string().min(1),

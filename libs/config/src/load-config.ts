@@ -99,9 +99,31 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       migrationsRun: env.DATABASE_MIGRATIONS_RUN,
       embedded: { dir: resolve(env.EMBEDDED_DATABASE_DIR), port: env.EMBEDDED_DATABASE_PORT },
     },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     workers: { mode: env.WORKERS, healthPort: env.WORKER_HEALTH_PORT },
-    auth: { jwtSecret: env.JWT_SECRET },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      accessTokenTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+      bootstrapAdminApiKey: env.BOOTSTRAP_ADMIN_API_KEY,
+      principalCacheTtlSeconds: env.PRINCIPAL_CACHE_TTL_SECONDS,
+      signatureMaxSkewSeconds: env.SIGNATURE_MAX_SKEW_SECONDS,
+    },
+    rateLimits: {
+      default: {
+        limit: env.RATE_LIMIT_DEFAULT_LIMIT,
+        windowSeconds: env.RATE_LIMIT_DEFAULT_WINDOW_SECONDS,
+      },
+      expensive: {
+        limit: env.RATE_LIMIT_EXPENSIVE_LIMIT,
+        windowSeconds: env.RATE_LIMIT_EXPENSIVE_WINDOW_SECONDS,
+      },
+      login: {
+        limit: env.RATE_LIMIT_LOGIN_LIMIT,
+        windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
+      },
+      exemptCidrs: env.RATE_LIMIT_EXEMPT_CIDRS,
+    },
     health: {
       heapMaxBytes: env.HEALTH_HEAP_MAX_MB * 1024 * 1024,
       diskPath: env.HEALTH_DISK_PATH,
