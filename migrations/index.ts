@@ -1,8 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
+import { AuthAndAudit1795636243692 } from './1795636243692-AuthAndAudit';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- <Name>` writes
  * a new file here and this list must name it (a unit test checks that).
  * Listing classes, not a glob, keeps migrations inside the bundled build.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [AuthAndAudit1795636243692];

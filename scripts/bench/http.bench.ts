@@ -7,8 +7,6 @@
  */
 import { loadConfig } from '@app/config';
 import { startEmbeddedPostgres } from '@app/database';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,8 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ApiModule } from '../../apps/api/src/api.module';
-import { configureApiApp } from '../../apps/api/src/http/configure-api-app';
-import { createFastifyAdapter } from '../../apps/api/src/http/fastify-adapter';
+import { createApiApp } from '../../apps/api/src/http/create-api-app';
 import type { BenchOptions } from '../bench';
 
 interface Measured {
@@ -91,12 +88,11 @@ export async function runHttpBenchmark(options: BenchOptions): Promise<void> {
     });
     // Log lines are produced and serialised as in production, then discarded.
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-    const app = await NestFactory.create<NestFastifyApplication>(
+    const app = await createApiApp(
       ApiModule.forRoot(config, { databaseUrl, logging: { destination: sink } }),
-      createFastifyAdapter(config),
+      config,
       { logger: false },
     );
-    await configureApiApp(app, config);
     await app.listen(0, '127.0.0.1');
     results.push(
       await measure(

@@ -1,3 +1,4 @@
+import { Public } from '@app/access';
 import { BodyLimit } from '@app/common';
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
@@ -30,6 +31,7 @@ class ProbeBodyDto {
  * error mapping) the way future feature routes will. Mounted by tests only.
  */
 @Controller('probe')
+@Public()
 class ProbeController {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -1,11 +1,9 @@
 import { type AppConfig } from '@app/config';
 import { type DynamicModule, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Writable } from 'node:stream';
 import { ApiModule } from '../../apps/api/src/api.module';
-import { configureApiApp } from '../../apps/api/src/http/configure-api-app';
-import { createFastifyAdapter } from '../../apps/api/src/http/fastify-adapter';
+import { createApiApp } from '../../apps/api/src/http/create-api-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testConfig } from './test-config';
 
@@ -51,11 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logging: { destination },
   });
   root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
-  const app = await NestFactory.create<NestFastifyApplication>(root, createFastifyAdapter(config), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
-  await configureApiApp(app, config);
+  const app = await createApiApp(root, config);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

@@ -1,4 +1,6 @@
+import { AuthModule } from '@app/auth';
 import { BackgroundModule } from '@app/background';
+import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -29,7 +31,9 @@ export class ApiModule {
           connectionUrl: options.databaseUrl,
           applicationName: 'sightline-api',
         }),
+        CacheInfraModule,
         HealthModule,
+        AuthModule.forHttp(),
         ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),
       ],
     };

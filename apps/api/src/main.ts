@@ -1,17 +1,9 @@
 import { drainHttpServer, runService } from '@app/runtime';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiModule } from './api.module';
-import { configureApiApp } from './http/configure-api-app';
-import { createFastifyAdapter } from './http/fastify-adapter';
+import { createApiApp } from './http/create-api-app';
 
 void runService('sightline-api', async ({ config, databaseUrl, logger }) => {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    ApiModule.forRoot(config, { databaseUrl }),
-    createFastifyAdapter(config),
-    { bufferLogs: true },
-  );
-  await configureApiApp(app, config);
+  const app = await createApiApp(ApiModule.forRoot(config, { databaseUrl }), config);
   await app.listen(config.http.port, config.http.host);
   logger.info(`Sightline API listening on ${await app.getUrl()} (docs at /docs)`);
   return {

@@ -15,3 +15,12 @@ export { ServiceLifecycle } from './lifecycle/service-lifecycle';
 export { applyRouteBodyLimits, BodyLimit } from './http/body-limit';
 export { REQUEST_ID_HEADER, resolveRequestId } from './http/request-id';
 export { createValidationPipe, flattenValidationErrors } from './validation/validation.pipe';
+export {
+  decodeCursor,
+  encodeCursor,
+  type KeysetPosition,
+  type Page,
+  PageQueryDto,
+  toPage,
+} from './pagination/pagination';
+export { type RequestMeta, RequestMetadata, requestMetaOf } from './http/request-meta';

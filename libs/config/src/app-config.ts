@@ -44,6 +44,8 @@ export interface AppConfigShape {
     refreshTokenTtlSeconds: number;
     /** Used as the first admin key on an empty database instead of a generated one. */
     bootstrapAdminApiKey: string | undefined;
+    /** Create the first organization and admin key when the database has none. */
+    bootstrapOnStart: boolean;
     /** How long a resolved principal is cached; revocation also deletes the entry at once. */
     principalCacheTtlSeconds: number;
     signatureMaxSkewSeconds: number;

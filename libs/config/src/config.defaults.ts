@@ -23,6 +23,7 @@ const common: Defaults = {
   SHUTDOWN_TIMEOUT_MS: '25000',
   JWT_ACCESS_TTL_SECONDS: '900',
   JWT_REFRESH_TTL_SECONDS: '2592000',
+  BOOTSTRAP_ON_START: 'true',
   PRINCIPAL_CACHE_TTL_SECONDS: '30',
   SIGNATURE_MAX_SKEW_SECONDS: '300',
   REDIS_KEY_PREFIX: 'sightline:',
@@ -56,6 +57,8 @@ const perEnvironment: Record<NodeEnvironment, Defaults> = {
     PORT: '0',
     WORKER_HEALTH_PORT: '0',
     DATABASE_POOL_SIZE: '4',
+    // Tests create their organizations with factories; nothing appears on its own.
+    BOOTSTRAP_ON_START: 'false',
     JWT_SECRET: 'insecure-test-secret-0000000000000000000000000000',
   },
   production: {

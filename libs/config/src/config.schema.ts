@@ -134,6 +134,7 @@ export const environmentSchema = z.object({
       error: 'must be a Sightline API key (sl_<12 letters or digits>_<43 base64url characters>)',
     })
     .optional(),
+  BOOTSTRAP_ON_START: booleanString,
   PRINCIPAL_CACHE_TTL_SECONDS: integer(1, 3600),
   SIGNATURE_MAX_SKEW_SECONDS: integer(1, 3600),
   REDIS_KEY_PREFIX: z

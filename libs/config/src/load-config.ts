@@ -106,6 +106,7 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       accessTokenTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTokenTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
       bootstrapAdminApiKey: env.BOOTSTRAP_ADMIN_API_KEY,
+      bootstrapOnStart: env.BOOTSTRAP_ON_START,
       principalCacheTtlSeconds: env.PRINCIPAL_CACHE_TTL_SECONDS,
       signatureMaxSkewSeconds: env.SIGNATURE_MAX_SKEW_SECONDS,
     },

@@ -23,6 +23,9 @@ export function buildDataSourceOptions(
     url: connectionUrl,
     ssl,
     synchronize: false,
+    // gen_random_uuid() is core PostgreSQL (13+): no extension to install, which managed databases may forbid.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',

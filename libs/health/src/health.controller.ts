@@ -1,3 +1,4 @@
+import { Public } from '@app/access';
 import { ServiceLifecycle } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
@@ -16,6 +17,7 @@ import type { FastifyReply } from 'fastify';
 
 /** Probes for orchestrators: liveness says the process serves, readiness that it can do useful work. */
 @ApiTags('health')
+@Public()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(
@@ -31,7 +33,7 @@ export class HealthController {
   /** Liveness: 200 while the process serves HTTP. Checks no dependency, so a database outage never restarts pods. */
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness probe', security: [] })
+  @ApiOperation({ summary: 'Liveness probe' })
   async live(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.respond(reply, []);
   }
@@ -39,7 +41,7 @@ export class HealthController {
   /** Readiness: 200 only while the database answers and memory and disk are within their limits. */
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness probe', security: [] })
+  @ApiOperation({ summary: 'Readiness probe' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.respond(reply, [
       () => this.lifecycleCheck(),

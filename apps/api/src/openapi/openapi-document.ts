@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import metadata from './metadata';
 import { addProblemResponses } from './problem-responses';
 
 /**
@@ -10,6 +9,8 @@ import { addProblemResponses } from './problem-responses';
  * `openapi.json` and the client types; a test fails when they drift).
  */
 export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  // Loaded on use, not at import: `npm run openapi` regenerates the file first, then builds the document.
+  const { default: metadata } = await import('./metadata');
   await SwaggerModule.loadPluginMetadata(metadata);
   const config = new DocumentBuilder()
     .setTitle('Sightline API')

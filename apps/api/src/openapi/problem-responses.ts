@@ -1,5 +1,15 @@
+import {
+  OPENAPI_PERMISSION,
+  OPENAPI_PUBLIC,
+  OPENAPI_SIGNED,
+  type Permission,
+  type Role,
+} from '@app/access';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OperationObject,
+  ResponseObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -42,10 +52,40 @@ function problemResponse(description: string): ResponseObject {
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
+interface PermissionExtension {
+  permission: Permission;
+  roles: Role[];
+}
+
+/** Security, the required role and the signature rule, stated where a client reads them. */
+function describeAccess(operation: OperationObject & Record<string, unknown>): void {
+  if (operation[OPENAPI_PUBLIC] === true) {
+    operation.security = [];
+    return;
+  }
+  operation.security = [{ apiKey: [] }, { bearer: [] }];
+  operation.responses['401'] ??= problemResponse('No valid credential (problem+json)');
+  const access = operation[OPENAPI_PERMISSION] as PermissionExtension | undefined;
+  const notes: string[] = [];
+  if (access !== undefined) {
+    notes.push(
+      `Requires the \`${access.permission}\` permission (roles: ${access.roles.join(', ')}).`,
+    );
+    operation.responses['403'] ??= problemResponse('The role lacks the permission (problem+json)');
+  }
+  if (operation[OPENAPI_SIGNED] === true) {
+    notes.push(
+      'API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\\nMETHOD\\npath-with-query\\nsha256hex(body)` keyed with `sha256hex(apiKey)`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.',
+    );
+  }
+  if (notes.length > 0)
+    operation.description = [operation.description, ...notes].filter(Boolean).join('\n\n');
+}
+
 /**
- * Documents the error contract on every operation: a `ProblemDetails` schema,
- * and `4XX`/`5XX` problem+json responses wherever a route does not describe
- * its own. Clients generated from the spec then know the shape of every error.
+ * Documents the conventions every operation shares: the `ProblemDetails`
+ * schema and `4XX`/`5XX` problem+json responses wherever a route describes
+ * none of its own; and each route's security, permission and signature rule.
  */
 export function addProblemResponses(document: OpenAPIObject): void {
   document.components ??= {};
@@ -53,8 +93,9 @@ export function addProblemResponses(document: OpenAPIObject): void {
   document.components.schemas.ProblemDetails = PROBLEM_SCHEMA as never;
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
-      const operation = pathItem[method];
+      const operation = pathItem[method] as (OperationObject & Record<string, unknown>) | undefined;
       if (operation === undefined) continue;
+      describeAccess(operation);
       const codes = Object.keys(operation.responses);
       if (!codes.some((code) => code.startsWith('4'))) {
         operation.responses['4XX'] = problemResponse('Client error (problem+json)');

@@ -1,0 +1,15 @@
+import type { Role } from './permissions';
+
+/** Who is calling: a person (JWT) or a machine (API key), always inside one organization. */
+export interface Principal {
+  kind: 'user' | 'apiKey';
+  /** User id or API key id. */
+  id: string;
+  organizationId: string;
+  role: Role;
+  /**
+   * For API keys: sha256hex of the key, the HMAC key of request signatures
+   * (API.md). Never serialised into a response or a log line.
+   */
+  signingKey?: string;
+}

@@ -1,0 +1,67 @@
+import { PageQueryDto } from '@app/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { AuditEventEntity, AuditOutcome } from '../entities/audit-event.entity';
+
+export class ListAuditEventsQueryDto extends PageQueryDto {
+  /** Only this action, e.g. `api-key.created`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  action?: string;
+
+  /** Events at or after this time (ISO-8601). */
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  /** Events before this time (ISO-8601). */
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+}
+
+export class AuditEventDto {
+  id!: string;
+  /** `user`, `apiKey`, `anonymous` or `system`. */
+  @ApiProperty({ enum: ['user', 'apiKey', 'anonymous', 'system'] })
+  actorKind!: AuditEventEntity['actorKind'];
+  actorId!: string | null;
+  /** What was done, e.g. `auth.login`, `api-key.rotated`, `user.role-changed`. */
+  action!: string;
+  targetType!: string | null;
+  targetId!: string | null;
+  @ApiProperty({ enum: ['success', 'failure', 'denied'] })
+  outcome!: AuditOutcome;
+  ip!: string | null;
+  userAgent!: string | null;
+  requestId!: string | null;
+  details!: Record<string, unknown>;
+  createdAt!: Date;
+}
+
+export class AuditEventPageDto {
+  data!: AuditEventDto[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor!: string | null;
+}
+
+export function mapAuditEvent(event: AuditEventEntity): AuditEventDto {
+  return {
+    id: event.id,
+    actorKind: event.actorKind,
+    actorId: event.actorId,
+    action: event.action,
+    targetType: event.targetType,
+    targetId: event.targetId,
+    outcome: event.outcome,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    requestId: event.requestId,
+    details: event.details,
+    createdAt: event.createdAt,
+  };
+}

@@ -1,0 +1,104 @@
+import { AuditModule } from '@app/audit';
+import { AppConfig } from '@app/config';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysController } from './controllers/api-keys.controller';
+import { AuthController } from './controllers/auth.controller';
+import { UsersController } from './controllers/users.controller';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { OrganizationEntity } from './entities/organization.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { SignatureNonceEntity } from './entities/signature-nonce.entity';
+import { UserEntity } from './entities/user.entity';
+import { AuthenticationGuard } from './guards/authentication.guard';
+import { PermissionGuard } from './guards/permission.guard';
+import { SignatureGuard } from './guards/signature.guard';
+import { ApiKeysRepository } from './repositories/api-keys.repository';
+import { OrganizationsRepository } from './repositories/organizations.repository';
+import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
+import { SignatureNoncesRepository } from './repositories/signature-nonces.repository';
+import { UsersRepository } from './repositories/users.repository';
+import { ApiKeysService } from './services/api-keys.service';
+import { AuthService } from './services/auth.service';
+import { BootstrapOnStart } from './services/bootstrap-on-start.service';
+import { OrganizationBootstrapService } from './services/organization-bootstrap.service';
+import { PrincipalCache } from './services/principal-cache.service';
+import { RequestSignatureService } from './services/request-signature.service';
+import { UsersService } from './services/users.service';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { JwtStrategy } from './strategies/jwt.strategy';
+
+const entities = [
+  OrganizationEntity,
+  UserEntity,
+  ApiKeyEntity,
+  RefreshTokenEntity,
+  SignatureNonceEntity,
+];
+
+const core = {
+  imports: [
+    TypeOrmModule.forFeature(entities),
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { algorithm: 'HS256' as const },
+      }),
+    }),
+    AuditModule,
+  ],
+  providers: [
+    OrganizationsRepository,
+    UsersRepository,
+    ApiKeysRepository,
+    RefreshTokensRepository,
+    SignatureNoncesRepository,
+    PrincipalCache,
+    ApiKeysService,
+    AuthService,
+    UsersService,
+    RequestSignatureService,
+    OrganizationBootstrapService,
+  ],
+};
+
+/**
+ * Organizations, people, API keys and the request pipeline that admits them.
+ * `forHttp()` also mounts the routes and the global guards, in order:
+ * authenticate → check the permission → verify the signature.
+ */
+@Module({})
+export class AuthModule {
+  static forHttp(): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: core.imports,
+      controllers: [AuthController, ApiKeysController, UsersController],
+      providers: [
+        ...core.providers,
+        ApiKeyStrategy,
+        JwtStrategy,
+        BootstrapOnStart,
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: PermissionGuard },
+        { provide: APP_GUARD, useClass: SignatureGuard },
+      ],
+      exports: [ApiKeysService, OrganizationBootstrapService],
+    };
+  }
+
+  /** The services alone, for the CLI. */
+  static forServices(): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: core.imports,
+      providers: core.providers,
+      exports: [ApiKeysService, OrganizationBootstrapService],
+    };
+  }
+}

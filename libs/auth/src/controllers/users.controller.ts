@@ -1,0 +1,92 @@
+import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
+import { PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto } from '../dtos/user.dto';
+import { UsersService } from '../services/users.service';
+
+@ApiTags('users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @RequirePermission('users:manage')
+  @ApiOperation({ summary: 'Add a person to the organization' })
+  @ApiCreatedResponse({ type: UserDto })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateUserDto,
+    @RequestMetadata() meta: RequestMeta,
+  ): Promise<UserDto> {
+    return this.users.create(principal, body, meta);
+  }
+
+  @Get()
+  @RequirePermission('users:manage')
+  @ApiOperation({ summary: "List the organization's people" })
+  @ApiOkResponse({ type: UserPageDto })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PageQueryDto,
+  ): Promise<UserPageDto> {
+    return this.users.list(principal.organizationId, query);
+  }
+
+  @Get(':id')
+  @RequirePermission('users:manage')
+  @ApiOperation({ summary: 'One person' })
+  @ApiOkResponse({ type: UserDto })
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<UserDto> {
+    return this.users.get(principal.organizationId, id);
+  }
+
+  @Patch(':id')
+  @RequirePermission('users:manage')
+  @RequireSignature({ when: (body) => typeof body === 'object' && body !== null && 'role' in body })
+  @ApiOperation({
+    summary: "Change a person's role or password (a role change by API key must be signed)",
+  })
+  @ApiOkResponse({ type: UserDto })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateUserDto,
+    @RequestMetadata() meta: RequestMeta,
+  ): Promise<UserDto> {
+    return this.users.update(principal, id, body, meta);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('users:manage')
+  @ApiOperation({ summary: 'Remove a person from the organization' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @RequestMetadata() meta: RequestMeta,
+  ): Promise<void> {
+    return this.users.delete(principal, id, meta);
+  }
+}

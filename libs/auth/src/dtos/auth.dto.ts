@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { type Role, ROLES } from '@app/access';
+
+export class LoginDto {
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  password!: string;
+}
+
+export class RefreshDto {
+  /** The refresh token from login or the previous refresh; each works once. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  refreshToken!: string;
+}
+
+export class TokenPairDto {
+  /** Send as `Authorization: Bearer <accessToken>`. */
+  accessToken!: string;
+  /** Exchange at `POST /v1/auth/refresh` for a new pair; works once. */
+  refreshToken!: string;
+  /** Seconds until the access token expires. */
+  expiresIn!: number;
+  @ApiProperty({ enum: ['Bearer'] })
+  tokenType!: 'Bearer';
+}
+
+export class MeDto {
+  id!: string;
+  @ApiProperty({ enum: ['user', 'apiKey'] })
+  kind!: 'user' | 'apiKey';
+  @ApiProperty({ enum: ROLES })
+  role!: Role;
+  organizationId!: string;
+}

@@ -1,0 +1,8 @@
+export { AuthModule } from './auth.module';
+export { ApiKeysService } from './services/api-keys.service';
+export { generateApiKey, sha256Hex } from './services/credentials';
+export {
+  type CreatedOrganization,
+  OrganizationBootstrapService,
+} from './services/organization-bootstrap.service';
+export { signingPayload, signPayload } from './services/request-signature.service';

@@ -1,0 +1,79 @@
+import { AppConfig } from '@app/config';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OrganizationsRepository } from '../repositories/organizations.repository';
+import { ApiKeysService } from './api-keys.service';
+
+// Any constant: serialises first-start bootstrap across replicas starting together.
+const BOOTSTRAP_LOCK = 7_431_002;
+
+export interface CreatedOrganization {
+  organizationId: string;
+  name: string;
+  apiKey: string;
+}
+
+/** Creates organizations with their first admin key: on first start, and for the CLI. */
+@Injectable()
+export class OrganizationBootstrapService {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationsRepository,
+    private readonly apiKeys: ApiKeysService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async createOrganization(name: string, presetKey?: string): Promise<CreatedOrganization> {
+    return this.dataSource.transaction(async (manager) => {
+      const organization = await this.organizations.insert(name, manager);
+      const key = await this.apiKeys.issue(
+        organization.id,
+        'bootstrap admin key',
+        'admin',
+        null,
+        manager,
+        presetKey,
+      );
+      return { organizationId: organization.id, name, apiKey: key.key };
+    });
+  }
+
+  /**
+   * On an empty database, creates the first organization and admin key and
+   * prints the key once (or uses `BOOTSTRAP_ADMIN_API_KEY`). Printed to
+   * standard output, not through the logger, so it never enters log storage.
+   */
+  async bootstrapIfEmpty(): Promise<CreatedOrganization | undefined> {
+    const created = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      if (
+        (await manager.query<Array<{ count: string }>>('SELECT count(*) FROM organizations'))[0]
+          ?.count !== '0'
+      )
+        return undefined;
+      const organization = await this.organizations.insert('Default organization', manager);
+      const key = await this.apiKeys.issue(
+        organization.id,
+        'bootstrap admin key',
+        'admin',
+        null,
+        manager,
+        this.config.auth.bootstrapAdminApiKey,
+      );
+      return { organizationId: organization.id, name: organization.name, apiKey: key.key };
+    });
+    if (created === undefined) return undefined;
+    this.logger.log(
+      `Created the first organization ${created.organizationId} and its admin API key`,
+    );
+    if (this.config.auth.bootstrapAdminApiKey === undefined) {
+      process.stdout.write(
+        `\nSightline: first start. Organization "${created.name}" (${created.organizationId}) has an admin API key.\n` +
+          `Store it now; it is not shown again:\n\n  ${created.apiKey}\n\n`,
+      );
+    }
+    return created;
+  }
+}

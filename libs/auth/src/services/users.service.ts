@@ -1,0 +1,118 @@
+import type { Principal } from '@app/access';
+import { AuditService } from '@app/audit';
+import {
+  decodeCursor,
+  type Page,
+  type PageQueryDto,
+  ProblemException,
+  type RequestMeta,
+  toPage,
+} from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { type CreateUserDto, mapUser, type UpdateUserDto, type UserDto } from '../dtos/user.dto';
+import { RefreshTokensRepository } from '../repositories/refresh-tokens.repository';
+import { UsersRepository } from '../repositories/users.repository';
+import { actorOf } from './api-keys.service';
+import { hashPassword } from './credentials';
+import { PrincipalCache } from './principal-cache.service';
+
+function notFound(id: string): ProblemException {
+  return new ProblemException(404, 'not-found', `User ${id} was not found`);
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly cache: PrincipalCache,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Principal, dto: CreateUserDto, meta: RequestMeta): Promise<UserDto> {
+    const email = dto.email.toLowerCase();
+    if (await this.users.existsByEmail(email)) {
+      throw new ProblemException(409, 'conflict', `A user with email ${email} already exists`, [
+        { field: 'email', message: 'email is already taken' },
+      ]);
+    }
+    const user = await this.users.insert(actor.organizationId, {
+      email,
+      role: dto.role,
+      passwordHash: await hashPassword(dto.password),
+    });
+    await this.audit.record({
+      actor: actorOf(actor),
+      action: 'user.created',
+      outcome: 'success',
+      target: { type: 'user', id: user.id },
+      meta,
+      details: { role: dto.role },
+    });
+    return mapUser(user);
+  }
+
+  async list(organizationId: string, query: PageQueryDto): Promise<Page<UserDto>> {
+    const rows = await this.users.list(organizationId, query.limit, decodeCursor(query.cursor));
+    return toPage(rows, query.limit, mapUser);
+  }
+
+  async get(organizationId: string, id: string): Promise<UserDto> {
+    const user = await this.users.findById(organizationId, id);
+    if (user === null) throw notFound(id);
+    return mapUser(user);
+  }
+
+  async update(
+    actor: Principal,
+    id: string,
+    dto: UpdateUserDto,
+    meta: RequestMeta,
+  ): Promise<UserDto> {
+    const before = await this.users.findById(actor.organizationId, id);
+    if (before === null) throw notFound(id);
+    const changes = {
+      ...(dto.role !== undefined ? { role: dto.role } : {}),
+      ...(dto.password !== undefined ? { passwordHash: await hashPassword(dto.password) } : {}),
+    };
+    const user =
+      Object.keys(changes).length === 0
+        ? before
+        : await this.users.update(actor.organizationId, id, changes);
+    if (user === null) throw notFound(id);
+    await this.cache.evictUser(id);
+    if (dto.password !== undefined) await this.refreshTokens.revokeAllForUser(id);
+    if (dto.role !== undefined && dto.role !== before.role) {
+      await this.audit.record({
+        actor: actorOf(actor),
+        action: 'user.role-changed',
+        outcome: 'success',
+        target: { type: 'user', id },
+        meta,
+        details: { from: before.role, to: dto.role },
+      });
+    }
+    if (dto.password !== undefined) {
+      await this.audit.record({
+        actor: actorOf(actor),
+        action: 'user.password-changed',
+        outcome: 'success',
+        target: { type: 'user', id },
+        meta,
+      });
+    }
+    return mapUser(user);
+  }
+
+  async delete(actor: Principal, id: string, meta: RequestMeta): Promise<void> {
+    if (!(await this.users.delete(actor.organizationId, id))) throw notFound(id);
+    await this.cache.evictUser(id);
+    await this.audit.record({
+      actor: actorOf(actor),
+      action: 'user.deleted',
+      outcome: 'success',
+      target: { type: 'user', id },
+      meta,
+    });
+  }
+}

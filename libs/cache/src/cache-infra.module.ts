@@ -1,0 +1,38 @@
+import { AppConfig } from '@app/config';
+import { createKeyv } from '@keyv/redis';
+import { CacheModule } from '@nestjs/cache-manager';
+import { Global, Logger, Module } from '@nestjs/common';
+import { Keyv } from 'keyv';
+
+/**
+ * The read cache: Redis when `REDIS_URL` is set (shared by every replica, so an
+ * eviction is seen everywhere at once), in-process memory otherwise. A Redis
+ * outage degrades to cache misses, logged once rather than per request.
+ */
+@Global()
+@Module({
+  imports: [
+    CacheModule.registerAsync({
+      isGlobal: true,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        if (config.redis.url === undefined) return { stores: [new Keyv()] };
+        const logger = new Logger('Cache');
+        let failing = false;
+        const store = createKeyv(config.redis.url, {
+          namespace: `${config.redis.keyPrefix}cache`,
+          throwOnConnectError: false,
+          throwOnErrors: false,
+          connectionTimeout: 2000,
+        });
+        store.on('error', (error: unknown) => {
+          if (failing) return;
+          failing = true;
+          logger.warn(`Redis cache unavailable, reading through to the database: ${String(error)}`);
+        });
+        return { stores: [store] };
+      },
+    }),
+  ],
+})
+export class CacheInfraModule {}

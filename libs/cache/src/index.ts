@@ -1,0 +1,1 @@
+export { CacheInfraModule } from './cache-infra.module';
