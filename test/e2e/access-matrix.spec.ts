@@ -1,0 +1,167 @@
+import {
+  OPENAPI_PERMISSION,
+  OPENAPI_PUBLIC,
+  OPENAPI_SIGNED,
+  type Permission,
+  type Role,
+  ROLES,
+  roleHasPermission,
+} from '@app/access';
+import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+interface Operation {
+  method: string;
+  path: string;
+  [OPENAPI_PUBLIC]?: boolean;
+  [OPENAPI_PERMISSION]?: { permission: Permission; roles: Role[] };
+  [OPENAPI_SIGNED]?: boolean;
+}
+
+/** The only routes anyone may call without a credential (issue 3). */
+const PUBLIC_ROUTES = [
+  'GET /health/live',
+  'GET /health/ready',
+  'POST /v1/auth/login',
+  'POST /v1/auth/refresh',
+];
+
+/**
+ * Walks every operation of the OpenAPI document the app serves: a route added
+ * without a permission, or that lets the wrong caller through, fails here.
+ */
+describe('access matrix over every route in the OpenAPI document', () => {
+  let app: TestApp;
+  let factory: Factory;
+  let home: TestOrganization;
+  let other: TestOrganization;
+  const keysByRole = new Map<Role, string>();
+  let operations: Operation[];
+
+  /** A resource of `home` for each kind of path parameter, so another organization can be shown a 404. */
+  const fixtures: Record<string, () => Promise<string>> = {
+    'api-keys': async () => (await factory.newApiKey(home.organizationId, 'viewer')).id,
+    users: async () => {
+      const created = await call(app.baseUrl, 'POST', '/v1/users', {
+        headers: { 'x-api-key': home.adminKey },
+        body: {
+          email: `someone-${Date.now()}-${Math.random()}@example.com`,
+          password: 'a long enough password',
+          role: 'viewer',
+        },
+      });
+      return String(created.body.id);
+    },
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    factory = new Factory(app.app);
+    home = await factory.newOrganization('Home');
+    other = await factory.newOrganization('Other');
+    for (const role of ROLES)
+      keysByRole.set(role, (await factory.newApiKey(home.organizationId, role)).key);
+    const document = (await (await fetch(`${app.baseUrl}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>>;
+    };
+    operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        ...operation,
+        method: method.toUpperCase(),
+        path,
+      })),
+    );
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('finds the routes it must check', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('opens only the public allowlist, and every other route declares a permission', () => {
+    for (const operation of operations) {
+      const name = `${operation.method} ${operation.path}`;
+      if (operation[OPENAPI_PUBLIC] === true) expect(PUBLIC_ROUTES).toContain(name);
+      else
+        expect({ route: name, permission: operation[OPENAPI_PERMISSION]?.permission }).toEqual({
+          route: name,
+          permission: expect.any(String),
+        });
+    }
+  });
+
+  async function concretePath(operation: Operation): Promise<string> {
+    const resource = operation.path.split('/')[2] ?? '';
+    if (!operation.path.includes('{')) return operation.path;
+    const fixture = fixtures[resource];
+    if (fixture === undefined)
+      throw new Error(`No fixture for ${operation.path}: add one to the access matrix`);
+    const id = await fixture();
+    return operation.path.replace(/\{[^}]+\}/g, id);
+  }
+
+  it('answers 401 to a request without a credential, and with a bad one', async () => {
+    for (const operation of operations.filter((op) => op[OPENAPI_PUBLIC] !== true)) {
+      const path = operation.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      const anonymous = await call(app.baseUrl, operation.method, path);
+      expect({ route: `${operation.method} ${operation.path}`, status: anonymous.status }).toEqual({
+        route: `${operation.method} ${operation.path}`,
+        status: 401,
+      });
+      expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
+      const forged = await call(app.baseUrl, operation.method, path, {
+        headers: { 'x-api-key': 'sl_AAAAAAAAAAAA_' + 'A'.repeat(43) },
+      });
+      expect({ route: `${operation.method} ${operation.path}`, status: forged.status }).toEqual({
+        route: `${operation.method} ${operation.path}`,
+        status: 401,
+      });
+    }
+  });
+
+  it('answers 403 to every role that lacks the permission, and lets the others past the guard', async () => {
+    for (const operation of operations.filter((op) => op[OPENAPI_PUBLIC] !== true)) {
+      const permission = operation[OPENAPI_PERMISSION]?.permission;
+      if (permission === undefined)
+        throw new Error(`${operation.method} ${operation.path} declares no permission`);
+      for (const role of ROLES) {
+        const path = await concretePath(operation);
+        const key = keysByRole.get(role) ?? '';
+        const headers =
+          operation[OPENAPI_SIGNED] === true
+            ? signedHeaders(key, operation.method, path)
+            : { 'x-api-key': key };
+        const response = await call(app.baseUrl, operation.method, path, { headers });
+        const route = `${role} ${operation.method} ${operation.path}`;
+        if (roleHasPermission(role, permission))
+          expect({ route, status: response.status }).not.toEqual({ route, status: 403 });
+        else expect({ route, status: response.status }).toEqual({ route, status: 403 });
+      }
+    }
+  });
+
+  it("answers 404 to another organization's admin for every resource of this one", async () => {
+    for (const operation of operations.filter(
+      (op) => op[OPENAPI_PUBLIC] !== true && op.path.includes('{'),
+    )) {
+      const path = await concretePath(operation);
+      const headers =
+        operation[OPENAPI_SIGNED] === true
+          ? signedHeaders(other.adminKey, operation.method, path)
+          : { 'x-api-key': other.adminKey };
+      const body = operation.method === 'PATCH' ? {} : undefined;
+      const response = await call(app.baseUrl, operation.method, path, {
+        headers:
+          operation[OPENAPI_SIGNED] === true && body !== undefined
+            ? signedHeaders(other.adminKey, operation.method, path, '{}')
+            : headers,
+        body,
+      });
+      const route = `${operation.method} ${operation.path}`;
+      expect({ route, status: response.status }).toEqual({ route, status: 404 });
+      expect(response.body.type).toBe('/problems/not-found');
+    }
+  });
+});
