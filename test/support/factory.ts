@@ -60,6 +60,15 @@ export function signedHeaders(
   };
 }
 
+function parseJson(text: string): Record<string, unknown> {
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { text };
+  }
+}
+
 /** A fetch helper for JSON APIs that returns status, headers and the parsed body. */
 export async function call(
   baseUrl: string,
@@ -82,11 +91,5 @@ export async function call(
     body: raw,
   });
   const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-  } catch {
-    body = { text };
-  }
-  return { status: response.status, headers: response.headers, body, text };
+  return { status: response.status, headers: response.headers, body: parseJson(text), text };
 }
