@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 #
-# One image for both Sightline processes:
+# One image for both Sightline processes and the admin CLI:
 #   docker run IMAGE                             -> the API (dist/apps/api/main.js, port 3000)
 #   docker run IMAGE dist/apps/worker/main.js    -> the worker (health probes on WORKER_HEALTH_PORT, 3001)
+#   docker run IMAGE dist/apps/cli/main.js       -> the admin CLI (create-organization, create-api-key; --help)
 #
 # Production needs DATABASE_URL and JWT_SECRET (or DATABASE_URL_FILE / JWT_SECRET_FILE);
 # the embedded PostgreSQL is a local-quickstart feature and is not shipped in this image.
@@ -11,7 +12,7 @@
 # container a longer grace period than Docker's 10 s default (`docker stop -t 30`,
 # Compose `stop_grace_period: 30s`; Kubernetes' default 30 s is enough).
 
-# ---- build: install everything, compile both apps with webpack ------------------------------
+# ---- build: install everything, compile the apps with webpack ------------------------------
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -22,7 +23,8 @@ RUN --mount=type=cache,target=/root/.npm \
 COPY . .
 RUN npm run build \
  && test -f dist/apps/api/main.js \
- && test -f dist/apps/worker/main.js
+ && test -f dist/apps/worker/main.js \
+ && test -f dist/apps/cli/main.js
 
 # ---- prod-deps: production node_modules only (runs in parallel with `build`) ----------------
 FROM node:22-bookworm-slim AS prod-deps

@@ -34,7 +34,10 @@ describe('authentication, keys, signatures and audit', () => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { JWT_ACCESS_TTL_SECONDS: '60' } });
+    app = await startTestApp({
+      // This file signs in more often than the login rate limit allows one IP (rate-limit.spec.ts tests that).
+      env: { JWT_ACCESS_TTL_SECONDS: '60', RATE_LIMIT_LOGIN_LIMIT: '1000' },
+    });
     factory = new Factory(app.app);
     org = await factory.newOrganization();
     secrets.push(org.adminKey, PASSWORD);

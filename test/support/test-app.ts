@@ -25,6 +25,8 @@ export interface TestAppOptions {
   connectVia?: (databaseUrl: string) => string;
   /** Extra modules (test-only controllers) mounted beside the real ones. */
   imports?: Array<Type | DynamicModule>;
+  /** A database to share (e.g. with a CLI run); the caller drops it. Default: a new one, dropped on close. */
+  database?: TestDatabase;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface TestAppOptions {
  * database and a random port, capturing its logs for assertions.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const databaseUrl = options.connectVia?.(database.url) ?? database.url;
   const config = testConfig({ LOG_LEVEL: 'info', ...options.env, DATABASE_URL: databaseUrl });
   const logs: Array<Record<string, unknown>> = [];
@@ -60,7 +62,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logs,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (options.database === undefined) await database.drop();
     },
   };
 }

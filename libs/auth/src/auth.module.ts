@@ -1,5 +1,6 @@
 import { AuditModule } from '@app/audit';
 import { AppConfig } from '@app/config';
+import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -70,14 +71,16 @@ const core = {
 /**
  * Organizations, people, API keys and the request pipeline that admits them.
  * `forHttp()` also mounts the routes and the global guards, in order:
- * authenticate → check the permission → verify the signature.
+ * authenticate → rate-limit → check the permission → verify the signature.
+ * Nest runs global guards in the order their providers are registered, so
+ * they are listed together here, in that order.
  */
 @Module({})
 export class AuthModule {
   static forHttp(): DynamicModule {
     return {
       module: AuthModule,
-      imports: core.imports,
+      imports: [...core.imports, RateLimitModule],
       controllers: [AuthController, ApiKeysController, UsersController],
       providers: [
         ...core.providers,
@@ -85,6 +88,7 @@ export class AuthModule {
         JwtStrategy,
         BootstrapOnStart,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_GUARD, useClass: SignatureGuard },
       ],

@@ -4,5 +4,6 @@ export { generateApiKey, sha256Hex } from './services/credentials';
 export {
   type CreatedOrganization,
   OrganizationBootstrapService,
+  type OrganizationSummary,
 } from './services/organization-bootstrap.service';
 export { signingPayload, signPayload } from './services/request-signature.service';

@@ -1,5 +1,6 @@
 import { CurrentPrincipal, type Principal, Public, RequirePermission } from '@app/access';
 import { type RequestMeta, RequestMetadata } from '@app/common';
+import { RateLimitClass } from '@app/rate-limit';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LoginDto, MeDto, RefreshDto, TokenPairDto } from '../dtos/auth.dto';
@@ -12,6 +13,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @RateLimitClass('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: TokenPairDto })
@@ -21,6 +23,7 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
+  @RateLimitClass('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token (once) for a new token pair' })
   @ApiOkResponse({ type: TokenPairDto })

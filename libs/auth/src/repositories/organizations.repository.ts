@@ -18,8 +18,9 @@ export class OrganizationsRepository {
     return this.organizations.findOneBy({ id });
   }
 
-  async findOldest(): Promise<OrganizationEntity | null> {
-    return this.organizations.findOne({ where: {}, order: { createdAt: 'ASC' } });
+  async findOldest(manager?: EntityManager): Promise<OrganizationEntity | null> {
+    const repository = manager?.getRepository(OrganizationEntity) ?? this.organizations;
+    return repository.findOne({ where: {}, order: { createdAt: 'ASC' } });
   }
 
   async insert(name: string, manager?: EntityManager): Promise<OrganizationEntity> {

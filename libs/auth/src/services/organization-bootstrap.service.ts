@@ -4,12 +4,19 @@ import { DataSource } from 'typeorm';
 import { OrganizationsRepository } from '../repositories/organizations.repository';
 import { ApiKeysService } from './api-keys.service';
 
-// Any constant: serialises first-start bootstrap across replicas starting together.
+// Any constant: serialises first-start bootstrap across replicas (and the CLI) starting together.
 const BOOTSTRAP_LOCK = 7_431_002;
+const FIRST_ORGANIZATION_NAME = 'Default organization';
 
-export interface CreatedOrganization {
+export interface OrganizationSummary {
   organizationId: string;
   name: string;
+}
+
+export interface CreatedOrganization extends OrganizationSummary {
+  /** Id of the first admin key, to revoke or rotate it later. */
+  apiKeyId: string;
+  /** The first admin key itself: shown once, never stored. */
   apiKey: string;
 }
 
@@ -36,7 +43,31 @@ export class OrganizationBootstrapService {
         manager,
         presetKey,
       );
-      return { organizationId: organization.id, name, apiKey: key.key };
+      return { organizationId: organization.id, name, apiKeyId: key.id, apiKey: key.key };
+    });
+  }
+
+  async findOrganization(id: string): Promise<OrganizationSummary | undefined> {
+    const organization = await this.organizations.findById(id);
+    return organization === null
+      ? undefined
+      : { organizationId: organization.id, name: organization.name };
+  }
+
+  /**
+   * The oldest organization, the one first start made. On an empty database it
+   * is created here (without a key: the caller issues the one it needs), under
+   * the same lock as first start so the two never both create one.
+   */
+  async firstOrganization(): Promise<OrganizationSummary & { created: boolean }> {
+    const oldest = await this.organizations.findOldest();
+    if (oldest !== null) return { organizationId: oldest.id, name: oldest.name, created: false };
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      const found = await this.organizations.findOldest(manager);
+      const organization =
+        found ?? (await this.organizations.insert(FIRST_ORGANIZATION_NAME, manager));
+      return { organizationId: organization.id, name: organization.name, created: found === null };
     });
   }
 
@@ -53,7 +84,7 @@ export class OrganizationBootstrapService {
           ?.count !== '0'
       )
         return undefined;
-      const organization = await this.organizations.insert('Default organization', manager);
+      const organization = await this.organizations.insert(FIRST_ORGANIZATION_NAME, manager);
       const key = await this.apiKeys.issue(
         organization.id,
         'bootstrap admin key',
@@ -62,7 +93,12 @@ export class OrganizationBootstrapService {
         manager,
         this.config.auth.bootstrapAdminApiKey,
       );
-      return { organizationId: organization.id, name: organization.name, apiKey: key.key };
+      return {
+        organizationId: organization.id,
+        name: organization.name,
+        apiKeyId: key.id,
+        apiKey: key.key,
+      };
     });
     if (created === undefined) return undefined;
     this.logger.log(

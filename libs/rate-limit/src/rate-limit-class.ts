@@ -1,0 +1,20 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * The rate-limit classes, each with its own limit and window
+ * (`RATE_LIMIT_<CLASS>_LIMIT`, `RATE_LIMIT_<CLASS>_WINDOW_SECONDS`).
+ */
+export const RATE_LIMIT_CLASSES = ['default', 'expensive', 'login'] as const;
+export type RateLimitClassName = (typeof RATE_LIMIT_CLASSES)[number];
+
+export const RATE_LIMIT_CLASS = 'sightline:rate-limit-class';
+
+/**
+ * Moves a route (or every route of a controller) out of the `default` class:
+ * it then counts against that class's budget only. `login` is keyed by client
+ * IP rather than by principal, and applies to `@Public()` routes too (which
+ * are otherwise never limited).
+ */
+export const RateLimitClass = (
+  name: Exclude<RateLimitClassName, 'default'>,
+): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT_CLASS, name);
