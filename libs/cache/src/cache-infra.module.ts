@@ -25,6 +25,10 @@ import { Keyv } from 'keyv';
           throwOnErrors: false,
           connectionTimeout: 2000,
         });
+        // Fail fast while disconnected instead of queueing commands until the reconnect
+        // (seconds per request); the client still reconnects when Redis is back.
+        const client = (store.store as { client?: { options?: { disableOfflineQueue?: boolean } } }).client;
+        if (client?.options !== undefined) client.options.disableOfflineQueue = true;
         store.on('error', (error: unknown) => {
           if (failing) return;
           failing = true;
