@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { call, Factory, signedHeaders } from '../support/factory';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Two API replicas sharing one database and one Redis: a key cached as valid
+ * on one must stop working there the moment the other revokes or rotates it.
+ */
+describe('principal cache shared by replicas', () => {
+  let first: TestApp;
+  let second: TestApp;
+  let factory: Factory;
+
+  beforeAll(async () => {
+    const env = {
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
+      PRINCIPAL_CACHE_TTL_SECONDS: '300',
+    };
+    first = await startTestApp({ env });
+    second = await startTestApp({ env, database: first.database });
+    factory = new Factory(first.app);
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('stops a revoked key on the other replica at once, though it was cached there', async () => {
+    const org = await factory.newOrganization();
+    const victim = await factory.newApiKey(org.organizationId, 'viewer');
+    expect(
+      (await call(second.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': victim.key } }))
+        .status,
+    ).toBe(200);
+    const path = `/v1/api-keys/${victim.id}`;
+    expect(
+      (
+        await call(first.baseUrl, 'DELETE', path, {
+          headers: signedHeaders(org.adminKey, 'DELETE', path),
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (await call(second.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': victim.key } }))
+        .status,
+    ).toBe(401);
+  });
+
+  it('stops a rotated-away key on the other replica at once', async () => {
+    const org = await factory.newOrganization();
+    const rotated = await factory.newApiKey(org.organizationId, 'analyst');
+    expect(
+      (await call(second.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': rotated.key } }))
+        .status,
+    ).toBe(200);
+    const path = `/v1/api-keys/${rotated.id}/rotate`;
+    const fresh = await call(first.baseUrl, 'POST', path, {
+      headers: signedHeaders(org.adminKey, 'POST', path),
+    });
+    expect(fresh.status).toBe(200);
+    expect(
+      (await call(second.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': rotated.key } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (
+        await call(second.baseUrl, 'GET', '/v1/auth/me', {
+          headers: { 'x-api-key': String(fresh.body.key) },
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('applies a role change made on one replica to a session on the other', async () => {
+    const org = await factory.newOrganization();
+    const email = `ops-${randomUUID()}@example.com`;
+    const created = await call(first.baseUrl, 'POST', '/v1/users', {
+      headers: { 'x-api-key': org.adminKey },
+      body: { email, password: 'a long enough password', role: 'admin' },
+    });
+    const tokens = await call(second.baseUrl, 'POST', '/v1/auth/login', {
+      body: { email, password: 'a long enough password' },
+    });
+    const bearer = { authorization: `Bearer ${String(tokens.body.accessToken)}` };
+    expect((await call(second.baseUrl, 'GET', '/v1/users', { headers: bearer })).status).toBe(200);
+    const path = `/v1/users/${String(created.body.id)}`;
+    const body = JSON.stringify({ role: 'viewer' });
+    expect(
+      (
+        await call(first.baseUrl, 'PATCH', path, {
+          headers: signedHeaders(org.adminKey, 'PATCH', path, body),
+          body,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(second.baseUrl, 'GET', '/v1/users', { headers: bearer })).status).toBe(403);
+  });
+});
