@@ -27,7 +27,8 @@ import { Keyv } from 'keyv';
         });
         // Fail fast while disconnected instead of queueing commands until the reconnect
         // (seconds per request); the client still reconnects when Redis is back.
-        const client = (store.store as { client?: { options?: { disableOfflineQueue?: boolean } } }).client;
+        const client = (store.store as { client?: { options?: { disableOfflineQueue?: boolean } } })
+          .client;
         if (client?.options !== undefined) client.options.disableOfflineQueue = true;
         store.on('error', (error: unknown) => {
           if (failing) return;

@@ -1,3 +1,8 @@
 export { RateLimitGuard } from './rate-limit.guard';
 export { RateLimitModule } from './rate-limit.module';
-export { RATE_LIMIT_CLASSES, RateLimitClass, type RateLimitClassName } from './rate-limit-class';
+export {
+  OPENAPI_RATE_LIMIT_CLASS,
+  RATE_LIMIT_CLASSES,
+  RateLimitClass,
+  type RateLimitClassName,
+} from './rate-limit-class';

@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 /**
  * The rate-limit classes, each with its own limit and window
@@ -8,6 +9,8 @@ export const RATE_LIMIT_CLASSES = ['default', 'expensive', 'login'] as const;
 export type RateLimitClassName = (typeof RATE_LIMIT_CLASSES)[number];
 
 export const RATE_LIMIT_CLASS = 'sightline:rate-limit-class';
+/** OpenAPI extension naming a route's class when it is not `default`. */
+export const OPENAPI_RATE_LIMIT_CLASS = 'x-sightline-rate-limit-class';
 
 /**
  * Moves a route (or every route of a controller) out of the `default` class:
@@ -17,4 +20,8 @@ export const RATE_LIMIT_CLASS = 'sightline:rate-limit-class';
  */
 export const RateLimitClass = (
   name: Exclude<RateLimitClassName, 'default'>,
-): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT_CLASS, name);
+): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(RATE_LIMIT_CLASS, name),
+    ApiExtension(OPENAPI_RATE_LIMIT_CLASS, name),
+  );

@@ -5,6 +5,7 @@ import {
   type Permission,
   type Role,
 } from '@app/access';
+import { OPENAPI_RATE_LIMIT_CLASS } from '@app/rate-limit';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type {
   OperationObject,
@@ -50,6 +51,28 @@ function problemResponse(description: string): ResponseObject {
   };
 }
 
+const RATE_LIMITED: ResponseObject = {
+  description: "Over the rate limit of the route's class (problem+json)",
+  headers: {
+    'Retry-After': {
+      description: 'Seconds until a retry can succeed',
+      schema: { type: 'integer' },
+    },
+    'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
+    'RateLimit-Remaining': {
+      description: 'Requests left in this window',
+      schema: { type: 'integer' },
+    },
+    'RateLimit-Reset': {
+      description: 'Seconds until the window resets',
+      schema: { type: 'integer' },
+    },
+  },
+  content: {
+    'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
+  },
+};
+
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 interface PermissionExtension {
@@ -59,6 +82,10 @@ interface PermissionExtension {
 
 /** Security, the required role and the signature rule, stated where a client reads them. */
 function describeAccess(operation: OperationObject & Record<string, unknown>): void {
+  // Every authenticated route is limited per caller; public ones only in the login class.
+  if (operation[OPENAPI_PUBLIC] !== true || operation[OPENAPI_RATE_LIMIT_CLASS] !== undefined) {
+    operation.responses['429'] ??= RATE_LIMITED;
+  }
   if (operation[OPENAPI_PUBLIC] === true) {
     operation.security = [];
     return;
@@ -84,8 +111,9 @@ function describeAccess(operation: OperationObject & Record<string, unknown>): v
 
 /**
  * Documents the conventions every operation shares: the `ProblemDetails`
- * schema and `4XX`/`5XX` problem+json responses wherever a route describes
- * none of its own; and each route's security, permission and signature rule.
+ * schema, `4XX`/`5XX` problem+json responses beside a route's own codes, the
+ * 429 of rate-limited routes; and each route's security, permission and
+ * signature rule.
  */
 export function addProblemResponses(document: OpenAPIObject): void {
   document.components ??= {};
@@ -96,13 +124,9 @@ export function addProblemResponses(document: OpenAPIObject): void {
       const operation = pathItem[method] as (OperationObject & Record<string, unknown>) | undefined;
       if (operation === undefined) continue;
       describeAccess(operation);
-      const codes = Object.keys(operation.responses);
-      if (!codes.some((code) => code.startsWith('4'))) {
-        operation.responses['4XX'] = problemResponse('Client error (problem+json)');
-      }
-      if (!codes.some((code) => code.startsWith('5') && code !== '503')) {
-        operation.responses['5XX'] = problemResponse('Server error (problem+json)');
-      }
+      // Ranges complement explicit codes: any other 4xx or 5xx is problem+json too.
+      operation.responses['4XX'] ??= problemResponse('Client error (problem+json)');
+      operation.responses['5XX'] ??= problemResponse('Server error (problem+json)');
     }
   }
 }
