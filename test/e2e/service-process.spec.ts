@@ -66,6 +66,7 @@ describe('the built api process, as `npm start` runs it', () => {
   let service: ServiceProcess | undefined;
   let databasePort: number;
   let httpPort: number;
+  let bootstrapKey = '';
 
   beforeAll(async () => {
     databasePort = await freePort();
@@ -99,6 +100,14 @@ describe('the built api process, as `npm start` runs it', () => {
     const docs = await fetch(`http://127.0.0.1:${httpPort}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
+    // First start on an empty database: an organization and its admin key, printed once.
+    const printed = service.output.join('\n').match(/sl_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}/g) ?? [];
+    expect(printed).toHaveLength(1);
+    bootstrapKey = printed[0] ?? '';
+    const me = await fetch(`http://127.0.0.1:${httpPort}/v1/auth/me`, {
+      headers: { 'x-api-key': bootstrapKey },
+    });
+    expect(await me.json()).toMatchObject({ kind: 'apiKey', role: 'admin' });
     await withEmbeddedClient(dir, databasePort, async (client) => {
       await client.query(
         'CREATE TABLE quickstart_note (id serial PRIMARY KEY, note text NOT NULL)',
@@ -127,6 +136,12 @@ describe('the built api process, as `npm start` runs it', () => {
       client.query<{ note: string }>('SELECT note FROM quickstart_note'),
     );
     expect(rows.rows).toEqual([{ note: 'written before the restart' }]);
+    // Not an empty database any more: no second organization, no key printed, the first key still works.
+    expect(service?.output.join('\n')).not.toMatch(/sl_[A-Za-z0-9]{12}_/);
+    const me = await fetch(`http://127.0.0.1:${httpPort}/v1/auth/me`, {
+      headers: { 'x-api-key': bootstrapKey },
+    });
+    expect(me.status).toBe(200);
   });
 
   it('is not ready within 5 s of PostgreSQL stopping, and ready again once it is back, without a restart', async () => {

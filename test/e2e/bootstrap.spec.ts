@@ -1,0 +1,43 @@
+import { generateApiKey } from '@app/auth';
+import { call } from '../support/factory';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('first start with BOOTSTRAP_ADMIN_API_KEY', () => {
+  const preset = generateApiKey().key;
+  let app: TestApp;
+  let printed = '';
+  const write = process.stdout.write.bind(process.stdout);
+
+  beforeAll(async () => {
+    // Capture standard output: a preset key must not be printed.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return write(chunk, ...(rest as []));
+    });
+    try {
+      app = await startTestApp({
+        env: { BOOTSTRAP_ON_START: 'true', BOOTSTRAP_ADMIN_API_KEY: preset },
+      });
+    } finally {
+      process.stdout.write = write;
+    }
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('makes the given key the first admin key, without printing it', async () => {
+    const me = await call(app.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': preset } });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ kind: 'apiKey', role: 'admin' });
+    expect(printed).not.toContain(preset);
+    expect(JSON.stringify(app.logs)).not.toContain(preset);
+  });
+
+  it('creates one organization only', async () => {
+    const keys = await call(app.baseUrl, 'GET', '/v1/api-keys', {
+      headers: { 'x-api-key': preset },
+    });
+    expect((keys.body.data as unknown[]).length).toBe(1);
+  });
+});
