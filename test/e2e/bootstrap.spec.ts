@@ -10,10 +10,10 @@ describe('first start with BOOTSTRAP_ADMIN_API_KEY', () => {
 
   beforeAll(async () => {
     // Capture standard output: a preset key must not be printed.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
       printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       return write(chunk, ...(rest as []));
-    });
+    };
     try {
       app = await startTestApp({
         env: { BOOTSTRAP_ON_START: 'true', BOOTSTRAP_ADMIN_API_KEY: preset },
