@@ -1,0 +1,401 @@
+import { CsvError } from './csv-errors';
+import { CsvTokenizer, type CsvRow } from './csv-tokenizer';
+import { sniffDelimiter, type CsvDelimiter } from './delimiter-sniffer';
+import { Utf8DecodeError, Utf8Decoder } from './utf8-decoder';
+
+export interface CsvLimits {
+  /** Bytes of the whole file, BOM included. */
+  maxBytes: number;
+  /** Fields per row. PostgreSQL tables stop at 1600 columns. */
+  maxColumns: number;
+  /** Characters (UTF-16 code units) of one physical line, line break excluded. */
+  maxLineLength: number;
+  /** Characters of one field as written, quotes included; a quoted field may span lines. */
+  maxFieldLength: number;
+}
+
+export const DEFAULT_CSV_LIMITS: Readonly<CsvLimits> = {
+  maxBytes: 1024 ** 3,
+  maxColumns: 1000,
+  maxLineLength: 1024 ** 2,
+  maxFieldLength: 1024 ** 2,
+};
+
+export interface CsvReadOptions {
+  /** Sniffed from the first 64 KiB when absent. */
+  delimiter?: CsvDelimiter;
+  /** The first row names the columns (default); without it they are `column_1`, `column_2`, … */
+  header?: boolean;
+  /**
+   * Pad rows with too few fields with nulls (an empty line becomes a row of nulls).
+   * Rows with too many fields still fail unless the extra fields are all empty
+   * (`a,b,,`), so no value is ever dropped. Off by default; note that PostgreSQL's
+   * `COPY` refuses ragged rows, so a lenient upload cannot be copied byte for byte.
+   */
+  allowRagged?: boolean;
+  limits?: Partial<CsvLimits>;
+  /** Rows per yielded batch (a batch may be larger by the rows of one 64 KiB chunk). */
+  batchSize?: number;
+}
+
+/** Bytes read before deciding anything: binary sniffing and delimiter sniffing. */
+const SAMPLE_BYTES = 64 * 1024;
+/** Longer chunks are cut, so one batch never holds more than one piece of text. */
+const PIECE_BYTES = 64 * 1024;
+/** Above this share of control characters in the sample, the file is not text. */
+const MAX_CONTROL_SHARE = 0.05;
+const DEFAULT_BATCH_SIZE = 1024;
+const BOM = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * Opens a CSV upload: reads its start (64 KiB, or to the end of the header row),
+ * checks it is UTF-8 text, settles the delimiter and the column names, and returns
+ * a {@link CsvFile} whose iteration streams the data rows in batches. Everything
+ * wrong with the file is a {@link CsvError} naming the line, thrown here (the source
+ * is then released) or during iteration.
+ *
+ * For PostgreSQL to store the same rows from the same bytes with `COPY ... (FORMAT
+ * csv, HEADER <header>, DELIMITER <delimiter>)`, send it the bytes through
+ * `copyInput()` (./copy-input), and compare its row count with {@link CsvFile.rowCount}.
+ */
+export function openCsv(
+  source: AsyncIterable<Uint8Array>,
+  options: CsvReadOptions = {},
+): Promise<CsvFile> {
+  return CsvFile.open(source, options);
+}
+
+/**
+ * One CSV file being read, header known. Iterate it once to get the data rows in
+ * order, as batches; memory stays bounded by the batch size and the limits, however
+ * large the file. Each row has exactly `columns.length` fields. Iterating to the
+ * end, breaking off, or {@link close} releases the source.
+ */
+export class CsvFile implements AsyncIterable<CsvRow[]> {
+  readonly header: boolean;
+  private names: string[] = [];
+  private separator: CsvDelimiter = ',';
+  private startsWithBom = false;
+
+  private readonly limits: CsvLimits;
+  private readonly batchSize: number;
+  private readonly decoder = new Utf8Decoder();
+  private tokenizer: CsvTokenizer | undefined;
+  private bytes = 0;
+  private dataRows = 0;
+  /** The source has ended (or was released). */
+  private done = false;
+  private finished = false;
+  /** Bytes read but not tokenized yet: `queue[queued…]`. */
+  private queue: Uint8Array[] = [];
+  private queued = 0;
+  private iterated = false;
+
+  private constructor(
+    private readonly source: AsyncIterator<Uint8Array>,
+    private readonly options: CsvReadOptions,
+  ) {
+    this.header = options.header ?? true;
+    this.limits = { ...DEFAULT_CSV_LIMITS, ...options.limits };
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  }
+
+  /** See {@link openCsv}. */
+  static async open(source: AsyncIterable<Uint8Array>, options: CsvReadOptions): Promise<CsvFile> {
+    const file = new CsvFile(source[Symbol.asyncIterator](), options);
+    try {
+      await file.readHeader();
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    return file;
+  }
+
+  /** Column names for display: the trimmed header names, or `column_1`, `column_2`, … */
+  get columns(): readonly string[] {
+    return this.names;
+  }
+
+  /** The delimiter given, or the one sniffed. */
+  get delimiter(): CsvDelimiter {
+    return this.separator;
+  }
+
+  /** Whether the file starts with a UTF-8 byte order mark (not data; COPY must not see it). */
+  get bom(): boolean {
+    return this.startsWithBom;
+  }
+
+  /** Data rows yielded so far: the row count once iteration has finished. */
+  get rowCount(): number {
+    return this.dataRows;
+  }
+
+  /** Bytes read so far: the file size once iteration has finished. */
+  get byteCount(): number {
+    return this.bytes;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<CsvRow[]> {
+    if (this.iterated) throw new Error('A CsvFile can be iterated only once');
+    this.iterated = true;
+    const tokenizer = this.requireTokenizer();
+    try {
+      for (;;) {
+        if (tokenizer.rows.length >= this.batchSize) yield this.takeRows();
+        const piece = await this.nextPiece();
+        if (piece === undefined) break;
+        this.pushBytes(piece);
+      }
+      this.finish();
+      if (tokenizer.rows.length > 0) yield this.takeRows();
+      if (this.dataRows === 0 && this.header) {
+        throw new CsvError('header-only', 'The file has a header row but no data rows');
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Stops reading the source (a Readable is destroyed) unless it has ended. Idempotent. */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.source.return?.();
+  }
+
+  private async readHeader(): Promise<void> {
+    const chunks = await this.readSample();
+    const sample = Buffer.concat(chunks);
+    this.startsWithBom = BOM.every((byte, i) => sample[i] === byte);
+    const body = this.startsWithBom ? sample.subarray(BOM.length) : sample;
+    checkNotBinary(body);
+    const text = decodeSample(body, this.done);
+    if (this.done && text.trim() === '') {
+      throw new CsvError('empty-file', 'The file is empty (or holds only whitespace)');
+    }
+    this.separator = this.options.delimiter ?? sniffDelimiter(text, this.done);
+    const tokenizer = new CsvTokenizer(this.separator, this.limits);
+    tokenizer.firstRowIsHeader = this.header;
+    tokenizer.allowRagged = this.options.allowRagged ?? false;
+    tokenizer.onFirstRow = (row) => {
+      this.names = this.header ? headerNames(row) : row.map((_, i) => `column_${i + 1}`);
+    };
+    this.tokenizer = tokenizer;
+    // The sample's chunks go through as they came (BOM cut off), so the tokenizer
+    // meets the same chunk boundaries as in the rest of the file; only as far as the
+    // first row here, the rest while iterating.
+    let skip = this.startsWithBom ? BOM.length : 0;
+    for (const chunk of chunks) {
+      this.enqueue(chunk.subarray(Math.min(skip, chunk.length)));
+      skip = Math.max(0, skip - chunk.length);
+    }
+    while (tokenizer.rows.length === 0) {
+      const piece = await this.nextPiece();
+      if (piece === undefined) {
+        this.finish();
+        break;
+      }
+      this.pushBytes(piece);
+    }
+    if (this.header) tokenizer.rows.shift();
+  }
+
+  private requireTokenizer(): CsvTokenizer {
+    if (this.tokenizer === undefined) throw new Error('Use openCsv() to open a CsvFile');
+    return this.tokenizer;
+  }
+
+  private takeRows(): CsvRow[] {
+    const tokenizer = this.requireTokenizer();
+    const rows = tokenizer.rows;
+    tokenizer.rows = [];
+    this.dataRows += rows.length;
+    return rows;
+  }
+
+  /** The next chunk of the source, counted against the byte limit; undefined at the end. */
+  private async next(): Promise<Uint8Array | undefined> {
+    const result = await this.source.next();
+    if (result.done === true) {
+      this.done = true;
+      return undefined;
+    }
+    const chunk = result.value;
+    if (!(chunk instanceof Uint8Array)) {
+      throw new TypeError('CSV sources must yield bytes (a Readable without an encoding)');
+    }
+    this.bytes += chunk.length;
+    if (this.bytes > this.limits.maxBytes) {
+      throw new CsvError(
+        'too-large',
+        `The file is larger than ${this.limits.maxBytes} bytes, the limit`,
+      );
+    }
+    return chunk;
+  }
+
+  private async readSample(): Promise<Uint8Array[]> {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    while (length < SAMPLE_BYTES) {
+      const chunk = await this.next();
+      if (chunk === undefined) break;
+      chunks.push(chunk);
+      length += chunk.length;
+    }
+    return chunks;
+  }
+
+  /** Queues a chunk in pieces of at most 64 KiB, so one piece never makes a huge batch. */
+  private enqueue(chunk: Uint8Array): void {
+    for (let offset = 0; offset < chunk.length; offset += PIECE_BYTES) {
+      this.queue.push(chunk.subarray(offset, offset + PIECE_BYTES));
+    }
+  }
+
+  /** The next piece of bytes to tokenize, from the queue or else the source. */
+  private async nextPiece(): Promise<Uint8Array | undefined> {
+    while (this.queued === this.queue.length) {
+      this.queue = [];
+      this.queued = 0;
+      const chunk = this.done ? undefined : await this.next();
+      if (chunk === undefined) return undefined;
+      this.enqueue(chunk);
+    }
+    const piece = this.queue[this.queued];
+    this.queued += 1;
+    return piece;
+  }
+
+  private pushBytes(bytes: Uint8Array): void {
+    const tokenizer = this.requireTokenizer();
+    const nul = bytes.indexOf(0);
+    try {
+      if (nul >= 0) {
+        tokenizer.push(this.decoder.decode(bytes.subarray(0, nul)));
+        throw binaryAt(tokenizer.currentLine);
+      }
+      tokenizer.push(this.decoder.decode(bytes));
+    } catch (error) {
+      if (!(error instanceof Utf8DecodeError)) throw error;
+      tokenizer.push(error.validPrefix);
+      throw notUtf8(error, tokenizer.currentLine);
+    }
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const tokenizer = this.requireTokenizer();
+    try {
+      this.decoder.end();
+    } catch (error) {
+      if (!(error instanceof Utf8DecodeError)) throw error;
+      throw notUtf8(error, tokenizer.currentLine);
+    }
+    tokenizer.end();
+  }
+}
+
+/** The sample as text, for sniffing; bad UTF-8 in it fails here, with its line. */
+function decodeSample(body: Uint8Array, complete: boolean): string {
+  const decoder = new Utf8Decoder();
+  let text = '';
+  try {
+    text = decoder.decode(body);
+    if (complete) decoder.end();
+    return text;
+  } catch (error) {
+    if (!(error instanceof Utf8DecodeError)) throw error;
+    throw notUtf8(error, 1 + countLineBreaks(text || error.validPrefix));
+  }
+}
+
+/** Header names, trimmed; each must be non-empty and unique ignoring case. */
+function headerNames(row: CsvRow): string[] {
+  if (row.length === 1 && row[0] === null) {
+    throw new CsvError(
+      'empty-header',
+      'Line 1 is empty, but it should name the columns (upload with header=false if the file has no header row)',
+      1,
+    );
+  }
+  const names = row.map((field) => (field ?? '').trim());
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') {
+      throw new CsvError(
+        'empty-header',
+        `Column ${i + 1} of the header has no name; every column needs one (line 1)`,
+        1,
+      );
+    }
+    const key = name.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new CsvError(
+        'duplicate-header',
+        `Column ${i + 1} of the header, "${name}", repeats column ${earlier + 1} ("${names[earlier]}"); ` +
+          'names must be unique, ignoring case (line 1)',
+        1,
+      );
+    }
+    seen.set(key, i);
+  });
+  return names;
+}
+
+/** NUL bytes, or many control characters, at the start: an image, a zip, UTF-16 text… */
+function checkNotBinary(sample: Uint8Array): void {
+  const nul = sample.indexOf(0);
+  if (nul >= 0) {
+    let line = 1;
+    for (let i = 0; i < nul; i++) if (sample[i] === 0x0a) line += 1;
+    throw binaryAt(line);
+  }
+  let controls = 0;
+  for (const byte of sample) {
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) {
+      controls += 1;
+    }
+  }
+  if (sample.length > 0 && controls / sample.length > MAX_CONTROL_SHARE) {
+    const share = Math.round((100 * controls) / sample.length);
+    throw new CsvError(
+      'binary-content',
+      `The file looks binary, not CSV text: ${share}% of its first ${sample.length} bytes are control characters`,
+    );
+  }
+}
+
+function binaryAt(line: number): CsvError {
+  return new CsvError(
+    'binary-content',
+    `Line ${line} contains a NUL byte: the file looks binary (or UTF-16), not UTF-8 CSV text`,
+    line,
+  );
+}
+
+function notUtf8(error: Utf8DecodeError, line: number): CsvError {
+  return new CsvError(
+    'not-utf8',
+    `Line ${line} is not valid UTF-8 (${error.detail}); save the file as UTF-8 and upload it again`,
+    line,
+  );
+}
+
+/** Line breaks as the tokenizer counts them: `\n`, `\r\n` and a lone `\r` are one each. */
+function countLineBreaks(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      if (i === 0 || text.charCodeAt(i - 1) !== 0x0d) count += 1;
+    } else if (c === 0x0d) {
+      count += 1;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,190 @@
+import {
+  convert,
+  narrowest,
+  RowTypeTracker,
+  TypeTracker,
+  widen,
+  type ColumnType,
+} from './type-inference';
+
+function inferred(...values: (string | null)[]): ColumnType {
+  const tracker = new TypeTracker();
+  for (const value of values) tracker.observe(value);
+  return tracker.type;
+}
+
+describe('narrowest', () => {
+  it.each<[string, ColumnType]>([
+    ['0', 'integer'],
+    ['-42', 'integer'],
+    ['+7', 'integer'],
+    ['007', 'integer'],
+    [' 12 ', 'integer'],
+    ['9223372036854775807', 'integer'],
+    ['-9223372036854775808', 'integer'],
+    ['000009223372036854775807', 'integer'],
+    ['9223372036854775808', 'number'],
+    ['-9223372036854775809', 'number'],
+    ['123456789012345678901234567890', 'number'],
+    ['1.5', 'number'],
+    ['-.5', 'number'],
+    ['1.', 'number'],
+    ['6.02e23', 'number'],
+    ['1E-7', 'number'],
+    ['1e5', 'number'],
+    ['1e-320', 'number'],
+    ['1e308', 'number'],
+    ['1e309', 'string'],
+    ['1e-400', 'string'],
+    ['0e-400', 'number'],
+    ['NaN', 'string'],
+    ['Infinity', 'string'],
+    ['-Infinity', 'string'],
+    ['0x1F', 'string'],
+    ['1_000', 'string'],
+    ['1,5', 'string'],
+    ['.', 'string'],
+    ['-', 'string'],
+    ['+', 'string'],
+    ['1e', 'string'],
+    ['1.2.3', 'string'],
+    ['1 2', 'string'],
+    ['true', 'boolean'],
+    ['FALSE', 'boolean'],
+    [' True ', 'boolean'],
+    ['yes', 'string'],
+    ['t', 'string'],
+    ['truth', 'string'],
+    ['2024-02-29', 'date'],
+    ['0001-01-01', 'date'],
+    ['2023-02-29', 'string'],
+    ['2024-04-31', 'string'],
+    ['2024-13-01', 'string'],
+    ['0000-01-01', 'string'],
+    ['2024-1-01', 'string'],
+    ['20240101', 'integer'],
+    ['2024-03-01T12:00', 'datetime'],
+    ['2024-03-01T12:00:59', 'datetime'],
+    ['2024-03-01 12:00:00', 'datetime'],
+    ['2024-03-01T12:00:00.123456789Z', 'datetime'],
+    ['2024-03-01T12:00:00z', 'datetime'],
+    ['2024-03-01T12:00:00+01', 'datetime'],
+    ['2024-03-01T12:00:00-0530', 'datetime'],
+    ['2024-03-01T12:00:00+05:30', 'datetime'],
+    ['2024-03-01 12:00:00+00', 'datetime'],
+    ['2024-03-01T24:00', 'string'],
+    ['2024-03-01T12:60', 'string'],
+    ['2024-03-01T12:00:60', 'string'],
+    ['2024-03-01T12', 'string'],
+    ['2024-03-01T12:00:00.', 'string'],
+    ['2024-03-01T12:00:00+1', 'string'],
+    ['2024-03-01T12:00:00+16:00', 'string'],
+    ['2024-03-01T12:00:00 UTC', 'string'],
+    ['2024-03-01X12:00', 'string'],
+    ['hello', 'string'],
+    [' ', 'string'],
+  ])('%j is %s', (value, type) => {
+    expect(narrowest(value)).toBe(type);
+  });
+});
+
+describe('widen', () => {
+  it.each<[ColumnType, ColumnType, ColumnType]>([
+    ['integer', 'integer', 'integer'],
+    ['integer', 'number', 'number'],
+    ['number', 'integer', 'number'],
+    ['date', 'datetime', 'datetime'],
+    ['datetime', 'date', 'datetime'],
+    ['integer', 'boolean', 'string'],
+    ['integer', 'date', 'string'],
+    ['number', 'datetime', 'string'],
+    ['boolean', 'date', 'string'],
+    ['string', 'integer', 'string'],
+  ])('%s ⊔ %s = %s', (a, b, joined) => {
+    expect(widen(a, b)).toBe(joined);
+  });
+});
+
+describe('TypeTracker', () => {
+  it('ignores empty fields and calls a column without values a string', () => {
+    expect(inferred(null, '', '3', null)).toBe('integer');
+    expect(inferred()).toBe('string');
+    expect(inferred(null, '')).toBe('string');
+    expect(new TypeTracker().seenValue).toBe(false);
+  });
+
+  it('widens when later values contradict earlier ones', () => {
+    expect(inferred('1', '2', '2.5', '3')).toBe('number');
+    expect(inferred('2024-01-01', '2024-01-02T10:00Z')).toBe('datetime');
+    expect(inferred('2024-01-02T10:00Z', '2024-01-01')).toBe('datetime');
+    expect(inferred('1', '0', 'true')).toBe('string');
+    expect(inferred('true', 'false', 'maybe')).toBe('string');
+    expect(inferred('1', 'n/a', '2')).toBe('string');
+    expect(inferred('1.5', '2024-01-01')).toBe('string');
+  });
+
+  it('keeps 0/1 columns integer and true/false columns boolean', () => {
+    expect(inferred('0', '1', '1')).toBe('integer');
+    expect(inferred('true', 'False', 'TRUE')).toBe('boolean');
+  });
+
+  it('tracks every column of a row', () => {
+    const tracker = new RowTypeTracker(4);
+    tracker.observe(['1', 'true', '2024-01-01', 'x']);
+    tracker.observe(['1.5', null, '2024-01-01 10:00', '']);
+    tracker.observe(['2', 'false']);
+    expect(tracker.types).toEqual(['number', 'boolean', 'datetime', 'string']);
+  });
+});
+
+describe('convert', () => {
+  it.each<[string | null, ColumnType, unknown]>([
+    ['42', 'integer', 42],
+    [' -7 ', 'integer', -7],
+    ['-0', 'integer', 0],
+    ['9007199254740993', 'integer', 9007199254740992],
+    ['42', 'number', 42],
+    ['-1.5e3', 'number', -1500],
+    ['.5', 'number', 0.5],
+    ['TRUE', 'boolean', true],
+    ['false', 'boolean', false],
+    ['2024-02-29', 'date', new Date('2024-02-29T00:00:00Z')],
+    ['0001-01-01', 'date', new Date('0001-01-01T00:00:00Z')],
+    ['0099-12-31', 'date', new Date('0099-12-31T00:00:00Z')],
+    ['2024-02-29', 'datetime', new Date('2024-02-29T00:00:00Z')],
+    ['2024-03-01T12:00', 'datetime', new Date('2024-03-01T12:00:00Z')],
+    ['2024-03-01 12:00:00.5+01:00', 'datetime', new Date('2024-03-01T11:00:00.500Z')],
+    ['2024-03-01T12:00:00.123456Z', 'datetime', new Date('2024-03-01T12:00:00.123Z')],
+    ['2024-03-01T00:30:00-0530', 'datetime', new Date('2024-03-01T06:00:00Z')],
+    ['2024-03-01T23:00:00+15', 'datetime', new Date('2024-03-01T08:00:00Z')],
+    [' text ', 'string', ' text '],
+    ['', 'string', ''],
+    [null, 'string', null],
+    ['', 'integer', null],
+    [null, 'date', null],
+  ])('%j as %s', (value, type, expected) => {
+    expect(convert(value, type)).toEqual(expected);
+  });
+
+  it('refuses a value that is not of the type', () => {
+    expect(() => convert('0x10', 'integer')).toThrow('"0x10" is not a valid integer');
+    expect(() => convert('1.5', 'integer')).toThrow(RangeError);
+    expect(() => convert('yes', 'boolean')).toThrow(RangeError);
+    expect(() => convert('2024-01-01T10:00', 'date')).toThrow(RangeError);
+    expect(() => convert('Infinity', 'number')).toThrow(RangeError);
+  });
+
+  it('converts every value the tracker accepted for the final type', () => {
+    const values = ['1', '-2', '3.5', '1e3', null, ''];
+    const tracker = new TypeTracker();
+    values.forEach((value) => tracker.observe(value));
+    expect(values.map((value) => convert(value, tracker.type))).toEqual([
+      1,
+      -2,
+      3.5,
+      1000,
+      null,
+      null,
+    ]);
+  });
+});

@@ -1,0 +1,397 @@
+import type { CsvField, CsvRow } from './csv-tokenizer';
+
+/**
+ * A column's type, as the API reports it, and the values each accepts. PostgreSQL
+ * casts every value of a type from the same text without error and to the same
+ * value, so the rows can be loaded as text and cast once the type is known:
+ *
+ * - `integer`: `[+-]?[0-9]+` within bigint (−2^63 … 2^63−1; leading zeros are fine);
+ * - `number`: a decimal like `-1.5`, `.5`, `1.` or `6.02e23` that is a finite,
+ *   non-underflowing double (so `double precision` or `numeric` both take it);
+ *   `NaN`, `Infinity`, hex and `1_000` are strings;
+ * - `boolean`: `true` or `false`, any case. Not `yes`/`no`, `t`/`f` or `y`/`n`
+ *   (too often the categories of a survey), and `0`/`1` stay integers;
+ * - `date`: `YYYY-MM-DD`, a real calendar date in years 0001–9999;
+ * - `datetime`: a date, `T` or a space, `HH:MM`, optionally `:SS` and a fraction,
+ *   optionally a zone `Z`, `±HH`, `±HHMM` or `±HH:MM` (PostgreSQL's own output
+ *   `2024-03-01 12:00:00+00` included). Times without a zone are UTC;
+ * - `string`: anything else.
+ *
+ * Spaces and tabs around a value are ignored for the types (PostgreSQL ignores them
+ * too) and kept in strings. An empty field (`null`, or a quoted `""`) is a missing
+ * value: it never changes a type, and a column with only empty fields is `string`.
+ */
+export type ColumnType = 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'string';
+
+/** What {@link convert} makes of a field: null for an empty field of a non-string column. */
+export type TypedValue = number | boolean | Date | string | null;
+
+type Narrowest = Exclude<ColumnType, 'string'>;
+
+const TAB = 0x09;
+const SPACE = 0x20;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COLON = 0x3a;
+const INT64_MAX = '9223372036854775807';
+const INT64_MIN_ABS = '9223372036854775808';
+/** 400 Gregorian years are exactly 146097 days: how to place years 1–99 in JS dates. */
+const FOUR_CENTURIES_MS = 146097 * 86_400_000;
+
+/**
+ * Joins two types in the lattice, giving the narrowest type that holds the values of
+ * both. Later rows can only widen a column, never narrow it, and no value is dropped:
+ *
+ * ```text
+ *               string
+ *            /    |     \
+ *       number  datetime  boolean
+ *         |       |
+ *      integer   date
+ * ```
+ *
+ * `integer ⊔ number = number`, `date ⊔ datetime = datetime`, and any two types on
+ * different branches join to `string` (`integer ⊔ date`, `boolean ⊔ number`, …).
+ */
+export function widen(a: ColumnType, b: ColumnType): ColumnType {
+  if (a === b) return a;
+  if (isNumeric(a) && isNumeric(b)) return 'number';
+  if (isTemporal(a) && isTemporal(b)) return 'datetime';
+  return 'string';
+}
+
+function isNumeric(type: ColumnType): boolean {
+  return type === 'integer' || type === 'number';
+}
+
+function isTemporal(type: ColumnType): boolean {
+  return type === 'date' || type === 'datetime';
+}
+
+/**
+ * The type of one column, learnt one value at a time over the whole file. Cheap per
+ * value: a value that fits the type so far costs one character scan, and once a
+ * column is `string` nothing is checked at all.
+ */
+export class TypeTracker {
+  private current: ColumnType | undefined;
+
+  /** The type that holds every value seen; `string` while there has been none. */
+  get type(): ColumnType {
+    return this.current ?? 'string';
+  }
+
+  /** Whether a non-empty value has been seen. */
+  get seenValue(): boolean {
+    return this.current !== undefined;
+  }
+
+  observe(value: CsvField): void {
+    const current = this.current;
+    if (current === 'string' || value === null || value.length === 0) return;
+    if (current !== undefined && fits(value, current)) return;
+    const own = narrowest(value);
+    this.current = current === undefined ? own : widen(current, own);
+  }
+}
+
+/** One {@link TypeTracker} per column of a file. */
+export class RowTypeTracker {
+  private readonly trackers: TypeTracker[];
+
+  constructor(columns: number) {
+    this.trackers = Array.from({ length: columns }, () => new TypeTracker());
+  }
+
+  observe(row: CsvRow): void {
+    const trackers = this.trackers;
+    for (let i = 0; i < trackers.length; i++) trackers[i].observe(row[i] ?? null);
+  }
+
+  get types(): ColumnType[] {
+    return this.trackers.map((tracker) => tracker.type);
+  }
+}
+
+/** The narrowest type of a single non-empty value. */
+export function narrowest(value: string): ColumnType {
+  const start = firstNonBlank(value);
+  const end = lastNonBlank(value);
+  if (start >= end) return 'string';
+  const c = value.charCodeAt(start);
+  if ((c >= ZERO && c <= NINE) || c === PLUS || c === MINUS || c === DOT) {
+    const kind = numberKind(value, start, end);
+    if (kind !== undefined) return kind;
+    if (c < ZERO) return 'string';
+    return temporalKind(value, start, end) ?? 'string';
+  }
+  return booleanValue(value, start, end) === undefined ? 'string' : 'boolean';
+}
+
+function fits(value: string, type: Narrowest): boolean {
+  const start = firstNonBlank(value);
+  const end = lastNonBlank(value);
+  switch (type) {
+    case 'integer':
+      return numberKind(value, start, end) === 'integer';
+    case 'number':
+      return numberKind(value, start, end) !== undefined;
+    case 'boolean':
+      return booleanValue(value, start, end) !== undefined;
+    case 'date':
+      return temporalKind(value, start, end) === 'date';
+    case 'datetime':
+      return temporalKind(value, start, end) !== undefined;
+  }
+}
+
+/**
+ * The typed value of a field of a column whose final type is `type`: a number, a
+ * boolean, a Date (UTC; fractions of seconds beyond milliseconds are cut), or the
+ * string itself. Empty fields are null, except a quoted `""` in a string column,
+ * which stays `''` as PostgreSQL stores it. Integers beyond ±2^53 lose precision as
+ * JS numbers (the stored column keeps them exact). Throws when the value does not
+ * have the type: the type must come from a {@link TypeTracker} that saw it.
+ */
+export function convert(value: CsvField, type: ColumnType): TypedValue {
+  if (value === null) return null;
+  if (type === 'string') return value;
+  if (value.length === 0) return null;
+  const start = firstNonBlank(value);
+  const end = lastNonBlank(value);
+  switch (type) {
+    case 'integer':
+    case 'number': {
+      const kind = numberKind(value, start, end);
+      if (kind !== undefined && (type === 'number' || kind === 'integer')) {
+        // `+ 0` turns -0 into 0, as PostgreSQL's numeric does.
+        return Number(value.slice(start, end)) + 0;
+      }
+      break;
+    }
+    case 'boolean': {
+      const parsed = booleanValue(value, start, end);
+      if (parsed !== undefined) return parsed;
+      break;
+    }
+    case 'date':
+    case 'datetime': {
+      const time = temporalTime(value, start, end, type === 'date', true);
+      if (!Number.isNaN(time)) return new Date(time);
+      break;
+    }
+  }
+  throw new RangeError(`"${value}" is not a valid ${type}`);
+}
+
+function firstNonBlank(value: string): number {
+  let i = 0;
+  while (i < value.length && isBlank(value.charCodeAt(i))) i += 1;
+  return i;
+}
+
+/** One past the last character that is not a space or a tab. */
+function lastNonBlank(value: string): number {
+  let i = value.length;
+  while (i > 0 && isBlank(value.charCodeAt(i - 1))) i -= 1;
+  return i;
+}
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+/** `integer`, `number` or undefined for `value[start, end)`, in one scan. */
+function numberKind(value: string, start: number, end: number): 'integer' | 'number' | undefined {
+  let i = start;
+  const sign = value.charCodeAt(i);
+  const negative = sign === MINUS;
+  if (negative || sign === PLUS) i += 1;
+  const intStart = i;
+  while (i < end && isDigit(value.charCodeAt(i))) i += 1;
+  const intEnd = i;
+  if (i === end) {
+    if (intEnd === intStart) return undefined;
+    return fitsInt64(value, intStart, intEnd, negative)
+      ? 'integer'
+      : finiteNumber(value, start, end);
+  }
+  let digits = intEnd - intStart;
+  if (value.charCodeAt(i) === DOT) {
+    i += 1;
+    const fractionStart = i;
+    while (i < end && isDigit(value.charCodeAt(i))) i += 1;
+    digits += i - fractionStart;
+  }
+  if (digits === 0) return undefined;
+  if (i === end) return end - start > 300 ? finiteNumber(value, start, end) : 'number';
+  const e = value.charCodeAt(i);
+  if (e !== 0x65 && e !== 0x45) return undefined;
+  i += 1;
+  const exponentSign = value.charCodeAt(i);
+  if (exponentSign === PLUS || exponentSign === MINUS) i += 1;
+  const exponentStart = i;
+  while (i < end && isDigit(value.charCodeAt(i))) i += 1;
+  if (i !== end || i === exponentStart) return undefined;
+  return finiteNumber(value, start, end);
+}
+
+/** A double must not overflow to ±Infinity, nor underflow to 0 (PostgreSQL refuses both). */
+function finiteNumber(value: string, start: number, end: number): 'number' | undefined {
+  const parsed = Number(value.slice(start, end));
+  if (!Number.isFinite(parsed)) return undefined;
+  if (parsed === 0) {
+    for (let i = start; i < end; i++) {
+      const c = value.charCodeAt(i);
+      if (c === 0x65 || c === 0x45) break;
+      if (c > ZERO && c <= NINE) return undefined;
+    }
+  }
+  return 'number';
+}
+
+function fitsInt64(value: string, start: number, end: number, negative: boolean): boolean {
+  while (start < end - 1 && value.charCodeAt(start) === ZERO) start += 1;
+  const length = end - start;
+  if (length !== 19) return length < 19;
+  return value.slice(start, end) <= (negative ? INT64_MIN_ABS : INT64_MAX);
+}
+
+function booleanValue(value: string, start: number, end: number): boolean | undefined {
+  const length = end - start;
+  if (length === 4 && isWord(value, start, 'true')) return true;
+  if (length === 5 && isWord(value, start, 'false')) return false;
+  return undefined;
+}
+
+/** Case-insensitive match of a lowercase ASCII word, without allocating. */
+function isWord(value: string, start: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    // `| 0x20` lowercases an ASCII letter; only `T` and `t` map to `t`, and so on.
+    if ((value.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+function temporalKind(value: string, start: number, end: number): 'date' | 'datetime' | undefined {
+  if (end - start < 10) return undefined;
+  const time = temporalTime(value, start, end, false, false);
+  if (Number.isNaN(time)) return undefined;
+  return end - start === 10 ? 'date' : 'datetime';
+}
+
+/** Reads `count` digits at `at`, or -1. */
+function digitsAt(value: string, at: number, count: number): number {
+  let result = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = value.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    result = result * 10 + (c - ZERO);
+  }
+  return result;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Milliseconds since the epoch of a `date` (when `dateOnly`) or `datetime` value in
+ * `value[start, end)`, or NaN when it is neither; just 0 for a valid value when not
+ * `compute` (validating every value of a column need not build dates).
+ */
+function temporalTime(
+  value: string,
+  start: number,
+  end: number,
+  dateOnly: boolean,
+  compute: boolean,
+): number {
+  const year = digitsAt(value, start, 4);
+  const month = digitsAt(value, start + 5, 2);
+  const day = digitsAt(value, start + 8, 2);
+  if (
+    year < 1 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    value.charCodeAt(start + 4) !== MINUS ||
+    value.charCodeAt(start + 7) !== MINUS
+  ) {
+    return NaN;
+  }
+  if (end - start === 10) return compute ? utc(year, month, day, 0, 0, 0, 0) : 0;
+  if (dateOnly || end - start < 16) return NaN;
+  const separator = value.charCodeAt(start + 10);
+  if (separator !== 0x54 && separator !== SPACE) return NaN;
+  const hour = digitsAt(value, start + 11, 2);
+  const minute = digitsAt(value, start + 14, 2);
+  if (
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    value.charCodeAt(start + 13) !== COLON
+  ) {
+    return NaN;
+  }
+  let i = start + 16;
+  let second = 0;
+  let millisecond = 0;
+  if (i < end && value.charCodeAt(i) === COLON) {
+    second = digitsAt(value, i + 1, 2);
+    if (second < 0 || second > 59) return NaN;
+    i += 3;
+    if (i < end && value.charCodeAt(i) === DOT) {
+      const fractionStart = ++i;
+      while (i < end && isDigit(value.charCodeAt(i))) i += 1;
+      if (i === fractionStart) return NaN;
+      const kept = Math.min(i - fractionStart, 3);
+      millisecond = digitsAt(value, fractionStart, kept) * 10 ** (3 - kept);
+    }
+  }
+  const offset = zoneOffsetMinutes(value, i, end);
+  if (Number.isNaN(offset)) return NaN;
+  if (!compute) return 0;
+  return utc(year, month, day, hour, minute, second, millisecond) - offset * 60_000;
+}
+
+/** `Z`, `±HH`, `±HHMM`, `±HH:MM` or nothing (UTC) at `value[i, end)`; NaN otherwise. */
+function zoneOffsetMinutes(value: string, i: number, end: number): number {
+  const length = end - i;
+  if (length === 0) return 0;
+  const c = value.charCodeAt(i);
+  if (length === 1) return c === 0x5a || c === 0x7a ? 0 : NaN;
+  if (c !== PLUS && c !== MINUS) return NaN;
+  const hours = digitsAt(value, i + 1, 2);
+  let minutes = 0;
+  if (length === 5) minutes = digitsAt(value, i + 3, 2);
+  else if (length === 6 && value.charCodeAt(i + 3) === COLON) minutes = digitsAt(value, i + 4, 2);
+  else if (length !== 3) return NaN;
+  if (hours < 0 || hours > 15 || minutes < 0 || minutes > 59) return NaN;
+  return (c === MINUS ? -1 : 1) * (hours * 60 + minutes);
+}
+
+function utc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millisecond: number,
+): number {
+  // Date.UTC reads years 0–99 as 1900–1999; shift by 400 years, which changes no date.
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+  const shifted = Date.UTC(year + 400, month - 1, day, hour, minute, second, millisecond);
+  return shifted - FOUR_CENTURIES_MS;
+}
