@@ -8,3 +8,4 @@ export {
   startEmbeddedServer,
   stopEmbeddedServer,
 } from './embedded-postgres';
+export { newestFirstAfter } from './keyset';

@@ -1,4 +1,5 @@
 import type { KeysetPosition } from '@app/common';
+import { newestFirstAfter } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -28,21 +29,12 @@ export class AuditEventsRepository {
   ): Promise<AuditEventEntity[]> {
     const query = this.events
       .createQueryBuilder('event')
-      .where('event.organization_id = :organizationId', { organizationId })
-      .orderBy('event.created_at', 'DESC')
-      .addOrderBy('event.id', 'DESC')
-      .limit(limit + 1);
+      .where('event.organization_id = :organizationId', { organizationId });
     if (filter.action !== undefined)
       query.andWhere('event.action = :action', { action: filter.action });
     if (filter.from !== undefined)
       query.andWhere('event.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) query.andWhere('event.created_at < :to', { to: filter.to });
-    if (after !== undefined) {
-      query.andWhere('(event.created_at, event.id) < (:createdAt, :id)', {
-        createdAt: after.createdAt,
-        id: after.id,
-      });
-    }
-    return query.getMany();
+    return newestFirstAfter(query, 'event', limit, after).getMany();
   }
 }

@@ -1,4 +1,5 @@
 import type { KeysetPosition } from '@app/common';
+import { newestFirstAfter } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
@@ -44,17 +45,8 @@ export class ApiKeysRepository {
   ): Promise<ApiKeyEntity[]> {
     const query = this.keys
       .createQueryBuilder('key')
-      .where('key.organization_id = :organizationId', { organizationId })
-      .orderBy('key.created_at', 'DESC')
-      .addOrderBy('key.id', 'DESC')
-      .limit(limit + 1);
-    if (after !== undefined) {
-      query.andWhere('(key.created_at, key.id) < (:createdAt, :id)', {
-        createdAt: after.createdAt,
-        id: after.id,
-      });
-    }
-    return query.getMany();
+      .where('key.organization_id = :organizationId', { organizationId });
+    return newestFirstAfter(query, 'key', limit, after).getMany();
   }
 
   /** Replaces the secret; returns the old hash (to evict from caches), or null if not found or revoked. */

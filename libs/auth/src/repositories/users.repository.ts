@@ -1,4 +1,5 @@
 import type { KeysetPosition } from '@app/common';
+import { newestFirstAfter } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
@@ -50,17 +51,8 @@ export class UsersRepository {
   ): Promise<UserEntity[]> {
     const query = this.users
       .createQueryBuilder('user')
-      .where('user.organization_id = :organizationId', { organizationId })
-      .orderBy('user.created_at', 'DESC')
-      .addOrderBy('user.id', 'DESC')
-      .limit(limit + 1);
-    if (after !== undefined) {
-      query.andWhere('(user.created_at, user.id) < (:createdAt, :id)', {
-        createdAt: after.createdAt,
-        id: after.id,
-      });
-    }
-    return query.getMany();
+      .where('user.organization_id = :organizationId', { organizationId });
+    return newestFirstAfter(query, 'user', limit, after).getMany();
   }
 
   async update(
