@@ -1,5 +1,6 @@
 import { type CsvErrorCode } from './csv-errors';
-import { openCsv, type CsvReadOptions } from './csv-reader';
+import type { CsvReadOptions } from './csv-options';
+import { openCsv } from './csv-reader';
 import { failure, tick } from './testing/read-csv';
 
 describe('openCsv errors', () => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { openCsv, type CsvReadOptions } from './csv-reader';
+import type { CsvReadOptions } from './csv-options';
+import { openCsv } from './csv-reader';
 import { failure, outcome, read } from './testing/read-csv';
 
 describe('openCsv', () => {

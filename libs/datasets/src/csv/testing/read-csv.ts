@@ -1,7 +1,8 @@
 /** Reading CSV through the real reader in controlled chunkings, for the reader's specs. */
 import { Readable } from 'node:stream';
 import { CsvError } from '../csv-errors';
-import { openCsv, type CsvReadOptions } from '../csv-reader';
+import type { CsvReadOptions } from '../csv-options';
+import { openCsv } from '../csv-reader';
 import type { CsvRow } from '../csv-tokenizer';
 
 export type Chunking = 'whole' | 'bytes' | 'random' | number[];
