@@ -5,7 +5,7 @@ import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
-import { LoggingModule, type LoggingModuleOptions } from '@app/observability';
+import { LoggingModule, type LoggingModuleOptions, MetricsModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 export interface ApiModuleOptions {
@@ -26,6 +26,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logging),
+        MetricsModule,
         CommonModule,
         DatabaseModule.forRoot({
           connectionUrl: options.databaseUrl,

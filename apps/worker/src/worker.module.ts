@@ -3,7 +3,7 @@ import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
-import { LoggingModule } from '@app/observability';
+import { LoggingModule, MetricsModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /**
@@ -19,6 +19,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(),
+        MetricsModule,
         CommonModule,
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),
         HealthModule,

@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source-options';
+import { DatabasePoolMetrics } from './pool-metrics';
 
 export interface DatabaseModuleOptions {
   /** Overrides `database.url`; set when an embedded server was started. */
@@ -39,6 +40,7 @@ export class DatabaseModule {
           }),
         }),
       ],
+      providers: [DatabasePoolMetrics],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { type Principal, PUBLIC_ROUTE } from '@app/access';
 import { ProblemException } from '@app/common';
 import { AppConfig } from '@app/config';
-import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { MetricsService } from '@app/observability';
+import { type ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -48,6 +49,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storageService: ThrottlerStorage,
     reflector: Reflector,
     config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     super(options, storageService, reflector);
     this.isExemptIp = createIpMatcher(config.rateLimits.exemptCidrs);
@@ -91,6 +93,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       void reply.header(name, value);
     }
     if (record.isBlocked) {
+      this.metrics?.rateLimitRejections.inc({ class: rateClass });
       throw new ProblemException(
         429,
         'rate-limited',

@@ -5,6 +5,7 @@ import fastifyHelmet from '@fastify/helmet';
 import { VersioningType } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import { MetricsService, recordHttpMetrics } from '@app/observability';
 import { setupOpenApi } from '../openapi/openapi-document';
 
 /** Paths reached over plain HTTP by probes and scrapers inside the cluster. */
@@ -22,6 +23,7 @@ export async function configureApiApp(
 ): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   const fastify = app.getHttpAdapter().getInstance();
+  recordHttpMetrics(fastify, app.get(MetricsService));
 
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

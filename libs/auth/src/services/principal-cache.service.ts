@@ -1,7 +1,8 @@
 import type { Principal } from '@app/access';
 import { AppConfig } from '@app/config';
+import { MetricsService } from '@app/observability';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 
 /** A resolved API key, as cached: enough to authenticate without the database. */
@@ -24,6 +25,7 @@ export class PrincipalCache {
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.ttlMs = config.auth.principalCacheTtlSeconds * 1000;
   }
@@ -62,11 +64,17 @@ export class PrincipalCache {
 
   // A cache failure is a miss: authentication falls back to the database.
   private async read<T>(key: string): Promise<T | undefined> {
+    let value: T | undefined;
     try {
-      return (await this.cache.get<T>(key)) ?? undefined;
+      value = (await this.cache.get<T>(key)) ?? undefined;
     } catch {
-      return undefined;
+      value = undefined;
     }
+    this.metrics?.cacheLookups.inc({
+      cache: 'principal',
+      result: value === undefined ? 'miss' : 'hit',
+    });
+    return value;
   }
 
   private async write(key: string, value: unknown): Promise<void> {
