@@ -3,23 +3,11 @@
 // one started here in a throw-away folder. Imports are relative: jest's module
 // mapper does not apply to global setup.
 import { mkdtemp } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../libs/database/src/embedded-postgres';
+import { freePort } from './service-process';
 import { setEmbeddedForTeardown } from './test-server-state';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export default async function globalSetup(globalConfig: {
   selectProjects?: string[];

@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { OrganizationsRepository } from '../repositories/organizations.repository';
 import { ApiKeysService } from './api-keys.service';
 
@@ -33,18 +33,27 @@ export class OrganizationBootstrapService {
   ) {}
 
   async createOrganization(name: string, presetKey?: string): Promise<CreatedOrganization> {
-    return this.dataSource.transaction(async (manager) => {
-      const organization = await this.organizations.insert(name, manager);
-      const key = await this.apiKeys.issue(
-        organization.id,
-        'bootstrap admin key',
-        'admin',
-        null,
-        manager,
-        presetKey,
-      );
-      return { organizationId: organization.id, name, apiKeyId: key.id, apiKey: key.key };
-    });
+    return this.dataSource.transaction((manager) =>
+      this.insertWithAdminKey(manager, name, presetKey),
+    );
+  }
+
+  /** One organization and its first admin key, inside the caller's transaction. */
+  private async insertWithAdminKey(
+    manager: EntityManager,
+    name: string,
+    presetKey: string | undefined,
+  ): Promise<CreatedOrganization> {
+    const organization = await this.organizations.insert(name, manager);
+    const key = await this.apiKeys.issue(
+      organization.id,
+      'bootstrap admin key',
+      'admin',
+      null,
+      manager,
+      presetKey,
+    );
+    return { organizationId: organization.id, name, apiKeyId: key.id, apiKey: key.key };
   }
 
   async findOrganization(id: string): Promise<OrganizationSummary | undefined> {
@@ -79,26 +88,12 @@ export class OrganizationBootstrapService {
   async bootstrapIfEmpty(): Promise<CreatedOrganization | undefined> {
     const created = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      if (
-        (await manager.query<Array<{ count: string }>>('SELECT count(*) FROM organizations'))[0]
-          ?.count !== '0'
-      )
-        return undefined;
-      const organization = await this.organizations.insert(FIRST_ORGANIZATION_NAME, manager);
-      const key = await this.apiKeys.issue(
-        organization.id,
-        'bootstrap admin key',
-        'admin',
-        null,
+      if ((await this.organizations.findOldest(manager)) !== null) return undefined;
+      return this.insertWithAdminKey(
         manager,
+        FIRST_ORGANIZATION_NAME,
         this.config.auth.bootstrapAdminApiKey,
       );
-      return {
-        organizationId: organization.id,
-        name: organization.name,
-        apiKeyId: key.id,
-        apiKey: key.key,
-      };
     });
     if (created === undefined) return undefined;
     this.logger.log(
