@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,6 +68,32 @@ function runAsFor(): RunAs | undefined {
   } catch {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     return lookup();
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as `postgres`, which must be able to walk to its
+ * binaries and its data. A checkout under a private folder (`mktemp -d` is
+ * 0700) would stop it, so every ancestor lacking it gets the search (x) bit
+ * for others: never read, never write. Each change is logged.
+ */
+async function ensureTraversable(path: string, runAs: RunAs, logger?: BootLogger): Promise<void> {
+  let current = dirname(path);
+  for (;;) {
+    const info = await stat(current);
+    const searchable =
+      info.uid === runAs.uid ||
+      (info.gid === runAs.gid && (info.mode & 0o010) !== 0) ||
+      (info.mode & 0o001) !== 0;
+    if (!searchable) {
+      await chmod(current, info.mode | 0o001);
+      logger?.warn(
+        `Allowed the postgres user to pass through ${current} (chmod o+x) to reach the embedded database`,
+      );
+    }
+    const parent = dirname(current);
+    if (parent === current) return;
+    current = parent;
   }
 }
 
@@ -217,7 +243,11 @@ export async function startEmbeddedPostgres(
   const ownerFile = join(options.dir, 'owner.pid');
   const runAs = runAsFor();
   await mkdir(options.dir, { recursive: true });
-  if (runAs !== undefined) await chmod(options.dir, 0o755);
+  if (runAs !== undefined) {
+    await chmod(options.dir, 0o755);
+    await ensureTraversable(options.dir, runAs, logger);
+    await ensureTraversable(binaries().pgCtl, runAs, logger);
+  }
   const credentials = await readOrCreateCredentials(join(options.dir, 'credentials.json'));
   const url = urlFor(credentials, options.port, credentials.database);
   const adminUrl = urlFor(credentials, options.port, 'postgres');
