@@ -58,6 +58,16 @@ export interface AppConfigShape {
     exemptCidrs: string[];
   };
   health: { heapMaxBytes: number; diskPath: string; diskMaxUsedRatio: number };
+  datasets: {
+    /** Limits of one CSV upload; going over any is a 413. */
+    maxBytes: number;
+    maxColumns: number;
+    /** Characters of one physical line / one field. */
+    maxLineLength: number;
+    maxFieldLength: number;
+    /** Uploads one process loads at once (each holds a database connection); more wait. */
+    uploadConcurrency: number;
+  };
 }
 
 /**
@@ -74,6 +84,7 @@ export class AppConfig implements AppConfigShape {
   readonly auth!: AppConfigShape['auth'];
   readonly health!: AppConfigShape['health'];
   readonly rateLimits!: AppConfigShape['rateLimits'];
+  readonly datasets!: AppConfigShape['datasets'];
 
   constructor(shape: AppConfigShape) {
     Object.assign(this, shape);

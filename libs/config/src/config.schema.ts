@@ -149,6 +149,12 @@ export const environmentSchema = z.object({
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: integer(1, 86_400),
   RATE_LIMIT_EXEMPT_CIDRS: cidrList,
 
+  DATASET_MAX_BYTES: integer(1, 64 * 1024 ** 3),
+  DATASET_MAX_COLUMNS: integer(1, 1600),
+  DATASET_MAX_LINE_LENGTH: integer(16, 256 * 1024 ** 2),
+  DATASET_MAX_FIELD_LENGTH: integer(16, 256 * 1024 ** 2),
+  DATASET_UPLOAD_CONCURRENCY: integer(1, 64),
+
   HEALTH_HEAP_MAX_MB: integer(16, 1_048_576),
   HEALTH_DISK_PATH: z.string().min(1),
   HEALTH_DISK_MAX_USED_PERCENT: integer(1, 100),

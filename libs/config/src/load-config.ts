@@ -130,6 +130,13 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       diskPath: env.HEALTH_DISK_PATH,
       diskMaxUsedRatio: env.HEALTH_DISK_MAX_USED_PERCENT / 100,
     },
+    datasets: {
+      maxBytes: env.DATASET_MAX_BYTES,
+      maxColumns: env.DATASET_MAX_COLUMNS,
+      maxLineLength: env.DATASET_MAX_LINE_LENGTH,
+      maxFieldLength: env.DATASET_MAX_FIELD_LENGTH,
+      uploadConcurrency: env.DATASET_UPLOAD_CONCURRENCY,
+    },
   });
 }
 

@@ -224,3 +224,26 @@ describe('openCsv', () => {
     });
   });
 });
+
+describe('CsvFile line positions', () => {
+  async function positions(text: string, header = true): Promise<number[]> {
+    const file = await openCsv(Readable.from([Buffer.from(text)]), { header, batchSize: 1 });
+    const lines = [file.firstDataLine];
+    for await (const batch of file) {
+      expect(batch.length).toBeGreaterThan(0);
+      lines.push(file.nextRowLine);
+    }
+    return lines;
+  }
+
+  it('starts the data after a header spanning lines and follows every batch', async () => {
+    // Rows start on lines 3, 4 (two lines long) and 6; a sample holds them all at once.
+    const lines = await positions('"a\nb",c\r\n1,2\r\n"x\r\ny",3\r\n4,5\r\n');
+    expect(lines[0]).toBe(3);
+    expect(lines[lines.length - 1]).toBeGreaterThanOrEqual(7);
+  });
+
+  it('starts the data on line 1 without a header', async () => {
+    expect((await positions('1,2\n3,4\n', false))[0]).toBe(1);
+  });
+});

@@ -20,9 +20,10 @@ const BOM = [0xef, 0xbb, 0xbf] as const;
  * wrong with the file is a {@link CsvError} naming the line, thrown here (the source
  * is then released) or during iteration.
  *
- * For PostgreSQL to store the same rows from the same bytes with `COPY ... (FORMAT
- * csv, HEADER <header>, DELIMITER <delimiter>)`, send it the bytes through
- * `copyInput()` (./copy-input), and compare its row count with {@link CsvFile.rowCount}.
+ * PostgreSQL stores the same rows from the same bytes with `COPY ... (FORMAT csv,
+ * DELIMITER <delimiter>)` when given the bytes from {@link CsvFile.nextRowLine} after
+ * the header on, without the byte order mark and the line breaks at the very end
+ * (see ./line-cutter); compare its row count with {@link CsvFile.rowCount}.
  */
 export function openCsv(
   source: AsyncIterable<Uint8Array>,
@@ -42,6 +43,7 @@ export class CsvFile implements AsyncIterable<CsvRow[]> {
   private names: string[] = [];
   private separator: CsvDelimiter = ',';
   private startsWithBom = false;
+  private dataLine = 1;
 
   private readonly limits: CsvLimits;
   private readonly batchSize: number;
@@ -91,6 +93,20 @@ export class CsvFile implements AsyncIterable<CsvRow[]> {
   /** Whether the file starts with a UTF-8 byte order mark (not data; COPY must not see it). */
   get bom(): boolean {
     return this.startsWithBom;
+  }
+
+  /** The physical line where the data rows start: 1, or the line after the header row. */
+  get firstDataLine(): number {
+    return this.dataLine;
+  }
+
+  /**
+   * The physical line (1-based, BOM and header included) where the first row not yet
+   * yielded starts. Between batches, the bytes of every earlier line belong to the
+   * header or to rows already yielded; after the end, to the file's last row.
+   */
+  get nextRowLine(): number {
+    return this.requireTokenizer().nextRowLine;
   }
 
   /** Data rows yielded so far: the row count once iteration has finished. */
@@ -147,6 +163,8 @@ export class CsvFile implements AsyncIterable<CsvRow[]> {
     tokenizer.allowRagged = this.options.allowRagged ?? false;
     tokenizer.onFirstRow = (row) => {
       this.names = this.header ? headerNames(row) : row.map((_, i) => `column_${i + 1}`);
+      // Called as the first row ends: the tokenizer is at the line after it.
+      if (this.header) this.dataLine = tokenizer.nextRowLine;
     };
     this.tokenizer = tokenizer;
     // The sample's chunks go through as they came (BOM cut off), so the tokenizer

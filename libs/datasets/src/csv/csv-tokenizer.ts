@@ -90,6 +90,15 @@ export class CsvTokenizer {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
+  /**
+   * The physical line where the first row not yet in {@link rows} starts (a pending
+   * empty line, or the row being read): every byte before that line belongs to rows
+   * already emitted, so a caller may hand those bytes on (to COPY) and keep the rest.
+   */
+  get nextRowLine(): number {
+    return this.blankRun > 0 ? this.blankRunLine : this.rowLine;
+  }
+
   /** The physical line being read: for errors found outside the tokenizer (bad UTF-8). */
   get currentLine(): number {
     return this.line;
@@ -254,7 +263,8 @@ export class CsvTokenizer {
       this.endField('', 0, 0);
       this.endRow();
     }
-    // Empty lines at the end of the file are not rows.
+    // Empty lines at the end of the file are not rows: the rows end where they start.
+    if (this.blankRun > 0) this.rowLine = this.blankRunLine;
     this.blankRun = 0;
   }
 

@@ -139,3 +139,36 @@ describe('ColumnProfiler', () => {
     );
   });
 });
+
+describe('ColumnProfiler.widen', () => {
+  it('carries integer statistics into number, as if the values had been numbers all along', () => {
+    const widened = new ColumnProfiler('x', 'integer');
+    const direct = new ColumnProfiler('x', 'number');
+    for (const value of [3, 1, 4, 1, 5]) {
+      widened.add(value);
+      direct.add(value);
+    }
+    widened.widen('number');
+    for (const value of [2.5, 6.25]) {
+      widened.add(value);
+      direct.add(value);
+    }
+    expect(widened.profile()).toEqual(direct.profile());
+  });
+
+  it('carries dates into datetimes at midnight UTC', () => {
+    const profiler = new ColumnProfiler('d', 'date');
+    profiler.add(new Date(Date.UTC(2024, 0, 2)));
+    profiler.widen('datetime').add(new Date(Date.UTC(2024, 0, 3, 12)));
+    expect(profiler.profile()).toMatchObject({
+      type: 'datetime',
+      min: '2024-01-02T00:00:00.000Z',
+      max: '2024-01-03T12:00:00.000Z',
+    });
+  });
+
+  it('refuses a change that would need the original text', () => {
+    expect(() => new ColumnProfiler('x', 'integer').widen('string')).toThrow(RangeError);
+    expect(() => new ColumnProfiler('x', 'boolean').widen('integer')).toThrow(RangeError);
+  });
+});

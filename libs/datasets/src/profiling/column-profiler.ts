@@ -101,11 +101,14 @@ export class ColumnProfiler {
   private distinct: DistinctCounter;
   private top: TopValues;
 
+  private columnType: ColumnType;
+
   constructor(
     readonly name: string,
-    readonly type: ColumnType,
+    type: ColumnType,
     options: ColumnProfilerOptions = {},
   ) {
+    this.columnType = type;
     const numeric = type === 'integer' || type === 'number';
     this.topReported = options.topReported ?? DEFAULT_TOP_REPORTED;
     this.moments = numeric ? new Welford() : null;
@@ -115,6 +118,10 @@ export class ColumnProfiler {
       precision: options.hllPrecision,
     });
     this.top = new TopValues({ counters: options.topCounters });
+  }
+
+  get type(): ColumnType {
+    return this.columnType;
   }
 
   /** Adds one row's value; throws a TypeError when it does not have the column's type. */
@@ -148,6 +155,23 @@ export class ColumnProfiler {
         return;
       }
     }
+  }
+
+  /**
+   * Takes a wider type without losing what was seen: `integer` values are `number`s and
+   * `date`s are `datetime`s (midnight UTC), so the statistics carry over unchanged. Any
+   * other change (to `string`, say) needs the original text, which a profile does not keep.
+   */
+  widen(type: ColumnType): this {
+    if (type === this.type) return this;
+    const carries =
+      (this.type === 'integer' && type === 'number') ||
+      (this.type === 'date' && type === 'datetime');
+    if (!carries) {
+      throw new RangeError(`cannot widen the profile of ${this.name} from ${this.type} to ${type}`);
+    }
+    this.columnType = type;
+    return this;
   }
 
   /** Folds a partial profile of the same column into this one; `other` is left unchanged. */

@@ -236,7 +236,7 @@ export class TopValues {
 
   private assign(slot: number, key: number, count: number, error: number, label: string | null) {
     this.keys[slot] = key === 0 ? 0 : key;
-    this.labels[slot] = label;
+    this.labels[slot] = label === null ? null : ownCopy(label);
     this.counts[slot] = count;
     this.errors[slot] = error;
     this.index.set(key, slot);
@@ -277,4 +277,13 @@ export class TopValues {
 
 function compareKeys(a: number | string, b: number | string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A string that shares no memory with `text`. A CSV field is a slice of its 64 KiB chunk,
+ * and V8 keeps the whole chunk alive as long as the slice lives; a kept label must not pin
+ * a chunk per counter. Concatenating and slicing makes V8 flatten into a fresh string.
+ */
+function ownCopy(text: string): string {
+  return (' ' + text).slice(1);
 }

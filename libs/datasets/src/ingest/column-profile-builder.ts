@@ -1,0 +1,69 @@
+import type { CsvRow } from '../csv/csv-tokenizer';
+import { convert, type ColumnType } from '../csv/type-inference';
+import { ColumnProfiler, type ColumnProfile } from '../profiling/column-profiler';
+import type { StoredType } from './column-storage';
+
+/**
+ * The profile of one column while an upload streams, following its stored type as it
+ * widens. Values are profiled with the type their rows were stored with, so the profile
+ * describes the stored table:
+ *
+ * - while the type is `unknown` only empty fields were seen: they are counted, and
+ *   replayed as nulls (typed column) or as `''` and nulls (text) once the type is known;
+ * - `integer` → `number` and `date` → `datetime` carry the statistics over;
+ * - a typed column turned into text has values the profile never saw as text: its
+ *   profile is then computed from the stored table at the end ({@link needsTable}).
+ */
+export class ColumnProfileBuilder {
+  private profiler: ColumnProfiler | undefined;
+  private storedType: StoredType = 'unknown';
+  private nulls = 0;
+  private empties = 0;
+  private fromTable = false;
+
+  constructor(readonly name: string) {}
+
+  /** The profile must come from the stored column (see the class comment). */
+  get needsTable(): boolean {
+    return this.fromTable;
+  }
+
+  setType(type: StoredType): void {
+    const from = this.storedType;
+    if (type === from) return;
+    this.storedType = type;
+    if (type === 'unknown' || this.fromTable) return;
+    if (from === 'unknown') {
+      const profiler = new ColumnProfiler(this.name, type);
+      for (let i = 0; i < this.nulls; i++) profiler.add(null);
+      for (let i = 0; i < this.empties; i++) profiler.add(type === 'string' ? '' : null);
+      this.profiler = profiler;
+    } else if (type === 'string') {
+      this.profiler = undefined;
+      this.fromTable = true;
+    } else {
+      this.profiler?.widen(type);
+    }
+  }
+
+  /** Adds column `index` of every row, as stored with the current type. */
+  addColumn(rows: readonly CsvRow[], index: number): void {
+    const profiler = this.profiler;
+    if (profiler !== undefined) {
+      const type = profiler.type;
+      for (let r = 0; r < rows.length; r++)
+        profiler.add(convert((rows[r])[index] ?? null, type));
+    } else if (this.storedType === 'unknown') {
+      for (let r = 0; r < rows.length; r++) {
+        if ((rows[r])[index] === '') this.empties++;
+        else this.nulls++;
+      }
+    }
+  }
+
+  /** The finished profile, or undefined when it must come from the table. */
+  profile(finalType: ColumnType): ColumnProfile | undefined {
+    if (this.storedType === 'unknown') this.setType(finalType);
+    return this.profiler?.profile();
+  }
+}

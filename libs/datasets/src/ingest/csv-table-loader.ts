@@ -1,0 +1,297 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { CsvReadOptions } from '../csv/csv-options';
+import { type CsvFile, openCsv } from '../csv/csv-reader';
+import type { CsvRow } from '../csv/csv-tokenizer';
+import { columnIdentifiers, quoteIdentifier } from '../csv/identifiers';
+import { LineCutter } from '../csv/line-cutter';
+import { type ColumnType, TypeTracker } from '../csv/type-inference';
+import type { ColumnProfile } from '../profiling/column-profiler';
+import { ColumnProfileBuilder } from './column-profile-builder';
+import { SQL_TYPES, type StoredType, widenExpression } from './column-storage';
+
+/** Bytes read before the table is created: the types it starts with come from them. */
+const DEFAULT_SAMPLE_BYTES = 1024 * 1024;
+/** Bytes of rows checked and profiled at a time once the table exists. */
+const WINDOW_BYTES = 256 * 1024;
+const TOP_VALUES = 10;
+
+/** A column of a stored dataset: display name, SQL column name, type. */
+export interface DatasetColumn {
+  name: string;
+  column: string;
+  type: ColumnType;
+}
+
+/** A column whose type widened after rows were stored with the narrower one. */
+export interface TypeChange {
+  column: string;
+  from: StoredType;
+  to: ColumnType;
+  /** Rows stored before the change (their values were converted to the new type). */
+  rowsBefore: number;
+}
+
+export interface CsvLoadOptions extends CsvReadOptions {
+  /** Schema-qualified, quoted name of the table to create (it must not exist). */
+  table: string;
+  /** Bytes read before the table is created, to settle the initial types. */
+  sampleBytes?: number;
+  /** Bytes of rows checked and profiled at a time once the table exists. */
+  windowBytes?: number;
+}
+
+export interface CsvLoadResult {
+  columns: DatasetColumn[];
+  rowCount: number;
+  byteSize: number;
+  delimiter: string;
+  profile: ColumnProfile[];
+  typeChanges: TypeChange[];
+}
+
+/**
+ * Streams a CSV upload into a new typed table with `COPY ... FROM STDIN` while
+ * profiling it in the same pass, on a connection whose transaction the caller owns
+ * (and rolls back if this throws: nothing is left behind).
+ *
+ * PostgreSQL parses the bytes for `COPY`; Node parses them too, ahead of it, for the
+ * types and the profile. Bytes reach PostgreSQL only once the reader has checked the
+ * rows they hold, so a value that does not fit a column's current type is seen
+ * before PostgreSQL would refuse it: the `COPY` is ended exactly before that window
+ * of rows, the column is widened in place (`ALTER TABLE ... TYPE ... USING`, which
+ * rewrites the rows stored so far), and a new `COPY` carries on. Types start from the
+ * first {@link DEFAULT_SAMPLE_BYTES} and only ever widen (see `widen` in
+ * ../csv/type-inference), so a file needs at most a few such rewrites, and none when
+ * its first megabyte is representative.
+ */
+export async function loadCsvIntoTable(
+  client: ClientBase,
+  source: AsyncIterable<Uint8Array>,
+  options: CsvLoadOptions,
+): Promise<CsvLoadResult> {
+  const cutter = new LineCutter();
+  async function* tapped(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      cutter.push(chunk);
+      yield chunk;
+    }
+  }
+  const file = await openCsv(tapped(), options);
+  const loader = new CsvTableLoader(client, file, cutter, options);
+  try {
+    return await loader.load();
+  } catch (error) {
+    await loader.abort(error);
+    throw error;
+  } finally {
+    await file.close();
+  }
+}
+
+class CsvTableLoader {
+  private readonly columns: ReturnType<typeof columnIdentifiers>;
+  private readonly trackers: TypeTracker[];
+  private readonly profiles: ColumnProfileBuilder[];
+  private stored: StoredType[] | undefined;
+  private copy: ReturnType<typeof copyFrom> | undefined;
+  private copiedRows = 0;
+  private readonly typeChanges: TypeChange[] = [];
+
+  constructor(
+    private readonly client: ClientBase,
+    private readonly file: CsvFile,
+    private readonly cutter: LineCutter,
+    private readonly options: CsvLoadOptions,
+  ) {
+    this.columns = columnIdentifiers(file.columns);
+    this.trackers = this.columns.map(() => new TypeTracker());
+    this.profiles = this.columns.map(({ name }) => new ColumnProfileBuilder(name));
+  }
+
+  async load(): Promise<CsvLoadResult> {
+    const { file, cutter } = this;
+    if (file.bom) cutter.skip(3);
+    cutter.takeBefore(file.firstDataLine);
+    const sampleBytes = this.options.sampleBytes ?? DEFAULT_SAMPLE_BYTES;
+    const windowBytes = this.options.windowBytes ?? WINDOW_BYTES;
+    let window: CsvRow[][] = [];
+    for await (const batch of file) {
+      this.observe(batch);
+      window.push(batch);
+      if (cutter.held >= (this.stored === undefined ? sampleBytes : windowBytes)) {
+        await this.store(window, cutter.takeBefore(file.nextRowLine));
+        window = [];
+      }
+    }
+    await this.store(window, cutter.takeRest());
+    await this.endCopy();
+    if (this.copiedRows !== file.rowCount) {
+      throw new Error(
+        `COPY stored ${this.copiedRows} rows where the reader counted ${file.rowCount}`,
+      );
+    }
+    const types = this.finalTypes();
+    return {
+      columns: this.columns.map(({ name, identifier }, i) => ({
+        name,
+        column: identifier,
+        type: types[i],
+      })),
+      rowCount: file.rowCount,
+      byteSize: file.byteCount,
+      delimiter: file.delimiter,
+      profile: await this.profile(types),
+      typeChanges: this.typeChanges,
+    };
+  }
+
+  /** Stops a COPY in progress (PostgreSQL gets a CopyFail) before the caller rolls back. */
+  async abort(error: unknown): Promise<void> {
+    const copy = this.copy;
+    if (copy === undefined || copy.writableFinished) return;
+    copy.destroy(error instanceof Error ? error : new Error(String(error)));
+    await finished(copy).catch(() => undefined);
+  }
+
+  private observe(batch: CsvRow[]): void {
+    const trackers = this.trackers;
+    for (let c = 0; c < trackers.length; c++) {
+      const tracker = trackers[c];
+      for (let r = 0; r < batch.length; r++) tracker.observe((batch[r])[c] ?? null);
+    }
+  }
+
+  private storedTypes(): StoredType[] {
+    return this.trackers.map((tracker) => (tracker.seenValue ? tracker.type : 'unknown'));
+  }
+
+  private finalTypes(): ColumnType[] {
+    return this.trackers.map((tracker) => tracker.type);
+  }
+
+  /**
+   * Sends the bytes of a window of rows (already observed) to COPY, after creating or
+   * widening the table as their types need, then profiles them while PostgreSQL works.
+   */
+  private async store(window: CsvRow[][], bytes: Buffer[]): Promise<void> {
+    const types = this.storedTypes();
+    if (this.stored === undefined) {
+      await this.createTable(types);
+      this.startCopy(types);
+    } else if (types.some((type, i) => type !== this.stored?.[i])) {
+      await this.endCopy();
+      await this.widen(types);
+      this.startCopy(types);
+    }
+    this.stored = types;
+    const copy = this.copy as ReturnType<typeof copyFrom>;
+    let full = false;
+    for (const chunk of bytes) full = !copy.write(chunk) || full;
+    types.forEach((type, i) => this.profiles[i]?.setType(type));
+    for (const rows of window) {
+      for (let c = 0; c < this.profiles.length; c++) this.profiles[c]?.addColumn(rows, c);
+    }
+    if (copy.errored !== null) throw copy.errored;
+    if (full) await once(copy, 'drain');
+  }
+
+  private async createTable(types: StoredType[]): Promise<void> {
+    const definitions = this.columns.map(
+      ({ identifier }, i) => `${quoteIdentifier(identifier)} ${SQL_TYPES[types[i] ?? 'unknown']}`,
+    );
+    await this.client.query(`CREATE TABLE ${this.options.table} (${definitions.join(', ')})`);
+  }
+
+  private async widen(types: StoredType[]): Promise<void> {
+    const changes: string[] = [];
+    types.forEach((type, i) => {
+      const from = this.stored?.[i] ?? 'unknown';
+      const column = quoteIdentifier(this.columns[i]?.identifier ?? '');
+      if (type === 'unknown') return;
+      const using = widenExpression(column, from, type);
+      if (using === undefined) return;
+      changes.push(`ALTER COLUMN ${column} TYPE ${SQL_TYPES[type]} USING ${using}`);
+      this.typeChanges.push({
+        column: this.columns[i]?.name ?? '',
+        from,
+        to: type,
+        rowsBefore: this.copiedRows,
+      });
+    });
+    if (changes.length > 0) {
+      await this.client.query(`ALTER TABLE ${this.options.table} ${changes.join(', ')}`);
+    }
+  }
+
+  private startCopy(types: StoredType[]): void {
+    const names = this.columns.map(({ identifier }) => quoteIdentifier(identifier));
+    // Quoted empty fields are NULL in typed columns (as the reader reads them); text keeps ''.
+    const forceNull = names.filter((_, i) => SQL_TYPES[types[i] ?? 'unknown'] !== 'text');
+    const delimiter = this.file.delimiter === '\t' ? "E'\\t'" : `'${this.file.delimiter}'`;
+    const options = [`FORMAT csv`, `DELIMITER ${delimiter}`, `HEADER false`];
+    if (forceNull.length > 0) options.push(`FORCE_NULL (${forceNull.join(', ')})`);
+    const copy = this.client.query(
+      copyFrom(
+        `COPY ${this.options.table} (${names.join(', ')}) FROM STDIN WITH (${options.join(', ')})`,
+      ),
+    );
+    // Failures surface through write/finished below; without a listener they would crash.
+    copy.on('error', () => undefined);
+    this.copy = copy;
+  }
+
+  private async endCopy(): Promise<void> {
+    const copy = this.copy;
+    if (copy === undefined) return;
+    copy.end();
+    await finished(copy);
+    this.copiedRows += copy.rowCount;
+    this.copy = undefined;
+  }
+
+  private async profile(types: ColumnType[]): Promise<ColumnProfile[]> {
+    const profiles: ColumnProfile[] = [];
+    for (const [i, builder] of this.profiles.entries()) {
+      const type = types[i];
+      profiles.push(
+        builder.profile(type) ??
+          (await this.profileFromTable(builder.name, this.columns[i]?.identifier ?? '', type)),
+      );
+    }
+    return profiles;
+  }
+
+  /** Exact statistics of a text column, from the stored rows (see ColumnProfileBuilder). */
+  private async profileFromTable(
+    name: string,
+    identifier: string,
+    type: ColumnType,
+  ): Promise<ColumnProfile> {
+    const column = quoteIdentifier(identifier);
+    const table = this.options.table;
+    const counts = await this.client.query<{ count: string; values: string; distinct: string }>(
+      `SELECT count(*) AS count, count(${column}) AS values, count(DISTINCT ${column}) AS distinct FROM ${table}`,
+    );
+    const top = await this.client.query<{ value: string; count: string }>(
+      `SELECT ${column} AS value, count(*) AS count FROM ${table} WHERE ${column} IS NOT NULL
+       GROUP BY ${column} ORDER BY count(*) DESC, ${column} COLLATE "C" LIMIT ${TOP_VALUES}`,
+    );
+    const row = counts.rows[0];
+    return {
+      name,
+      type,
+      count: Number(row?.count ?? 0),
+      nullCount: Number(row?.count ?? 0) - Number(row?.values ?? 0),
+      distinctCount: Number(row?.distinct ?? 0),
+      min: null,
+      max: null,
+      mean: null,
+      stddev: null,
+      quantiles: { p05: null, p25: null, p50: null, p75: null, p95: null },
+      topValues: top.rows.map(({ value, count }) => ({ value, count: Number(count) })),
+    };
+  }
+}
