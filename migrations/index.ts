@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Datasets1795643986769 } from './1795643986769-Datasets';
 import { AuthAndAudit1795636243692 } from './1795636243692-AuthAndAudit';
 
 /**
@@ -6,4 +7,7 @@ import { AuthAndAudit1795636243692 } from './1795636243692-AuthAndAudit';
  * a new file here and this list must name it (a unit test checks that).
  * Listing classes, not a glob, keeps migrations inside the bundled build.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [AuthAndAudit1795636243692];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  AuthAndAudit1795636243692,
+  Datasets1795643986769,
+];

@@ -4,6 +4,7 @@ import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { DatasetsModule } from '@app/datasets';
 import { HealthModule } from '@app/health';
 import { LoggingModule, type LoggingModuleOptions, MetricsModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -35,6 +36,7 @@ export class ApiModule {
         CacheInfraModule,
         HealthModule,
         AuthModule.forHttp(),
+        DatasetsModule,
         ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),
       ],
     };

@@ -1,4 +1,5 @@
 export { AuthModule } from './auth.module';
+export { OrganizationEntity } from './entities/organization.entity';
 export { ApiKeysService } from './services/api-keys.service';
 export { generateApiKey, sha256Hex } from './services/credentials';
 export {

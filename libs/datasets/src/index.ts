@@ -17,3 +17,8 @@ export {
   type TypeChange,
 } from './ingest/csv-table-loader';
 export { ColumnProfiler, type ColumnProfile } from './profiling/column-profiler';
+export { DatasetsModule } from './datasets.module';
+export { CSV_MEDIA_TYPES } from './controllers/upload-request';
+export { DatasetEntity, DATASET_ROWS_SCHEMA } from './entities/dataset.entity';
+export { DatasetsService } from './services/datasets.service';
+export { DatasetRowsService } from './services/dataset-rows.service';

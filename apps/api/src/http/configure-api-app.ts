@@ -2,6 +2,8 @@ import { PROBLEM_CONTENT_TYPE } from '@app/common';
 import type { AppConfig } from '@app/config';
 import fastifyCompress from '@fastify/compress';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import { CSV_MEDIA_TYPES } from '@app/datasets';
 import { VersioningType } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -71,6 +73,10 @@ export async function configureApiApp(
     maxAge: 600,
   });
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  // Uploads stream: a CSV body and a multipart file reach the route unread, and the route
+  // reads them as it stores them (limits are the route's, see DatasetUploadService).
+  await app.register(fastifyMultipart, { limits: { files: 1, fields: 10, parts: 12 } });
+  fastify.addContentTypeParser(CSV_MEDIA_TYPES, (_request, payload, done) => done(null, payload));
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   await setupOpenApi(app);
 }

@@ -17,7 +17,7 @@ export const BodyLimit = (bytes: number): MethodDecorator =>
 /** Copies `@BodyLimit` from route config to Fastify's route option as each route registers. */
 export function applyRouteBodyLimits(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    const config: BodyLimitRouteConfig | undefined = route.config;
+    const config = route.config as BodyLimitRouteConfig | undefined;
     const limit = config?.bodyLimit;
     if (limit !== undefined) route.bodyLimit = limit;
   });

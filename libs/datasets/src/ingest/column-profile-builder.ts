@@ -51,11 +51,10 @@ export class ColumnProfileBuilder {
     const profiler = this.profiler;
     if (profiler !== undefined) {
       const type = profiler.type;
-      for (let r = 0; r < rows.length; r++)
-        profiler.add(convert((rows[r])[index] ?? null, type));
+      for (let r = 0; r < rows.length; r++) profiler.add(convert(rows[r][index] ?? null, type));
     } else if (this.storedType === 'unknown') {
       for (let r = 0; r < rows.length; r++) {
-        if ((rows[r])[index] === '') this.empties++;
+        if (rows[r][index] === '') this.empties++;
         else this.nulls++;
       }
     }

@@ -160,7 +160,7 @@ class CsvTableLoader {
     const trackers = this.trackers;
     for (let c = 0; c < trackers.length; c++) {
       const tracker = trackers[c];
-      for (let r = 0; r < batch.length; r++) tracker.observe((batch[r])[c] ?? null);
+      for (let r = 0; r < batch.length; r++) tracker.observe(batch[r][c] ?? null);
     }
   }
 

@@ -1,0 +1,98 @@
+import { flattenValidationErrors, ProblemException, RequestValidationException } from '@app/common';
+import type { MultipartFile } from '@fastify/multipart';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
+import { basename, extname } from 'node:path';
+import { Readable } from 'node:stream';
+import { DELIMITERS, UploadDatasetOptionsDto } from '../dtos/dataset.dto';
+import type { DatasetUpload } from '../services/dataset-upload.service';
+
+/** Media types of a raw CSV body; their parser hands the body on as a stream. */
+export const CSV_MEDIA_TYPES = ['text/csv', 'application/csv'];
+const MAX_FORM_FIELDS = 10;
+
+/**
+ * The upload in a request, without reading the file: `multipart/form-data` with a
+ * `file` field (options as query parameters, or form fields sent before the file),
+ * or a raw `text/csv` body (options as query parameters).
+ */
+export async function readUploadRequest(
+  request: FastifyRequest,
+  query: Record<string, unknown>,
+  maxBytes: number,
+): Promise<DatasetUpload> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
+    throw new ProblemException(
+      413,
+      'csv-too-large',
+      `The upload is ${declared} bytes; the limit is ${maxBytes} bytes`,
+    );
+  }
+  const clientGone = () => request.raw.destroyed && !request.raw.complete;
+  if (request.isMultipart()) {
+    const part = await request.file({
+      // One byte over the limit lets the CSV reader report it (with the limit named).
+      limits: { fileSize: maxBytes + 1, files: 1, fields: MAX_FORM_FIELDS, fieldSize: 1024 },
+    });
+    if (part === undefined || part.fieldname !== 'file') {
+      part?.file.resume();
+      throw new RequestValidationException([
+        { field: 'file', message: 'send the CSV file in a form field named "file"' },
+      ]);
+    }
+    const options = await validOptions({ ...query, ...formFields(part) }, () => part.file.resume());
+    return {
+      source: part.file,
+      name: options.name ?? defaultName(part.filename),
+      delimiter: options.delimiter === undefined ? undefined : DELIMITERS[options.delimiter],
+      header: options.header ?? true,
+      clientGone,
+    };
+  }
+  const mediaType =
+    (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!CSV_MEDIA_TYPES.includes(mediaType) || !(request.body instanceof Readable)) {
+    throw new ProblemException(
+      415,
+      'unsupported-media-type',
+      `Upload CSV as multipart/form-data (field "file") or as a text/csv body, not ${mediaType || 'a body without a Content-Type'}`,
+    );
+  }
+  const options = await validOptions(query, () => undefined);
+  return {
+    source: request.body,
+    name: options.name ?? 'Untitled dataset',
+    delimiter: options.delimiter === undefined ? undefined : DELIMITERS[options.delimiter],
+    header: options.header ?? true,
+    clientGone,
+  };
+}
+
+function formFields(part: MultipartFile): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(part.fields)) {
+    if (name === 'file' || field === undefined || Array.isArray(field)) continue;
+    if (field.type === 'field') fields[name] = field.value;
+  }
+  return fields;
+}
+
+async function validOptions(
+  values: Record<string, unknown>,
+  onInvalid: () => void,
+): Promise<UploadDatasetOptionsDto> {
+  const options = plainToInstance(UploadDatasetOptionsDto, values);
+  const errors = await validate(options, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    onInvalid();
+    throw new RequestValidationException(flattenValidationErrors(errors));
+  }
+  return options;
+}
+
+function defaultName(filename: string): string {
+  const name = basename(filename, extname(filename)).trim().slice(0, 200);
+  return name === '' ? 'Untitled dataset' : name;
+}

@@ -1,0 +1,43 @@
+import type { KeysetPosition } from '@app/common';
+import { newestFirstAfter } from '@app/database';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { DatasetEntity } from '../entities/dataset.entity';
+
+/** Datasets, always within one organization: no method reads across tenants. */
+@Injectable()
+export class DatasetsRepository {
+  constructor(
+    @InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>,
+  ) {}
+
+  /** Inserts within the caller's transaction (the one that loaded the rows). */
+  async insert(
+    manager: EntityManager,
+    dataset: Omit<DatasetEntity, 'createdAt'>,
+  ): Promise<DatasetEntity> {
+    return manager.save(DatasetEntity, manager.create(DatasetEntity, dataset));
+  }
+
+  find(organizationId: string, id: string): Promise<DatasetEntity | null> {
+    return this.datasets.findOneBy({ organizationId, id });
+  }
+
+  list(
+    organizationId: string,
+    limit: number,
+    after: KeysetPosition | undefined,
+  ): Promise<DatasetEntity[]> {
+    const query = this.datasets
+      .createQueryBuilder('dataset')
+      .where('dataset.organization_id = :organizationId', { organizationId });
+    return newestFirstAfter(query, 'dataset', limit, after).getMany();
+  }
+
+  /** Deletes within the caller's transaction; true when a row went. */
+  async delete(manager: EntityManager, organizationId: string, id: string): Promise<boolean> {
+    const result = await manager.delete(DatasetEntity, { organizationId, id });
+    return (result.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,159 @@
+import type { Principal } from '@app/access';
+import { AuditService } from '@app/audit';
+import { ProblemException, type RequestMeta } from '@app/common';
+import { AppConfig } from '@app/config';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { CsvError } from '../csv/csv-errors';
+import type { CsvDelimiter } from '../csv/delimiter-sniffer';
+import { quoteIdentifier } from '../csv/identifiers';
+import { loadCsvIntoTable } from '../ingest/csv-table-loader';
+import { DATASET_ROWS_SCHEMA, type DatasetEntity } from '../entities/dataset.entity';
+import { DatasetsRepository } from '../repositories/datasets.repository';
+
+export interface DatasetUpload {
+  source: AsyncIterable<Uint8Array>;
+  name: string;
+  delimiter?: CsvDelimiter;
+  header: boolean;
+  /** Tells an upload the client abandoned from a broken file (both end the stream early). */
+  clientGone: () => boolean;
+}
+
+/** The rows table of a dataset, schema-qualified and quoted. */
+export function datasetTable(dataset: Pick<DatasetEntity, 'tableName'>): string {
+  return `${quoteIdentifier(DATASET_ROWS_SCHEMA)}.${quoteIdentifier(dataset.tableName)}`;
+}
+
+/** Admits a bounded number of uploads at once; the others queue in arrival order. */
+class Gate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly capacity: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.capacity) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active += 1;
+    }
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) this.active -= 1;
+      else next();
+    }
+  }
+}
+
+/**
+ * Turns an upload into a dataset in one transaction: the rows table, its rows (COPY)
+ * and the dataset row with its profile commit together or not at all. A broken file,
+ * a client that goes away and a killed process all leave nothing behind.
+ */
+@Injectable()
+export class DatasetUploadService {
+  private readonly logger = new Logger('Datasets');
+  private readonly gate: Gate;
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly datasets: DatasetsRepository,
+    private readonly audit: AuditService,
+  ) {
+    this.gate = new Gate(config.datasets.uploadConcurrency);
+  }
+
+  upload(principal: Principal, upload: DatasetUpload, meta?: RequestMeta): Promise<DatasetEntity> {
+    return this.gate.run(() => this.load(principal, upload, meta));
+  }
+
+  private async load(
+    principal: Principal,
+    upload: DatasetUpload,
+    meta: RequestMeta | undefined,
+  ): Promise<DatasetEntity> {
+    const id = randomUUID();
+    const tableName = `d_${id.replace(/-/g, '')}`;
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    const started = Date.now();
+    try {
+      await runner.startTransaction();
+      // A large file takes longer than the API's statement timeout; times are stored in UTC.
+      await client.query(
+        "SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'",
+      );
+      const limits = this.config.datasets;
+      const loaded = await loadCsvIntoTable(client, upload.source, {
+        table: datasetTable({ tableName }),
+        delimiter: upload.delimiter,
+        header: upload.header,
+        limits: {
+          maxBytes: limits.maxBytes,
+          maxColumns: limits.maxColumns,
+          maxLineLength: limits.maxLineLength,
+          maxFieldLength: limits.maxFieldLength,
+        },
+      });
+      const dataset = await this.datasets.insert(runner.manager, {
+        id,
+        organizationId: principal.organizationId,
+        name: upload.name,
+        status: 'ready',
+        tableName,
+        rowCount: loaded.rowCount,
+        byteSize: loaded.byteSize,
+        delimiter: loaded.delimiter,
+        hasHeader: upload.header,
+        columns: loaded.columns,
+        profile: loaded.profile,
+        typeChanges: loaded.typeChanges,
+        createdBy: principal.id,
+      });
+      await runner.commitTransaction();
+      this.logger.log(
+        `Dataset ${id}: ${loaded.rowCount} rows, ${loaded.byteSize} bytes in ${Date.now() - started} ms`,
+      );
+      await this.audit.record({
+        actor: principal,
+        action: 'dataset.created',
+        outcome: 'success',
+        target: { type: 'dataset', id },
+        meta,
+        details: { name: upload.name, rowCount: loaded.rowCount, byteSize: loaded.byteSize },
+      });
+      return dataset;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw this.problemFor(error, upload);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private problemFor(error: unknown, upload: DatasetUpload): unknown {
+    if (error instanceof CsvError) {
+      return new ProblemException(error.status, `csv-${error.code}`, error.message);
+    }
+    if (upload.clientGone()) {
+      return new ProblemException(
+        400,
+        'upload-interrupted',
+        'The upload ended before the whole file arrived; nothing was stored',
+      );
+    }
+    // Multipart parsing errors carry their own 4xx status (malformed body, too many parts).
+    const status = (error as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return new ProblemException(status, 'invalid-upload', (error as Error).message);
+    }
+    return error;
+  }
+}
