@@ -9,7 +9,7 @@ type Json = Record<string, unknown>;
 
 /** Limits small enough to reach in a test; everything else as configured by default. */
 const LIMITS = {
-  DATASET_MAX_BYTES: String(200_000),
+  DATASET_MAX_BYTES: String(1_500_000),
   DATASET_MAX_COLUMNS: '20',
   DATASET_MAX_LINE_LENGTH: '2000',
   DATASET_MAX_FIELD_LENGTH: '500',
@@ -80,7 +80,7 @@ describe('datasets', () => {
   const SALES =
     'Region,Order Date,Units,Price,Paid,Note\n' +
     'North,2024-01-02,3,9.5,true,"first, with comma"\n' +
-    'South,2024-01-03,,12.25,false,=HYPERLINK("x")\n' +
+    'South,2024-01-03,,12.25,false,"=HYPERLINK(""x"")"\n' +
     'North,2024-01-05,7,-3,true,\n' +
     'East,2024-01-09,1,0.5,,"say ""hi"""\n';
 
@@ -243,19 +243,28 @@ describe('datasets', () => {
   });
 
   describe('bad input: a 4xx naming the problem, and nothing stored', () => {
-    const cases: Array<[string, string | Buffer, number, string, RegExp, string?]> = [
-      ['an empty file', '', 400, 'csv-empty-file', /empty/],
-      ['a header without rows', 'a,b\n', 400, 'csv-header-only', /no data rows/],
-      ['an unclosed quote', 'a,b\n1,"open\n2,3\n', 400, 'csv-unclosed-quote', /line 2/],
-      ['a ragged row', 'a,b\n1,2\n3\n', 400, 'csv-ragged-row', /line 3/],
-      ['a duplicate header', 'a,A\n1,2\n', 400, 'csv-duplicate-header', /repeats column 1/],
-      ['an empty header name', 'a,,c\n1,2,3\n', 400, 'csv-empty-header', /Column 2/],
+    const cases: Array<[string, string | Buffer, number, string, RegExp, string | undefined]> = [
+      ['an empty file', '', 400, 'csv-empty-file', /empty/, undefined],
+      ['a header without rows', 'a,b\n', 400, 'csv-header-only', /no data rows/, undefined],
+      ['an unclosed quote', 'a,b\n1,"open\n2,3\n', 400, 'csv-unclosed-quote', /line 2/, undefined],
+      ['a ragged row', 'a,b\n1,2\n3\n', 400, 'csv-ragged-row', /line 3/, undefined],
+      [
+        'a duplicate header',
+        'a,A\n1,2\n',
+        400,
+        'csv-duplicate-header',
+        /repeats column 1/,
+        undefined,
+      ],
+      ['an empty header name', 'a,,c\n1,2,3\n', 400, 'csv-empty-header', /Column 2/, undefined],
       [
         'bytes that are not UTF-8',
         Buffer.from('a,b\n1,\xff\n', 'latin1'),
         415,
         'csv-not-utf8',
         /Line 2 is not valid UTF-8/,
+        ,
+        undefined,
       ],
       [
         'binary content',
@@ -263,17 +272,42 @@ describe('datasets', () => {
         415,
         'csv-binary-content',
         /binary/,
+        ,
+        undefined,
       ],
-      ['a file over the byte limit', 'a\n' + '1\n'.repeat(120_000), 413, 'csv-too-large', /200000/],
+      [
+        'a file over the byte limit',
+        'a\n' + '1\n'.repeat(800_000),
+        413,
+        'csv-too-large',
+        /1500000/,
+        undefined,
+      ],
       [
         'too many columns',
         Array.from({ length: 21 }, (_, i) => `c${i}`).join(',') + '\n',
         413,
         'csv-too-many-columns',
         /20/,
+        ,
+        undefined,
       ],
-      ['a line over the limit', `a,b\n1,${'x'.repeat(2100)}\n`, 413, 'csv-line-too-long', /Line 2/],
-      ['a field over the limit', `a\n"${'y'.repeat(600)}"\n`, 413, 'csv-field-too-long', /line 2/],
+      [
+        'a line over the limit',
+        `a,b,c,d,e\n${Array(5).fill('x'.repeat(450)).join(',')}\n`,
+        413,
+        'csv-line-too-long',
+        /Line 2/,
+        undefined,
+      ],
+      [
+        'a field over the limit',
+        `a\n"${'y'.repeat(600)}"\n`,
+        413,
+        'csv-field-too-long',
+        /line 2/,
+        undefined,
+      ],
       ['a JSON body', '{"a":1}', 415, 'unsupported-media-type', /text\/csv/, 'application/json'],
       ['a plain-text body', 'a\n1\n', 415, 'unsupported-media-type', /text\/plain/, 'text/plain'],
     ];

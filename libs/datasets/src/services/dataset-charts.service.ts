@@ -33,7 +33,7 @@ export class DatasetChartsService {
     if (column.type === 'string' || column.type === 'boolean') {
       const rows: Array<{ value: string; count: string }> = await this.dataSource.query(
         `SELECT ${name}::text AS value, count(*) AS count FROM ${table} WHERE ${name} IS NOT NULL
-         GROUP BY 1 ORDER BY 2 DESC, 1 COLLATE "C" LIMIT ${CATEGORY_BARS}`,
+         GROUP BY 1 ORDER BY 2 DESC, ${name}::text COLLATE "C" LIMIT ${CATEGORY_BARS}`,
       );
       return categorySvg(
         column.name,
@@ -46,7 +46,7 @@ export class DatasetChartsService {
     const rows: Array<{ bucket: number; count: string; low: number; high: number }> =
       await this.dataSource.query(
         `WITH bounds AS (SELECT min(${value}) AS low, max(${value}) AS high FROM ${table})
-         SELECT LEAST(floor((${value} - low) / GREATEST((high - low) / $1, 1e-300))::int, $1 - 1) AS bucket,
+         SELECT LEAST(floor((${value} - low) / GREATEST((high - low) / $1::int, 1e-300))::int, $1::int - 1) AS bucket,
                 count(*) AS count, min(low) AS low, min(high) AS high
          FROM ${table}, bounds WHERE ${name} IS NOT NULL GROUP BY 1 ORDER BY 1`,
         [bins],
