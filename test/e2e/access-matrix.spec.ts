@@ -52,6 +52,14 @@ describe('access matrix over every route in the OpenAPI document', () => {
       });
       return String(created.body.id);
     },
+    datasets: async () => {
+      const created = await fetch(`${app.baseUrl}/v1/datasets`, {
+        method: 'POST',
+        headers: { 'x-api-key': home.adminKey, 'content-type': 'text/csv' },
+        body: 'a,b\n1,x\n',
+      });
+      return String(((await created.json()) as { id: string }).id);
+    },
   };
 
   beforeAll(async () => {

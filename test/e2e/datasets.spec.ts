@@ -263,7 +263,6 @@ describe('datasets', () => {
         415,
         'csv-not-utf8',
         /Line 2 is not valid UTF-8/,
-        ,
         undefined,
       ],
       [
@@ -272,7 +271,6 @@ describe('datasets', () => {
         415,
         'csv-binary-content',
         /binary/,
-        ,
         undefined,
       ],
       [
@@ -289,7 +287,6 @@ describe('datasets', () => {
         413,
         'csv-too-many-columns',
         /20/,
-        ,
         undefined,
       ],
       [
@@ -406,7 +403,7 @@ describe('datasets', () => {
         }>;
         const profile = await profileOf(id);
         for (const [i, column] of columns.entries()) {
-          const got = profile[i] as Json;
+          const got = profile[i];
           const c = `"${column.column}"`;
           const numeric = column.type === 'integer' || column.type === 'number';
           const exact = (
@@ -416,7 +413,7 @@ describe('datasets', () => {
                     ${numeric ? `min(${c})::float8 AS min, max(${c})::float8 AS max, avg(${c}::float8) AS mean, stddev_samp(${c}::float8) AS stddev` : 'null AS min'}
              FROM ${table}`,
             )
-          ).rows[0] as Json;
+          ).rows[0];
           expect(got.count).toBe(exact.count);
           expect(got.nullCount).toBe(exact.nulls);
           const distinct = Number(exact.distinct);
@@ -444,7 +441,7 @@ describe('datasets', () => {
               `SELECT count(*) FILTER (WHERE ${c} < $1)::int AS below, count(*) FILTER (WHERE ${c} <= $1)::int AS at FROM ${table}`,
               [value],
             );
-            const { below, at } = rank.rows[0] as { below: number; at: number };
+            const { below, at } = rank.rows[0];
             const error = Math.max(0, below / n - q, q - at / n);
             expect(error).toBeLessThanOrEqual(n <= 200 ? 1 / n : 0.0165);
           }

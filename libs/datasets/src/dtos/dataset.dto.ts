@@ -117,9 +117,19 @@ export class ColumnProfileDto {
   /** Exact up to 10,000 distinct values, a HyperLogLog estimate above (0.81 % standard error). */
   distinctCount!: number;
   /** Numbers for numeric columns, ISO-8601 for dates and datetimes, null otherwise. */
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true })
+  @ApiProperty({
+    anyOf: [
+      { type: 'number', nullable: true },
+      { type: 'string', nullable: true },
+    ],
+  })
   min!: number | string | null;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true })
+  @ApiProperty({
+    anyOf: [
+      { type: 'number', nullable: true },
+      { type: 'string', nullable: true },
+    ],
+  })
   max!: number | string | null;
   @ApiProperty({ type: Number, nullable: true })
   mean!: number | null;
