@@ -5,6 +5,7 @@
  * by tests.
  */
 import { runHttpBenchmark } from './bench/http.bench';
+import { runIngestBenchmark } from './bench/ingest.bench';
 
 export interface BenchOptions {
   durationSeconds: number;
@@ -13,6 +14,7 @@ export interface BenchOptions {
 
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
   http: runHttpBenchmark,
+  ingest: runIngestBenchmark,
 };
 
 function option(name: string, fallback: number): number {
