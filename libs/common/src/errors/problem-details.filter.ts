@@ -43,5 +43,10 @@ export function sendProblem(
     );
   }
   if (reply.sent) return;
+  // A refused request whose body is still arriving (an upload refused for its credential,
+  // say) would otherwise be read to the end and thrown away: close the connection instead.
+  if (request.raw.readable && !request.raw.readableEnded && !request.raw.complete) {
+    void reply.header('connection', 'close');
+  }
   void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }

@@ -89,19 +89,11 @@ export class DatasetsController {
   async upload(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
     @Query() query: UploadDatasetOptionsDto,
     @RequestMetadata() meta: RequestMeta,
   ): Promise<DatasetDto> {
-    try {
-      const upload = await readUploadRequest(request, { ...query }, this.config.datasets.maxBytes);
-      return mapDataset(await this.uploads.upload(principal, upload, meta));
-    } catch (error) {
-      // The client may still be sending a large file: close the connection after the
-      // answer rather than read (and throw away) the rest of it.
-      void reply.header('connection', 'close');
-      throw error;
-    }
+    const upload = await readUploadRequest(request, { ...query }, this.config.datasets.maxBytes);
+    return mapDataset(await this.uploads.upload(principal, upload, meta));
   }
 
   @Get()

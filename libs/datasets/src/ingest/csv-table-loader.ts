@@ -17,6 +17,11 @@ const DEFAULT_SAMPLE_BYTES = 1024 * 1024;
 /** Bytes of rows checked and profiled at a time once the table exists. */
 const WINDOW_BYTES = 256 * 1024;
 const TOP_VALUES = 10;
+/**
+ * Bytes handed to COPY but not yet taken by PostgreSQL before the reader waits. Room for
+ * a few windows lets Node parse the next rows while PostgreSQL stores the last ones.
+ */
+const COPY_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** A column of a stored dataset: display name, SQL column name, type. */
 export interface DatasetColumn {
@@ -236,6 +241,7 @@ class CsvTableLoader {
     const copy = this.client.query(
       copyFrom(
         `COPY ${this.options.table} (${names.join(', ')}) FROM STDIN WITH (${options.join(', ')})`,
+        { highWaterMark: COPY_BUFFER_BYTES },
       ),
     );
     // Failures surface through write/finished below; without a listener they would crash.
