@@ -11,6 +11,7 @@
  */
 import { generateApiKey } from '@app/auth';
 import { startEmbeddedPostgres } from '@app/database';
+import { type ColumnType, SQL_TYPES } from '@app/datasets';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   createReadStream,
@@ -113,15 +114,6 @@ function upload(
   });
 }
 
-const SQL_TYPES: Record<string, string> = {
-  integer: 'bigint',
-  number: 'double precision',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'timestamp with time zone',
-  string: 'text',
-};
-
 interface Result {
   sizeMb: number;
   uploadS: number;
@@ -165,14 +157,16 @@ async function measureSize(
     const uploadS = (performance.now() - started) / 1000;
     if (answer.status !== 201) throw new Error(`upload answered ${answer.status}: ${answer.body}`);
     const peak = peakRssMb(service.pid ?? 0);
-    const dataset = JSON.parse(answer.body) as { columns: Array<{ column: string; type: string }> };
+    const dataset = JSON.parse(answer.body) as {
+      columns: Array<{ column: string; type: ColumnType }>;
+    };
 
     const client = new Client({ connectionString: databaseUrl });
     await client.connect();
     const table = `bench_copy_${sizeMb}`;
     await client.query(`DROP TABLE IF EXISTS ${table}`);
     await client.query(
-      `CREATE TABLE ${table} (${dataset.columns.map((c) => `"${c.column}" ${SQL_TYPES[c.type] ?? 'text'}`).join(', ')})`,
+      `CREATE TABLE ${table} (${dataset.columns.map((c) => `"${c.column}" ${SQL_TYPES[c.type]}`).join(', ')})`,
     );
     const copyStarted = performance.now();
     execFileSync(
