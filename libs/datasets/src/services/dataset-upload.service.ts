@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { CsvError } from '../csv/csv-errors';
 import type { CsvDelimiter } from '../csv/delimiter-sniffer';
 import { quoteIdentifier } from '../csv/identifiers';
+import { ConcurrencyGate } from '../ingest/concurrency-gate';
 import { loadCsvIntoTable } from '../ingest/csv-table-loader';
 import { DATASET_ROWS_SCHEMA, type DatasetEntity } from '../entities/dataset.entity';
 import { DatasetsRepository } from '../repositories/datasets.repository';
@@ -28,29 +29,6 @@ export function datasetTable(dataset: Pick<DatasetEntity, 'tableName'>): string 
   return `${quoteIdentifier(DATASET_ROWS_SCHEMA)}.${quoteIdentifier(dataset.tableName)}`;
 }
 
-/** Admits a bounded number of uploads at once; the others queue in arrival order. */
-class Gate {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly capacity: number) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.capacity) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.active += 1;
-    }
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next === undefined) this.active -= 1;
-      else next();
-    }
-  }
-}
-
 /**
  * Turns an upload into a dataset in one transaction: the rows table, its rows (COPY)
  * and the dataset row with its profile commit together or not at all. A broken file,
@@ -59,7 +37,7 @@ class Gate {
 @Injectable()
 export class DatasetUploadService {
   private readonly logger = new Logger('Datasets');
-  private readonly gate: Gate;
+  private readonly gate: ConcurrencyGate;
 
   constructor(
     private readonly config: AppConfig,
@@ -67,7 +45,7 @@ export class DatasetUploadService {
     private readonly datasets: DatasetsRepository,
     private readonly audit: AuditService,
   ) {
-    this.gate = new Gate(config.datasets.uploadConcurrency);
+    this.gate = new ConcurrencyGate(config.datasets.uploadConcurrency);
   }
 
   upload(principal: Principal, upload: DatasetUpload, meta?: RequestMeta): Promise<DatasetEntity> {
