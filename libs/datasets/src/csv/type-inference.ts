@@ -187,6 +187,14 @@ export function convert(value: CsvField, type: ColumnType): TypedValue {
   throw new RangeError(`"${value}" is not a valid ${type}`);
 }
 
+/**
+ * Milliseconds since the epoch of a value of a `date` or `datetime` column, without
+ * building a Date (what {@link convert} gives as a Date): NaN when it is not one.
+ */
+export function epochMillis(value: string, type: 'date' | 'datetime'): number {
+  return temporalTime(value, firstNonBlank(value), lastNonBlank(value), type === 'date', true);
+}
+
 function firstNonBlank(value: string): number {
   let i = 0;
   while (i < value.length && isBlank(value.charCodeAt(i))) i += 1;

@@ -157,6 +157,24 @@ export class ColumnProfiler {
     }
   }
 
+  /** Adds a missing value (what `add(null)` does). */
+  addMissing(): void {
+    this.count++;
+    this.nullCount++;
+  }
+
+  /** Adds a value of a numeric column, already a number (`add` without the type dispatch). */
+  addNumeric(x: number): void {
+    this.count++;
+    this.addNumber(x);
+  }
+
+  /** Adds a value of a date or datetime column as epoch milliseconds (no Date needed). */
+  addEpochMillis(ms: number): void {
+    this.count++;
+    this.addTime(ms);
+  }
+
   /**
    * Takes a wider type without losing what was seen: `integer` values are `number`s and
    * `date`s are `datetime`s (midnight UTC), so the statistics carry over unchanged. Any
