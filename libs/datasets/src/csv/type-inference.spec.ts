@@ -1,5 +1,6 @@
 import {
   convert,
+  epochMillis,
   narrowest,
   RowTypeTracker,
   TypeTracker,
@@ -186,5 +187,23 @@ describe('convert', () => {
       null,
       null,
     ]);
+  });
+});
+
+describe('epochMillis', () => {
+  it.each([
+    ['2024-02-29', 'date'],
+    [' 0099-12-31\t', 'date'],
+    ['2024-03-01 12:00', 'datetime'],
+    ['2024-03-01T12:00:00.123456+05:30', 'datetime'],
+    ['2024-03-01 12:00:00+00', 'datetime'],
+    ['2024-03-01', 'datetime'],
+  ] as const)('gives %j the time convert() gives as a Date', (value, type) => {
+    expect(epochMillis(value, type)).toBe((convert(value, type) as Date).getTime());
+  });
+
+  it('is NaN for a value that is not of the type', () => {
+    expect(epochMillis('2024-02-30', 'date')).toBeNaN();
+    expect(epochMillis('2024-03-01 12:00', 'date')).toBeNaN();
   });
 });

@@ -172,3 +172,24 @@ describe('ColumnProfiler.widen', () => {
     expect(() => new ColumnProfiler('x', 'boolean').widen('integer')).toThrow(RangeError);
   });
 });
+
+describe('ColumnProfiler fast paths', () => {
+  it('addNumeric, addEpochMillis and addMissing profile as add() does', () => {
+    const direct = new ColumnProfiler('n', 'number');
+    const fast = new ColumnProfiler('n', 'number');
+    for (const value of [3.5, null, -1, 0, null, 42]) {
+      direct.add(value);
+      if (value === null) fast.addMissing();
+      else fast.addNumeric(value);
+    }
+    expect(fast.profile()).toEqual(direct.profile());
+
+    const times = new ColumnProfiler('t', 'datetime');
+    const millis = new ColumnProfiler('t', 'datetime');
+    for (const ms of [Date.UTC(2024, 0, 1), Date.UTC(2023, 5, 6, 7, 8, 9)]) {
+      times.add(new Date(ms));
+      millis.addEpochMillis(ms);
+    }
+    expect(millis.profile()).toEqual(times.profile());
+  });
+});
