@@ -67,6 +67,8 @@ export interface AppConfigShape {
     maxFieldLength: number;
     /** Uploads one process loads at once (each holds a database connection); more wait. */
     uploadConcurrency: number;
+    /** An upload whose bytes stop arriving for this long is dropped (and its connection). */
+    uploadIdleTimeoutMs: number;
   };
 }
 

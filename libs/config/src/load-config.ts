@@ -136,6 +136,7 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       maxLineLength: env.DATASET_MAX_LINE_LENGTH,
       maxFieldLength: env.DATASET_MAX_FIELD_LENGTH,
       uploadConcurrency: env.DATASET_UPLOAD_CONCURRENCY,
+      uploadIdleTimeoutMs: env.DATASET_UPLOAD_IDLE_TIMEOUT_MS,
     },
   });
 }

@@ -92,7 +92,7 @@ export class DatasetsController {
     @Query() query: UploadDatasetOptionsDto,
     @RequestMetadata() meta: RequestMeta,
   ): Promise<DatasetDto> {
-    const upload = await readUploadRequest(request, { ...query }, this.config.datasets.maxBytes);
+    const upload = await readUploadRequest(request, { ...query }, this.config.datasets);
     return mapDataset(await this.uploads.upload(principal, upload, meta));
   }
 

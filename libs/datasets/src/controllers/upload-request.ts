@@ -20,8 +20,9 @@ const MAX_FORM_FIELDS = 10;
 export async function readUploadRequest(
   request: FastifyRequest,
   query: Record<string, unknown>,
-  maxBytes: number,
+  limits: { maxBytes: number; uploadIdleTimeoutMs: number },
 ): Promise<DatasetUpload> {
+  const { maxBytes, uploadIdleTimeoutMs } = limits;
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
     throw new ProblemException(
@@ -44,7 +45,7 @@ export async function readUploadRequest(
     }
     const options = await validOptions({ ...query, ...formFields(part) }, () => part.file.resume());
     return {
-      source: part.file,
+      source: droppedWhenIdle(request, part.file, uploadIdleTimeoutMs),
       name: options.name ?? defaultName(part.filename),
       delimiter: options.delimiter === undefined ? undefined : DELIMITERS[options.delimiter],
       header: options.header ?? true,
@@ -62,12 +63,42 @@ export async function readUploadRequest(
   }
   const options = await validOptions(query, () => undefined);
   return {
-    source: request.body,
+    source: droppedWhenIdle(request, request.body, uploadIdleTimeoutMs),
     name: options.name ?? 'Untitled dataset',
     delimiter: options.delimiter === undefined ? undefined : DELIMITERS[options.delimiter],
     header: options.header ?? true,
     clientGone,
   };
+}
+
+/**
+ * The upload's bytes, but a client that stops sending them for `idleMs` loses its
+ * connection: otherwise a stalled upload would hold a database connection and an
+ * upload slot for as long as the socket lives. The load then rolls back as for any
+ * interrupted upload. The timer is the socket's; it starts with the first read (not
+ * while the upload waits for a slot, when the client is held back on purpose) and is
+ * cleared once the body is read.
+ */
+function droppedWhenIdle(
+  request: FastifyRequest,
+  body: AsyncIterable<Uint8Array>,
+  idleMs: number,
+): AsyncIterable<Uint8Array> {
+  const socket = request.raw.socket;
+  const onIdle = () => {
+    request.log.warn({ idleMs }, 'Upload stalled; dropping the connection');
+    request.raw.destroy(new Error(`No upload bytes for ${idleMs} ms`));
+  };
+  return (async function* guarded() {
+    try {
+      socket.setTimeout(idleMs);
+      socket.on('timeout', onIdle);
+      yield* body;
+    } finally {
+      socket.setTimeout(0);
+      socket.off('timeout', onIdle);
+    }
+  })();
 }
 
 function formFields(part: MultipartFile): Record<string, unknown> {
