@@ -18,6 +18,7 @@ export { createValidationPipe, flattenValidationErrors } from './validation/vali
 export {
   decodeCursor,
   encodeCursor,
+  invalidCursor,
   type KeysetPosition,
   type Page,
   PageQueryDto,

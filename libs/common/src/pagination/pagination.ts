@@ -53,7 +53,12 @@ export function decodeCursor(cursor: string | undefined): KeysetPosition | undef
   } catch {
     // Fall through to the 400 below.
   }
-  throw new ProblemException(
+  throw invalidCursor();
+}
+
+/** The 400 for a `cursor` this API did not issue (for lists with their own cursor format). */
+export function invalidCursor(): ProblemException {
+  return new ProblemException(
     400,
     'invalid-cursor',
     'The cursor is not one this API issued; start again without it',

@@ -8,11 +8,17 @@ import {
   ManyToOne,
   PrimaryColumn,
 } from 'typeorm';
+import { quoteIdentifier } from '../csv/identifiers';
 import type { DatasetColumn, TypeChange } from '../ingest/csv-table-loader';
 import type { ColumnProfile } from '../profiling/column-profiler';
 
 /** The PostgreSQL schema holding one table of rows per dataset (`d_<id without dashes>`). */
 export const DATASET_ROWS_SCHEMA = 'dataset_rows';
+
+/** The rows table of a dataset, schema-qualified and quoted. */
+export function datasetTable(dataset: Pick<DatasetEntity, 'tableName'>): string {
+  return `${quoteIdentifier(DATASET_ROWS_SCHEMA)}.${quoteIdentifier(dataset.tableName)}`;
+}
 
 export type DatasetStatus = 'ready';
 

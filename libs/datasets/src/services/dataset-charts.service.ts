@@ -4,9 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { categorySvg, histogramSvg, type HistogramBin } from '../charts/histogram-chart';
 import { quoteIdentifier } from '../csv/identifiers';
-import type { DatasetEntity } from '../entities/dataset.entity';
+import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
-import { datasetTable } from './dataset-upload.service';
 
 const CATEGORY_BARS = 20;
 

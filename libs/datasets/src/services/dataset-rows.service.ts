@@ -1,4 +1,4 @@
-import { ProblemException } from '@app/common';
+import { invalidCursor } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
@@ -6,7 +6,7 @@ import QueryStream from 'pg-query-stream';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { DataSource } from 'typeorm';
 import type { DatasetRowsPageDto } from '../dtos/dataset.dto';
-import type { DatasetEntity } from '../entities/dataset.entity';
+import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import {
   csvCell,
   csvLine,
@@ -15,7 +15,6 @@ import {
   selectExpression,
 } from '../export/cell-values';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
-import { datasetTable } from './dataset-upload.service';
 
 /** Rows fetched per round trip while exporting: memory stays flat whatever the size. */
 const EXPORT_BATCH_ROWS = 1000;
@@ -28,14 +27,7 @@ function encodeRowCursor(tid: string): string {
 function decodeRowCursor(cursor: string | undefined): string {
   if (cursor === undefined) return '(0,0)';
   const tid = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!TID.test(tid)) {
-    throw new ProblemException(
-      400,
-      'invalid-cursor',
-      'The cursor is not one this API issued; start again without it',
-      [{ field: 'cursor', message: 'cursor is invalid' }],
-    );
-  }
+  if (!TID.test(tid)) throw invalidCursor();
   return tid;
 }
 

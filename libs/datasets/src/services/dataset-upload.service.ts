@@ -9,10 +9,9 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { CsvError } from '../csv/csv-errors';
 import type { CsvDelimiter } from '../csv/delimiter-sniffer';
-import { quoteIdentifier } from '../csv/identifiers';
 import { ConcurrencyGate } from '../ingest/concurrency-gate';
 import { loadCsvIntoTable } from '../ingest/csv-table-loader';
-import { DATASET_ROWS_SCHEMA, type DatasetEntity } from '../entities/dataset.entity';
+import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import { DatasetsRepository } from '../repositories/datasets.repository';
 
 export interface DatasetUpload {
@@ -22,11 +21,6 @@ export interface DatasetUpload {
   header: boolean;
   /** Tells an upload the client abandoned from a broken file (both end the stream early). */
   clientGone: () => boolean;
-}
-
-/** The rows table of a dataset, schema-qualified and quoted. */
-export function datasetTable(dataset: Pick<DatasetEntity, 'tableName'>): string {
-  return `${quoteIdentifier(DATASET_ROWS_SCHEMA)}.${quoteIdentifier(dataset.tableName)}`;
 }
 
 /**

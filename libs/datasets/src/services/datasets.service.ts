@@ -12,9 +12,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type DatasetDto, mapDataset } from '../dtos/dataset.dto';
-import type { DatasetEntity } from '../entities/dataset.entity';
+import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import { DatasetsRepository } from '../repositories/datasets.repository';
-import { datasetTable } from './dataset-upload.service';
 
 /** Reading and deleting datasets of the caller's organization. */
 @Injectable()
