@@ -1,13 +1,7 @@
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import path from 'node:path';
 import { Client } from 'pg';
-import { VEGA_DATA_DIR } from '../../libs/datasets/src/profiling/testing/vega-data';
+import { type Json, uploadCsv } from '../support/datasets';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-type Json = Record<string, unknown>;
 
 /** Limits small enough to reach in a test; everything else as configured by default. */
 const LIMITS = {
@@ -42,20 +36,11 @@ describe('datasets', () => {
     await app.close();
   });
 
-  async function uploadCsv(
+  function upload(
     body: string | Buffer,
     options: { key?: string; query?: string; contentType?: string } = {},
   ) {
-    const response = await fetch(`${app.baseUrl}/v1/datasets${options.query ?? ''}`, {
-      method: 'POST',
-      headers: {
-        'x-api-key': options.key ?? analyst,
-        'content-type': options.contentType ?? 'text/csv',
-      },
-      body,
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: JSON.parse(text) as Json };
+    return uploadCsv(app, options.key ?? analyst, body, options);
   }
 
   async function uploadForm(form: FormData, key = analyst) {
@@ -90,7 +75,7 @@ describe('datasets', () => {
     let id: string;
 
     beforeAll(async () => {
-      const created = await uploadCsv(SALES, { query: '?name=Sales%20Q1' });
+      const created = await upload(SALES, { query: '?name=Sales%20Q1' });
       expect(created.status).toBe(201);
       id = String(created.body.id);
     });
@@ -313,7 +298,7 @@ describe('datasets', () => {
 
     it.each(cases)('%s', async (_label, body, status, slug, detail, contentType) => {
       const before = await storedState();
-      const response = await uploadCsv(body, { contentType });
+      const response = await upload(body, { contentType });
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(response.body.type).toBe(`/problems/${slug}`);
@@ -323,7 +308,7 @@ describe('datasets', () => {
 
     it('refuses bad options by name', async () => {
       const before = await storedState();
-      const response = await uploadCsv('a\n1\n', { query: '?delimiter=x&header=maybe' });
+      const response = await upload('a\n1\n', { query: '?delimiter=x&header=maybe' });
       expect(response.status).toBe(400);
       const fields = (response.body.errors as Json[]).map((error) => error.field);
       expect(fields).toEqual(expect.arrayContaining(['delimiter', 'header']));
@@ -335,12 +320,12 @@ describe('datasets', () => {
     let id: string;
 
     beforeAll(async () => {
-      id = String((await uploadCsv('x,y\n1,2\n')).body.id);
+      id = String((await upload('x,y\n1,2\n')).body.id);
     });
 
     it('lets viewers read but not write, and keeps the service role out', async () => {
-      expect((await uploadCsv('a\n1\n', { key: viewer })).status).toBe(403);
-      expect((await uploadCsv('a\n1\n', { key: service })).status).toBe(403);
+      expect((await upload('a\n1\n', { key: viewer })).status).toBe(403);
+      expect((await upload('a\n1\n', { key: service })).status).toBe(403);
       expect((await get(`/v1/datasets/${id}`, service)).status).toBe(403);
       expect((await get(`/v1/datasets/${id}`, viewer)).status).toBe(200);
     });
@@ -381,124 +366,5 @@ describe('datasets', () => {
       );
       expect(after.tables).toHaveLength(before.tables.length - 1);
     });
-  });
-
-  describe('real data (vega-datasets)', () => {
-    const files = ['weather.csv', 'seattle-weather.csv', 'stocks.csv', 'birdstrikes.csv'];
-
-    async function profileOf(id: string): Promise<Json[]> {
-      return (await get(`/v1/datasets/${id}/profile`)).body.columns as Json[];
-    }
-
-    it.each(files)(
-      '%s: the profile matches PostgreSQL computing it from the stored rows',
-      async (file) => {
-        const bytes = readFileSync(path.join(VEGA_DATA_DIR, file));
-        const created = await uploadCsv(bytes, { query: `?name=${file}` });
-        expect(created.status).toBe(201);
-        const id = String(created.body.id);
-        const table = `dataset_rows.d_${id.replace(/-/g, '')}`;
-        const columns = created.body.columns as Array<{
-          name: string;
-          column: string;
-          type: string;
-        }>;
-        const profile = await profileOf(id);
-        for (const [i, column] of columns.entries()) {
-          const got = profile[i];
-          const c = `"${column.column}"`;
-          const numeric = column.type === 'integer' || column.type === 'number';
-          const exact = (
-            await db.query<Json>(
-              `SELECT count(*)::int AS count, (count(*) - count(${c}))::int AS nulls,
-                    count(DISTINCT ${c})::int AS distinct,
-                    ${numeric ? `min(${c})::float8 AS min, max(${c})::float8 AS max, avg(${c}::float8) AS mean, stddev_samp(${c}::float8) AS stddev` : 'null AS min'}
-             FROM ${table}`,
-            )
-          ).rows[0];
-          expect(got.count).toBe(exact.count);
-          expect(got.nullCount).toBe(exact.nulls);
-          const distinct = Number(exact.distinct);
-          if (distinct <= 10_000) expect(got.distinctCount).toBe(distinct);
-          else
-            expect(Math.abs(Number(got.distinctCount) - distinct) / distinct).toBeLessThan(
-              3 * 0.0081,
-            );
-          if (!numeric) continue;
-          expect(got.min).toBe(exact.min);
-          expect(got.max).toBe(exact.max);
-          expect(Number(got.mean)).toBeCloseTo(Number(exact.mean), 9);
-          expect(Number(got.stddev)).toBeCloseTo(Number(exact.stddev), 9);
-          // Each quantile's rank among the stored values is within the sketch's bound.
-          const n = Number(exact.count) - Number(exact.nulls);
-          for (const [name, q] of Object.entries({
-            p05: 0.05,
-            p25: 0.25,
-            p50: 0.5,
-            p75: 0.75,
-            p95: 0.95,
-          })) {
-            const value = (got.quantiles as Json)[name];
-            const rank = await db.query<{ below: number; at: number }>(
-              `SELECT count(*) FILTER (WHERE ${c} < $1)::int AS below, count(*) FILTER (WHERE ${c} <= $1)::int AS at FROM ${table}`,
-              [value],
-            );
-            const { below, at } = rank.rows[0];
-            const error = Math.max(0, below / n - q, q - at / n);
-            expect(error).toBeLessThanOrEqual(n <= 200 ? 1 / n : 0.0165);
-          }
-        }
-      },
-    );
-
-    it.each(files)('%s: export as CSV, upload again, same profile', async (file) => {
-      const first = await uploadCsv(readFileSync(path.join(VEGA_DATA_DIR, file)));
-      expect(first.status).toBe(201);
-      const exported = await get(`/v1/datasets/${String(first.body.id)}/export?format=csv`);
-      const second = await uploadCsv(exported.text);
-      expect(second.status).toBe(201);
-      expect(second.body.columns).toEqual(first.body.columns);
-      expect(await profileOf(String(second.body.id))).toEqual(
-        await profileOf(String(first.body.id)),
-      );
-    });
-  });
-});
-
-describe('a stalled upload', () => {
-  let app: TestApp;
-  let key: string;
-
-  beforeAll(async () => {
-    // One upload slot: a slot the stalled upload failed to give back would block the next one.
-    app = await startTestApp({
-      env: { DATASET_UPLOAD_IDLE_TIMEOUT_MS: '500', DATASET_UPLOAD_CONCURRENCY: '1' },
-    });
-    key = (await new Factory(app.app).newOrganization()).adminKey;
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-
-  it('loses its connection once bytes stop arriving, stores nothing, and frees its slot', async () => {
-    const port = Number(new URL(app.baseUrl).port);
-    const socket = connect(port, '127.0.0.1');
-    await once(socket, 'connect');
-    const closed = once(socket, 'close');
-    const started = Date.now();
-    socket.write(
-      'POST /v1/datasets HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n' +
-        `X-API-Key: ${key}\r\nContent-Length: 100000\r\n\r\na,b\n1,2\n`,
-    );
-    await closed;
-    expect(Date.now() - started).toBeLessThan(10_000);
-    const list = await call(app.baseUrl, 'GET', '/v1/datasets', { headers: { 'x-api-key': key } });
-    expect(list.body.data).toEqual([]);
-    const next = await fetch(`${app.baseUrl}/v1/datasets`, {
-      method: 'POST',
-      headers: { 'x-api-key': key, 'content-type': 'text/csv' },
-      body: 'a,b\n1,2\n',
-    });
-    expect(next.status).toBe(201);
   });
 });
