@@ -114,6 +114,27 @@ function upload(
   });
 }
 
+async function createScratchDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `sightline_bench_${process.pid}_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
 interface Result {
   sizeMb: number;
   uploadS: number;
@@ -134,21 +155,27 @@ async function measureSize(
   console.log(`${(statSync(file).size / MB).toFixed(0)} MB`);
 
   const port = await freePort();
-  const service = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', 'main.js')], {
-    cwd: workDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: 'bench-'.repeat(8),
-      ENFORCE_HTTPS: 'false',
-      BOOTSTRAP_ADMIN_API_KEY: key,
-      DATASET_MAX_BYTES: String(64 * 1024 ** 3),
+  // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const service = spawn(
+    process.execPath,
+    [...nodeArgs, join(ROOT, 'dist', 'apps', 'api', 'main.js')],
+    {
+      cwd: workDir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        JWT_SECRET: 'bench-'.repeat(8),
+        ENFORCE_HTTPS: 'false',
+        BOOTSTRAP_ADMIN_API_KEY: key,
+        DATASET_MAX_BYTES: String(64 * 1024 ** 3),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   try {
     await waitReady(`http://127.0.0.1:${port}/health/ready`);
     const idleRssMb = peakRssMb(service.pid ?? 0);
@@ -204,7 +231,10 @@ export async function runIngestBenchmark(): Promise<void> {
           { log: () => undefined, warn: console.warn },
         )
       : undefined;
-  const databaseUrl = external ?? embedded?.url ?? '';
+  // A server given by DATABASE_URL gets a database of its own for the run, so the bootstrap
+  // key below is always the first (and an earlier run's keys are never in the way).
+  const scratch = external === undefined ? undefined : await createScratchDatabase(external);
+  const databaseUrl = scratch?.url ?? embedded?.url ?? '';
   try {
     const results: Result[] = [];
     // The first start bootstraps the database with this key; later starts find it there.
@@ -224,6 +254,7 @@ export async function runIngestBenchmark(): Promise<void> {
     );
     console.log('targets: ratio ≤ 1.2; peak RSS ≤ 256 MB, and the same for the 4× file');
   } finally {
+    await scratch?.drop();
     await embedded?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }

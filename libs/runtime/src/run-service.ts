@@ -2,6 +2,7 @@ import { type AppConfig, ConfigValidationError, loadConfigFromProcess } from '@a
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '@app/database';
 import type { INestApplication } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { restoreFastStringPrototype } from './fast-string-prototype';
 import { installGracefulShutdown } from './graceful-shutdown';
 
 export interface ServiceContext {
@@ -58,6 +59,8 @@ export async function runService(
     const databaseUrl = config.database.url ?? embedded?.url;
     if (databaseUrl === undefined) throw new Error('No database URL');
     started = await start({ config, databaseUrl, logger });
+    // After start(), every module is loaded, so nothing can slow String.prototype again.
+    restoreFastStringPrototype();
   } catch (error) {
     logger.fatal({ err: error }, `${name} failed to start`);
     await started?.app.close().catch(() => undefined);
