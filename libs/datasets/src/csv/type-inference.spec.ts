@@ -202,6 +202,24 @@ describe('epochMillis', () => {
     expect(epochMillis(value, type)).toBe((convert(value, type) as Date).getTime());
   });
 
+  it('agrees with the JS calendar from 0001-01-01 to 9999-12-31', () => {
+    const wrong: string[] = [];
+    const check = (from: string, to: string, stepDays: number): void => {
+      for (let ms = Date.parse(from); ms <= Date.parse(to); ms += stepDays * 86_400_000) {
+        const day = new Date(ms).toISOString().slice(0, 10);
+        if (epochMillis(day, 'date') !== ms) wrong.push(day);
+      }
+    };
+    // Every day of the first four centuries and around 1900/2000, then every 17th day.
+    check('0001-01-01T00:00:00Z', '0404-12-31T00:00:00Z', 1);
+    check('1896-01-01T00:00:00Z', '2104-12-31T00:00:00Z', 1);
+    check('0001-01-01T00:00:00Z', '9999-12-31T00:00:00Z', 17);
+    expect(wrong).toEqual([]);
+    const time = Date.parse('1969-12-31T23:59:59.999Z');
+    expect(epochMillis('1969-12-31T23:59:59.999Z', 'datetime')).toBe(time);
+    expect(epochMillis('1970-01-01T05:29:59.999+05:30', 'datetime')).toBe(time);
+  });
+
   it('is NaN for a value that is not of the type', () => {
     expect(epochMillis('2024-02-30', 'date')).toBeNaN();
     expect(epochMillis('2024-03-01 12:00', 'date')).toBeNaN();
