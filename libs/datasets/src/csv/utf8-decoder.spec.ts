@@ -36,6 +36,19 @@ describe('Utf8Decoder', () => {
     });
   });
 
+  it('names a byte that starts no character at once, even as the last byte', () => {
+    for (const byte of [0xc0, 0xc1, 0xf5, 0xff]) {
+      expect(decodeAll([[0x61, byte]])).toMatchObject({
+        validPrefix: 'a',
+        detail: `unexpected byte 0x${byte.toString(16).toUpperCase()}`,
+      });
+    }
+  });
+
+  it('keeps a byte order mark as text (the reader strips the file’s own)', () => {
+    expect(decodeAll([[0xef, 0xbb, 0xbf, 0x61]])).toBe('\ufeffa');
+  });
+
   it('reports a character cut off at the end', () => {
     expect(decodeAll([bytes('x'), [0xf0, 0x9f]])).toMatchObject({
       detail: 'the file ends in the middle of a character',

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Bytes that are not UTF-8. `validPrefix` is the text before them that the failing
  * call had not returned yet, so the caller can count the lines up to the bad byte.
@@ -13,35 +15,34 @@ export class Utf8DecodeError extends Error {
 
 /**
  * Strict streaming UTF-8 decoding: a character split across chunks is joined, and
- * invalid bytes fail (WHATWG `fatal`, ~500 MB/s here) instead of becoming U+FFFD.
- * On failure it also finds where, which the fast decoder does not say.
+ * invalid bytes fail instead of becoming U+FFFD. Each chunk is checked with
+ * `buffer.isUtf8` (simdutf, several GB/s) and then decoded by V8, five times faster
+ * than a fatal `TextDecoder` (ICU) here. A BOM is text like any other (the reader
+ * strips the file's own). On failure it also finds where, which the check does not say.
  */
 export class Utf8Decoder {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   /** The bytes of an unfinished character at the end of the last chunk. */
   private pending: Uint8Array = new Uint8Array(0);
 
   decode(bytes: Uint8Array): string {
-    try {
-      const text = this.decoder.decode(bytes, { stream: true });
-      this.pending = unfinishedTail(bytes, this.pending);
-      return text;
-    } catch {
-      const joined = concat(this.pending, bytes);
-      const bad = firstInvalidByte(joined);
-      const prefix = Buffer.from(joined.buffer, joined.byteOffset, bad).toString('utf8');
+    const joined = concat(this.pending, bytes);
+    const complete = joined.length - unfinishedTailLength(joined);
+    const body = Buffer.from(joined.buffer, joined.byteOffset, complete);
+    if (!isUtf8(body)) {
+      const bad = firstInvalidByte(body);
       throw new Utf8DecodeError(
-        prefix,
-        bad < joined.length ? `unexpected byte 0x${hex(joined[bad])}` : 'an unfinished character',
+        body.toString('utf8', 0, bad),
+        bad < complete ? `unexpected byte 0x${hex(joined[bad])}` : 'an unfinished character',
       );
     }
+    // A copy: the tail must outlive a chunk its source may reuse.
+    this.pending = joined.slice(complete);
+    return body.toString('utf8');
   }
 
   /** The input is over: an unfinished character left over is an error. */
   end(): void {
-    try {
-      this.decoder.decode();
-    } catch {
+    if (this.pending.length > 0) {
       throw new Utf8DecodeError('', 'the file ends in the middle of a character');
     }
   }
@@ -60,19 +61,19 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /**
- * The trailing bytes of `bytes` (≤ 3) that start a character not finished yet, given
- * the bytes still unfinished before it (a chunk may be shorter than one character).
+ * How many bytes at the end of `bytes` (0–3) begin a character that is not finished
+ * yet. Bytes that could never finish one are left in, for the check to refuse.
  */
-function unfinishedTail(bytes: Uint8Array, before: Uint8Array): Uint8Array {
-  const all = bytes.length >= 4 ? bytes : concat(before, bytes);
-  const end = all.length;
+function unfinishedTailLength(bytes: Uint8Array): number {
+  const end = bytes.length;
   for (let i = end - 1; i >= 0 && i >= end - 4; i--) {
-    const byte = all[i];
+    const byte = bytes[i];
     if ((byte & 0xc0) === 0x80) continue;
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return end - i < length ? all.slice(i) : new Uint8Array(0);
+    // 0xC0, 0xC1 and 0xF5–0xFF start nothing: length 1, so the check sees them now.
+    const length = byte >= 0xf5 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 ? 2 : 1;
+    return end - i < length ? end - i : 0;
   }
-  return new Uint8Array(0);
+  return 0;
 }
 
 /**
