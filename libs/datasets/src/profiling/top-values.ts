@@ -31,7 +31,7 @@ const BATCH = 1024;
  * Most frequent values by Space-Saving (Metwally, Agrawal & El Abbadi, 2005) over m counters,
  * fed in batches: every 1,024 values are counted exactly, then folded into the counters with
  * the merge of Agarwal et al. ("Mergeable summaries", 2012) — a batch is an exact summary, so
- * this is the same merge that combines chunks. Values already monitored cost one hash probe;
+ * this is the same merge that combines chunks. Every value costs one hash probe;
  * evictions (at most m per batch) are done through a min-heap. Keys are numbers held in typed
  * arrays, so nothing is allocated per value. A string column passes a 53-bit hash of the string
  * as the key and the string itself as the label, kept only while the key is monitored; two
@@ -62,7 +62,6 @@ export class TopValues {
   private readonly pendingLabels: Array<string | null> = new Array<string | null>(BATCH).fill(null);
   private pending = 0;
   /** Per batch: values not monitored yet, counted exactly. */
-  private readonly freshIndex = new NumberMap(BATCH * 2);
   private readonly freshKeys = new Float64Array(BATCH);
   private readonly freshCounts = new Float64Array(BATCH);
   private readonly freshLabels: Array<string | null> = new Array<string | null>(BATCH).fill(null);
@@ -77,7 +76,8 @@ export class TopValues {
     this.counts = new Float64Array(counters);
     this.errors = new Float64Array(counters);
     this.heap = new Int32Array(counters);
-    this.index = new NumberMap(counters * 4);
+    // Room for a batch's new keys beside the monitored ones (see flush).
+    this.index = new NumberMap(counters + BATCH);
   }
 
   /** Values added (summed over merges). */
@@ -175,7 +175,12 @@ export class TopValues {
     return top;
   }
 
-  /** Folds the pending batch into the counters: exact counts first, then the heap merge. */
+  /**
+   * Folds the pending batch into the counters: exact counts first, then the heap merge.
+   * One probe per value: while a batch is counted, `index` maps a monitored key to its
+   * slot (< counters) and a new key to `counters + ` its place among the fresh ones;
+   * afterwards it is rebuilt from the ≤ m monitored keys.
+   */
   private flush(): void {
     const pending = this.pending;
     if (pending === 0) return;
@@ -183,44 +188,44 @@ export class TopValues {
     this.n += pending;
     // The bound on any unmonitored value's frequency so far, taken before this batch counts.
     const substitute = this.evicted ? this.minCount() : 0;
-    const { pendingKeys, pendingLabels, freshIndex, freshKeys, freshCounts, freshLabels } = this;
+    const { pendingKeys, pendingLabels, freshKeys, freshCounts, freshLabels, counts, index } =
+      this;
+    const counters = this.counters;
     let fresh = 0;
     for (let i = 0; i < pending; i++) {
       const key = pendingKeys[i];
-      const slot = this.index.get(key);
-      if (slot !== -1) {
-        this.counts[slot]++;
+      const found = index.putIfAbsent(key, counters + fresh);
+      if (found === -1) {
+        freshKeys[fresh] = key;
+        freshCounts[fresh] = 1;
+        freshLabels[fresh++] = pendingLabels[i];
+      } else if (found < counters) {
+        counts[found]++;
       } else {
-        const known = freshIndex.putIfAbsent(key, fresh);
-        if (known !== -1) {
-          freshCounts[known]++;
-        } else {
-          freshKeys[fresh] = key;
-          freshCounts[fresh] = 1;
-          freshLabels[fresh++] = pendingLabels[i];
-        }
+        freshCounts[found - counters]++;
       }
       pendingLabels[i] = null;
     }
     for (let i = (this.size >>> 1) - 1; i >= 0; i--) this.siftDown(i);
+    if (fresh === 0) return;
     for (let f = 0; f < fresh; f++) {
       const count = freshCounts[f] + substitute;
-      if (this.size < this.counters) {
-        this.assign(this.size, freshKeys[f], count, substitute, freshLabels[f]);
+      if (this.size < counters) {
+        this.fill(this.size, freshKeys[f], count, substitute, freshLabels[f]);
         this.heap[this.size] = this.size;
         this.siftUp(this.size++);
       } else {
         this.evicted = true;
         const root = this.heap[0];
-        if (count > this.counts[root]) {
-          this.index.delete(this.keys[root]);
-          this.assign(root, freshKeys[f], count, substitute, freshLabels[f]);
+        if (count > counts[root]) {
+          this.fill(root, freshKeys[f], count, substitute, freshLabels[f]);
           this.siftDown(0);
         }
       }
       freshLabels[f] = null;
     }
-    if (fresh > 0) freshIndex.clear();
+    index.clear();
+    for (let slot = 0; slot < this.size; slot++) index.set(this.keys[slot], slot);
   }
 
   private load(entries: TopValuesEntry[]): void {
@@ -235,11 +240,16 @@ export class TopValues {
   }
 
   private assign(slot: number, key: number, count: number, error: number, label: string | null) {
+    this.fill(slot, key, count, error, label);
+    this.index.set(key, slot);
+  }
+
+  /** {@link assign} without the index, which {@link flush} rebuilds once per batch. */
+  private fill(slot: number, key: number, count: number, error: number, label: string | null) {
     this.keys[slot] = key === 0 ? 0 : key;
     this.labels[slot] = label === null ? null : ownCopy(label);
     this.counts[slot] = count;
     this.errors[slot] = error;
-    this.index.set(key, slot);
   }
 
   private minCount(): number {
