@@ -6,6 +6,7 @@
  */
 import { runHttpBenchmark } from './bench/http.bench';
 import { runIngestBenchmark } from './bench/ingest.bench';
+import { runIngestStagesBenchmark } from './bench/ingest-stages.bench';
 
 export interface BenchOptions {
   durationSeconds: number;
@@ -15,6 +16,7 @@ export interface BenchOptions {
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,
+  'ingest-stages': runIngestStagesBenchmark,
 };
 
 function option(name: string, fallback: number): number {

@@ -38,7 +38,7 @@ function quoted(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-async function generateCsv(path: string, bytes: number): Promise<void> {
+export async function generateCsv(path: string, bytes: number): Promise<void> {
   const out = createWriteStream(path);
   let written = 0;
   let row = 0;
