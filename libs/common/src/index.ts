@@ -25,3 +25,5 @@ export {
   toPage,
 } from './pagination/pagination';
 export { type RequestMeta, RequestMetadata, requestMetaOf } from './http/request-meta';
+export { csvField, csvTextField } from './export/csv-text';
+export { renderVegaLiteSvg } from './charts/vega-svg';

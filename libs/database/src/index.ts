@@ -9,3 +9,4 @@ export {
   stopEmbeddedServer,
 } from './embedded-postgres';
 export { newestFirstAfter } from './keyset';
+export { streamQuery } from './stream-query';

@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { renderVegaLiteSvg as renderSvg } from '@app/common';
 
 export interface HistogramBin {
   /** Bin bounds: numbers, or ISO-8601 times for a time column. */
@@ -15,19 +14,6 @@ export interface CategoryCount {
 
 const WIDTH = 480;
 const HEIGHT = 240;
-
-/**
- * Renders a Vega-Lite spec to SVG on the server (no browser, no canvas): Vega's
- * headless view with the `none` renderer writes SVG text directly.
- */
-async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 /** Bars over value ranges for a numeric or time column. */
 export function histogramSvg(

@@ -1,3 +1,4 @@
+import { csvField, csvTextField } from '@app/common';
 import { quoteIdentifier } from '../csv/identifiers';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
 
@@ -47,10 +48,6 @@ export function jsonCell(value: unknown, type: DatasetColumn['type']): JsonCell 
   return value as JsonCell;
 }
 
-/** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
-
 /**
  * A stored value as a CSV cell (comma-delimited): NULL is an empty field, an empty
  * string is `""`, so the file reads back the same. Text that a spreadsheet would run
@@ -59,17 +56,9 @@ const NEEDS_QUOTES = /[",\r\n]/;
  */
 export function csvCell(value: unknown, type: DatasetColumn['type']): string {
   if (value === null || value === undefined) return '';
-  let text: string;
-  if (type === 'string') {
-    text = value as string;
-    if (text === '') return '""';
-    if (FORMULA_START.test(text)) text = `'${text}`;
-  } else if (type === 'datetime') {
-    text = trimFraction(value as string);
-  } else {
-    text = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return NEEDS_QUOTES.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  if (type === 'string') return csvTextField(value as string);
+  if (type === 'datetime') return csvField(trimFraction(value as string));
+  return csvField(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 /** One CSV line (with `\n`) from a row of values in column order. */

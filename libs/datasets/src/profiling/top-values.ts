@@ -188,8 +188,7 @@ export class TopValues {
     this.n += pending;
     // The bound on any unmonitored value's frequency so far, taken before this batch counts.
     const substitute = this.evicted ? this.minCount() : 0;
-    const { pendingKeys, pendingLabels, freshKeys, freshCounts, freshLabels, counts, index } =
-      this;
+    const { pendingKeys, pendingLabels, freshKeys, freshCounts, freshLabels, counts, index } = this;
     const counters = this.counters;
     let fresh = 0;
     for (let i = 0; i < pending; i++) {

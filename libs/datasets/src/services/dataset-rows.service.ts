@@ -1,4 +1,5 @@
 import { invalidCursor } from '@app/common';
+import { streamQuery } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
@@ -78,17 +79,15 @@ export class DatasetRowsService {
    * goes back to the pool when the stream ends, fails or is abandoned by the client.
    */
   async export(dataset: DatasetEntity, format: 'csv' | 'json'): Promise<Readable> {
-    const [connection, release] = (await this.dataSource.driver.obtainMasterConnection()) as [
-      PoolClient,
-      (error?: Error) => void,
-    ];
     const select = dataset.columns.map(selectExpression).join(', ');
-    const rows = connection.query(
-      new QueryStream(`SELECT ${select} FROM ${datasetTable(dataset)} ORDER BY ctid`, [], {
+    const query = new QueryStream(
+      `SELECT ${select} FROM ${datasetTable(dataset)} ORDER BY ctid`,
+      [],
+      {
         batchSize: EXPORT_BATCH_ROWS,
         rowMode: 'array',
         types: DATASET_VALUE_TYPES,
-      }),
+      },
     );
     const columns = dataset.columns;
     let first = true;
@@ -110,25 +109,7 @@ export class DatasetRowsService {
     if (format === 'csv') {
       encode.push(columns.map((column) => csvCell(column.name, 'string')).join(',') + '\n');
     }
-    let released = false;
-    const done = (error?: Error) => {
-      if (released) return;
-      released = true;
-      if (error === undefined) {
-        release();
-        return;
-      }
-      // Abandoned mid-cursor: the connection is closed rather than reused.
-      rows.destroy();
-      release(error);
-    };
-    rows.on('error', (error) => {
-      done(error);
-      encode.destroy(error);
-    });
-    encode.on('close', () => done(encode.writableFinished ? undefined : new Error('aborted')));
-    rows.pipe(encode);
-    return encode;
+    return streamQuery(this.dataSource, query, encode);
   }
 
   private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
