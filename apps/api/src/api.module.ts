@@ -5,8 +5,13 @@ import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { DatasetsModule } from '@app/datasets';
+import { MetricsModule } from '@app/metrics';
 import { HealthModule } from '@app/health';
-import { LoggingModule, type LoggingModuleOptions, MetricsModule } from '@app/observability';
+import {
+  LoggingModule,
+  type LoggingModuleOptions,
+  MetricsModule as PrometheusModule,
+} from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 export interface ApiModuleOptions {
@@ -27,7 +32,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logging),
-        MetricsModule,
+        PrometheusModule,
         CommonModule,
         DatabaseModule.forRoot({
           connectionUrl: options.databaseUrl,
@@ -37,6 +42,7 @@ export class ApiModule {
         HealthModule,
         AuthModule.forHttp(),
         DatasetsModule,
+        MetricsModule,
         ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),
       ],
     };

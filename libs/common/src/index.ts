@@ -27,3 +27,4 @@ export {
 export { type RequestMeta, RequestMetadata, requestMetaOf } from './http/request-meta';
 export { csvField, csvTextField } from './export/csv-text';
 export { renderVegaLiteSvg } from './charts/vega-svg';
+export { parseQueryString } from './http/query-string';

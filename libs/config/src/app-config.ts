@@ -70,6 +70,14 @@ export interface AppConfigShape {
     /** An upload whose bytes stop arriving for this long is dropped (and its connection). */
     uploadIdleTimeoutMs: number;
   };
+  metrics: {
+    /** Longest a cached metrics read lives; writes invalidate sooner (versioned keys). */
+    cacheTtlSeconds: number;
+    /** After a write, this many of the organization's most-read series are recomputed (0: off). */
+    warmSeries: number;
+    /** Most points (buckets × groups) one series may return. */
+    seriesMaxPoints: number;
+  };
 }
 
 /**
@@ -87,6 +95,7 @@ export class AppConfig implements AppConfigShape {
   readonly health!: AppConfigShape['health'];
   readonly rateLimits!: AppConfigShape['rateLimits'];
   readonly datasets!: AppConfigShape['datasets'];
+  readonly metrics!: AppConfigShape['metrics'];
 
   constructor(shape: AppConfigShape) {
     Object.assign(this, shape);

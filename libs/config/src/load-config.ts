@@ -138,6 +138,11 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       uploadConcurrency: env.DATASET_UPLOAD_CONCURRENCY,
       uploadIdleTimeoutMs: env.DATASET_UPLOAD_IDLE_TIMEOUT_MS,
     },
+    metrics: {
+      cacheTtlSeconds: env.METRICS_CACHE_TTL_SECONDS,
+      warmSeries: env.METRICS_CACHE_WARM_SERIES,
+      seriesMaxPoints: env.METRICS_SERIES_MAX_POINTS,
+    },
   });
 }
 

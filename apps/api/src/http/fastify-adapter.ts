@@ -1,4 +1,4 @@
-import { applyRouteBodyLimits, resolveRequestId } from '@app/common';
+import { applyRouteBodyLimits, parseQueryString, resolveRequestId } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { IncomingMessage } from 'node:http';
@@ -17,7 +17,11 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      maxParamLength: 200,
+      querystringParser: parseQueryString,
+    },
   });
   applyRouteBodyLimits(adapter.getInstance());
   return adapter;

@@ -1,0 +1,110 @@
+import { AppConfig } from '@app/config';
+import { MetricsService } from '@app/observability';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import { createHash, randomUUID } from 'node:crypto';
+
+/** What a cached read depends on: every metric of the organization, or those of one name. */
+export type CacheScope = { organizationId: string; name?: string };
+
+export type MetricsReadKind = 'list' | 'names' | 'series';
+
+interface Entry<T> {
+  version: string;
+  data: T;
+}
+
+/** Versions outlive entries by far: losing one early only costs a miss, never a stale read. */
+const VERSION_TTL_MS = 7 * 24 * 3600 * 1000;
+const NO_VERSION = 'none';
+
+/**
+ * Read-through cache of metrics reads (in Redis when configured, so every replica
+ * shares it), invalidated by versions rather than by finding keys:
+ *
+ * - each organization has a version for all its metrics, and one per metric name;
+ * - an entry is stored with the version of its scope (the name it filters on, or the
+ *   whole organization), and a hit needs that version to be current;
+ * - a write sets new versions for the organization and every name it wrote, after
+ *   its transaction commits and before it answers, so the writer's next read, and
+ *   every replica's, misses and reads the database.
+ *
+ * Entry and version come back in one `mget`. A read that raced a write can only
+ * store its result under the version the write replaced, which no one reads again.
+ * If the cache fails, reads go to the database (the store logs the outage once);
+ * if it fails while a write tries to invalidate, entries older than that write can
+ * be served until their TTL (`METRICS_CACHE_TTL_SECONDS`) ends.
+ */
+@Injectable()
+export class MetricsCache {
+  private readonly ttlMs: number;
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {
+    this.ttlMs = config.metrics.cacheTtlSeconds * 1000;
+  }
+
+  async read<T>(
+    kind: MetricsReadKind,
+    scope: CacheScope,
+    query: unknown,
+    compute: () => Promise<T>,
+  ): Promise<T> {
+    const versionKey = versionKeyOf(scope);
+    const entryKey = `metrics:${kind}:${scope.organizationId}:${digest(query)}`;
+    let cached: [string | undefined, Entry<T> | undefined] | undefined;
+    try {
+      const [version, entry] = await this.cache.mget<unknown>([versionKey, entryKey]);
+      cached = [version as string | undefined, entry as Entry<T> | undefined];
+    } catch {
+      cached = undefined;
+    }
+    if (cached === undefined) {
+      this.count(kind, 'error');
+      return compute();
+    }
+    const version = cached[0] ?? NO_VERSION;
+    const entry = cached[1];
+    if (entry !== undefined && entry.version === version) {
+      this.count(kind, 'hit');
+      return entry.data;
+    }
+    this.count(kind, 'miss');
+    const data = await compute();
+    await this.cache
+      .set(entryKey, { version, data } satisfies Entry<T>, this.ttlMs)
+      .catch(() => undefined);
+    return data;
+  }
+
+  /** After a committed write: every cached read of the organization or of these names is stale. */
+  async invalidate(organizationId: string, names: readonly string[]): Promise<void> {
+    const version = randomUUID();
+    const keys = [
+      versionKeyOf({ organizationId }),
+      ...new Set(names.map((name) => versionKeyOf({ organizationId, name }))),
+    ];
+    await this.cache
+      .mset(keys.map((key) => ({ key, value: version, ttl: VERSION_TTL_MS })))
+      .catch(() => undefined);
+  }
+
+  private count(kind: MetricsReadKind, result: 'hit' | 'miss' | 'error'): void {
+    this.metrics?.cacheLookups.inc({ cache: `metrics.${kind}`, result });
+  }
+}
+
+function versionKeyOf({ organizationId, name }: CacheScope): string {
+  return name === undefined
+    ? `metrics:version:${organizationId}`
+    : `metrics:version:${organizationId}:name:${digest(name)}`;
+}
+
+/** A short stable key for a normalised query (its JSON, hashed: names can be long). */
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
+}

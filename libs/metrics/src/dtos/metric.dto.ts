@@ -1,0 +1,273 @@
+import { PageQueryDto } from '@app/common';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
+import {
+  METRIC_SOURCES,
+  type MetricDimensions,
+  type MetricSource,
+} from '../entities/metric.entity';
+import { isDimensionKey } from '../metric-input';
+import {
+  SERIES_AGGREGATES,
+  SERIES_INTERVALS,
+  type MetricNameRow,
+  type MetricRow,
+  type SeriesAggregate,
+  type SeriesInterval,
+} from '../repositories/metrics.repository';
+
+/** `dim.<key>=<value>` filters, gathered into one object by the query string parser. */
+function IsDimensionFilter(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDimensionFilter',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.entries(value).every(
+            ([key, text]) => isDimensionKey(key) && typeof text === 'string' && text.length <= 200,
+          ),
+        defaultMessage: () =>
+          'dimension filters are dim.<key>=<value>, one value per key: keys of letters, digits and _ . -',
+      },
+    },
+    options,
+  );
+}
+
+const ISO_TIME = { message: 'must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z' };
+
+/** The filters shared by the list and the export. */
+export class MetricFilterDto {
+  /** Only metrics of this name. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$/, { message: 'name is not a valid metric name' })
+  name?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'datasetId must be a UUID' })
+  datasetId?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'analysisId must be a UUID' })
+  analysisId?: string;
+
+  @ApiPropertyOptional({ enum: METRIC_SOURCES })
+  @IsOptional()
+  @IsIn(METRIC_SOURCES, { message: 'source must be client or agent' })
+  source?: MetricSource;
+
+  /** Observed at or after this time (ISO 8601). */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: `from ${ISO_TIME.message}` })
+  from?: string;
+
+  /** Observed before this time (ISO 8601). */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: `to ${ISO_TIME.message}` })
+  to?: string;
+
+  /**
+   * Dimension filters, sent as `dim.<key>=<value>` query parameters (e.g.
+   * `dim.region=eu&dim.tier=gold`): metrics whose dimensions include all of them.
+   */
+  @ApiPropertyOptional({
+    name: 'dim',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Send as `dim.<key>=<value>` parameters, e.g. `dim.region=eu`.',
+  })
+  @IsOptional()
+  @IsDimensionFilter()
+  dim?: MetricDimensions;
+}
+
+/** `GET /v1/metrics`: the filters, newest first, a page at a time. */
+export class ListMetricsQueryDto extends IntersectionType(MetricFilterDto, PageQueryDto) {}
+
+export class ExportMetricsQueryDto extends MetricFilterDto {
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'csv' })
+  @IsOptional()
+  @IsIn(['csv', 'json'], { message: 'format must be csv or json' })
+  format: 'csv' | 'json' = 'csv';
+}
+
+export class SeriesQueryDto {
+  /** The metric to chart. */
+  @IsString({ message: 'name is required' })
+  @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$/, { message: 'name is not a valid metric name' })
+  name!: string;
+
+  /** Start (inclusive; its bucket is the first). Default: 100 intervals before `to`. */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: `from ${ISO_TIME.message}` })
+  from?: string;
+
+  /** End (exclusive). Default: the end of the current bucket. */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: `to ${ISO_TIME.message}` })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: SERIES_INTERVALS, default: 'day' })
+  @IsOptional()
+  @IsIn(SERIES_INTERVALS, { message: `interval must be one of ${SERIES_INTERVALS.join(', ')}` })
+  interval: SeriesInterval = 'day';
+
+  @ApiPropertyOptional({ enum: SERIES_AGGREGATES, default: 'avg' })
+  @IsOptional()
+  @IsIn(SERIES_AGGREGATES, { message: `agg must be one of ${SERIES_AGGREGATES.join(', ')}` })
+  agg: SeriesAggregate = 'avg';
+
+  /** A dimension key: one series per value of it (metrics without it form the `null` group). */
+  @IsOptional()
+  @Matches(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, { message: 'groupBy must be a dimension key' })
+  groupBy?: string;
+}
+
+/** One metric to write. */
+export class MetricInputDto {
+  /** 1–200 characters: letters, digits and `_ . : / -`. */
+  @ApiProperty({ example: 'revenue.daily' })
+  name!: string;
+  /** A finite number. */
+  @ApiProperty({ example: 1234.5 })
+  value!: number;
+  /** Up to 32 characters, e.g. `EUR`, `ms`, `%`. */
+  @ApiPropertyOptional({ nullable: true, example: 'EUR' })
+  unit?: string | null;
+  /** Up to 20 keys (letters, digits, `_ . -`) with string values of up to 200 characters. */
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { region: 'eu' },
+  })
+  dimensions?: MetricDimensions;
+  /** ISO 8601 with a zone; default: the time of the write. */
+  @ApiPropertyOptional({ format: 'date-time' })
+  observedAt?: string;
+  /** A dataset of the organization the value was computed from. */
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  datasetId?: string | null;
+}
+
+/**
+ * A write of up to 10,000 metrics, all or nothing. The items are checked by the
+ * service (the same rules as agents' `record_metric`), which names each bad one by
+ * its index, e.g. `metrics[12].value`.
+ */
+export class WriteMetricsDto {
+  @ApiProperty({ type: [MetricInputDto], minItems: 1, maxItems: 10_000 })
+  @IsArray({ message: 'metrics must be an array' })
+  metrics!: unknown[];
+}
+
+export class WriteMetricsResultDto {
+  count!: number;
+  /** The new metrics' ids, in the order they were sent. */
+  ids!: string[];
+}
+
+export class MetricDto {
+  id!: string;
+  name!: string;
+  value!: number;
+  @ApiProperty({ nullable: true, type: String })
+  unit!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  dimensions!: MetricDimensions;
+  @ApiProperty({ format: 'date-time' })
+  observedAt!: string;
+  @ApiProperty({ enum: METRIC_SOURCES })
+  source!: MetricSource;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  datasetId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  analysisId!: string | null;
+  /** For agent-written metrics: the agent that recorded the value. */
+  @ApiProperty({ nullable: true, type: String })
+  agent!: string | null;
+  /** For agent-written metrics: the tool call whose output holds the value. */
+  @ApiProperty({ nullable: true, type: String })
+  toolCallId!: string | null;
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+}
+
+export class MetricPageDto {
+  data!: MetricDto[];
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class MetricNameDto {
+  name!: string;
+  count!: number;
+  @ApiProperty({ format: 'date-time' })
+  lastObservedAt!: string;
+}
+
+export class MetricNamesDto {
+  data!: MetricNameDto[];
+}
+
+export class SeriesPointDto {
+  /** Start of the bucket (UTC). */
+  @ApiProperty({ format: 'date-time' })
+  t!: string;
+  /** The aggregate, or null for a bucket without points (0 for `count`). */
+  @ApiProperty({ nullable: true, type: Number })
+  value!: number | null;
+  /** The `groupBy` dimension's value (null: metrics without it); absent without `groupBy`. */
+  @ApiPropertyOptional({ nullable: true, type: String })
+  group?: string | null;
+}
+
+export class SeriesDto {
+  name!: string;
+  @ApiProperty({ enum: SERIES_INTERVALS })
+  interval!: SeriesInterval;
+  @ApiProperty({ enum: SERIES_AGGREGATES })
+  agg!: SeriesAggregate;
+  groupBy?: string;
+  @ApiProperty({ format: 'date-time' })
+  from!: string;
+  @ApiProperty({ format: 'date-time' })
+  to!: string;
+  @Type(() => SeriesPointDto)
+  points!: SeriesPointDto[];
+}
+
+export function mapMetric(row: MetricRow): MetricDto {
+  return {
+    id: row.id,
+    name: row.name,
+    value: row.value,
+    unit: row.unit,
+    dimensions: row.dimensions,
+    observedAt: row.observedAt.toISOString(),
+    source: row.source,
+    datasetId: row.datasetId,
+    analysisId: row.analysisId,
+    agent: row.agent,
+    toolCallId: row.toolCallId,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function mapMetricName(row: MetricNameRow): MetricNameDto {
+  return { name: row.name, count: row.count, lastObservedAt: row.lastObservedAt.toISOString() };
+}

@@ -1,0 +1,269 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { MetricDimensions, MetricSource } from '../entities/metric.entity';
+import type { MetricInput } from '../metric-input';
+
+/** Where a write came from, the same for every metric of the write. */
+export interface MetricProvenance {
+  source: MetricSource;
+  analysisId: string | null;
+  agent: string | null;
+  toolCallId: string | null;
+  /** Principal (user or API key id) whose request wrote them. */
+  createdBy: string;
+}
+
+/** The filters of `GET /v1/metrics` and its export; every field narrows. */
+export interface MetricFilter {
+  name?: string;
+  datasetId?: string;
+  analysisId?: string;
+  source?: MetricSource;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  dimensions: MetricDimensions;
+}
+
+/** Position after the last metric of a page, ordered by `(observed_at DESC, id DESC)`. */
+export interface MetricPosition {
+  observedAt: Date;
+  id: string;
+}
+
+export interface MetricRow {
+  id: string;
+  name: string;
+  value: number;
+  unit: string | null;
+  dimensions: MetricDimensions;
+  observedAt: Date;
+  source: MetricSource;
+  datasetId: string | null;
+  analysisId: string | null;
+  agent: string | null;
+  toolCallId: string | null;
+  createdAt: Date;
+}
+
+export interface MetricNameRow {
+  name: string;
+  count: number;
+  lastObservedAt: Date;
+}
+
+export const SERIES_INTERVALS = ['minute', 'hour', 'day', 'week', 'month'] as const;
+export type SeriesInterval = (typeof SERIES_INTERVALS)[number];
+export const SERIES_AGGREGATES = ['avg', 'sum', 'min', 'max', 'count', 'p50', 'p95'] as const;
+export type SeriesAggregate = (typeof SERIES_AGGREGATES)[number];
+
+export interface SeriesQuery {
+  name: string;
+  from: Date;
+  to: Date;
+  interval: SeriesInterval;
+  agg: SeriesAggregate;
+  groupBy?: string;
+}
+
+export interface SeriesRow {
+  t: Date;
+  group: string | null;
+  value: number | null;
+}
+
+const AGGREGATE_SQL: Record<SeriesAggregate, string> = {
+  avg: 'avg(value)',
+  sum: 'sum(value)',
+  min: 'min(value)',
+  max: 'max(value)',
+  count: 'count(*)::float8',
+  p50: 'percentile_cont(0.5) WITHIN GROUP (ORDER BY value)',
+  p95: 'percentile_cont(0.95) WITHIN GROUP (ORDER BY value)',
+};
+
+export const METRIC_COLUMNS = `id, name, value, unit, dimensions, observed_at AS "observedAt", source,
+  dataset_id AS "datasetId", analysis_id AS "analysisId", agent, tool_call_id AS "toolCallId",
+  created_at AS "createdAt"`;
+
+/**
+ * Metrics, always within one organization: every statement is bound to an
+ * `organization_id` parameter, so no method can read or write across tenants.
+ */
+@Injectable()
+export class MetricsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts a write in one statement (arrays unnested in the database, so 10,000
+   * metrics are one round trip) and keeps `metric_names` in step, in the caller's
+   * transaction. Ids come from the caller so they are known in input order.
+   */
+  async insert(
+    manager: EntityManager,
+    organizationId: string,
+    ids: string[],
+    metrics: MetricInput[],
+    provenance: MetricProvenance,
+  ): Promise<void> {
+    const names = metrics.map((metric) => metric.name);
+    const times = metrics.map((metric) => metric.observedAt.toISOString());
+    await manager.query(
+      `INSERT INTO metrics (id, organization_id, name, value, unit, dimensions, observed_at, source,
+         dataset_id, analysis_id, agent, tool_call_id, created_by)
+       SELECT m.id, $1, m.name, m.value, m.unit, m.dimensions, m.observed_at, $2, m.dataset_id, $3, $4, $5, $6
+       FROM unnest($7::uuid[], $8::text[], $9::float8[], $10::text[], $11::jsonb[], $12::timestamptz[], $13::uuid[])
+         AS m(id, name, value, unit, dimensions, observed_at, dataset_id)`,
+      [
+        organizationId,
+        provenance.source,
+        provenance.analysisId,
+        provenance.agent,
+        provenance.toolCallId,
+        provenance.createdBy,
+        ids,
+        names,
+        metrics.map((metric) => metric.value),
+        metrics.map((metric) => metric.unit),
+        metrics.map((metric) => JSON.stringify(metric.dimensions)),
+        times,
+        metrics.map((metric) => metric.datasetId),
+      ],
+    );
+    // Names in one order for every writer, so concurrent writes lock their rows alike.
+    await manager.query(
+      `INSERT INTO metric_names (organization_id, name, count, last_observed_at)
+       SELECT $1, n.name, count(*), max(n.observed_at)
+       FROM unnest($2::text[], $3::timestamptz[]) AS n(name, observed_at)
+       GROUP BY n.name ORDER BY n.name
+       ON CONFLICT (organization_id, name) DO UPDATE SET
+         count = metric_names.count + EXCLUDED.count,
+         last_observed_at = GREATEST(metric_names.last_observed_at, EXCLUDED.last_observed_at)`,
+      [organizationId, names, times],
+    );
+  }
+
+  /** Which of `ids` are datasets of the organization. */
+  async existingDatasetIds(organizationId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM datasets WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+      [organizationId, ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Newest first, `limit + 1` rows after `after` (the extra one says a next page exists). */
+  list(
+    organizationId: string,
+    filter: MetricFilter,
+    limit: number,
+    after: MetricPosition | undefined,
+  ): Promise<MetricRow[]> {
+    const { where, values } = whereClause(organizationId, filter);
+    if (after !== undefined) {
+      values.push(after.observedAt.toISOString(), after.id);
+      where.push(
+        `(observed_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`,
+      );
+    }
+    values.push(limit + 1);
+    return this.dataSource.query<MetricRow[]>(
+      `SELECT ${METRIC_COLUMNS} FROM metrics WHERE ${where.join(' AND ')}
+       ORDER BY observed_at DESC, id DESC LIMIT $${values.length}`,
+      values,
+    );
+  }
+
+  /** The statement and parameters of an export: every match, newest first. */
+  exportStatement(
+    organizationId: string,
+    filter: MetricFilter,
+  ): { text: string; values: unknown[] } {
+    const { where, values } = whereClause(organizationId, filter);
+    return {
+      text: `SELECT ${METRIC_COLUMNS} FROM metrics WHERE ${where.join(' AND ')}
+             ORDER BY observed_at DESC, id DESC`,
+      values,
+    };
+  }
+
+  names(organizationId: string): Promise<MetricNameRow[]> {
+    return this.dataSource
+      .query<Array<{ name: string; count: string; lastObservedAt: Date }>>(
+        `SELECT name, count, last_observed_at AS "lastObservedAt" FROM metric_names
+         WHERE organization_id = $1 ORDER BY name`,
+        [organizationId],
+      )
+      .then((rows) => rows.map((row) => ({ ...row, count: Number(row.count) })));
+  }
+
+  /**
+   * Buckets of `interval` from the one holding `from` up to `to` (exclusive), in UTC,
+   * aggregated in the database; a bucket without points is there with a null value
+   * (0 for `count`). With `groupBy`, one run of buckets per value of that dimension
+   * (metrics without it form the `null` group). At most `limit` rows.
+   */
+  series(organizationId: string, query: SeriesQuery, limit: number): Promise<SeriesRow[]> {
+    const group = query.groupBy === undefined ? 'NULL::text' : 'dimensions ->> $7';
+    const groups =
+      query.groupBy === undefined ? 'SELECT NULL::text AS grp' : 'SELECT DISTINCT grp FROM points';
+    const empty = query.agg === 'count' ? '0' : 'NULL';
+    const values: unknown[] = [
+      organizationId,
+      query.name,
+      query.from.toISOString(),
+      query.to.toISOString(),
+      query.interval,
+      limit,
+    ];
+    if (query.groupBy !== undefined) values.push(query.groupBy);
+    return this.dataSource.query<SeriesRow[]>(
+      `WITH points AS (
+         SELECT date_trunc($5, observed_at AT TIME ZONE 'UTC') AS t, ${group} AS grp,
+                ${AGGREGATE_SQL[query.agg]} AS value
+         FROM metrics
+         WHERE organization_id = $1 AND name = $2 AND observed_at >= $3::timestamptz AND observed_at < $4::timestamptz
+         GROUP BY 1, 2
+       ),
+       buckets AS (
+         SELECT generate_series(
+           date_trunc($5, $3::timestamptz AT TIME ZONE 'UTC'),
+           ($4::timestamptz AT TIME ZONE 'UTC') - interval '1 microsecond',
+           ('1 ' || $5)::interval) AS t
+       )
+       SELECT b.t AT TIME ZONE 'UTC' AS t, g.grp AS "group", COALESCE(p.value, ${empty}) AS value
+       FROM (${groups}) g CROSS JOIN buckets b
+       LEFT JOIN points p ON p.t = b.t AND p.grp IS NOT DISTINCT FROM g.grp
+       ORDER BY g.grp NULLS LAST, b.t
+       LIMIT $6`,
+      values,
+    );
+  }
+}
+
+function whereClause(
+  organizationId: string,
+  filter: MetricFilter,
+): { where: string[]; values: unknown[] } {
+  const values: unknown[] = [organizationId];
+  const where = ['organization_id = $1'];
+  const add = (condition: (placeholder: string) => string, value: unknown) => {
+    values.push(value);
+    where.push(condition(`$${values.length}`));
+  };
+  if (filter.name !== undefined) add((p) => `name = ${p}`, filter.name);
+  if (filter.datasetId !== undefined) add((p) => `dataset_id = ${p}::uuid`, filter.datasetId);
+  if (filter.analysisId !== undefined) add((p) => `analysis_id = ${p}::uuid`, filter.analysisId);
+  if (filter.source !== undefined) add((p) => `source = ${p}`, filter.source);
+  if (filter.from !== undefined)
+    add((p) => `observed_at >= ${p}::timestamptz`, filter.from.toISOString());
+  if (filter.to !== undefined)
+    add((p) => `observed_at < ${p}::timestamptz`, filter.to.toISOString());
+  if (Object.keys(filter.dimensions).length > 0) {
+    add((p) => `dimensions @> ${p}::jsonb`, JSON.stringify(filter.dimensions));
+  }
+  return { where, values };
+}

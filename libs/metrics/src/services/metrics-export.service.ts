@@ -1,0 +1,77 @@
+import { csvField, csvTextField } from '@app/common';
+import { streamQuery } from '@app/database';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import QueryStream from 'pg-query-stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { mapMetric, type MetricDto } from '../dtos/metric.dto';
+import {
+  type MetricFilter,
+  type MetricRow,
+  MetricsRepository,
+} from '../repositories/metrics.repository';
+
+/** Rows fetched per round trip: memory stays flat for any number of metrics. */
+const EXPORT_BATCH_ROWS = 1000;
+
+const CSV_COLUMNS: Array<keyof MetricDto> = [
+  'id',
+  'name',
+  'value',
+  'unit',
+  'dimensions',
+  'observedAt',
+  'source',
+  'datasetId',
+  'analysisId',
+  'agent',
+  'toolCallId',
+  'createdAt',
+];
+
+/** One metric as a CSV line: text a spreadsheet would run as a formula is neutralised. */
+export function metricCsvLine(metric: MetricDto): string {
+  const cells = CSV_COLUMNS.map((column) => {
+    const value = metric[column];
+    if (value === null) return '';
+    if (column === 'dimensions') return csvTextField(JSON.stringify(value));
+    // Numbers are never neutralised: a negative value stays a number.
+    if (typeof value === 'number') return String(value);
+    return csvTextField(value as string);
+  });
+  return `${cells.join(',')}\n`;
+}
+
+/** `GET /v1/metrics/export`: every metric matching the filters, newest first, streamed. */
+@Injectable()
+export class MetricsExportService {
+  constructor(
+    private readonly metrics: MetricsRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  export(organizationId: string, filter: MetricFilter, format: 'csv' | 'json'): Promise<Readable> {
+    const { text, values } = this.metrics.exportStatement(organizationId, filter);
+    const query = new QueryStream(text, values, { batchSize: EXPORT_BATCH_ROWS });
+    let first = true;
+    const encode = new Transform({
+      writableObjectMode: true,
+      transform(row: MetricRow, _encoding, callback: TransformCallback) {
+        const metric = mapMetric(row);
+        if (format === 'csv') {
+          callback(null, metricCsvLine(metric));
+        } else {
+          const prefix = first ? '[\n' : ',\n';
+          first = false;
+          callback(null, prefix + JSON.stringify(metric));
+        }
+      },
+      flush(callback: TransformCallback) {
+        callback(null, format === 'json' ? (first ? '[]\n' : '\n]\n') : undefined);
+      },
+    });
+    if (format === 'csv') encode.push(`${CSV_COLUMNS.map(csvField).join(',')}\n`);
+    return streamQuery(this.dataSource, query, encode);
+  }
+}

@@ -1,0 +1,251 @@
+import type { Principal } from '@app/access';
+import {
+  type FieldError,
+  type Page,
+  ProblemException,
+  RequestValidationException,
+} from '@app/common';
+import { AppConfig } from '@app/config';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { MetricsCache } from '../cache/metrics-cache';
+import { SeriesWarmer } from '../cache/series-warmer';
+import {
+  type ListMetricsQueryDto,
+  type MetricDto,
+  type MetricFilterDto,
+  type MetricNamesDto,
+  mapMetric,
+  mapMetricName,
+  type SeriesDto,
+  type SeriesQueryDto,
+  type WriteMetricsResultDto,
+} from '../dtos/metric.dto';
+import { decodeMetricCursor, encodeMetricCursor } from '../metric-cursor';
+import { parseMetricInputs } from '../metric-input';
+import {
+  type MetricFilter,
+  type MetricProvenance,
+  MetricsRepository,
+  type SeriesQuery,
+} from '../repositories/metrics.repository';
+import { resolveSeriesWindow } from '../series-window';
+
+/** Where an agent's `record_metric` call comes from: its analysis, agent and tool call. */
+export interface RecordMetricContext {
+  organizationId: string;
+  analysisId: string;
+  agent: string;
+  toolCallId: string;
+  /** Principal that started the analysis. */
+  createdBy: string;
+}
+
+/**
+ * The rules of metrics: writes (from clients and from agents, checked alike), and the
+ * cached reads that every write invalidates before it answers.
+ */
+@Injectable()
+export class MetricsService {
+  constructor(
+    private readonly metrics: MetricsRepository,
+    private readonly cache: MetricsCache,
+    private readonly warmer: SeriesWarmer,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** `POST /v1/metrics`: a client's write, all or nothing. */
+  write(principal: Principal, items: unknown): Promise<WriteMetricsResultDto> {
+    return this.store(principal.organizationId, items, {
+      source: 'client',
+      analysisId: null,
+      agent: null,
+      toolCallId: null,
+      createdBy: principal.id,
+    });
+  }
+
+  /**
+   * What the analysis agents' `record_metric` tool calls: the same checks as the API,
+   * with the agent's provenance (analysis, agent, tool call) on every metric.
+   */
+  record(context: RecordMetricContext, items: unknown): Promise<WriteMetricsResultDto> {
+    return this.store(context.organizationId, items, {
+      source: 'agent',
+      analysisId: context.analysisId,
+      agent: context.agent,
+      toolCallId: context.toolCallId,
+      createdBy: context.createdBy,
+    });
+  }
+
+  async list(organizationId: string, query: ListMetricsQueryDto): Promise<Page<MetricDto>> {
+    const filter = toFilter(query);
+    const after = decodeMetricCursor(query.cursor);
+    const normalised = {
+      ...normaliseFilter(filter),
+      limit: query.limit,
+      cursor: query.cursor ?? null,
+    };
+    return this.cache.read('list', { organizationId, name: filter.name }, normalised, async () => {
+      const rows = await this.metrics.list(organizationId, filter, query.limit, after);
+      const visible = rows.slice(0, query.limit);
+      const last = visible[visible.length - 1];
+      return {
+        data: visible.map(mapMetric),
+        nextCursor:
+          rows.length > query.limit && last !== undefined ? encodeMetricCursor(last) : null,
+      };
+    });
+  }
+
+  names(organizationId: string): Promise<MetricNamesDto> {
+    return this.cache.read('names', { organizationId }, {}, async () => ({
+      data: (await this.metrics.names(organizationId)).map(mapMetricName),
+    }));
+  }
+
+  async series(
+    organizationId: string,
+    query: SeriesQueryDto,
+    now = new Date(),
+  ): Promise<SeriesDto> {
+    const { from, to } = resolveSeriesWindow(query, now, this.config.metrics.seriesMaxPoints);
+    const series: SeriesQuery = {
+      name: query.name,
+      from,
+      to,
+      interval: query.interval,
+      agg: query.agg,
+      groupBy: query.groupBy,
+    };
+    return this.cachedSeries(organizationId, series, true);
+  }
+
+  /** The filters as the export runs them (not cached: exports stream). */
+  exportFilter(query: MetricFilterDto): MetricFilter {
+    return toFilter(query);
+  }
+
+  private cachedSeries(
+    organizationId: string,
+    series: SeriesQuery,
+    countRead: boolean,
+  ): Promise<SeriesDto> {
+    const normalised = normaliseSeries(series);
+    if (countRead) this.warmer.noteRead(organizationId, JSON.stringify(normalised), series);
+    const scope = { organizationId, name: series.name };
+    return this.cache.read('series', scope, normalised, async () => {
+      const max = this.config.metrics.seriesMaxPoints;
+      const rows = await this.metrics.series(organizationId, series, max + 1);
+      if (rows.length > max) {
+        throw new ProblemException(
+          400,
+          'series-too-large',
+          `The series has more than ${max} points (buckets × groups); narrow from/to, ` +
+            'use a longer interval or drop groupBy',
+        );
+      }
+      return {
+        name: series.name,
+        interval: series.interval,
+        agg: series.agg,
+        ...(series.groupBy === undefined ? {} : { groupBy: series.groupBy }),
+        from: series.from.toISOString(),
+        to: series.to.toISOString(),
+        points: rows.map((row) => ({
+          t: row.t.toISOString(),
+          value: row.value === null ? null : Number(row.value),
+          ...(series.groupBy === undefined ? {} : { group: row.group }),
+        })),
+      };
+    });
+  }
+
+  private async store(
+    organizationId: string,
+    items: unknown,
+    provenance: MetricProvenance,
+  ): Promise<WriteMetricsResultDto> {
+    const metrics = parseMetricInputs(items, new Date());
+    await this.checkDatasets(
+      organizationId,
+      metrics.map((metric) => metric.datasetId),
+    );
+    const ids = metrics.map(() => randomUUID());
+    await this.dataSource.transaction((manager) =>
+      this.metrics.insert(manager, organizationId, ids, metrics, provenance),
+    );
+    const names = new Set(metrics.map((metric) => metric.name));
+    await this.cache.invalidate(organizationId, [...names]);
+    this.warmer.schedule(this.warmer.mostRead(organizationId, names), (series) =>
+      this.cachedSeries(organizationId, series, false),
+    );
+    return { count: ids.length, ids };
+  }
+
+  /** Every `datasetId` must name a dataset of the organization (else 400, by index). */
+  private async checkDatasets(
+    organizationId: string,
+    datasetIds: Array<string | null>,
+  ): Promise<void> {
+    const wanted = [...new Set(datasetIds.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return;
+    const found = await this.metrics.existingDatasetIds(organizationId, wanted);
+    const errors: FieldError[] = [];
+    datasetIds.forEach((id, index) => {
+      if (id !== null && !found.has(id) && errors.length < 50) {
+        errors.push({ field: `metrics[${index}].datasetId`, message: `there is no dataset ${id}` });
+      }
+    });
+    if (errors.length > 0) throw new RequestValidationException(errors);
+  }
+}
+
+function toFilter(query: MetricFilterDto): MetricFilter {
+  if (
+    query.from !== undefined &&
+    query.to !== undefined &&
+    !(new Date(query.from) < new Date(query.to))
+  ) {
+    throw new RequestValidationException([{ field: 'from', message: 'from must be before to' }]);
+  }
+  return {
+    name: query.name,
+    datasetId: query.datasetId?.toLowerCase(),
+    analysisId: query.analysisId?.toLowerCase(),
+    source: query.source,
+    from: query.from === undefined ? undefined : new Date(query.from),
+    to: query.to === undefined ? undefined : new Date(query.to),
+    dimensions: query.dim ?? {},
+  };
+}
+
+/** A filter as a cache key: times as instants, dimensions in key order, absent fields null. */
+function normaliseFilter(filter: MetricFilter): Record<string, unknown> {
+  return {
+    name: filter.name ?? null,
+    datasetId: filter.datasetId ?? null,
+    analysisId: filter.analysisId ?? null,
+    source: filter.source ?? null,
+    from: filter.from?.toISOString() ?? null,
+    to: filter.to?.toISOString() ?? null,
+    dimensions: Object.fromEntries(
+      Object.entries(filter.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
+  };
+}
+
+function normaliseSeries(series: SeriesQuery): Record<string, unknown> {
+  return {
+    name: series.name,
+    from: series.from.toISOString(),
+    to: series.to.toISOString(),
+    interval: series.interval,
+    agg: series.agg,
+    groupBy: series.groupBy ?? null,
+  };
+}
