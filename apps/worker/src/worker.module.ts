@@ -1,4 +1,5 @@
 import { BackgroundModule } from '@app/background';
+import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -22,6 +23,8 @@ export class WorkerModule {
         MetricsModule,
         CommonModule,
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),
+        // Shared with the api: readiness reports it, and jobs that write metrics invalidate it.
+        CacheInfraModule,
         HealthModule,
         BackgroundModule,
       ],

@@ -3,6 +3,7 @@ import { createKeyv } from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Logger, Module } from '@nestjs/common';
 import { Keyv } from 'keyv';
+import { CacheHealth } from './cache-health';
 
 /**
  * The read cache: Redis when `REDIS_URL` is set (shared by every replica, so an
@@ -39,5 +40,7 @@ import { Keyv } from 'keyv';
       },
     }),
   ],
+  providers: [CacheHealth],
+  exports: [CacheHealth],
 })
 export class CacheInfraModule {}

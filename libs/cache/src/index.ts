@@ -1,1 +1,2 @@
 export { CacheInfraModule } from './cache-infra.module';
+export { type CacheBackend, CacheHealth } from './cache-health';

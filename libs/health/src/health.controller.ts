@@ -1,4 +1,5 @@
 import { Public } from '@app/access';
+import { CacheHealth } from '@app/cache';
 import { ServiceLifecycle } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
@@ -15,6 +16,9 @@ import {
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 
+/** Dependencies whose outage degrades the service without making it unready. */
+const OPTIONAL_INDICATORS = new Set(['cache']);
+
 /** Probes for orchestrators: liveness says the process serves, readiness that it can do useful work. */
 @ApiTags('health')
 @Public()
@@ -28,6 +32,7 @@ export class HealthController {
     private readonly disk: DiskHealthIndicator,
     private readonly lifecycle: ServiceLifecycle,
     private readonly config: AppConfig,
+    private readonly cacheHealth: CacheHealth,
   ) {}
 
   /** Liveness: 200 while the process serves HTTP. Checks no dependency, so a database outage never restarts pods. */
@@ -38,7 +43,11 @@ export class HealthController {
     return this.respond(reply, []);
   }
 
-  /** Readiness: 200 only while the database answers and memory and disk are within their limits. */
+  /**
+   * Readiness: 200 only while the database answers and memory and disk are within their
+   * limits. The shared cache (Redis) is reported too, but its outage only degrades the
+   * service (reads go to the database): 200 with `status: "degraded"`.
+   */
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness probe' })
@@ -52,7 +61,17 @@ export class HealthController {
           path: this.config.health.diskPath,
           thresholdPercent: this.config.health.diskMaxUsedRatio,
         }),
+      () => this.cacheCheck(),
     ]);
+  }
+
+  private async cacheCheck() {
+    const indicator = this.indicators.check('cache');
+    const backend = await this.cacheHealth.check();
+    if (backend.store === 'memory') return indicator.up({ store: 'memory' });
+    return backend.up
+      ? indicator.up({ store: 'redis' })
+      : indicator.down({ store: 'redis', reason: backend.reason });
   }
 
   private lifecycleCheck() {
@@ -71,8 +90,13 @@ export class HealthController {
       return await this.health.check(checks);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const failing = Object.keys(result.error ?? {});
+      if (failing.length > 0 && failing.every((name) => OPTIONAL_INDICATORS.has(name))) {
+        return { ...result, status: 'degraded' as HealthCheckResult['status'] };
+      }
       void reply.status(503);
-      return error.getResponse() as HealthCheckResult;
+      return result;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/config';
 import { MetricsService } from '@app/observability';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -18,6 +18,7 @@ interface Entry<T> {
 /** Versions outlive entries by far: losing one early only costs a miss, never a stale read. */
 const VERSION_TTL_MS = 7 * 24 * 3600 * 1000;
 const NO_VERSION = 'none';
+const RETRY_MS = 1000;
 
 /**
  * Read-through cache of metrics reads (in Redis when configured, so every replica
@@ -32,13 +33,17 @@ const NO_VERSION = 'none';
  *
  * Entry and version come back in one `mget`. A read that raced a write can only
  * store its result under the version the write replaced, which no one reads again.
- * If the cache fails, reads go to the database (the store logs the outage once);
- * if it fails while a write tries to invalidate, entries older than that write can
- * be served until their TTL (`METRICS_CACHE_TTL_SECONDS`) ends.
+ * If the cache fails, reads go to the database (the store logs the outage once), and
+ * a write's new versions are retried until the cache takes them. Only if the writing
+ * process stops before that can an older entry outlive the write, until its TTL
+ * (`METRICS_CACHE_TTL_SECONDS`).
  */
 @Injectable()
-export class MetricsCache {
+export class MetricsCache implements OnModuleDestroy {
   private readonly ttlMs: number;
+  /** Invalidations the cache did not take yet: organization → names. */
+  private readonly pending = new Map<string, Set<string>>();
+  private retry: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -81,16 +86,45 @@ export class MetricsCache {
     return data;
   }
 
-  /** After a committed write: every cached read of the organization or of these names is stale. */
+  /**
+   * After a committed write: every cached read of the organization or of these names is
+   * stale. A new version that does not reach the cache (Redis down) is retried every
+   * second until it does, so entries cached before an outage are not served after it.
+   */
   async invalidate(organizationId: string, names: readonly string[]): Promise<void> {
+    if (await this.bumpVersions(organizationId, names)) return;
+    const pending = this.pending.get(organizationId) ?? new Set<string>();
+    for (const name of names) pending.add(name);
+    this.pending.set(organizationId, pending);
+    this.retry ??= setInterval(() => void this.retryPending(), RETRY_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.retry);
+  }
+
+  /** Sets new versions and reads one back: true only when the cache took them. */
+  private async bumpVersions(organizationId: string, names: Iterable<string>): Promise<boolean> {
     const version = randomUUID();
     const keys = [
       versionKeyOf({ organizationId }),
-      ...new Set(names.map((name) => versionKeyOf({ organizationId, name }))),
+      ...new Set([...names].map((name) => versionKeyOf({ organizationId, name }))),
     ];
-    await this.cache
-      .mset(keys.map((key) => ({ key, value: version, ttl: VERSION_TTL_MS })))
-      .catch(() => undefined);
+    try {
+      await this.cache.mset(keys.map((key) => ({ key, value: version, ttl: VERSION_TTL_MS })));
+      return (await this.cache.get<string>(keys[0])) === version;
+    } catch {
+      return false;
+    }
+  }
+
+  private async retryPending(): Promise<void> {
+    for (const [organizationId, names] of this.pending) {
+      if (!(await this.bumpVersions(organizationId, names))) return;
+      this.pending.delete(organizationId);
+    }
+    clearInterval(this.retry);
+    this.retry = undefined;
   }
 
   private count(kind: MetricsReadKind, result: 'hit' | 'miss' | 'error'): void {
