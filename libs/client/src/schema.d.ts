@@ -350,6 +350,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List metrics, newest first
+         * @description Filter by name, dataset, analysis, source, time range and `dim.<key>=<value>`.
+         *
+         *     Requires the `metrics:read` permission (roles: admin, analyst, viewer, service).
+         */
+        get: operations["metrics_list"];
+        put?: never;
+        /**
+         * Write up to 10,000 metrics in one request (all or nothing)
+         * @description Every bad item is named by its index (`metrics[12].value`) and nothing is written. The next read, on any replica, sees the new values.
+         *
+         *     Requires the `metrics:write` permission (roles: admin, analyst, service).
+         */
+        post: operations["metrics_write"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics/names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The metric names of the organization, with counts and latest times
+         * @description Requires the `metrics:read` permission (roles: admin, analyst, viewer, service).
+         */
+        get: operations["metrics_names"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metric aggregated into time buckets (UTC), empty buckets included
+         * @description `interval` minute|hour|day|week|month, `agg` avg|sum|min|max|count|p50|p95 (percentiles interpolated, as percentile_cont), optional `groupBy` a dimension key.
+         *
+         *     Requires the `metrics:read` permission (roles: admin, analyst, viewer, service).
+         */
+        get: operations["metrics_series"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics/series.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same series as a line chart (SVG, Vega-Lite)
+         * @description Requires the `metrics:read` permission (roles: admin, analyst, viewer, service).
+         */
+        get: operations["metrics_seriesChart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export matching metrics as CSV or JSON (streamed, newest first)
+         * @description CSV text cells starting with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with `'`.
+         *
+         *     Requires the `metrics:read` permission (roles: admin, analyst, viewer, service).
+         */
+        get: operations["metrics_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-events": {
         parameters: {
             query?: never;
@@ -570,6 +682,110 @@ export interface components {
                 [key: string]: unknown;
             }[];
             nextCursor: string | null;
+        };
+        MetricInputDto: {
+            /**
+             * @description 1–200 characters: letters, digits and `_ . : / -`.
+             * @example revenue.daily
+             */
+            name: string;
+            /**
+             * @description A finite number.
+             * @example 1234.5
+             */
+            value: number;
+            /**
+             * @description Up to 32 characters, e.g. `EUR`, `ms`, `%`.
+             * @example EUR
+             */
+            unit?: string | null;
+            /**
+             * @description Up to 20 keys (letters, digits, `_ . -`) with string values of up to 200 characters.
+             * @example {
+             *       "region": "eu"
+             *     }
+             */
+            dimensions?: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description ISO 8601 with a zone; default: the time of the write.
+             */
+            observedAt?: string;
+            /**
+             * Format: uuid
+             * @description A dataset of the organization the value was computed from.
+             */
+            datasetId?: string | null;
+        };
+        WriteMetricsDto: {
+            metrics: components["schemas"]["MetricInputDto"][];
+        };
+        WriteMetricsResultDto: {
+            count: number;
+            /** @description The new metrics' ids, in the order they were sent. */
+            ids: string[];
+        };
+        MetricDto: {
+            unit: string | null;
+            dimensions: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            observedAt: string;
+            /** @enum {string} */
+            source: "client" | "agent";
+            /** Format: uuid */
+            datasetId: string | null;
+            /** Format: uuid */
+            analysisId: string | null;
+            /** @description For agent-written metrics: the agent that recorded the value. */
+            agent: string | null;
+            /** @description For agent-written metrics: the tool call whose output holds the value. */
+            toolCallId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            name: string;
+            value: number;
+        };
+        MetricPageDto: {
+            nextCursor: string | null;
+            data: components["schemas"]["MetricDto"][];
+        };
+        MetricNameDto: {
+            /** Format: date-time */
+            lastObservedAt: string;
+            name: string;
+            count: number;
+        };
+        MetricNamesDto: {
+            data: components["schemas"]["MetricNameDto"][];
+        };
+        SeriesPointDto: {
+            /**
+             * Format: date-time
+             * @description Start of the bucket (UTC).
+             */
+            t: string;
+            /** @description The aggregate, or null for a bucket without points (0 for `count`). */
+            value: number | null;
+            /** @description The `groupBy` dimension's value (null: metrics without it); absent without `groupBy`. */
+            group?: string | null;
+        };
+        SeriesDto: {
+            /** @enum {string} */
+            interval: "minute" | "hour" | "day" | "week" | "month";
+            /** @enum {string} */
+            agg: "avg" | "sum" | "min" | "max" | "count" | "p50" | "p95";
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            name: string;
+            groupBy?: string;
+            points: components["schemas"]["SeriesPointDto"][];
         };
         AuditEventDto: {
             /**
@@ -1097,7 +1313,10 @@ export interface operations {
     };
     apiKeys_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1392,7 +1611,10 @@ export interface operations {
     };
     users_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1765,7 +1987,10 @@ export interface operations {
     };
     datasets_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2153,7 +2378,10 @@ export interface operations {
     };
     datasets_listRows: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2378,9 +2606,505 @@ export interface operations {
             };
         };
     };
+    metrics_list: {
+        parameters: {
+            query?: {
+                source?: "client" | "agent";
+                /** @description Send as `dim.<key>=<value>` parameters, e.g. `dim.region=eu`. */
+                dim?: {
+                    [key: string]: string;
+                };
+                limit?: number;
+                cursor?: string;
+                /** @description Only metrics of this name. */
+                name?: string;
+                datasetId?: string;
+                analysisId?: string;
+                /** @description Observed at or after this time (ISO 8601). */
+                from?: string;
+                /** @description Observed before this time (ISO 8601). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricPageDto"];
+                };
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    metrics_write: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WriteMetricsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WriteMetricsResultDto"];
+                };
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description More than 10,000 metrics, or a body over 32 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    metrics_names: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricNamesDto"];
+                };
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    metrics_series: {
+        parameters: {
+            query: {
+                interval?: "minute" | "hour" | "day" | "week" | "month";
+                agg?: "avg" | "sum" | "min" | "max" | "count" | "p50" | "p95";
+                /** @description The metric to chart. */
+                name: string;
+                /** @description Start (inclusive; its bucket is the first). Default: 100 intervals before `to`. */
+                from?: string;
+                /** @description End (exclusive). Default: the end of the current bucket. */
+                to?: string;
+                /** @description A dimension key: one series per value of it (metrics without it form the `null` group). */
+                groupBy?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesDto"];
+                };
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    metrics_seriesChart: {
+        parameters: {
+            query: {
+                interval?: "minute" | "hour" | "day" | "week" | "month";
+                agg?: "avg" | "sum" | "min" | "max" | "count" | "p50" | "p95";
+                /** @description The metric to chart. */
+                name: string;
+                /** @description Start (inclusive; its bucket is the first). Default: 100 intervals before `to`. */
+                from?: string;
+                /** @description End (exclusive). Default: the end of the current bucket. */
+                to?: string;
+                /** @description A dimension key: one series per value of it (metrics without it form the `null` group). */
+                groupBy?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An SVG line chart */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    metrics_export: {
+        parameters: {
+            query?: {
+                source?: "client" | "agent";
+                /** @description Send as `dim.<key>=<value>` parameters, e.g. `dim.region=eu`. */
+                dim?: {
+                    [key: string]: string;
+                };
+                format?: "csv" | "json";
+                /** @description Only metrics of this name. */
+                name?: string;
+                datasetId?: string;
+                analysisId?: string;
+                /** @description Observed at or after this time (ISO 8601). */
+                from?: string;
+                /** @description Observed before this time (ISO 8601). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, header first (CSV) or as an array (JSON) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     auditEvents_list: {
         parameters: {
             query?: {
+                limit?: number;
+                cursor?: string;
                 /** @description Only this action, e.g. `api-key.created`. */
                 action?: string;
                 /** @description Events at or after this time (ISO-8601). */

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ProblemException } from '../errors/problem';
@@ -5,6 +6,9 @@ import { ProblemException } from '../errors/problem';
 /** `?limit=&cursor=` on every list (API.md, Conventions). */
 export class PageQueryDto {
   /** Items per page, 1–500. */
+  // Declared for OpenAPI here, not left to the CLI plugin: DTOs built with mapped types
+  // (IntersectionType) copy decorators, and would lose plugin-only properties.
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50, type: Number })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,6 +17,7 @@ export class PageQueryDto {
   limit: number = 50;
 
   /** Opaque cursor from the previous page's `nextCursor`. */
+  @ApiPropertyOptional({ type: String, maxLength: 512 })
   @IsOptional()
   @IsString()
   @MaxLength(512)

@@ -147,7 +147,7 @@ export class MetricInputDto {
   @ApiProperty({ example: 1234.5 })
   value!: number;
   /** Up to 32 characters, e.g. `EUR`, `ms`, `%`. */
-  @ApiPropertyOptional({ nullable: true, example: 'EUR' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'EUR' })
   unit?: string | null;
   /** Up to 20 keys (letters, digits, `_ . -`) with string values of up to 200 characters. */
   @ApiPropertyOptional({
@@ -157,10 +157,10 @@ export class MetricInputDto {
   })
   dimensions?: MetricDimensions;
   /** ISO 8601 with a zone; default: the time of the write. */
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   observedAt?: string;
   /** A dataset of the organization the value was computed from. */
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   datasetId?: string | null;
 }
 
