@@ -31,7 +31,7 @@ function percentileCont(values: number[], p: number): number {
   const lower = Math.floor(position);
   const upper = Math.ceil(position);
   const low = sorted[lower];
-  return low + ((sorted[upper]) - low) * (position - lower);
+  return low + (sorted[upper] - low) * (position - lower);
 }
 
 function aggregate(values: number[], agg: string): number | null {
@@ -273,6 +273,9 @@ describe('metrics API', () => {
       const euGold = (await get('/v1/metrics?name=r.errors&dim.region=eu&dim.tier=gold')).body
         .data as Metric[];
       expect(euGold.map((m) => m.value)).toEqual([20, 10]);
+      const byDate = (await get('/v1/metrics?name=r.latency&from=2025-03-02')).body
+        .data as Metric[];
+      expect(byDate.map((m) => m.value)).toEqual([27, 24]);
       const window = (
         await get('/v1/metrics?name=r.latency&from=2025-03-01T03:00:00Z&to=2025-03-01T09:00:00Z')
       ).body.data as Metric[];
@@ -296,6 +299,9 @@ describe('metrics API', () => {
       ['limit=501', 'limit'],
       ['cursor=not-a-cursor', 'cursor'],
       ['from=yesterday', 'from'],
+      ['from=2026-W05', 'from'],
+      ['from=2026-02-30', 'from'],
+      ['to=2026-01-31T12:00', 'to'],
       ['from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z', 'from'],
       ['dim.region=eu&dim.region=us', 'dim'],
       ['dim.bad%20key=x', 'dim'],

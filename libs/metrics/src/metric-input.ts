@@ -10,7 +10,8 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$/;
 const DIMENSION_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** ISO 8601 with a zone (`Z` or an offset): a time without one would mean the server's. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_DIMENSIONS = 20;
@@ -99,8 +100,7 @@ function parseOne(
   const dims = parseDimensions(dimensions, (message) => fail('dimensions', message));
   let time = now;
   if (observedAt !== undefined && observedAt !== null) {
-    const ms =
-      typeof observedAt === 'string' && ISO_INSTANT.test(observedAt) ? Date.parse(observedAt) : NaN;
+    const ms = parseInstant(observedAt);
     if (Number.isNaN(ms) || ms < EARLIEST || ms >= LATEST) {
       fail(
         'observedAt',
@@ -126,6 +126,33 @@ function parseOne(
   };
 }
 
+/** Milliseconds of an {@link ISO_INSTANT}, NaN for anything else. */
+function parseInstant(text: unknown): number {
+  return typeof text === 'string' ? instantMillis(text, false) : NaN;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Milliseconds of an ISO 8601 time with a zone (or, when `dateOnly` is allowed, a bare
+ * `YYYY-MM-DD`, midnight UTC); NaN for anything else, impossible days included. A time
+ * without a zone is refused rather than read in the server's own zone.
+ */
+export function instantMillis(text: string, dateOnly: boolean): number {
+  const match = ISO_INSTANT.exec(text) ?? (dateOnly ? ISO_DATE.exec(text) : null);
+  if (match === null) return NaN;
+  const [, year, month, day] = match;
+  // Date.parse rolls a day the month lacks into the next month (2026-02-30 is March 2).
+  if (Number(month) < 1 || Number(day) > daysInMonth(Number(year), Number(month))) return NaN;
+  return Date.parse(match[0].length === 10 ? `${match[0]}T00:00:00Z` : match[0]);
+}
+
+/** Days of `month` (1–12) in the proleptic Gregorian calendar ISO 8601 uses. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 function parseDimensions(
   dimensions: unknown,
   fail: (message: string) => void,
@@ -140,7 +167,6 @@ function parseDimensions(
     fail(`must have at most ${MAX_DIMENSIONS} keys`);
     return undefined;
   }
-  const parsed: MetricDimensions = {};
   for (const [key, value] of entries) {
     if (!DIMENSION_KEY.test(key)) {
       fail(
@@ -154,9 +180,9 @@ function parseDimensions(
       );
       return undefined;
     }
-    parsed[key] = value;
   }
-  return parsed;
+  // Not `parsed[key] = value`: assigning a "__proto__" key would drop it without a word.
+  return Object.fromEntries(entries) as MetricDimensions;
 }
 
 /** `dim.<key>` query parameters: the same key rule as stored dimensions. */

@@ -1,4 +1,5 @@
-import { ProblemException } from '@app/common';
+import { ProblemException, RequestValidationException } from '@app/common';
+import { instantMillis } from './metric-input';
 import type { SeriesInterval } from './repositories/metrics.repository';
 
 /** Buckets before `to` that a series covers when `from` is not given. */
@@ -66,11 +67,11 @@ export function resolveSeriesWindow(
   const to =
     query.to === undefined
       ? addBuckets(bucketStart(now, query.interval), query.interval, 1)
-      : new Date(query.to);
+      : parseQueryTime(query.to, 'to');
   const from =
     query.from === undefined
       ? addBuckets(bucketStart(to, query.interval), query.interval, -DEFAULT_SERIES_BUCKETS)
-      : new Date(query.from);
+      : parseQueryTime(query.from, 'from');
   if (from.getTime() >= to.getTime()) {
     throw new ProblemException(400, 'invalid-time-range', 'from must be before to', [
       { field: 'from', message: 'from must be before to' },
@@ -87,4 +88,22 @@ export function resolveSeriesWindow(
     );
   }
   return { from, to };
+}
+
+/**
+ * A `from`/`to` query value as a Date: ISO 8601 with a zone, or a bare date (midnight UTC).
+ * Anything else is a 400 naming the field, never an Invalid Date that would slip past the
+ * window checks (comparisons with NaN are false) and fail later as a 500.
+ */
+export function parseQueryTime(text: string, field: string): Date {
+  const ms = instantMillis(text, true);
+  if (Number.isNaN(ms)) {
+    throw new RequestValidationException([
+      {
+        field,
+        message: `${field} must be a date (2026-01-31) or an ISO 8601 time with a zone (2026-01-31T12:00:00Z)`,
+      },
+    ]);
+  }
+  return new Date(ms);
 }

@@ -15,7 +15,11 @@ interface Entry<T> {
   data: T;
 }
 
-/** Versions outlive entries by far: losing one early only costs a miss, never a stale read. */
+/**
+ * Versions outlive entries by far. A version lost early (Redis evicting under memory
+ * pressure) reads as `none` again, which can revive an entry stored before the scope's
+ * first write, until that entry's TTL: eviction should prefer TTL'd entries (volatile-*).
+ */
 const VERSION_TTL_MS = 7 * 24 * 3600 * 1000;
 const NO_VERSION = 'none';
 const RETRY_MS = 1000;

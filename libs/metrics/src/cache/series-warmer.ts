@@ -82,9 +82,14 @@ export class SeriesWarmer {
     this.pending++;
     this.queue = this.queue.then(async () => {
       for (const query of queries) {
-        await warm(query).catch((error: unknown) =>
-          this.logger.warn(`Warming series ${query.name} failed: ${String(error)}`),
-        );
+        // try/await, not `warm(query).catch(…)`: a warm that throws before returning its
+        // promise must not reject the queue, which would end all warming (and `pending`
+        // would never come down) and surface as an unhandled rejection.
+        try {
+          await warm(query);
+        } catch (error) {
+          this.logger.warn(`Warming series ${query.name} failed: ${String(error)}`);
+        }
       }
       this.pending--;
     });

@@ -4,7 +4,6 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -48,7 +47,9 @@ function IsDimensionFilter(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-const ISO_TIME = { message: 'must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z' };
+const ISO_TIME = {
+  message: 'must be a date (2026-01-31) or an ISO 8601 time with a zone (2026-01-31T12:00:00Z)',
+};
 
 /** The filters shared by the list and the export. */
 export class MetricFilterDto {
@@ -73,12 +74,12 @@ export class MetricFilterDto {
 
   /** Observed at or after this time (ISO 8601). */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: `from ${ISO_TIME.message}` })
+  @IsString({ message: `from ${ISO_TIME.message}` })
   from?: string;
 
   /** Observed before this time (ISO 8601). */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: `to ${ISO_TIME.message}` })
+  @IsString({ message: `to ${ISO_TIME.message}` })
   to?: string;
 
   /**
@@ -114,12 +115,12 @@ export class SeriesQueryDto {
 
   /** Start (inclusive; its bucket is the first). Default: 100 intervals before `to`. */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: `from ${ISO_TIME.message}` })
+  @IsString({ message: `from ${ISO_TIME.message}` })
   from?: string;
 
   /** End (exclusive). Default: the end of the current bucket. */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: `to ${ISO_TIME.message}` })
+  @IsString({ message: `to ${ISO_TIME.message}` })
   to?: string;
 
   @ApiPropertyOptional({ enum: SERIES_INTERVALS, default: 'day' })

@@ -31,7 +31,7 @@ import {
   MetricsRepository,
   type SeriesQuery,
 } from '../repositories/metrics.repository';
-import { resolveSeriesWindow } from '../series-window';
+import { parseQueryTime, resolveSeriesWindow } from '../series-window';
 
 /** Where an agent's `record_metric` call comes from: its analysis, agent and tool call. */
 export interface RecordMetricContext {
@@ -206,11 +206,9 @@ export class MetricsService {
 }
 
 function toFilter(query: MetricFilterDto): MetricFilter {
-  if (
-    query.from !== undefined &&
-    query.to !== undefined &&
-    !(new Date(query.from) < new Date(query.to))
-  ) {
+  const from = query.from === undefined ? undefined : parseQueryTime(query.from, 'from');
+  const to = query.to === undefined ? undefined : parseQueryTime(query.to, 'to');
+  if (from !== undefined && to !== undefined && !(from < to)) {
     throw new RequestValidationException([{ field: 'from', message: 'from must be before to' }]);
   }
   return {
@@ -218,8 +216,8 @@ function toFilter(query: MetricFilterDto): MetricFilter {
     datasetId: query.datasetId?.toLowerCase(),
     analysisId: query.analysisId?.toLowerCase(),
     source: query.source,
-    from: query.from === undefined ? undefined : new Date(query.from),
-    to: query.to === undefined ? undefined : new Date(query.to),
+    from,
+    to,
     dimensions: query.dim ?? {},
   };
 }

@@ -1,0 +1,524 @@
+import { type FieldError, ProblemException, RequestValidationException } from '@app/common';
+import { MAX_METRICS_PER_WRITE, type MetricInput, parseMetricInputs } from './metric-input';
+
+const now = new Date('2026-03-01T12:00:00Z');
+const datasetId = '0b7e4c1a-3f2d-4e5b-9a6c-7d8e9f0a1b2c';
+
+/** The one metric `item` parses to when it is the only item of a write. */
+function parsedOne(item: Record<string, unknown>): MetricInput {
+  const [metric, ...rest] = parseMetricInputs([item], now);
+  expect(rest).toEqual([]);
+  if (metric === undefined) throw new Error('expected one metric');
+  return metric;
+}
+
+/** The exception `parseMetricInputs` throws for `items`; fails the test if it accepts them. */
+function rejectionOf(items: unknown, path?: string): ProblemException {
+  try {
+    parseMetricInputs(items, now, path);
+  } catch (error) {
+    if (error instanceof ProblemException) return error;
+    throw error;
+  }
+  throw new Error('expected the metrics to be refused');
+}
+
+/** The field errors of a write whose only item is `item`. */
+function fieldErrorsOf(item: unknown): FieldError[] {
+  const error = rejectionOf([item]);
+  expect(error).toBeInstanceOf(RequestValidationException);
+  expect(error.getStatus()).toBe(400);
+  expect(error.slug).toBe('validation-error');
+  return error.fieldErrors ?? [];
+}
+
+/** The fields named by the errors of a write whose only item is `item`. */
+function badFieldsOf(item: unknown): string[] {
+  return fieldErrorsOf(item).map((error) => error.field);
+}
+
+describe('parseMetricInputs', () => {
+  describe('a valid write', () => {
+    it('returns every field of a full metric', () => {
+      const metric = parsedOne({
+        name: 'revenue.total',
+        value: 12.5,
+        unit: 'EUR',
+        dimensions: { region: 'eu-west', plan: 'pro' },
+        observedAt: '2026-01-31T12:00:00Z',
+        datasetId,
+      });
+
+      expect(metric).toEqual({
+        name: 'revenue.total',
+        value: 12.5,
+        unit: 'EUR',
+        dimensions: { region: 'eu-west', plan: 'pro' },
+        observedAt: new Date('2026-01-31T12:00:00Z'),
+        datasetId,
+      });
+    });
+
+    it('fills what a minimal metric leaves out: no unit, no dimensions, observed now', () => {
+      expect(parsedOne({ name: 'signups', value: 3 })).toEqual({
+        name: 'signups',
+        value: 3,
+        unit: null,
+        dimensions: {},
+        observedAt: now,
+        datasetId: null,
+      });
+    });
+
+    it('reads null optional fields as absent', () => {
+      const metric = parsedOne({
+        name: 'signups',
+        value: 3,
+        unit: null,
+        dimensions: null,
+        observedAt: null,
+        datasetId: null,
+      });
+
+      expect(metric).toEqual({
+        name: 'signups',
+        value: 3,
+        unit: null,
+        dimensions: {},
+        observedAt: now,
+        datasetId: null,
+      });
+    });
+
+    it('keeps the items in order', () => {
+      const metrics = parseMetricInputs(
+        [
+          { name: 'a', value: 1 },
+          { name: 'b', value: 2 },
+          { name: 'c', value: 3 },
+        ],
+        now,
+      );
+
+      expect(metrics.map((metric) => [metric.name, metric.value])).toEqual([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ]);
+    });
+
+    it('turns -0 into 0 (PostgreSQL would print "-0")', () => {
+      const metric = parsedOne({ name: 'delta', value: -0 });
+
+      expect(Object.is(metric.value, 0)).toBe(true);
+    });
+
+    it('lower-cases the dataset id', () => {
+      expect(parsedOne({ name: 'a', value: 1, datasetId: datasetId.toUpperCase() }).datasetId).toBe(
+        datasetId,
+      );
+    });
+
+    it('accepts a write of exactly the maximum number of metrics', () => {
+      const items = Array.from({ length: MAX_METRICS_PER_WRITE }, (_, i) => ({
+        name: 'load',
+        value: i,
+      }));
+
+      expect(parseMetricInputs(items, now)).toHaveLength(10_000);
+    });
+  });
+
+  describe('name', () => {
+    it.each([
+      ['one letter', 'a'],
+      ['a leading underscore', '_private'],
+      ['a leading digit', '9lives'],
+      ['every allowed punctuation', 'svc/api:latency-ms.p95_x'],
+      ['200 characters', 'n'.repeat(200)],
+    ])('accepts %s', (_, name) => {
+      expect(parsedOne({ name, value: 1 }).name).toBe(name);
+    });
+
+    it.each([
+      ['missing', undefined],
+      ['null', null],
+      ['a number', 42],
+      ['empty', ''],
+      ['201 characters', 'n'.repeat(201)],
+      ['starting with a dot', '.hidden'],
+      ['starting with a dash', '-x'],
+      ['starting with a slash', '/x'],
+      ['holding a space', 'page views'],
+      ['holding a letter outside ASCII', 'café'],
+      ['ending with a newline', 'views\n'],
+    ])('refuses a name that is %s', (_, name) => {
+      expect(fieldErrorsOf({ name, value: 1 })).toEqual([
+        {
+          field: 'metrics[0].name',
+          message:
+            'name must be 1–200 characters: letters, digits and _ . : / -, starting with a letter, digit or _',
+        },
+      ]);
+    });
+  });
+
+  describe('value', () => {
+    it.each([0, -1.5, 1e308, -Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2])(
+      'accepts the finite number %p',
+      (value) => {
+        expect(parsedOne({ name: 'a', value }).value).toBe(value);
+      },
+    );
+
+    it.each([
+      ['missing', undefined],
+      ['null', null],
+      ['a numeric string', '12'],
+      ['the string "NaN"', 'NaN'],
+      ['the string "Infinity"', 'Infinity'],
+      ['NaN', NaN],
+      ['Infinity', Infinity],
+      ['-Infinity', -Infinity],
+      ['a boolean', true],
+      ['an array of a number', [1]],
+      ['an object', { amount: 1 }],
+    ])('refuses a value that is %s', (_, value) => {
+      expect(fieldErrorsOf({ name: 'a', value })).toEqual([
+        { field: 'metrics[0].value', message: 'value must be a finite number' },
+      ]);
+    });
+  });
+
+  describe('unit', () => {
+    it.each([
+      ['a currency', 'EUR'],
+      ['a symbol', '%'],
+      ['32 characters', 'u'.repeat(32)],
+      ['empty', ''],
+    ])('accepts a unit that is %s', (_, unit) => {
+      expect(parsedOne({ name: 'a', value: 1, unit }).unit).toBe(unit);
+    });
+
+    it.each([
+      ['33 characters', 'u'.repeat(33)],
+      ['holding a newline', 'ms\n'],
+      ['holding a NUL', 'ms\u0000'],
+      ['holding a DEL', '\u007fms'],
+      ['a number', 5],
+      ['an object', { name: 'EUR' }],
+    ])('refuses a unit that is %s', (_, unit) => {
+      expect(fieldErrorsOf({ name: 'a', value: 1, unit })).toEqual([
+        {
+          field: 'metrics[0].unit',
+          message: 'unit must be a string of at most 32 printable characters',
+        },
+      ]);
+    });
+  });
+
+  describe('dimensions', () => {
+    const keys = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, `v${i}`]));
+
+    it('accepts 20 keys', () => {
+      expect(parsedOne({ name: 'a', value: 1, dimensions: keys(20) }).dimensions).toEqual(keys(20));
+    });
+
+    it('refuses 21 keys', () => {
+      expect(fieldErrorsOf({ name: 'a', value: 1, dimensions: keys(21) })).toEqual([
+        { field: 'metrics[0].dimensions', message: 'dimensions must have at most 20 keys' },
+      ]);
+    });
+
+    it.each([
+      ['a leading underscore', '_region'],
+      ['dots, dashes and digits', 'a.b-c_d9'],
+      ['64 characters', 'k'.repeat(64)],
+    ])('accepts a key with %s', (_, key) => {
+      expect(parsedOne({ name: 'a', value: 1, dimensions: { [key]: 'x' } }).dimensions).toEqual({
+        [key]: 'x',
+      });
+    });
+
+    it.each([
+      ['empty', ''],
+      ['starting with a digit', '1st'],
+      ['starting with a dash', '-x'],
+      ['holding a space', 'the region'],
+      ['holding a colon', 'a:b'],
+      ['holding a letter outside ASCII', 'région'],
+      ['65 characters long', 'k'.repeat(65)],
+    ])('refuses a key that is %s', (_, key) => {
+      const [error, ...rest] = fieldErrorsOf({ name: 'a', value: 1, dimensions: { [key]: 'x' } });
+
+      expect(rest).toEqual([]);
+      expect(error?.field).toBe('metrics[0].dimensions');
+      // The message quotes at most 64 characters of the key.
+      expect(error?.message).toContain(`key "${key.slice(0, 64)}" must be 1–64 characters`);
+    });
+
+    it('keeps a "__proto__" key, which passes the key rule, instead of dropping it', () => {
+      const item = JSON.parse(
+        '{"name":"a","value":1,"dimensions":{"__proto__":"x","region":"eu"}}',
+      ) as Record<string, unknown>;
+
+      const { dimensions } = parsedOne(item);
+
+      expect(Object.entries(dimensions)).toEqual([
+        ['__proto__', 'x'],
+        ['region', 'eu'],
+      ]);
+      expect(Object.getPrototypeOf(dimensions)).toBe(Object.prototype);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['200 characters', 'v'.repeat(200)],
+      ['any printable text', 'Zürich, "CH" 🇨🇭'],
+    ])('accepts a value that is %s', (_, value) => {
+      expect(parsedOne({ name: 'a', value: 1, dimensions: { city: value } }).dimensions).toEqual({
+        city: value,
+      });
+    });
+
+    it.each([
+      ['201 characters', 'v'.repeat(201)],
+      ['holding a tab', 'a\tb'],
+      ['a number', 5],
+      ['a boolean', false],
+      ['null', null],
+      ['an array', ['eu', 'us']],
+      ['an object', { code: 'eu' }],
+    ])('refuses a value that is %s', (_, value) => {
+      expect(fieldErrorsOf({ name: 'a', value: 1, dimensions: { region: value } })).toEqual([
+        {
+          field: 'metrics[0].dimensions',
+          message:
+            'dimensions value of "region" must be a string of at most 200 printable characters',
+        },
+      ]);
+    });
+
+    it.each([
+      ['an array', [['region', 'eu']]],
+      ['a string', 'region=eu'],
+      ['a number', 1],
+    ])('refuses dimensions that are %s', (_, dimensions) => {
+      expect(fieldErrorsOf({ name: 'a', value: 1, dimensions })).toEqual([
+        {
+          field: 'metrics[0].dimensions',
+          message: 'dimensions must be an object of string values',
+        },
+      ]);
+    });
+  });
+
+  describe('observedAt', () => {
+    it.each([
+      ['UTC', '2026-01-31T12:00:00Z', '2026-01-31T12:00:00.000Z'],
+      ['an offset', '2026-01-31T12:00:00+01:00', '2026-01-31T11:00:00.000Z'],
+      ['a negative offset', '2026-01-31T12:00:00-05:30', '2026-01-31T17:30:00.000Z'],
+      ['an offset without a colon', '2026-01-31T12:00:00+0100', '2026-01-31T11:00:00.000Z'],
+      ['no seconds', '2026-01-31T12:00Z', '2026-01-31T12:00:00.000Z'],
+      ['milliseconds', '2026-01-31T12:00:00.123Z', '2026-01-31T12:00:00.123Z'],
+      [
+        'nanoseconds (kept to the millisecond)',
+        '2026-01-31T12:00:00.123456789Z',
+        '2026-01-31T12:00:00.123Z',
+      ],
+      ['lower-case t and z', '2026-01-31t12:00:00z', '2026-01-31T12:00:00.000Z'],
+      ['a leap day', '2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+      ['a leap day of a 400th year', '2000-02-29T00:00:00Z', '2000-02-29T00:00:00.000Z'],
+      ['the earliest instant', '1900-01-01T00:00:00Z', '1900-01-01T00:00:00.000Z'],
+      ['the latest instant', '2199-12-31T23:59:59.999Z', '2199-12-31T23:59:59.999Z'],
+    ])('accepts a time with %s', (_, observedAt, instant) => {
+      expect(parsedOne({ name: 'a', value: 1, observedAt }).observedAt.toISOString()).toBe(instant);
+    });
+
+    it.each([
+      ['no zone (it would mean the server’s)', '2026-01-31T12:00:00'],
+      ['no time', '2026-01-31'],
+      ['a space for the T', '2026-01-31 12:00:00Z'],
+      ['a named month', 'Jan 31 2026 12:00:00 GMT'],
+      ['words', 'yesterday'],
+      ['month 13', '2026-13-01T00:00:00Z'],
+      ['day 0', '2026-01-00T00:00:00Z'],
+      ['30 February', '2026-02-30T00:00:00Z'],
+      ['29 February of a common year', '2026-02-29T00:00:00Z'],
+      ['29 February of a century not divisible by 400', '2100-02-29T00:00:00Z'],
+      ['31 April', '2026-04-31T00:00:00Z'],
+      ['hour 25', '2026-01-31T25:00:00Z'],
+      ['minute 60', '2026-01-31T12:60:00Z'],
+      ['an offset of 25 hours', '2026-01-31T12:00:00+25:00'],
+      ['a time before 1900', '1899-12-31T23:59:59.999Z'],
+      ['1900 in local time but 1899 in UTC', '1900-01-01T00:30:00+01:00'],
+      ['a time from 2200', '2200-01-01T00:00:00Z'],
+      ['a number of milliseconds', Date.parse('2026-01-31T12:00:00Z')],
+      ['an object', { iso: '2026-01-31T12:00:00Z' }],
+    ])('refuses a time with %s', (_, observedAt) => {
+      expect(fieldErrorsOf({ name: 'a', value: 1, observedAt })).toEqual([
+        {
+          field: 'metrics[0].observedAt',
+          message:
+            'observedAt must be an ISO 8601 time with a zone (e.g. 2026-01-31T12:00:00Z), 1900–2199',
+        },
+      ]);
+    });
+  });
+
+  describe('datasetId', () => {
+    it.each([
+      ['not a UUID', 'dataset-1'],
+      ['a UUID without dashes', datasetId.replace(/-/g, '')],
+      ['a UUID in braces', `{${datasetId}}`],
+      ['a UUID with a character more', `${datasetId}0`],
+      ['a UUID with a character that is not hex', datasetId.replace('0', 'g')],
+      ['a number', 123],
+    ])('refuses a dataset id that is %s', (_, id) => {
+      expect(fieldErrorsOf({ name: 'a', value: 1, datasetId: id })).toEqual([
+        { field: 'metrics[0].datasetId', message: 'datasetId must be a UUID' },
+      ]);
+    });
+  });
+
+  describe('fields', () => {
+    it('refuses a field it does not know, by name', () => {
+      expect(fieldErrorsOf({ name: 'a', value: 1, colour: 'red' })).toEqual([
+        { field: 'metrics[0].colour', message: 'colour is not a metric field' },
+      ]);
+    });
+
+    it('refuses a "__proto__" field of parsed JSON', () => {
+      const item: unknown = JSON.parse('{"name":"a","value":1,"__proto__":{"admin":true}}');
+
+      expect(badFieldsOf(item)).toEqual(['metrics[0].__proto__']);
+    });
+
+    it('reports every bad field of an item', () => {
+      expect(
+        badFieldsOf({
+          name: '',
+          value: '1',
+          unit: 7,
+          dimensions: [],
+          observedAt: 'now',
+          datasetId: 'x',
+          extra: 1,
+        }).sort(),
+      ).toEqual(
+        [
+          'metrics[0].extra',
+          'metrics[0].name',
+          'metrics[0].value',
+          'metrics[0].unit',
+          'metrics[0].dimensions',
+          'metrics[0].observedAt',
+          'metrics[0].datasetId',
+        ].sort(),
+      );
+    });
+
+    it.each([
+      ['null', null],
+      ['a number', 5],
+      ['a string', 'revenue'],
+      ['an array', [{ name: 'a', value: 1 }]],
+    ])('refuses an item that is %s', (_, item) => {
+      expect(fieldErrorsOf(item)).toEqual([
+        { field: 'metrics[0]', message: 'metrics[0] must be an object' },
+      ]);
+    });
+  });
+
+  describe('the write as a whole', () => {
+    it('names a bad field by the index of its item', () => {
+      const items = [
+        { name: 'a', value: 1 },
+        { name: 'b', value: 2 },
+        { name: 'c', value: 3 },
+        { name: 'd', value: 'four' },
+      ];
+
+      expect(rejectionOf(items).fieldErrors).toEqual([
+        { field: 'metrics[3].value', message: 'value must be a finite number' },
+      ]);
+    });
+
+    it('names fields under the path it is given', () => {
+      expect(rejectionOf([{ value: 1 }], 'arguments.metrics').fieldErrors?.[0]?.field).toBe(
+        'arguments.metrics[0].name',
+      );
+    });
+
+    it('reports errors of several items, in item order', () => {
+      const items = [{ name: '', value: 1 }, { name: 'ok', value: 1 }, { name: 'x' }];
+
+      expect(rejectionOf(items).fieldErrors?.map((error) => error.field)).toEqual([
+        'metrics[0].name',
+        'metrics[2].value',
+      ]);
+    });
+
+    it('reports at most 50 errors, the first ones', () => {
+      const items = Array.from({ length: 200 }, () => ({ name: 'a', value: 'x' }));
+
+      const fields = rejectionOf(items).fieldErrors?.map((error) => error.field);
+
+      expect(fields).toHaveLength(50);
+      expect(fields?.[0]).toBe('metrics[0].value');
+      expect(fields?.[49]).toBe('metrics[49].value');
+    });
+
+    it('reports at most 50 errors when one item holds more', () => {
+      const item = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`extra${i}`, i]));
+
+      expect(rejectionOf([{ name: 'a', value: 1, ...item }]).fieldErrors).toHaveLength(50);
+    });
+
+    it('puts the errors in the detail too', () => {
+      expect(rejectionOf([{ name: 'a', value: null }]).message).toBe(
+        'The request is invalid: metrics[0].value: value must be a finite number',
+      );
+    });
+
+    it('refuses an empty write', () => {
+      const error = rejectionOf([]);
+
+      expect(error).toBeInstanceOf(RequestValidationException);
+      expect(error.getStatus()).toBe(400);
+      expect(error.fieldErrors).toEqual([
+        { field: 'metrics', message: 'metrics must hold at least one metric' },
+      ]);
+    });
+
+    it.each([
+      ['an object', { name: 'a', value: 1 }],
+      ['a string', '[]'],
+      ['null', null],
+      ['missing', undefined],
+    ])('refuses metrics that are %s, not an array', (_, items) => {
+      const error = rejectionOf(items);
+
+      expect(error).toBeInstanceOf(RequestValidationException);
+      expect(error.getStatus()).toBe(400);
+      expect(error.fieldErrors).toEqual([
+        { field: 'metrics', message: 'metrics must be an array' },
+      ]);
+    });
+
+    it('refuses a write of more than 10,000 metrics with a 413, before checking any', () => {
+      const items = Array.from({ length: MAX_METRICS_PER_WRITE + 1 }, () => ({ bad: true }));
+
+      const error = rejectionOf(items);
+
+      expect(error).not.toBeInstanceOf(RequestValidationException);
+      expect(error.getStatus()).toBe(413);
+      expect(error.slug).toBe('too-many-metrics');
+      expect(error.message).toContain('this one has 10001');
+      expect(error.fieldErrors).toEqual([
+        { field: 'metrics', message: 'metrics must hold at most 10000 metrics' },
+      ]);
+    });
+  });
+});
