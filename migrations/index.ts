@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { IdempotencyKeys1795656227927 } from './1795656227927-IdempotencyKeys';
 import { Metrics1795655513379 } from './1795655513379-Metrics';
 import { Datasets1795643986769 } from './1795643986769-Datasets';
 import { AuthAndAudit1795636243692 } from './1795636243692-AuthAndAudit';
@@ -12,4 +13,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AuthAndAudit1795636243692,
   Datasets1795643986769,
   Metrics1795655513379,
+  IdempotencyKeys1795656227927,
 ];

@@ -7,6 +7,7 @@ import { DatabaseModule } from '@app/database';
 import { DatasetsModule } from '@app/datasets';
 import { MetricsModule } from '@app/metrics';
 import { HealthModule } from '@app/health';
+import { IdempotencyModule } from '@app/idempotency';
 import {
   LoggingModule,
   type LoggingModuleOptions,
@@ -41,6 +42,7 @@ export class ApiModule {
         CacheInfraModule,
         HealthModule,
         AuthModule.forHttp(),
+        IdempotencyModule,
         DatasetsModule,
         MetricsModule,
         ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),

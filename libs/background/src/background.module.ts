@@ -1,3 +1,4 @@
+import { IdempotencyModule, IdempotencyPruner } from '@app/idempotency';
 import { Module } from '@nestjs/common';
 
 /**
@@ -6,5 +7,5 @@ import { Module } from '@nestjs/common';
  * imports it too when `WORKERS=inline` (the default), so one process is a
  * whole Sightline. Feature issues add their job modules to `imports`.
  */
-@Module({ imports: [] })
+@Module({ imports: [IdempotencyModule], providers: [IdempotencyPruner] })
 export class BackgroundModule {}

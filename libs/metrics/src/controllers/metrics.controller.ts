@@ -1,5 +1,6 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
 import { BodyLimit, type Page } from '@app/common';
+import { Idempotent } from '@app/idempotency';
 import { RateLimitClass } from '@app/rate-limit';
 import { Body, Controller, Get, Header, Post, Query, Res } from '@nestjs/common';
 import {
@@ -39,6 +40,7 @@ export class MetricsController {
 
   @Post()
   @RequirePermission('metrics:write')
+  @Idempotent()
   @BodyLimit(WRITE_BODY_LIMIT_BYTES)
   @ApiOperation({
     summary: 'Write up to 10,000 metrics in one request (all or nothing)',

@@ -1,0 +1,90 @@
+import type { Principal } from '@app/access';
+import { RequestValidationException } from '@app/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Injectable,
+  type NestInterceptor,
+  RequestMethod,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { IdempotencyService } from './idempotency.service';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+/** Set on a response that repeats the first one for its key. */
+export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * `Idempotency-Key` on a write route (see {@link IdempotencyService} for the rules).
+ * "The same request" is the same caller, method, path with query and body bytes.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { user?: Principal; rawBody?: Buffer }>();
+    const key = request.headers[IDEMPOTENCY_HEADER];
+    const principal = request.user;
+    if (key === undefined || principal === undefined) return next.handle();
+    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+      throw new RequestValidationException([
+        {
+          field: 'Idempotency-Key',
+          message:
+            'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is a good choice)',
+        },
+      ]);
+    }
+    const hash = createHash('sha256')
+      .update(`${principal.kind}:${principal.id}\n${request.method} ${request.url}\n`)
+      .update(request.rawBody ?? Buffer.alloc(0))
+      .digest('hex');
+    const reply = http.getResponse<FastifyReply>();
+    const status = this.successStatus(context, request.method);
+    return from(this.run(principal.organizationId, key, hash, status, reply, next));
+  }
+
+  private async run(
+    organizationId: string,
+    key: string,
+    hash: string,
+    status: number,
+    reply: FastifyReply,
+    next: CallHandler,
+  ): Promise<unknown> {
+    const outcome = await this.idempotency.begin(organizationId, key, hash);
+    if (outcome.kind === 'replay') {
+      void reply.status(outcome.status).header(IDEMPOTENT_REPLAY_HEADER, 'true');
+      return outcome.body;
+    }
+    let body: unknown;
+    try {
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } catch (error) {
+      await this.idempotency.release(organizationId, key).catch(() => undefined);
+      throw error;
+    }
+    await this.idempotency.complete(organizationId, key, status, body);
+    return body;
+  }
+
+  private successStatus(context: ExecutionContext, method: string): number {
+    const declared = this.reflector.get<number | undefined>(
+      HTTP_CODE_METADATA,
+      context.getHandler(),
+    );
+    if (declared !== undefined) return declared;
+    return method === RequestMethod[RequestMethod.POST] ? HttpStatus.CREATED : HttpStatus.OK;
+  }
+}

@@ -1,0 +1,17 @@
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+
+/** The route honours `Idempotency-Key` (API.md, Conventions). */
+export const Idempotent = (): MethodDecorator =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Makes a retry safe: the same key with the same request within 24 h answers the first ' +
+        'response (with `Idempotent-Replayed: true`) and writes nothing again; with a different ' +
+        'request it is a 409.',
+    }),
+  );
