@@ -7,6 +7,7 @@
 import { runHttpBenchmark } from './bench/http.bench';
 import { runIngestBenchmark } from './bench/ingest.bench';
 import { runIngestStagesBenchmark } from './bench/ingest-stages.bench';
+import { runMetricsBenchmark } from './bench/metrics.bench';
 
 export interface BenchOptions {
   durationSeconds: number;
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,
   'ingest-stages': runIngestStagesBenchmark,
+  metrics: runMetricsBenchmark,
 };
 
 function option(name: string, fallback: number): number {

@@ -57,7 +57,7 @@ export async function generateCsv(path: string, bytes: number): Promise<void> {
   await once(out, 'finish');
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -114,7 +114,7 @@ function upload(
   });
 }
 
-async function createScratchDatabase(
+export async function createScratchDatabase(
   serverUrl: string,
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `sightline_bench_${process.pid}_${Date.now()}`;
