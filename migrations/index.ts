@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { SeriesBucketStatistics1795656900000 } from './1795656900000-SeriesBucketStatistics';
 import { IdempotencyKeys1795656227927 } from './1795656227927-IdempotencyKeys';
 import { Metrics1795655513379 } from './1795655513379-Metrics';
 import { Datasets1795643986769 } from './1795643986769-Datasets';
@@ -14,4 +15,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Datasets1795643986769,
   Metrics1795655513379,
   IdempotencyKeys1795656227927,
+  SeriesBucketStatistics1795656900000,
 ];

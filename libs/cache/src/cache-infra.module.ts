@@ -4,6 +4,10 @@ import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Logger, Module } from '@nestjs/common';
 import { Keyv } from 'keyv';
 import { CacheHealth } from './cache-health';
+import { LruMap } from './lru-map';
+
+/** Entries the in-process cache keeps (no Redis): the least recently used go first. */
+const MEMORY_CACHE_ENTRIES = 10_000;
 
 /**
  * The read cache: Redis when `REDIS_URL` is set (shared by every replica, so an
@@ -17,7 +21,11 @@ import { CacheHealth } from './cache-health';
       isGlobal: true,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        if (config.redis.url === undefined) return { stores: [new Keyv()] };
+        if (config.redis.url === undefined) {
+          return {
+            stores: [new Keyv({ store: new LruMap<string, unknown>(MEMORY_CACHE_ENTRIES) })],
+          };
+        }
         const logger = new Logger('Cache');
         let failing = false;
         const store = createKeyv(config.redis.url, {

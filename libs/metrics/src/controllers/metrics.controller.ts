@@ -1,5 +1,5 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
-import { BodyLimit, type Page } from '@app/common';
+import { BodyLimit } from '@app/common';
 import { Idempotent } from '@app/idempotency';
 import { RateLimitClass } from '@app/rate-limit';
 import { Body, Controller, Get, Header, Post, Query, Res } from '@nestjs/common';
@@ -16,7 +16,6 @@ import { seriesSvg } from '../charts/series-chart';
 import {
   ExportMetricsQueryDto,
   ListMetricsQueryDto,
-  type MetricDto,
   MetricNamesDto,
   MetricPageDto,
   SeriesDto,
@@ -26,6 +25,9 @@ import {
 } from '../dtos/metric.dto';
 import { MetricsExportService } from '../services/metrics-export.service';
 import { MetricsService } from '../services/metrics.service';
+
+/** The cached reads answer JSON text as it was cached (see MetricsService.list). */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** 10,000 metrics with long names and 20 dimensions each still fit. */
 const WRITE_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -59,6 +61,7 @@ export class MetricsController {
 
   @Get()
   @RequirePermission('metrics:read')
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiOperation({
     summary: 'List metrics, newest first',
     description: 'Filter by name, dataset, analysis, source, time range and `dim.<key>=<value>`.',
@@ -67,20 +70,22 @@ export class MetricsController {
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListMetricsQueryDto,
-  ): Promise<Page<MetricDto>> {
+  ): Promise<string> {
     return this.metrics.list(principal.organizationId, query);
   }
 
   @Get('names')
   @RequirePermission('metrics:read')
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiOperation({ summary: 'The metric names of the organization, with counts and latest times' })
   @ApiOkResponse({ type: MetricNamesDto })
-  names(@CurrentPrincipal() principal: Principal): Promise<MetricNamesDto> {
+  names(@CurrentPrincipal() principal: Principal): Promise<string> {
     return this.metrics.names(principal.organizationId);
   }
 
   @Get('series')
   @RequirePermission('metrics:read')
+  @Header('content-type', JSON_CONTENT_TYPE)
   @ApiOperation({
     summary: 'A metric aggregated into time buckets (UTC), empty buckets included',
     description:
@@ -91,7 +96,7 @@ export class MetricsController {
   series(
     @CurrentPrincipal() principal: Principal,
     @Query() query: SeriesQueryDto,
-  ): Promise<SeriesDto> {
+  ): Promise<string> {
     return this.metrics.series(principal.organizationId, query);
   }
 
@@ -106,7 +111,7 @@ export class MetricsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: SeriesQueryDto,
   ): Promise<string> {
-    return seriesSvg(await this.metrics.series(principal.organizationId, query));
+    return seriesSvg(await this.metrics.seriesData(principal.organizationId, query));
   }
 
   @Get('export')

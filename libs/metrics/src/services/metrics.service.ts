@@ -82,7 +82,11 @@ export class MetricsService {
     });
   }
 
-  async list(organizationId: string, query: ListMetricsQueryDto): Promise<Page<MetricDto>> {
+  /**
+   * The reads answer JSON text, cached as text: a hit is one string from the cache,
+   * sent as it is, with no parsing and serialising of the page on every request.
+   */
+  async list(organizationId: string, query: ListMetricsQueryDto): Promise<string> {
     const filter = toFilter(query);
     const after = decodeMetricCursor(query.cursor);
     const normalised = {
@@ -94,25 +98,26 @@ export class MetricsService {
       const rows = await this.metrics.list(organizationId, filter, query.limit, after);
       const visible = rows.slice(0, query.limit);
       const last = visible[visible.length - 1];
-      return {
+      const page: Page<MetricDto> = {
         data: visible.map(mapMetric),
         nextCursor:
           rows.length > query.limit && last !== undefined ? encodeMetricCursor(last) : null,
       };
+      return JSON.stringify(page);
     });
   }
 
-  names(organizationId: string): Promise<MetricNamesDto> {
-    return this.cache.read('names', { organizationId }, {}, async () => ({
-      data: (await this.metrics.names(organizationId)).map(mapMetricName),
-    }));
+  names(organizationId: string): Promise<string> {
+    return this.cache.read('names', { organizationId }, {}, async () => {
+      const names: MetricNamesDto = {
+        data: (await this.metrics.names(organizationId)).map(mapMetricName),
+      };
+      return JSON.stringify(names);
+    });
   }
 
-  async series(
-    organizationId: string,
-    query: SeriesQueryDto,
-    now = new Date(),
-  ): Promise<SeriesDto> {
+  /** The series as JSON text (see {@link list}); {@link seriesData} for the object. */
+  async series(organizationId: string, query: SeriesQueryDto, now = new Date()): Promise<string> {
     const { from, to } = resolveSeriesWindow(query, now, this.config.metrics.seriesMaxPoints);
     const series: SeriesQuery = {
       name: query.name,
@@ -125,6 +130,10 @@ export class MetricsService {
     return this.cachedSeries(organizationId, series, true);
   }
 
+  async seriesData(organizationId: string, query: SeriesQueryDto): Promise<SeriesDto> {
+    return JSON.parse(await this.series(organizationId, query)) as SeriesDto;
+  }
+
   /** The filters as the export runs them (not cached: exports stream). */
   exportFilter(query: MetricFilterDto): MetricFilter {
     return toFilter(query);
@@ -134,7 +143,7 @@ export class MetricsService {
     organizationId: string,
     series: SeriesQuery,
     countRead: boolean,
-  ): Promise<SeriesDto> {
+  ): Promise<string> {
     const normalised = normaliseSeries(series);
     if (countRead) this.warmer.noteRead(organizationId, JSON.stringify(normalised), series);
     const scope = { organizationId, name: series.name };
@@ -149,7 +158,7 @@ export class MetricsService {
             'use a longer interval or drop groupBy',
         );
       }
-      return {
+      const result: SeriesDto = {
         name: series.name,
         interval: series.interval,
         agg: series.agg,
@@ -162,6 +171,7 @@ export class MetricsService {
           ...(series.groupBy === undefined ? {} : { group: row.group }),
         })),
       };
+      return JSON.stringify(result);
     });
   }
 
