@@ -22,9 +22,10 @@ const MEMORY_CACHE_ENTRIES = 10_000;
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
         if (config.redis.url === undefined) {
-          return {
-            stores: [new Keyv({ store: new LruMap<string, unknown>(MEMORY_CACHE_ENTRIES) })],
-          };
+          // Values stay objects in process memory: no JSON round trip per read (readers
+          // must not mutate what they get; every cached value here is read-only data).
+          const store = new LruMap<string, unknown>(MEMORY_CACHE_ENTRIES);
+          return { stores: [new Keyv({ store, serialize: undefined, deserialize: undefined })] };
         }
         const logger = new Logger('Cache');
         let failing = false;
