@@ -1,4 +1,6 @@
+import { MetricsService, SeriesWarmer } from '@app/metrics';
 import { MetricsService as PrometheusMetrics } from '@app/observability';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { uploadCsv } from '../support/datasets';
 import { call, Factory, type TestOrganization } from '../support/factory';
@@ -253,6 +255,42 @@ describe('metrics API', () => {
     });
   });
 
+  describe('record_metric (what the analysis agents call)', () => {
+    it('writes with the agent provenance, checked like the API', async () => {
+      const metrics = app.app.get(MetricsService);
+      const analysisId = randomUUID();
+      const context = {
+        organizationId: org.organizationId,
+        analysisId,
+        agent: 'trends',
+        toolCallId: 'call_1',
+        createdBy: 'test',
+      };
+      const recorded = await metrics.record(context, [{ name: 'agent.slope', value: 0.25 }]);
+      expect(recorded.count).toBe(1);
+      const listed = (await get(`/v1/metrics?analysisId=${analysisId}&source=agent`)).body
+        .data as Array<Metric & { agent: string; toolCallId: string }>;
+      expect(listed).toEqual([
+        expect.objectContaining({
+          id: recorded.ids[0],
+          value: 0.25,
+          source: 'agent',
+          analysisId,
+          agent: 'trends',
+          toolCallId: 'call_1',
+        }),
+      ]);
+      await expect(
+        metrics.record(context, [{ name: 'agent.slope', value: 'NaN' }]),
+      ).rejects.toMatchObject({
+        fieldErrors: [{ field: 'metrics[0].value', message: 'value must be a finite number' }],
+      });
+      expect((await get(`/v1/metrics?analysisId=${analysisId}`, other.adminKey)).body.data).toEqual(
+        [],
+      );
+    });
+  });
+
   describe('reads', () => {
     beforeAll(async () => {
       const base = Date.parse('2025-03-01T00:00:00Z');
@@ -281,7 +319,8 @@ describe('metrics API', () => {
       ).body.data as Metric[];
       expect(window.map((m) => m.value)).toEqual([6, 3]);
       const agents = (await get('/v1/metrics?source=agent')).body.data as Metric[];
-      expect(agents).toEqual([]);
+      // Only record_metric's write, above, came from an agent.
+      expect(agents.map((m) => m.name)).toEqual(['agent.slope']);
     });
 
     it('lists names with their counts and latest times', async () => {
@@ -595,6 +634,23 @@ describe('metrics API', () => {
         '/v1/metrics/series?name=c.hot&agg=sum&from=2025-07-01T00:00:00Z&to=2025-07-03T00:00:00Z',
       );
       expect((updated.body.points as Point[]).map((p) => p.value)).toEqual([1, 7]);
+    });
+
+    it('recomputes the most-read series after a write, so the next reader hits the cache', async () => {
+      const series =
+        '/v1/metrics/series?name=c.warm&agg=max&from=2025-08-01T00:00:00Z&to=2025-08-03T00:00:00Z';
+      await write([{ name: 'c.warm', value: 1, observedAt: '2025-08-01T00:00:00Z' }]);
+      for (let i = 0; i < 3; i++) await get(series);
+      await write([{ name: 'c.warm', value: 9, observedAt: '2025-08-02T00:00:00Z' }]);
+      await app.app.get(SeriesWarmer).idle();
+      const [hits, misses] = [
+        await lookups('metrics.series', 'hit'),
+        await lookups('metrics.series', 'miss'),
+      ];
+      const warmed = await get(series);
+      expect((warmed.body.points as Point[]).map((p) => p.value)).toEqual([1, 9]);
+      expect(await lookups('metrics.series', 'hit')).toBe(hits + 1);
+      expect(await lookups('metrics.series', 'miss')).toBe(misses);
     });
   });
 });
