@@ -1,0 +1,151 @@
+/**
+ * Dates and times as the type inference accepts them (see `ColumnType` in
+ * ./type-inference): checked and turned into epoch milliseconds in one scan, without
+ * allocating and without Date (calendar arithmetic in UTC).
+ */
+
+const SPACE = 0x20;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COLON = 0x3a;
+// Read once: a global lookup per call costs ~0.3 µs in Jest's vm context (see profiling/hash.ts).
+const floor = Math.floor;
+/** Days from 0000-03-01 (proleptic Gregorian) to 1970-01-01. */
+const DAYS_FROM_0000_03_01_TO_EPOCH = 719468;
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+/** Reads `count` digits at `at`, or -1. */
+function digitsAt(value: string, at: number, count: number): number {
+  let result = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = value.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    result = result * 10 + (c - ZERO);
+  }
+  return result;
+}
+
+/** The two digits at `at` as a number, or -1 (past the end too: NaN fails the tests). */
+function twoDigits(value: string, at: number): number {
+  const tens = value.charCodeAt(at) - ZERO;
+  const ones = value.charCodeAt(at + 1) - ZERO;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Milliseconds since the epoch of a `date` (when `dateOnly`) or `datetime` value in
+ * `value[start, end)`, or NaN when it is neither; just 0 for a valid value when not
+ * `compute` (validating every value of a column need not build dates).
+ */
+export function temporalTime(
+  value: string,
+  start: number,
+  end: number,
+  dateOnly: boolean,
+  compute: boolean,
+): number {
+  const century = twoDigits(value, start);
+  const yearOfCentury = twoDigits(value, start + 2);
+  const year = century * 100 + yearOfCentury;
+  const month = twoDigits(value, start + 5);
+  const day = twoDigits(value, start + 8);
+  if (
+    century < 0 ||
+    yearOfCentury < 0 ||
+    year < 1 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    value.charCodeAt(start + 4) !== MINUS ||
+    value.charCodeAt(start + 7) !== MINUS
+  ) {
+    return NaN;
+  }
+  if (end - start === 10) return compute ? utc(year, month, day, 0, 0, 0, 0) : 0;
+  if (dateOnly || end - start < 16) return NaN;
+  const separator = value.charCodeAt(start + 10);
+  if (separator !== 0x54 && separator !== SPACE) return NaN;
+  const hour = twoDigits(value, start + 11);
+  const minute = twoDigits(value, start + 14);
+  if (
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    value.charCodeAt(start + 13) !== COLON
+  ) {
+    return NaN;
+  }
+  let i = start + 16;
+  let second = 0;
+  let millisecond = 0;
+  if (i < end && value.charCodeAt(i) === COLON) {
+    second = twoDigits(value, i + 1);
+    if (second < 0 || second > 59) return NaN;
+    i += 3;
+    if (i < end && value.charCodeAt(i) === DOT) {
+      const fractionStart = ++i;
+      while (i < end && isDigit(value.charCodeAt(i))) i += 1;
+      if (i === fractionStart) return NaN;
+      const kept = Math.min(i - fractionStart, 3);
+      millisecond = digitsAt(value, fractionStart, kept) * 10 ** (3 - kept);
+    }
+  }
+  const offset = zoneOffsetMinutes(value, i, end);
+  if (Number.isNaN(offset)) return NaN;
+  if (!compute) return 0;
+  return utc(year, month, day, hour, minute, second, millisecond) - offset * 60_000;
+}
+
+/** `Z`, `±HH`, `±HHMM`, `±HH:MM` or nothing (UTC) at `value[i, end)`; NaN otherwise. */
+function zoneOffsetMinutes(value: string, i: number, end: number): number {
+  const length = end - i;
+  if (length === 0) return 0;
+  const c = value.charCodeAt(i);
+  if (length === 1) return c === 0x5a || c === 0x7a ? 0 : NaN;
+  if (c !== PLUS && c !== MINUS) return NaN;
+  const hours = twoDigits(value, i + 1);
+  let minutes = 0;
+  if (length === 5) minutes = twoDigits(value, i + 3);
+  else if (length === 6 && value.charCodeAt(i + 3) === COLON) minutes = twoDigits(value, i + 4);
+  else if (length !== 3) return NaN;
+  if (hours < 0 || hours > 15 || minutes < 0 || minutes > 59) return NaN;
+  return (c === MINUS ? -1 : 1) * (hours * 60 + minutes);
+}
+
+/**
+ * Epoch milliseconds of a UTC date and time, by arithmetic rather than Date.UTC (a call
+ * into the runtime per value, which also reads years 0–99 as 1900–1999). Days from the
+ * civil date as in Howard Hinnant's `days_from_civil`: years counted from March, so the
+ * leap day ends a year, and 400-year eras of 146097 days; `year` is 1–9999 here.
+ */
+function utc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millisecond: number,
+): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const monthFromMarch = month > 2 ? month - 3 : month + 9;
+  const dayOfYear = floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + floor(yearOfEra / 4) - floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146097 + dayOfEra - DAYS_FROM_0000_03_01_TO_EPOCH;
+  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond;
+}
