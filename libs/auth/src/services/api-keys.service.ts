@@ -72,8 +72,8 @@ export class ApiKeysService {
       now.getTime() - Date.parse(resolved.lastUsedAt) < LAST_USED_RESOLUTION_MS
     )
       return;
-    resolved.lastUsedAt = now.toISOString();
-    void this.cache.setApiKey(keyHash, resolved);
+    // A new object: the in-process cache hands out the stored one, which must not change.
+    void this.cache.setApiKey(keyHash, { ...resolved, lastUsedAt: now.toISOString() });
     this.keys.touchLastUsed(resolved.principal.id, now).catch((error: unknown) => {
       this.logger.warn(
         `Could not record lastUsedAt: ${error instanceof Error ? error.message : String(error)}`,
