@@ -4,3 +4,18 @@ export {
   BuiltinModel,
   BuiltinModelProvider,
 } from './models/builtin-model';
+export { type AnalysisContext, readOnlyQuery } from './analysis-context';
+export {
+  profileAgent,
+  type ProfileOutput,
+  qualityIssues,
+  QUALITY_RULES,
+} from './agents/profile-agent';
+export {
+  trendOf,
+  trendsAgent,
+  type TrendsOutput,
+  TREND_ALPHA,
+  TREND_BUCKETS,
+} from './agents/trends-agent';
+export { mannKendall, normalCdf } from './statistics/normal';

@@ -21,6 +21,6 @@ export {
 export { ColumnProfiler, type ColumnProfile } from './profiling/column-profiler';
 export { DatasetsModule } from './datasets.module';
 export { CSV_MEDIA_TYPES } from './controllers/upload-request';
-export { DatasetEntity, DATASET_ROWS_SCHEMA } from './entities/dataset.entity';
+export { DatasetEntity, DATASET_ROWS_SCHEMA, datasetTable } from './entities/dataset.entity';
 export { DatasetsService } from './services/datasets.service';
 export { DatasetRowsService } from './services/dataset-rows.service';

@@ -1,0 +1,98 @@
+import {
+  type AnalysisContext,
+  BUILTIN_MODEL_NAME,
+  BuiltinModelProvider,
+  profileAgent,
+  readOnlyQuery,
+  trendsAgent,
+} from '@app/analysis';
+import { DatasetsService } from '@app/datasets';
+import { Runner } from '@openai/agents';
+import { DataSource } from 'typeorm';
+import { uploadCsv } from '../support/datasets';
+import { Factory } from '../support/factory';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const DAYS = 120;
+const SLOPE = 2.5; // sales per day, planted
+
+/** A deterministic pseudo-random sequence (LCG), so the file is the same every run. */
+function noise(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1664525 + 1013904223) % 4294967296;
+    return state / 4294967296 - 0.5;
+  };
+}
+
+describe('analysis agents on a stored dataset (builtin model, real runner, real SQL)', () => {
+  let app: TestApp;
+  let context: AnalysisContext;
+  const runner = new Runner({ modelProvider: new BuiltinModelProvider(), tracingDisabled: true });
+  const sales: Array<[number, number]> = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const factory = new Factory(app.app);
+    const org = await factory.newOrganization();
+    const analyst = (await factory.newApiKey(org.organizationId, 'analyst')).key;
+    const random = noise(7);
+    const lines = ['day,sales,wobble,flat,id,sparse'];
+    for (let d = 0; d < DAYS; d++) {
+      const day = new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+      const value = 100 + SLOPE * d + random() * 20;
+      sales.push([d, value]);
+      const sparse = d % 3 === 0 ? String(d % 5) : '';
+      lines.push(
+        `${day},${value.toFixed(3)},${(random() * 50).toFixed(3)},7,${1000 + d},${sparse}`,
+      );
+    }
+    const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);
+    expect(uploaded.status).toBe(201);
+    const dataset = await app.app
+      .get(DatasetsService)
+      .get(org.organizationId, String(uploaded.body.id));
+    context = {
+      organizationId: org.organizationId,
+      dataset,
+      query: readOnlyQuery(app.app.get(DataSource), 5000),
+    };
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('runs the specialists in parallel and reports the planted quality issues and trend', async () => {
+    const brief = JSON.stringify({ datasetId: context.dataset.id });
+    const [profile, trends] = await Promise.all([
+      runner.run(profileAgent(BUILTIN_MODEL_NAME), brief, { context }),
+      runner.run(trendsAgent(BUILTIN_MODEL_NAME, context.dataset), brief, { context }),
+    ]);
+
+    const issues = (profile.finalOutput?.issues ?? []).map(
+      (i) => `${i.column}:${i.kind}:${i.severity}`,
+    );
+    expect(issues.sort()).toEqual(
+      ['flat:constant:warning', 'id:suspected_id:info', 'sparse:high_null_share:high'].sort(),
+    );
+    expect(profile.finalOutput?.rowCount).toBe(DAYS);
+
+    const byColumn = new Map((trends.finalOutput?.trends ?? []).map((t) => [t.column, t]));
+    expect([...byColumn.keys()].sort()).toEqual(['flat', 'id', 'sales', 'sparse', 'wobble']);
+    const salesTrend = byColumn.get('sales');
+    expect(salesTrend?.direction).toBe('increasing');
+    expect(salesTrend?.pValue).toBeLessThan(0.001);
+    // Least squares, independently: slope = cov(x, y) / var(x), x in days.
+    const meanX = sales.reduce((sum, [x]) => sum + x, 0) / sales.length;
+    const meanY = sales.reduce((sum, [, y]) => sum + y, 0) / sales.length;
+    const cov = sales.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+    const variance = sales.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+    expect(salesTrend?.slopePerDay).toBeCloseTo(cov / variance, 2);
+    expect(byColumn.get('wobble')?.direction).toBe('none');
+    expect(byColumn.get('flat')?.direction).toBe('none');
+  });
+
+  it('gives the tools a read-only connection', async () => {
+    await expect(context.query('CREATE TABLE sneaky (a int)')).rejects.toThrow(/read-only/);
+  });
+});
