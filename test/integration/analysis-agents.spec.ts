@@ -1,4 +1,5 @@
 import {
+  anomaliesAgent,
   type AnalysisContext,
   BUILTIN_MODEL_NAME,
   BuiltinModelProvider,
@@ -40,7 +41,8 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
     const lines = ['day,sales,wobble,flat,id,sparse'];
     for (let d = 0; d < DAYS; d++) {
       const day = new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
-      const value = 100 + SLOPE * d + random() * 20;
+      const planted = d === 30 ? 200 : d === 80 ? -150 : 0;
+      const value = 100 + SLOPE * d + random() * 20 + planted;
       sales.push([d, value]);
       const sparse = d % 3 === 0 ? String(d % 5) : '';
       lines.push(
@@ -90,6 +92,41 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
     expect(salesTrend?.slopePerDay).toBeCloseTo(cov / variance, 2);
     expect(byColumn.get('wobble')?.direction).toBe('none');
     expect(byColumn.get('flat')?.direction).toBe('none');
+  });
+
+  it('finds the planted anomalies on the residuals from the trend, and few others', async () => {
+    const result = await runner.run(
+      anomaliesAgent(BUILTIN_MODEL_NAME, context.dataset),
+      JSON.stringify({ datasetId: context.dataset.id }),
+      { context },
+    );
+    const found = (result.finalOutput?.anomalies ?? []).filter((a) => a.column === 'sales');
+    expect(found.map((a) => a.row).sort((a, b) => a - b)).toEqual([31, 81]);
+    for (const anomaly of found) {
+      expect(anomaly.basis).toBe('trend_residual');
+      expect(anomaly.score).toBeGreaterThan(3.5);
+      expect(anomaly.reason).toMatch(/robust z-score/);
+    }
+    // The steadily rising id and the noise are not anomalous.
+    expect(result.finalOutput?.anomalies.filter((a) => a.column !== 'sales')).toEqual([]);
+  });
+
+  it('tests the values themselves when there is no time column', async () => {
+    const factory = new Factory(app.app);
+    const org = await factory.newOrganization();
+    const key = (await factory.newApiKey(org.organizationId, 'analyst')).key;
+    const values = Array.from({ length: 40 }, (_, i) => (i === 17 ? 500 : 10 + (i % 7)));
+    const uploaded = await uploadCsv(app, key, `reading\n${values.join('\n')}\n`);
+    const dataset = await app.app
+      .get(DatasetsService)
+      .get(org.organizationId, String(uploaded.body.id));
+    const own: AnalysisContext = { ...context, organizationId: org.organizationId, dataset };
+    const result = await runner.run(anomaliesAgent(BUILTIN_MODEL_NAME, dataset), '{}', {
+      context: own,
+    });
+    expect(result.finalOutput?.anomalies).toEqual([
+      expect.objectContaining({ column: 'reading', row: 18, value: 500, basis: 'value' }),
+    ]);
   });
 
   it('gives the tools a read-only connection', async () => {

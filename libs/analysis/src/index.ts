@@ -19,3 +19,11 @@ export {
   TREND_BUCKETS,
 } from './agents/trends-agent';
 export { mannKendall, normalCdf } from './statistics/normal';
+export {
+  anomaliesAgent,
+  anomaliesOf,
+  type AnomaliesOutput,
+  IQR_FENCE,
+  MAX_ANOMALIES_PER_COLUMN,
+  ROBUST_Z_LIMIT,
+} from './agents/anomalies-agent';
