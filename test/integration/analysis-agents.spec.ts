@@ -5,6 +5,7 @@ import {
   BuiltinModelProvider,
   profileAgent,
   readOnlyQuery,
+  textAgent,
   trendsAgent,
 } from '@app/analysis';
 import { DatasetsService } from '@app/datasets';
@@ -126,6 +127,25 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
     });
     expect(result.finalOutput?.anomalies).toEqual([
       expect.objectContaining({ column: 'reading', row: 18, value: 500, basis: 'value' }),
+    ]);
+  });
+
+  it('reads a text column: sentiment per value, from the stored rows', async () => {
+    const factory = new Factory(app.app);
+    const org = await factory.newOrganization();
+    const key = (await factory.newApiKey(org.organizationId, 'analyst')).key;
+    const csv =
+      'id,comment\n1,"Wonderful service, I love it!"\n2,\n3,"Terrible, broken and awful."\n';
+    const uploaded = await uploadCsv(app, key, csv);
+    const dataset = await app.app
+      .get(DatasetsService)
+      .get(org.organizationId, String(uploaded.body.id));
+    const own: AnalysisContext = { ...context, organizationId: org.organizationId, dataset };
+    const result = await runner.run(textAgent(BUILTIN_MODEL_NAME, dataset), '{}', { context: own });
+    expect(result.finalOutput?.documents.map((d) => d.source)).toEqual(['comment']);
+    expect(result.finalOutput?.documents[0]?.passages.map((p) => p.label)).toEqual([
+      'positive',
+      'negative',
     ]);
   });
 

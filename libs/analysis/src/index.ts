@@ -27,3 +27,5 @@ export {
   MAX_ANOMALIES_PER_COLUMN,
   ROBUST_Z_LIMIT,
 } from './agents/anomalies-agent';
+export { TEXT_SAMPLE_VALUES, textAgent, type TextOutput } from './agents/text-agent';
+export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';

@@ -1,0 +1,52 @@
+import { Runner } from '@openai/agents';
+import { textAgent } from '../agents/text-agent';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
+import { analyzeText, label } from './text-analysis';
+
+const REVIEW =
+  'I absolutely love this product, the quality is wonderful and the staff were so helpful. ' +
+  'The delivery on 5 March 2024 was a terrible, awful experience and the refund of $40 never came. ' +
+  'Write to support@example.com for details.';
+
+describe('analyzeText', () => {
+  it('labels clearly positive and negative passages and finds the entities', () => {
+    const document = analyzeText('text', REVIEW);
+    expect(document.passages.map((p) => p.label)).toEqual(['positive', 'negative', 'neutral']);
+    expect(document.entities.map((e) => `${e.type}:${e.value}`).sort()).toEqual(
+      ['DATE:5 March 2024', 'EMAIL:support@example.com', 'MONEY:$40'].sort(),
+    );
+    expect(document.keywords.map((k) => k.word)).toEqual(
+      expect.arrayContaining(['delivery', 'product', 'love']),
+    );
+  });
+
+  it('gives the same result for the same text', () => {
+    expect(analyzeText('text', REVIEW)).toEqual(analyzeText('text', REVIEW));
+  });
+
+  it('treats each value of a column as a passage', () => {
+    const document = analyzeText('comment', [
+      'Great, fast and friendly!',
+      'Broken on arrival. Awful.',
+    ]);
+    expect(document.passages.map((p) => [p.index, p.label])).toEqual([
+      [0, 'positive'],
+      [1, 'negative'],
+    ]);
+  });
+
+  it('labels by threshold', () => {
+    expect([label(0.5), label(-0.5), label(0.1)]).toEqual(['positive', 'negative', 'neutral']);
+  });
+});
+
+describe('textAgent on the builtin model', () => {
+  it('analyses the brief text through its tool', async () => {
+    const runner = new Runner({ modelProvider: new BuiltinModelProvider(), tracingDisabled: true });
+    const result = await runner.run(
+      textAgent(BUILTIN_MODEL_NAME, undefined),
+      JSON.stringify({ text: REVIEW }),
+    );
+    expect(result.finalOutput?.documents).toEqual([analyzeText('text', REVIEW)]);
+  });
+});
