@@ -1,6 +1,8 @@
 import {
   anomaliesAgent,
   type AnalysisContext,
+  type AnalysisRequest,
+  runAnalysis,
   BUILTIN_MODEL_NAME,
   BuiltinModelProvider,
   profileAgent,
@@ -147,6 +149,93 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
       'positive',
       'negative',
     ]);
+  });
+
+  describe('runAnalysis', () => {
+    const request = (overrides: Partial<AnalysisRequest> = {}): AnalysisRequest => ({
+      runner,
+      model: BUILTIN_MODEL_NAME,
+      brief: { datasetId: context.dataset.id },
+      context,
+      agentTimeoutMs: 10_000,
+      ...overrides,
+    });
+
+    it('runs the specialists in parallel, then the summary over their results', async () => {
+      const events: string[] = [];
+      const outcome = await runAnalysis(
+        request({
+          onEvent: (event) =>
+            events.push(
+              event.type === 'agent.started' ? `start ${event.agent}` : `end ${event.run.agent}`,
+            ),
+        }),
+      );
+      expect(outcome.agents.map((run) => [run.agent, run.status])).toEqual([
+        ['profile', 'succeeded'],
+        ['trends', 'succeeded'],
+        ['anomalies', 'succeeded'],
+        ['summary', 'succeeded'],
+      ]);
+      // All three specialists start before any of them ends; the summary starts last.
+      expect(events.slice(0, 3).sort()).toEqual([
+        'start anomalies',
+        'start profile',
+        'start trends',
+      ]);
+      expect(events.slice(-2)).toEqual(['start summary', 'end summary']);
+      const titles = outcome.summary?.insights.map((insight) => insight.title) ?? [];
+      expect(titles).toEqual(
+        expect.arrayContaining(['sales is increasing', '2 anomalies in sales']),
+      );
+      expect(outcome.summary?.narrative).toContain(`${DAYS} rows`);
+      for (const run of outcome.agents) expect(run.usage.requests).toBeGreaterThan(0);
+    });
+
+    it('records a failing or slow specialist as failed, with the reason, and finishes the rest', async () => {
+      const failing: AnalysisContext = {
+        ...context,
+        query: async <Row>(text: string, values?: unknown[]): Promise<Row[]> => {
+          if (text.includes('regr_r2')) throw new Error('the trend query broke');
+          if (text.includes('robust_z')) await new Promise((resolve) => setTimeout(resolve, 1500));
+          return context.query<Row>(text, values);
+        },
+      };
+      const outcome = await runAnalysis(request({ context: failing, agentTimeoutMs: 1000 }));
+      const byAgent = new Map(outcome.agents.map((run) => [run.agent, run]));
+      expect(byAgent.get('profile')?.status).toBe('succeeded');
+      expect(byAgent.get('trends')).toMatchObject({ status: 'failed' });
+      expect(byAgent.get('anomalies')).toMatchObject({
+        status: 'failed',
+        error: 'timed out after 1000 ms',
+      });
+      expect(byAgent.get('summary')?.status).toBe('succeeded');
+      expect(outcome.results.failed.map((f) => f.agent).sort()).toEqual(['anomalies', 'trends']);
+      expect(outcome.summary?.narrative).toContain('2 specialist(s) failed');
+    });
+
+    it('stops every agent when cancelled', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const outcome = await runAnalysis(request({ signal: controller.signal }));
+      expect(
+        outcome.agents.every((run) => run.status === 'failed' && run.error === 'cancelled'),
+      ).toBe(true);
+    });
+
+    it('analyses free text with the text agent alone', async () => {
+      const outcome = await runAnalysis(
+        request({
+          context: undefined,
+          brief: { text: 'The service was wonderful. The food was awful.' },
+        }),
+      );
+      expect(outcome.agents.map((run) => run.agent)).toEqual(['text', 'summary']);
+      expect(outcome.results.text?.documents[0]?.passages.map((p) => p.label)).toEqual([
+        'positive',
+        'negative',
+      ]);
+    });
   });
 
   it('gives the tools a read-only connection', async () => {

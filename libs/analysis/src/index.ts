@@ -29,3 +29,17 @@ export {
 } from './agents/anomalies-agent';
 export { TEXT_SAMPLE_VALUES, textAgent, type TextOutput } from './agents/text-agent';
 export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
+export {
+  composeSummary,
+  type SpecialistResults,
+  summaryAgent,
+  type SummaryOutput,
+} from './agents/summary-agent';
+export {
+  AGENTS_SDK_VERSION,
+  type AgentRun,
+  type AnalysisEvent,
+  type AnalysisOutcome,
+  type AnalysisRequest,
+  runAnalysis,
+} from './orchestrator';

@@ -125,6 +125,8 @@ export function anomaliesAgent(
       ? []
       : [
           tool({
+            // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
+            errorFunction: null,
             name: 'find_anomalies',
             description:
               'Values of a numeric column far from the rest (robust z-score on median/MAD, IQR fences), on trend residuals when there is a time column',

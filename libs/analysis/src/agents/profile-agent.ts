@@ -116,6 +116,8 @@ export function profileAgent(model: string): Agent<AnalysisContext, typeof Profi
       'data-quality issues. Report only what the tools return.',
     tools: [
       tool({
+        // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
+        errorFunction: null,
         name: 'read_profile',
         description:
           'The stored profile of the dataset: per column its type, count, null share and distinct count',
@@ -135,6 +137,8 @@ export function profileAgent(model: string): Agent<AnalysisContext, typeof Profi
         },
       }),
       tool({
+        // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
+        errorFunction: null,
         name: 'find_quality_issues',
         description:
           'Data-quality issues: missing values, constant columns, suspected identifiers, mixed types',

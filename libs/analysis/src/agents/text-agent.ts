@@ -40,6 +40,8 @@ export function textAgent(
     .map((c) => c.name);
   const tools = [
     tool({
+      // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
+      errorFunction: null,
       name: 'analyze_text',
       description: 'Sentiment per sentence and overall, entities and keywords of a text',
       parameters: z.object({ text: z.string() }),
@@ -49,6 +51,8 @@ export function textAgent(
       ? []
       : [
           tool({
+            // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
+            errorFunction: null,
             name: 'analyze_column',
             description: `Sentiment per value and overall, entities and keywords of a text column (its first ${TEXT_SAMPLE_VALUES} values)`,
             parameters: z.object({ column: z.enum(textColumns as [string, ...string[]]) }),

@@ -104,6 +104,8 @@ export function trendsAgent(
       ? []
       : [
           tool({
+            // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
+            errorFunction: null,
             name: 'trend',
             description: 'Least-squares slope and Mann-Kendall test of a numeric column over time',
             parameters: z.object({

@@ -1,0 +1,154 @@
+import { Agent, type RunContext, tool } from '@openai/agents';
+import { z } from 'zod';
+import type { AnomaliesOutput } from './anomalies-agent';
+import type { ProfileOutput } from './profile-agent';
+import type { TextOutput } from './text-agent';
+import type { TrendsOutput } from './trends-agent';
+
+/** What the specialists returned (a missing one failed or did not run). */
+export interface SpecialistResults {
+  profile?: ProfileOutput;
+  trends?: TrendsOutput;
+  anomalies?: AnomaliesOutput;
+  text?: TextOutput;
+  /** Specialists that failed, with the reason. */
+  failed: Array<{ agent: string; reason: string }>;
+}
+
+/** The summary agent reads the specialists' results from the run context. */
+export interface SummaryContext {
+  results: SpecialistResults;
+}
+
+export const Insight = z.object({
+  severity: z.enum(['info', 'warning', 'high']),
+  /** The specialist whose result it comes from. */
+  source: z.enum(['profile', 'trends', 'anomalies', 'text', 'analysis']),
+  title: z.string(),
+  detail: z.string(),
+});
+export type Insight = z.infer<typeof Insight>;
+
+export const SummaryOutput = z.object({
+  narrative: z.string(),
+  insights: z.array(Insight),
+  recommendations: z.array(z.string()),
+});
+export type SummaryOutput = z.infer<typeof SummaryOutput>;
+
+const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
+
+/**
+ * Insights, recommendations and a narrative from the specialists' results, by rule:
+ * every number in the text is one of theirs (rounded to 3 significant digits), so the
+ * output guardrail can find it in the tool outputs.
+ */
+export function composeSummary(results: SpecialistResults): SummaryOutput {
+  const insights: Insight[] = [];
+  const recommendations: string[] = [];
+  for (const issue of results.profile?.issues ?? []) {
+    insights.push({
+      severity: issue.severity,
+      source: 'profile',
+      title: `${issue.column}: ${issue.kind.replace(/_/g, ' ')}`,
+      detail: issue.detail,
+    });
+  }
+  if (
+    (results.profile?.issues ?? []).some(
+      (issue) => issue.kind === 'high_null_share' || issue.kind === 'all_null',
+    )
+  ) {
+    recommendations.push(
+      'Fill or drop the columns with many missing values before aggregating them.',
+    );
+  }
+  if ((results.profile?.issues ?? []).some((issue) => issue.kind === 'suspected_id')) {
+    recommendations.push('Treat identifier columns as keys, not as measures: do not average them.');
+  }
+  const trends = (results.trends?.trends ?? []).filter((trend) => trend.direction !== 'none');
+  for (const trend of trends) {
+    const slope = trend.slopePerDay === null ? '' : ` by about ${round(trend.slopePerDay)} per day`;
+    insights.push({
+      severity: 'info',
+      source: 'trends',
+      title: `${trend.column} is ${trend.direction}`,
+      detail: `${trend.column} ${trend.direction === 'increasing' ? 'rises' : 'falls'} over ${trend.timeColumn}${slope} (Mann-Kendall p = ${round(trend.pValue)}, n = ${trend.n}).`,
+    });
+  }
+  const anomalies = results.anomalies?.anomalies ?? [];
+  const byColumn = new Map<string, number>();
+  for (const anomaly of anomalies)
+    byColumn.set(anomaly.column, (byColumn.get(anomaly.column) ?? 0) + 1);
+  for (const [column, count] of byColumn) {
+    const rows = anomalies
+      .filter((a) => a.column === column)
+      .map((a) => a.row)
+      .slice(0, 5);
+    insights.push({
+      severity: count > 10 ? 'warning' : 'info',
+      source: 'anomalies',
+      title: `${count} anomalies in ${column}`,
+      detail: `Rows ${rows.join(', ')}${count > rows.length ? ', …' : ''} lie far from the rest of ${column}.`,
+    });
+  }
+  if (anomalies.length > 0)
+    recommendations.push('Check the anomalous rows at their source before relying on totals.');
+  for (const document of results.text?.documents ?? []) {
+    const negative = document.passages.filter((p) => p.label === 'negative').length;
+    insights.push({
+      severity: negative > document.passages.length / 2 ? 'warning' : 'info',
+      source: 'text',
+      title: `${document.source}: ${document.label} overall`,
+      detail: `${negative} of ${document.passages.length} passages are negative; sentiment ${round(document.sentiment)}.`,
+    });
+  }
+  for (const failure of results.failed) {
+    insights.push({
+      severity: 'warning',
+      source: 'analysis',
+      title: `${failure.agent} did not finish`,
+      detail: failure.reason,
+    });
+  }
+  const parts = [
+    results.profile === undefined
+      ? undefined
+      : `${results.profile.rowCount ?? 0} rows, ${(results.profile.issues ?? []).length} data-quality issues`,
+    results.trends === undefined ? undefined : `${trends.length} significant trends`,
+    results.anomalies === undefined ? undefined : `${anomalies.length} anomalies`,
+    results.text === undefined ? undefined : `${(results.text.documents ?? []).length} texts read`,
+  ].filter((part): part is string => part !== undefined);
+  const lead = insights.find((insight) => insight.severity === 'high') ?? insights[0];
+  const narrative =
+    (parts.length === 0 ? 'Nothing could be analysed.' : `Analysed: ${parts.join('; ')}.`) +
+    (lead === undefined ? '' : ` Most notable: ${lead.title}.`) +
+    (results.failed.length === 0 ? '' : ` ${results.failed.length} specialist(s) failed.`);
+  return { narrative, insights, recommendations };
+}
+
+/** The `summary` agent: runs after the specialists and composes the result from theirs. */
+export function summaryAgent(model: string): Agent<SummaryContext, typeof SummaryOutput> {
+  return new Agent<SummaryContext, typeof SummaryOutput>({
+    name: 'summary',
+    model,
+    instructions:
+      'You write the summary of an analysis: call compose_summary and return its narrative, ' +
+      'insights and recommendations. Use no number that is not in a tool output.',
+    tools: [
+      tool({
+        // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
+        errorFunction: null,
+        name: 'compose_summary',
+        description: "Insights, recommendations and a narrative from the specialists' results",
+        parameters: z.object({}),
+        execute: (_args, runContext?: RunContext<SummaryContext>) => {
+          if (runContext === undefined)
+            throw new Error('compose_summary needs the analysis context');
+          return JSON.stringify(composeSummary(runContext.context.results));
+        },
+      }),
+    ],
+    outputType: SummaryOutput,
+  });
+}

@@ -1,0 +1,145 @@
+import type { Agent, Runner } from '@openai/agents';
+import type { AnalysisContext } from './analysis-context';
+import { anomaliesAgent } from './agents/anomalies-agent';
+import { profileAgent } from './agents/profile-agent';
+import { type SpecialistResults, summaryAgent, type SummaryOutput } from './agents/summary-agent';
+import { textAgent } from './agents/text-agent';
+import { trendsAgent } from './agents/trends-agent';
+
+// The specialists differ in context and output types; Runner.run itself takes Agent<any, any>.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyAgent = Agent<any, any>;
+
+/** The SDK the agents run on (a test checks it against package.json). */
+export const AGENTS_SDK_VERSION = '0.14.3';
+
+export type SpecialistName = 'profile' | 'trends' | 'anomalies' | 'text';
+export type AgentName = SpecialistName | 'summary';
+
+export interface AgentRun {
+  agent: AgentName;
+  status: 'succeeded' | 'failed';
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  usage: { requests: number; inputTokens: number; outputTokens: number; totalTokens: number };
+  /** Why it failed (timeout, cancellation, a tool's error). */
+  error?: string;
+}
+
+export interface AnalysisOutcome {
+  agents: AgentRun[];
+  results: SpecialistResults;
+  summary: SummaryOutput | undefined;
+}
+
+/** What happens during a run, for progress events (SSE later). */
+export type AnalysisEvent =
+  { type: 'agent.started'; agent: AgentName } | { type: 'agent.finished'; run: AgentRun };
+
+export interface AnalysisRequest {
+  runner: Runner;
+  /** The model name every agent is given explicitly (see STACK.md). */
+  model: string;
+  /** The brief: what the planner (or LLM) reads as the run input. */
+  brief: Record<string, unknown>;
+  /** Present for dataset and records input; absent for free text. */
+  context: AnalysisContext | undefined;
+  /** Each agent's own time limit; the whole analysis is bounded by `signal`. */
+  agentTimeoutMs: number;
+  signal?: AbortSignal;
+  onEvent?: (event: AnalysisEvent) => void;
+}
+
+/**
+ * Runs the specialists in parallel (`Promise.all` of SDK runs on one runner), then the
+ * summary over their results. A specialist that fails or times out is recorded as
+ * failed with its reason and the others go on; the summary says what is missing.
+ * Cancelling `signal` aborts every run in flight.
+ */
+export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> {
+  const dataset = request.context?.dataset;
+  const specialists: Array<[SpecialistName, AnyAgent]> = [];
+  if (dataset !== undefined) {
+    specialists.push(
+      ['profile', profileAgent(request.model)],
+      ['trends', trendsAgent(request.model, dataset)],
+      ['anomalies', anomaliesAgent(request.model, dataset)],
+    );
+  }
+  const hasText =
+    typeof request.brief.text === 'string' ||
+    (dataset?.columns ?? []).some((c) => c.type === 'string');
+  if (hasText) {
+    specialists.push(['text', textAgent(request.model, dataset)]);
+  }
+
+  const results: SpecialistResults = { failed: [] };
+  const runs = await Promise.all(
+    specialists.map(async ([name, agent]) => {
+      const { run, output } = await runAgent(request, name, agent, request.context);
+      if (output !== undefined) Object.assign(results, { [name]: output });
+      else results.failed.push({ agent: name, reason: run.error ?? 'failed' });
+      return run;
+    }),
+  );
+  const summary = await runAgent(request, 'summary', summaryAgent(request.model), {
+    results,
+  } as unknown as AnalysisContext);
+  return {
+    agents: [...runs, summary.run],
+    results,
+    summary: summary.output as SummaryOutput | undefined,
+  };
+}
+
+async function runAgent(
+  request: AnalysisRequest,
+  name: AgentName,
+  agent: AnyAgent,
+  context: AnalysisContext | undefined,
+): Promise<{ run: AgentRun; output: unknown }> {
+  request.onEvent?.({ type: 'agent.started', agent: name });
+  const started = Date.now();
+  const timeout = AbortSignal.timeout(request.agentTimeoutMs);
+  const signal =
+    request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+  let output: unknown;
+  let error: string | undefined;
+  let usage = { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  try {
+    const result = await request.runner.run(agent, JSON.stringify(request.brief), {
+      context,
+      signal,
+    });
+    output = result.finalOutput;
+    const total = result.runContext.usage;
+    usage = {
+      requests: total.requests,
+      inputTokens: total.inputTokens,
+      outputTokens: total.outputTokens,
+      totalTokens: total.totalTokens,
+    };
+    if (output === undefined) error = 'the agent gave no final output';
+  } catch (caught) {
+    error = timeout.aborted
+      ? `timed out after ${request.agentTimeoutMs} ms`
+      : request.signal?.aborted === true
+        ? 'cancelled'
+        : caught instanceof Error
+          ? caught.message
+          : String(caught);
+  }
+  const ended = Date.now();
+  const run: AgentRun = {
+    agent: name,
+    status: error === undefined ? 'succeeded' : 'failed',
+    startedAt: new Date(started).toISOString(),
+    endedAt: new Date(ended).toISOString(),
+    durationMs: ended - started,
+    usage,
+    ...(error === undefined ? {} : { error }),
+  };
+  request.onEvent?.({ type: 'agent.finished', run });
+  return { run, output: error === undefined ? output : undefined };
+}
