@@ -214,6 +214,15 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
       expect(outcome.summary?.narrative).toContain('2 specialist(s) failed');
     });
 
+    it('runs only the agents asked for', async () => {
+      const outcome = await runAnalysis(request({ agents: ['trends', 'summary'] }));
+      expect(outcome.agents.map((run) => run.agent)).toEqual(['trends', 'summary']);
+      expect(outcome.results.profile).toBeUndefined();
+      const withoutSummary = await runAnalysis(request({ agents: ['profile'] }));
+      expect(withoutSummary.agents.map((run) => run.agent)).toEqual(['profile']);
+      expect(withoutSummary.summary).toBeUndefined();
+    });
+
     it('stops every agent when cancelled', async () => {
       const controller = new AbortController();
       controller.abort();

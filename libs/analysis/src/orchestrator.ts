@@ -47,6 +47,8 @@ export interface AnalysisRequest {
   context: AnalysisContext | undefined;
   /** Each agent's own time limit; the whole analysis is bounded by `signal`. */
   agentTimeoutMs: number;
+  /** The agents to run (API `agents`); default all that apply. `summary` runs only if listed. */
+  agents?: readonly AgentName[];
   signal?: AbortSignal;
   onEvent?: (event: AnalysisEvent) => void;
 }
@@ -74,15 +76,19 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisOut
     specialists.push(['text', textAgent(request.model, dataset)]);
   }
 
+  const wanted = (name: AgentName) => request.agents === undefined || request.agents.includes(name);
   const results: SpecialistResults = { failed: [] };
   const runs = await Promise.all(
-    specialists.map(async ([name, agent]) => {
-      const { run, output } = await runAgent(request, name, agent, request.context);
-      if (output !== undefined) Object.assign(results, { [name]: output });
-      else results.failed.push({ agent: name, reason: run.error ?? 'failed' });
-      return run;
-    }),
+    specialists
+      .filter(([name]) => wanted(name))
+      .map(async ([name, agent]) => {
+        const { run, output } = await runAgent(request, name, agent, request.context);
+        if (output !== undefined) Object.assign(results, { [name]: output });
+        else results.failed.push({ agent: name, reason: run.error ?? 'failed' });
+        return run;
+      }),
   );
+  if (!wanted('summary')) return { agents: runs, results, summary: undefined };
   const summary = await runAgent(request, 'summary', summaryAgent(request.model), {
     results,
   } as unknown as AnalysisContext);
