@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Analyses1795658937048 } from './1795658937048-Analyses';
 import { SeriesBucketStatistics1795656900000 } from './1795656900000-SeriesBucketStatistics';
 import { IdempotencyKeys1795656227927 } from './1795656227927-IdempotencyKeys';
 import { Metrics1795655513379 } from './1795655513379-Metrics';
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Metrics1795655513379,
   IdempotencyKeys1795656227927,
   SeriesBucketStatistics1795656900000,
+  Analyses1795658937048,
 ];

@@ -52,6 +52,14 @@ describe('access matrix over every route in the OpenAPI document', () => {
       });
       return String(created.body.id);
     },
+    analyses: async () => {
+      const created = await fetch(`${app.baseUrl}/v1/analyses`, {
+        method: 'POST',
+        headers: { 'x-api-key': home.adminKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'fixture' }),
+      });
+      return String(((await created.json()) as { id: string }).id);
+    },
     datasets: async () => {
       const created = await fetch(`${app.baseUrl}/v1/datasets`, {
         method: 'POST',
@@ -63,7 +71,8 @@ describe('access matrix over every route in the OpenAPI document', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Fixtures upload and analyse for every route and role: more than one minute's expensive budget.
+    app = await startTestApp({ env: { RATE_LIMIT_EXPENSIVE_LIMIT: '10000' } });
     factory = new Factory(app.app);
     home = await factory.newOrganization('Home');
     other = await factory.newOrganization('Other');

@@ -1,9 +1,10 @@
+import { AnalysisModule } from '@app/analysis';
 import { AuthModule } from '@app/auth';
 import { BackgroundModule } from '@app/background';
 import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
-import { DatabaseModule } from '@app/database';
+import { DatabaseModule, JobQueueModule } from '@app/database';
 import { DatasetsModule } from '@app/datasets';
 import { MetricsModule } from '@app/metrics';
 import { HealthModule } from '@app/health';
@@ -39,12 +40,14 @@ export class ApiModule {
           connectionUrl: options.databaseUrl,
           applicationName: 'sightline-api',
         }),
+        JobQueueModule.forRoot(options.databaseUrl),
         CacheInfraModule,
         HealthModule,
         AuthModule.forHttp(),
         IdempotencyModule,
         DatasetsModule,
         MetricsModule,
+        AnalysisModule.register({ http: true, consume: config.workers.mode === 'inline' }),
         ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),
       ],
     };

@@ -1,8 +1,9 @@
+import { AnalysisModule } from '@app/analysis';
 import { BackgroundModule } from '@app/background';
 import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
-import { DatabaseModule } from '@app/database';
+import { DatabaseModule, JobQueueModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -24,9 +25,11 @@ export class WorkerModule {
         CommonModule,
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),
         // Shared with the api: readiness reports it, and jobs that write metrics invalidate it.
+        JobQueueModule.forRoot(databaseUrl),
         CacheInfraModule,
         HealthModule,
         BackgroundModule,
+        AnalysisModule.register({ http: false, consume: true }),
       ],
     };
   }

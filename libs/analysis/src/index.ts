@@ -43,3 +43,5 @@ export {
   type AnalysisRequest,
   runAnalysis,
 } from './orchestrator';
+export { AnalysisModule, type AnalysisModuleOptions } from './analysis.module';
+export { AnalysisEntity } from './entities/analysis.entity';

@@ -10,3 +10,5 @@ export {
 } from './embedded-postgres';
 export { newestFirstAfter } from './keyset';
 export { streamQuery } from './stream-query';
+export { JOB_SCHEMA, JobQueue, type JobQueueOptions } from './job-queue';
+export { JobQueueModule } from './job-queue.module';

@@ -1,0 +1,34 @@
+import { DatasetEntity } from '@app/datasets';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AnalysesController } from './controllers/analyses.controller';
+import { AnalysisEntity } from './entities/analysis.entity';
+import { AnalysesService } from './services/analyses.service';
+import { ANALYSIS_CONSUMER, AnalysisRunner } from './services/analysis-runner';
+import { AnalysisStore } from './services/analysis-store';
+
+export interface AnalysisModuleOptions {
+  /** Mount the HTTP routes (the api; never the worker, which has no auth pipeline). */
+  http: boolean;
+  /** Run analyses from the queue in this process. */
+  consume: boolean;
+}
+
+/** Analyses: the agents, their orchestration, the queue consumer and `/v1/analyses`. */
+@Module({})
+export class AnalysisModule {
+  static register(options: AnalysisModuleOptions): DynamicModule {
+    return {
+      module: AnalysisModule,
+      imports: [TypeOrmModule.forFeature([AnalysisEntity, DatasetEntity])],
+      controllers: options.http ? [AnalysesController] : [],
+      providers: [
+        AnalysisStore,
+        AnalysisRunner,
+        AnalysesService,
+        { provide: ANALYSIS_CONSUMER, useValue: options.consume },
+      ],
+      exports: [AnalysesService],
+    };
+  }
+}

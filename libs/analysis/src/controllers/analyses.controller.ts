@@ -1,0 +1,96 @@
+import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
+import type { Page } from '@app/common';
+import { Idempotent } from '@app/idempotency';
+import { RateLimitClass } from '@app/rate-limit';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  type AnalysisDto,
+  AnalysisPageDto,
+  CreateAnalysisDto,
+  ListAnalysesQueryDto,
+  mapAnalysis,
+  WaitQueryDto,
+} from '../dtos/analysis.dto';
+import { AnalysesService } from '../services/analyses.service';
+
+const id = new ParseUUIDPipe();
+
+@ApiTags('analyses')
+@Controller('analyses')
+export class AnalysesController {
+  constructor(private readonly analyses: AnalysesService) {}
+
+  @Post()
+  @HttpCode(202)
+  @RequirePermission('analyses:write')
+  @RateLimitClass('expensive')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Start an analysis of a dataset or of free text',
+    description:
+      'Answers 202 `{id, status}` at once; with `?wait=<seconds>` (≤ 60) it answers 200 with the ' +
+      'finished analysis when it finishes in time (else still 202).',
+  })
+  @ApiAcceptedResponse({ description: '`{id, status}` of the queued analysis' })
+  @ApiOkResponse({ description: 'The finished analysis (with `?wait=`)' })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateAnalysisDto,
+    @Query() query: WaitQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AnalysisDto | { id: string; status: string }> {
+    const created = await this.analyses.create(principal, body);
+    if (query.wait === undefined || query.wait === 0)
+      return { id: created.id, status: created.status };
+    const analysis = await this.analyses.wait(principal.organizationId, created.id, query.wait);
+    if (analysis.status === 'queued' || analysis.status === 'running') {
+      return { id: analysis.id, status: analysis.status };
+    }
+    void reply.status(200);
+    return mapAnalysis(analysis);
+  }
+
+  @Get()
+  @RequirePermission('analyses:read')
+  @ApiOperation({ summary: 'List analyses, newest first' })
+  @ApiOkResponse({ type: AnalysisPageDto })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListAnalysesQueryDto,
+  ): Promise<Page<AnalysisDto>> {
+    return this.analyses.list(principal.organizationId, query);
+  }
+
+  @Get(':id')
+  @RequirePermission('analyses:read')
+  @ApiOperation({ summary: 'Get an analysis: status, agents, result' })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', id) analysisId: string,
+  ): Promise<AnalysisDto> {
+    return mapAnalysis(await this.analyses.get(principal.organizationId, analysisId));
+  }
+
+  @Delete(':id')
+  @RequirePermission('analyses:write')
+  @ApiOperation({ summary: 'Cancel a queued or running analysis' })
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', id) analysisId: string,
+  ): Promise<AnalysisDto> {
+    return mapAnalysis(await this.analyses.cancel(principal.organizationId, analysisId));
+  }
+}

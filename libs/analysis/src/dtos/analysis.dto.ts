@@ -1,0 +1,147 @@
+import { PageQueryDto } from '@app/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+import {
+  ANALYSIS_STATUSES,
+  type AnalysisEntity,
+  type AnalysisStatus,
+} from '../entities/analysis.entity';
+
+export const AGENT_NAMES = ['profile', 'trends', 'anomalies', 'text', 'summary'] as const;
+/** Longest free text an analysis takes (characters). */
+export const MAX_TEXT_LENGTH = 100_000;
+
+/** Exactly one of `datasetId` and `text` (records come in a later step). */
+export class CreateAnalysisDto {
+  @IsOptional()
+  @IsUUID('all', { message: 'datasetId must be a UUID' })
+  datasetId?: string;
+
+  /** Free text to analyse (sentiment, entities, keywords). */
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_TEXT_LENGTH, { message: `text must be 1–${MAX_TEXT_LENGTH} characters` })
+  text?: string;
+
+  /** The agents to run; default all that apply. */
+  @ApiPropertyOptional({ enum: AGENT_NAMES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(AGENT_NAMES, { each: true, message: `agents must be among ${AGENT_NAMES.join(', ')}` })
+  agents?: Array<(typeof AGENT_NAMES)[number]>;
+
+  /** A question to steer the analysis (kept with it; the builtin model does not read it). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  question?: string;
+}
+
+export class WaitQueryDto {
+  /** Seconds to wait for the analysis to finish (≤ 60): then 200 with it, else 202. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  wait?: number;
+}
+
+export class ListAnalysesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ANALYSIS_STATUSES })
+  @IsOptional()
+  @IsIn(ANALYSIS_STATUSES, { message: `status must be one of ${ANALYSIS_STATUSES.join(', ')}` })
+  status?: AnalysisStatus;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'datasetId must be a UUID' })
+  datasetId?: string;
+}
+
+export class AnalysisAgentDto {
+  name!: string;
+  @ApiProperty({ enum: ['succeeded', 'failed'] })
+  status!: string;
+  startedAt!: string;
+  finishedAt!: string;
+  durationMs!: number;
+  usage!: { requests: number; inputTokens: number; outputTokens: number; totalTokens: number };
+  error?: string;
+}
+
+export class AnalysisDto {
+  id!: string;
+  @ApiProperty({ enum: ANALYSIS_STATUSES })
+  status!: AnalysisStatus;
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  input!: Record<string, unknown>;
+  agentsRequested!: string[] | null;
+  question!: string | null;
+  model!: { provider: string; name: string; sdkVersion: string };
+  inputHash!: string;
+  agents!: AnalysisAgentDto[];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  result!: Record<string, unknown> | null;
+  error!: string | null;
+  createdAt!: string;
+  startedAt!: string | null;
+  completedAt!: string | null;
+}
+
+export class AnalysisPageDto {
+  data!: AnalysisDto[];
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export function mapAnalysis(analysis: AnalysisEntity): AnalysisDto {
+  const runs = (analysis.agentRuns ?? []) as Array<{
+    agent: string;
+    status: string;
+    startedAt: string;
+    endedAt: string;
+    durationMs: number;
+    usage: AnalysisAgentDto['usage'];
+    error?: string;
+  }>;
+  return {
+    id: analysis.id,
+    status: analysis.status,
+    input: analysis.input,
+    agentsRequested: analysis.agents,
+    question: analysis.question,
+    model: {
+      provider: analysis.modelProvider,
+      name: analysis.modelName,
+      sdkVersion: analysis.sdkVersion,
+    },
+    inputHash: analysis.inputHash,
+    agents: runs.map((run) => ({
+      name: run.agent,
+      status: run.status,
+      startedAt: run.startedAt,
+      finishedAt: run.endedAt,
+      durationMs: run.durationMs,
+      usage: run.usage,
+      ...(run.error === undefined ? {} : { error: run.error }),
+    })),
+    result: analysis.result,
+    error: analysis.error,
+    createdAt: analysis.createdAt.toISOString(),
+    startedAt: analysis.startedAt?.toISOString() ?? null,
+    completedAt: analysis.completedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,93 @@
+import { OrganizationEntity } from '@app/auth';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
+
+export const ANALYSIS_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
+
+/** What was analysed, as the request gave it (records are stored as a dataset first). */
+export type AnalysisInput =
+  | { kind: 'dataset'; datasetId: string }
+  | { kind: 'records'; datasetId: string; records: number }
+  | { kind: 'text'; text: string };
+
+/**
+ * One analysis: its input and options, the model and SDK that ran it (enough to replay
+ * it), its status, per-agent runs and its result. Inserted together with its job.
+ */
+@Entity({ name: 'analyses' })
+@Index('analyses_organization_time_idx', ['organizationId', 'createdAt', 'id'])
+export class AnalysisEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId!: string;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: OrganizationEntity;
+
+  @Column({ type: 'text' })
+  status!: AnalysisStatus;
+
+  @Column({ type: 'jsonb' })
+  input!: AnalysisInput;
+
+  /** The dataset analysed (dataset and records input), for filtering. */
+  @Column({ name: 'dataset_id', type: 'uuid', nullable: true })
+  datasetId!: string | null;
+
+  /** Agents asked for (null: all that apply) and the question, as sent. */
+  @Column({ type: 'jsonb', nullable: true })
+  agents!: string[] | null;
+
+  @Column({ type: 'text', nullable: true })
+  question!: string | null;
+
+  /** sha256 of the input and options: two analyses with the same hash had the same input. */
+  @Column({ name: 'input_hash', type: 'text' })
+  inputHash!: string;
+
+  @Column({ name: 'model_provider', type: 'text' })
+  modelProvider!: string;
+
+  @Column({ name: 'model_name', type: 'text' })
+  modelName!: string;
+
+  @Column({ name: 'sdk_version', type: 'text' })
+  sdkVersion!: string;
+
+  /** Per-agent runs: name, status, times, usage, error. */
+  @Column({ name: 'agent_runs', type: 'jsonb', nullable: true })
+  agentRuns!: unknown[] | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  result!: Record<string, unknown> | null;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  /** The analysis this one replays, if any. */
+  @Column({ name: 'replay_of', type: 'uuid', nullable: true })
+  replayOf!: string | null;
+
+  @Column({ name: 'created_by', type: 'text' })
+  createdBy!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}

@@ -1,0 +1,31 @@
+import type { AnalysisOutcome } from './orchestrator';
+
+/**
+ * The `result` of an analysis in the shape API.md gives (plus what the specialists
+ * returned in full): every number in it is a tool's output.
+ */
+export function toAnalysisResult(outcome: AnalysisOutcome): Record<string, unknown> {
+  const { results, summary } = outcome;
+  const documents = results.text?.documents ?? [];
+  const firstText = documents[0];
+  return {
+    summary: summary?.narrative ?? null,
+    insights: summary?.insights ?? [],
+    recommendations: summary?.recommendations ?? [],
+    quality: results.profile?.issues ?? [],
+    anomalies: results.anomalies?.anomalies ?? [],
+    trends: (results.trends?.trends ?? []).map((trend) => ({
+      ...trend,
+      slope: trend.slopePerDay,
+      description:
+        trend.direction === 'none'
+          ? `no significant trend over ${trend.timeColumn} (p = ${trend.pValue.toPrecision(3)})`
+          : `${trend.direction} over ${trend.timeColumn} (p = ${trend.pValue.toPrecision(3)})`,
+    })),
+    sentiment:
+      firstText === undefined ? null : { score: firstText.sentiment, label: firstText.label },
+    texts: documents,
+    entities: documents.flatMap((document) => document.entities),
+    metrics: [],
+  };
+}

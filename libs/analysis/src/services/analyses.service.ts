@@ -1,0 +1,133 @@
+import type { Principal } from '@app/access';
+import {
+  decodeCursor,
+  type Page,
+  ProblemException,
+  RequestValidationException,
+  toPage,
+} from '@app/common';
+import { JobQueue } from '@app/database';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  type AnalysisDto,
+  type CreateAnalysisDto,
+  type ListAnalysesQueryDto,
+  mapAnalysis,
+} from '../dtos/analysis.dto';
+import { AnalysisEntity, type AnalysisInput } from '../entities/analysis.entity';
+import { BUILTIN_MODEL_NAME, BUILTIN_PROVIDER } from '../models/builtin-model';
+import { AGENTS_SDK_VERSION } from '../orchestrator';
+import { ANALYSIS_QUEUE, type AnalysisJob, AnalysisRunner } from './analysis-runner';
+import { AnalysisStore } from './analysis-store';
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+const WAIT_POLL_MS = 100;
+
+/** The rules of analyses: what may be analysed, queueing with the row, waiting, cancelling. */
+@Injectable()
+export class AnalysesService {
+  constructor(
+    private readonly store: AnalysisStore,
+    private readonly jobs: JobQueue,
+    private readonly runner: AnalysisRunner,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Inserts the analysis and enqueues its job in one transaction. */
+  async create(principal: Principal, body: CreateAnalysisDto): Promise<AnalysisEntity> {
+    const input = await this.input(principal.organizationId, body);
+    const analysis: Partial<AnalysisEntity> = {
+      id: randomUUID(),
+      organizationId: principal.organizationId,
+      status: 'queued',
+      input,
+      datasetId: input.kind === 'text' ? null : input.datasetId,
+      agents: body.agents ?? null,
+      question: body.question ?? null,
+      inputHash: createHash('sha256')
+        .update(JSON.stringify([input, body.agents ?? null, body.question ?? null]))
+        .digest('hex'),
+      modelProvider: BUILTIN_PROVIDER,
+      modelName: BUILTIN_MODEL_NAME,
+      sdkVersion: AGENTS_SDK_VERSION,
+      agentRuns: null,
+      result: null,
+      error: null,
+      replayOf: null,
+      createdBy: principal.id,
+      startedAt: null,
+      completedAt: null,
+    };
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.save(AnalysisEntity, manager.create(AnalysisEntity, analysis));
+      const job: AnalysisJob = { organizationId: principal.organizationId, analysisId: saved.id };
+      await this.jobs.sendInTransaction(manager, ANALYSIS_QUEUE, job);
+      return saved;
+    });
+  }
+
+  async get(organizationId: string, id: string): Promise<AnalysisEntity> {
+    const analysis = await this.store.find(organizationId, id);
+    if (analysis === null)
+      throw new ProblemException(404, 'not-found', `There is no analysis ${id}`);
+    return analysis;
+  }
+
+  async list(organizationId: string, query: ListAnalysesQueryDto): Promise<Page<AnalysisDto>> {
+    const rows = await this.store.list(
+      organizationId,
+      { status: query.status, datasetId: query.datasetId?.toLowerCase() },
+      query.limit,
+      decodeCursor(query.cursor),
+    );
+    return toPage(rows, query.limit, mapAnalysis);
+  }
+
+  /** The analysis once it is finished, or as it is after `seconds`. */
+  async wait(organizationId: string, id: string, seconds: number): Promise<AnalysisEntity> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const analysis = await this.get(organizationId, id);
+      if (TERMINAL.has(analysis.status) || Date.now() >= deadline) return analysis;
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
+  }
+
+  /** Cancels a queued or running analysis (a finished one is a 409). */
+  async cancel(organizationId: string, id: string): Promise<AnalysisEntity> {
+    const analysis = await this.get(organizationId, id);
+    const cancelled = await this.store.transition(
+      organizationId,
+      id,
+      ['queued', 'running'],
+      'cancelled',
+      {
+        completedAt: new Date(),
+        error: 'cancelled',
+      },
+    );
+    if (!cancelled) {
+      throw new ProblemException(409, 'conflict', `Analysis ${id} is already ${analysis.status}`);
+    }
+    this.runner.abort(id);
+    return this.get(organizationId, id);
+  }
+
+  private async input(organizationId: string, body: CreateAnalysisDto): Promise<AnalysisInput> {
+    const given = [body.datasetId, body.text].filter((value) => value !== undefined).length;
+    if (given !== 1) {
+      throw new RequestValidationException([
+        { field: 'datasetId', message: 'send exactly one of datasetId and text' },
+      ]);
+    }
+    if (body.text !== undefined) return { kind: 'text', text: body.text };
+    const datasetId = (body.datasetId as string).toLowerCase();
+    if ((await this.store.dataset(organizationId, datasetId)) === null) {
+      throw new ProblemException(404, 'not-found', `There is no dataset ${datasetId}`);
+    }
+    return { kind: 'dataset', datasetId };
+  }
+}

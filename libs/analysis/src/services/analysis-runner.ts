@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { JobQueue } from '@app/database';
+import { Runner } from '@openai/agents';
+import { DataSource } from 'typeorm';
+import { readOnlyQuery } from '../analysis-context';
+import type { AnalysisEntity } from '../entities/analysis.entity';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
+import { type AgentName, runAnalysis } from '../orchestrator';
+import { toAnalysisResult } from '../result';
+import { AnalysisStore } from './analysis-store';
+
+export const ANALYSIS_QUEUE = 'analysis';
+/** Injection token: whether this process consumes the analysis queue. */
+export const ANALYSIS_CONSUMER = Symbol('ANALYSIS_CONSUMER');
+/** Whole-analysis limit; each agent gets the same (they run in parallel). */
+export const ANALYSIS_TIMEOUT_MS = 120_000;
+/** Statement timeout of the tools' SQL. */
+const TOOL_QUERY_TIMEOUT_MS = 30_000;
+
+export interface AnalysisJob {
+  organizationId: string;
+  analysisId: string;
+}
+
+/**
+ * Runs analyses from the queue: marks the analysis running, runs the agents, stores the
+ * outcome. A job whose process died is retried by the queue once it expires; the
+ * analysis is then still `running` and runs again from the start. Cancelling aborts a
+ * run in this process at once (and a run elsewhere finds the analysis cancelled when it
+ * tries to store its result).
+ */
+@Injectable()
+export class AnalysisRunner implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AnalysisRunner.name);
+  private readonly runner = new Runner({
+    modelProvider: new BuiltinModelProvider(),
+    tracingDisabled: true,
+  });
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly store: AnalysisStore,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ANALYSIS_CONSUMER) private readonly consume: boolean,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.consume) return;
+    await this.jobs.queue(ANALYSIS_QUEUE, {
+      retryLimit: 2,
+      retryBackoff: true,
+      expireInSeconds: Math.ceil(ANALYSIS_TIMEOUT_MS / 1000) + 60,
+    });
+    await this.jobs.boss.work<AnalysisJob>(
+      ANALYSIS_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 0.5 },
+      async ([job]) => {
+        if (job !== undefined) await this.run(job.data);
+      },
+    );
+  }
+
+  /** Aborts the run of `analysisId` if it is running in this process. */
+  abort(analysisId: string): void {
+    this.running.get(analysisId)?.abort();
+  }
+
+  async run({ organizationId, analysisId }: AnalysisJob): Promise<void> {
+    const analysis = await this.store.find(organizationId, analysisId);
+    if (analysis === null || !['queued', 'running'].includes(analysis.status)) return;
+    await this.store.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
+      startedAt: new Date(),
+    });
+    const controller = new AbortController();
+    this.running.set(analysisId, controller);
+    try {
+      const outcome = await this.execute(analysis, controller.signal);
+      const failedAll =
+        outcome.agents.length > 0 && outcome.agents.every((run) => run.status === 'failed');
+      await this.store.transition(
+        organizationId,
+        analysisId,
+        ['running'],
+        failedAll ? 'failed' : 'succeeded',
+        {
+          agentRuns: outcome.agents,
+          result: toAnalysisResult(outcome),
+          error: failedAll ? 'every agent failed' : null,
+          completedAt: new Date(),
+        },
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Analysis ${analysisId} failed: ${message}`);
+      await this.store.transition(organizationId, analysisId, ['running'], 'failed', {
+        error: message,
+        completedAt: new Date(),
+      });
+    } finally {
+      this.running.delete(analysisId);
+    }
+  }
+
+  private async execute(analysis: AnalysisEntity, signal: AbortSignal) {
+    const input = analysis.input;
+    const dataset =
+      input.kind === 'text'
+        ? null
+        : await this.store.dataset(analysis.organizationId, input.datasetId);
+    if (input.kind !== 'text' && dataset === null) throw new Error('the dataset no longer exists');
+    return runAnalysis({
+      runner: this.runner,
+      model: BUILTIN_MODEL_NAME,
+      brief: {
+        ...(input.kind === 'text' ? { text: input.text } : { datasetId: input.datasetId }),
+        ...(analysis.question === null ? {} : { question: analysis.question }),
+      },
+      context:
+        dataset === null
+          ? undefined
+          : {
+              organizationId: analysis.organizationId,
+              dataset,
+              query: readOnlyQuery(this.dataSource, TOOL_QUERY_TIMEOUT_MS),
+            },
+      agentTimeoutMs: ANALYSIS_TIMEOUT_MS,
+      agents: (analysis.agents ?? undefined) as AgentName[] | undefined,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(ANALYSIS_TIMEOUT_MS)]),
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+
+/** The schema pg-boss keeps its tables in (it migrates them itself on start). */
+export const JOB_SCHEMA = 'pgboss';
+
+export interface JobQueueOptions {
+  databaseUrl: string;
+  /** Connections of the queue's own pool. */
+  poolSize?: number;
+}
+
+/**
+ * The PostgreSQL-backed job queue (pg-boss): a job sent in the transaction that writes
+ * the row asking for it exists exactly when that row does, and a job whose worker died
+ * is retried once it expires. Every process (api and worker) sends; consumers `work`.
+ */
+@Injectable()
+export class JobQueue implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
+  readonly boss: PgBoss;
+  private readonly created = new Set<string>();
+
+  constructor(options: JobQueueOptions) {
+    this.boss = new PgBoss({
+      connectionString: options.databaseUrl,
+      schema: JOB_SCHEMA,
+      max: options.poolSize ?? 2,
+      application_name: 'sightline-jobs',
+    });
+    this.boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.boss.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+  }
+
+  /** Creates the queue once per process (idempotent in pg-boss too). */
+  async queue(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
+    if (this.created.has(name)) return;
+    await this.boss.createQueue(name, { name, ...options });
+    this.created.add(name);
+  }
+
+  /** Sends a job inside the caller's transaction: it commits or rolls back with it. */
+  async sendInTransaction(
+    manager: EntityManager,
+    name: string,
+    data: object,
+    options: PgBoss.SendOptions = {},
+  ): Promise<string | null> {
+    await this.queue(name);
+    return this.boss.send(name, data, {
+      ...options,
+      db: {
+        executeSql: async (text, values) => ({
+          rows: await manager.query<unknown[]>(text, values),
+        }),
+      },
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { uploadCsv } from '../support/datasets';
+import { call, Factory, type TestOrganization } from '../support/factory';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+type Json = Record<string, unknown>;
+
+describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
+  let app: TestApp;
+  let org: TestOrganization;
+  let other: TestOrganization;
+  let analyst: string;
+  let viewer: string;
+  let datasetId: string;
+  let db: Client;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { RATE_LIMIT_EXPENSIVE_LIMIT: '10000' } });
+    const factory = new Factory(app.app);
+    [org, other] = await Promise.all([factory.newOrganization(), factory.newOrganization()]);
+    analyst = (await factory.newApiKey(org.organizationId, 'analyst')).key;
+    viewer = (await factory.newApiKey(org.organizationId, 'viewer')).key;
+    const lines = ['day,sales,comment'];
+    for (let d = 0; d < 60; d++) {
+      const day = new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+      const sales = 100 + 3 * d + ((d * 37) % 11) + (d === 40 ? 300 : 0);
+      lines.push(`${day},${sales},${d % 2 === 0 ? 'great service' : 'awful delay'}`);
+    }
+    const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);
+    datasetId = String(uploaded.body.id);
+    db = new Client({ connectionString: app.database.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await app.close();
+  });
+
+  function post(body: unknown, query = '', key = analyst, headers: Record<string, string> = {}) {
+    return call(app.baseUrl, 'POST', `/v1/analyses${query}`, {
+      headers: { 'x-api-key': key, ...headers },
+      body,
+    });
+  }
+
+  function get(path: string, key = viewer) {
+    return call(app.baseUrl, 'GET', path, { headers: { 'x-api-key': key } });
+  }
+
+  it('analyses a dataset and answers the finished analysis with ?wait', async () => {
+    const response = await post({ datasetId }, '?wait=30');
+    expect(response.status).toBe(200);
+    const analysis = response.body;
+    expect(analysis).toMatchObject({
+      status: 'succeeded',
+      input: { kind: 'dataset', datasetId },
+      model: { provider: 'builtin', name: 'sightline-builtin-planner-1', sdkVersion: '0.14.3' },
+      error: null,
+    });
+    const agents = analysis.agents as Array<{ name: string; status: string }>;
+    expect(agents.map((a) => [a.name, a.status])).toEqual([
+      ['profile', 'succeeded'],
+      ['trends', 'succeeded'],
+      ['anomalies', 'succeeded'],
+      ['text', 'succeeded'],
+      ['summary', 'succeeded'],
+    ]);
+    const result = analysis.result as Json;
+    expect(result.trends).toEqual([
+      expect.objectContaining({ column: 'sales', direction: 'increasing' }),
+    ]);
+    expect(result.anomalies).toEqual([expect.objectContaining({ column: 'sales', row: 41 })]);
+    expect(typeof result.summary).toBe('string');
+    expect(await get(`/v1/analyses/${String(analysis.id)}`)).toMatchObject({
+      status: 200,
+      body: { id: analysis.id, status: 'succeeded' },
+    });
+  });
+
+  it('answers 202 at once, and the inline worker finishes it', async () => {
+    const response = await post({ text: 'The staff were wonderful. The wait was terrible.' });
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ id: expect.any(String), status: 'queued' });
+    let analysis: Json = {};
+    for (let i = 0; i < 100 && analysis.status !== 'succeeded'; i++) {
+      analysis = (await get(`/v1/analyses/${String(response.body.id)}`)).body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(analysis.status).toBe('succeeded');
+    expect((analysis.agents as Array<{ name: string }>).map((a) => a.name)).toEqual([
+      'text',
+      'summary',
+    ]);
+    expect((analysis.result as Json).sentiment).toMatchObject({ label: expect.any(String) });
+  });
+
+  it('writes the analysis and its job together: a refused request leaves neither', async () => {
+    const count = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]?.n;
+    const analyses = await count('SELECT count(*)::int AS n FROM analyses');
+    const jobs = await count(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'analysis'`);
+    expect((await post({ datasetId: randomUUID() })).status).toBe(404);
+    expect(await count('SELECT count(*)::int AS n FROM analyses')).toBe(analyses);
+    expect(await count(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'analysis'`)).toBe(
+      jobs,
+    );
+  });
+
+  it.each([
+    ['both inputs', { datasetId: randomUUID(), text: 'x' }, '', 'datasetId'],
+    ['no input', {}, '', 'datasetId'],
+    ['an unknown agent', { text: 'x', agents: ['oracle'] }, '', 'agents'],
+    ['empty text', { text: '' }, '', 'text'],
+    ['a wait over 60 s', { text: 'x' }, '?wait=61', 'wait'],
+    ['an unknown field', { text: 'x', model: 'gpt' }, '', 'model'],
+  ])('refuses %s with 400 naming the field', async (_case, body, query, field) => {
+    const response = await post(body, query);
+    expect(response.status).toBe(400);
+    expect((response.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain(field);
+  });
+
+  it("does not analyse another organization's dataset, nor show its analyses", async () => {
+    const theirs = await post({ datasetId }, '', other.adminKey);
+    expect(theirs.status).toBe(404);
+    const mine = await post({ text: 'fine' }, '?wait=30');
+    expect((await get(`/v1/analyses/${String(mine.body.id)}`, other.adminKey)).status).toBe(404);
+    expect((await get('/v1/analyses', other.adminKey)).body.data).toEqual([]);
+  });
+
+  it('lists analyses newest first, filtered by status and dataset', async () => {
+    const listed = await get(`/v1/analyses?datasetId=${datasetId}&status=succeeded`);
+    expect(listed.status).toBe(200);
+    const data = listed.body.data as Array<{ input: { datasetId?: string } }>;
+    expect(data.length).toBeGreaterThan(0);
+    expect(data.every((a) => a.input.datasetId === datasetId)).toBe(true);
+    expect((await get('/v1/analyses?status=done')).status).toBe(400);
+  });
+
+  it('runs only the agents asked for', async () => {
+    const response = await post({ datasetId, agents: ['profile'] }, '?wait=30');
+    expect((response.body.agents as Array<{ name: string }>).map((a) => a.name)).toEqual([
+      'profile',
+    ]);
+  });
+
+  it('refuses to cancel a finished analysis (409), and same Idempotency-Key is one analysis', async () => {
+    const key = randomUUID();
+    const first = await post({ text: 'once' }, '', analyst, { 'idempotency-key': key });
+    const again = await post({ text: 'once' }, '', analyst, { 'idempotency-key': key });
+    expect(again.body.id).toBe(first.body.id);
+    const done = await post({ text: 'done' }, '?wait=30');
+    const cancel = await call(app.baseUrl, 'DELETE', `/v1/analyses/${String(done.body.id)}`, {
+      headers: { 'x-api-key': analyst },
+    });
+    expect(cancel.status).toBe(409);
+  });
+});
