@@ -30,6 +30,9 @@ const config: Config = {
   ],
   // Per-project testTimeout is ignored by jest; this applies to every project.
   testTimeout: 30_000,
+  // Recycle a worker whose heap grew past this between test files: each file boots whole
+  // apps, and a worker that ran many of them would fail readiness' heap check (1 GiB).
+  workerIdleMemoryLimit: '700MB',
   coverageReporters: ['text-summary', 'lcov'],
   projects: [
     {

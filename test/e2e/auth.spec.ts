@@ -159,15 +159,19 @@ describe('authentication, keys, signatures and audit', () => {
         role: 'service',
         organizationId: org.organizationId,
       });
-      const listed = await api('GET', '/v1/api-keys?limit=500', {
-        headers: { 'x-api-key': org.adminKey },
-      });
-      expect(listed.text).not.toContain(key);
-      expect(
-        (listed.body.data as Array<{ id: string; lastUsedAt: string | null }>).find(
+      // lastUsedAt is written after the request, not in its way: wait for it (5 s at most).
+      let lastUsedAt: string | null | undefined = null;
+      for (let tries = 0; tries < 50 && lastUsedAt === null; tries++) {
+        const listed = await api('GET', '/v1/api-keys?limit=500', {
+          headers: { 'x-api-key': org.adminKey },
+        });
+        expect(listed.text).not.toContain(key);
+        lastUsedAt = (listed.body.data as Array<{ id: string; lastUsedAt: string | null }>).find(
           (k) => k.id === created.body.id,
-        )?.lastUsedAt,
-      ).not.toBeNull();
+        )?.lastUsedAt;
+        if (lastUsedAt === null) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(lastUsedAt).toEqual(expect.any(String));
     });
 
     it('stop working when expired, revoked or rotated away', async () => {
