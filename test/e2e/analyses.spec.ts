@@ -1,3 +1,4 @@
+import { AnalysisRunner } from '@app/analysis';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { uploadCsv } from '../support/datasets';
@@ -76,6 +77,54 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
       status: 200,
       body: { id: analysis.id, status: 'succeeded' },
     });
+  });
+
+  it('records its numbers as metrics with the agent and tool call, exactly one set after a retry', async () => {
+    const done = await post({ datasetId }, '?wait=30');
+    const analysisId = String(done.body.id);
+    const recorded = (done.body.result as { metrics: string[] }).metrics;
+    const listed = await get(`/v1/metrics?analysisId=${analysisId}&limit=500`);
+    type Metric = {
+      id: string;
+      name: string;
+      value: number;
+      source: string;
+      agent: string;
+      toolCallId: string;
+      dimensions: Json;
+    };
+    const metrics = listed.body.data as Metric[];
+    expect(metrics.map((m) => m.id).sort()).toEqual([...recorded].sort());
+    expect(metrics.every((m) => m.source === 'agent' && m.toolCallId !== null)).toBe(true);
+    const slope = metrics.find((m) => m.name === 'analysis.trend.slope_per_day');
+    expect(slope).toMatchObject({
+      agent: 'trends',
+      dimensions: { column: 'sales', direction: 'increasing' },
+    });
+    const trend = (done.body.result as { trends: Array<{ slopePerDay: number }> }).trends[0];
+    expect(slope?.value).toBe(trend?.slopePerDay);
+    expect(metrics.find((m) => m.name === 'analysis.anomalies')).toMatchObject({
+      agent: 'anomalies',
+      value: 1,
+    });
+
+    // The job runs again (as after a worker died mid-run): its metrics replace the first set.
+    await db.query(`UPDATE analyses SET status = 'running' WHERE id = $1`, [analysisId]);
+    await app.app.get(AnalysisRunner).run({ organizationId: org.organizationId, analysisId });
+    const again = (await get(`/v1/metrics?analysisId=${analysisId}&limit=500`)).body
+      .data as Metric[];
+    expect(again).toHaveLength(metrics.length);
+    expect(again.map((m) => m.id)).not.toEqual(metrics.map((m) => m.id));
+    // The per-name counts stay true: as many as the stored metrics of each name.
+    const counts = await db.query<{ name: string; listed: number; stored: number }>(
+      `SELECT n.name, n.count::int AS listed,
+              (SELECT count(*)::int FROM metrics m
+               WHERE m.organization_id = n.organization_id AND m.name = n.name) AS stored
+       FROM metric_names n WHERE n.organization_id = $1 AND n.name LIKE 'analysis.%'`,
+      [org.organizationId],
+    );
+    expect(counts.rows.length).toBeGreaterThan(0);
+    for (const row of counts.rows) expect(row.listed).toBe(row.stored);
   });
 
   it('answers 202 at once, and the inline worker finishes it', async () => {

@@ -1,4 +1,5 @@
 import { DatasetEntity } from '@app/datasets';
+import { MetricsCoreModule } from '@app/metrics';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnalysesController } from './controllers/analyses.controller';
@@ -20,7 +21,7 @@ export class AnalysisModule {
   static register(options: AnalysisModuleOptions): DynamicModule {
     return {
       module: AnalysisModule,
-      imports: [TypeOrmModule.forFeature([AnalysisEntity, DatasetEntity])],
+      imports: [TypeOrmModule.forFeature([AnalysisEntity, DatasetEntity]), MetricsCoreModule],
       controllers: options.http ? [AnalysesController] : [],
       providers: [
         AnalysisStore,

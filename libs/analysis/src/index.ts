@@ -45,3 +45,4 @@ export {
 } from './orchestrator';
 export { AnalysisModule, type AnalysisModuleOptions } from './analysis.module';
 export { AnalysisEntity } from './entities/analysis.entity';
+export { AnalysisRunner } from './services/analysis-runner';

@@ -1,4 +1,4 @@
-export { MetricsModule } from './metrics.module';
+export { MetricsCoreModule, MetricsModule } from './metrics.module';
 export { MetricsService, type RecordMetricContext } from './services/metrics.service';
 export { MetricEntity, MetricNameEntity, type MetricSource } from './entities/metric.entity';
 export { MAX_METRICS_PER_WRITE, parseMetricInputs, type MetricInput } from './metric-input';

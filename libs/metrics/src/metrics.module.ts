@@ -8,11 +8,20 @@ import { MetricsRepository } from './repositories/metrics.repository';
 import { MetricsExportService } from './services/metrics-export.service';
 import { MetricsService } from './services/metrics.service';
 
-/** Metrics: bulk writes, filtered and bucketed reads (cached), export and charts. */
+/**
+ * The metrics rules without HTTP: what the analysis consumer imports, in the worker too
+ * (which must not mount the API's routes: it has no authentication pipeline).
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([MetricEntity, MetricNameEntity])],
-  controllers: [MetricsController],
   providers: [MetricsRepository, MetricsCache, SeriesWarmer, MetricsService, MetricsExportService],
-  exports: [MetricsService],
+  exports: [MetricsService, MetricsExportService, SeriesWarmer],
+})
+export class MetricsCoreModule {}
+
+/** Metrics: bulk writes, filtered and bucketed reads (cached), export and charts. */
+@Module({
+  imports: [MetricsCoreModule],
+  controllers: [MetricsController],
 })
 export class MetricsModule {}

@@ -20,6 +20,8 @@ export const Anomaly = z.object({
   /** |robust z| of the tested quantity. */
   score: z.number(),
   reason: z.string(),
+  /** The tool call that found it (provenance of the metrics written from it). */
+  toolCallId: z.string().nullable(),
 });
 export type Anomaly = z.infer<typeof Anomaly>;
 
@@ -44,7 +46,11 @@ interface AnomalyRow {
  * robust z-score exceeds {@link ROBUST_Z_LIMIT} or it lies beyond the far-out IQR fences;
  * with MAD = 0 (over half the values equal) only the fences apply.
  */
-export async function anomaliesOf(context: AnalysisContext, column: string): Promise<Anomaly[]> {
+export async function anomaliesOf(
+  context: AnalysisContext,
+  column: string,
+  toolCallId: string | null = null,
+): Promise<Anomaly[]> {
   const y = context.dataset.columns.find((c) => c.name === column);
   if (y === undefined) throw new Error(`no column ${column}`);
   const time = context.dataset.columns.find((c) => c.type === 'date' || c.type === 'datetime');
@@ -108,6 +114,7 @@ export async function anomaliesOf(context: AnalysisContext, column: string): Pro
       basis,
       score: Number.isFinite(score) ? score : Number.MAX_VALUE,
       reason: reasons.join('; '),
+      toolCallId,
     };
   });
 }
@@ -131,10 +138,16 @@ export function anomaliesAgent(
             description:
               'Values of a numeric column far from the rest (robust z-score on median/MAD, IQR fences), on trend residuals when there is a time column',
             parameters: z.object({ column: z.enum(numeric as [string, ...string[]]) }),
-            execute: async ({ column }, runContext?: RunContext<AnalysisContext>) => {
+            execute: async ({ column }, runContext?: RunContext<AnalysisContext>, details?) => {
               if (runContext === undefined)
                 throw new Error('find_anomalies needs the analysis context');
-              return JSON.stringify({ anomalies: await anomaliesOf(runContext.context, column) });
+              return JSON.stringify({
+                anomalies: await anomaliesOf(
+                  runContext.context,
+                  column,
+                  details?.toolCall?.callId ?? null,
+                ),
+              });
             },
           }),
         ];

@@ -36,6 +36,8 @@ export const ProfileOutput = z.object({
   rowCount: z.number().nullable(),
   columns: z.array(ColumnSummary),
   issues: z.array(QualityIssue),
+  /** The tool call that found the issues (provenance of the metrics written from them). */
+  issuesToolCallId: z.string().nullable(),
 });
 export type ProfileOutput = z.infer<typeof ProfileOutput>;
 
@@ -143,8 +145,11 @@ export function profileAgent(model: string): Agent<AnalysisContext, typeof Profi
         description:
           'Data-quality issues: missing values, constant columns, suspected identifiers, mixed types',
         parameters: z.object({}),
-        execute: (_args, runContext?: RunContext<AnalysisContext>) =>
-          JSON.stringify({ issues: qualityIssues(context(runContext).dataset) }),
+        execute: (_args, runContext?: RunContext<AnalysisContext>, details?) =>
+          JSON.stringify({
+            issues: qualityIssues(context(runContext).dataset),
+            issuesToolCallId: details?.toolCall?.callId ?? null,
+          }),
       }),
     ],
     outputType: ProfileOutput,

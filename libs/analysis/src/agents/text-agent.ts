@@ -22,6 +22,8 @@ export const TextDocumentSchema = z.object({
   passages: z.array(Passage),
   entities: z.array(z.object({ type: z.string(), value: z.string(), count: z.number() })),
   keywords: z.array(z.object({ word: z.string(), count: z.number() })),
+  /** The tool call that analysed it (provenance of the metrics written from it). */
+  toolCallId: z.string().nullable(),
 });
 
 export const TextOutput = z.object({ documents: z.array(TextDocumentSchema) });
@@ -45,7 +47,12 @@ export function textAgent(
       name: 'analyze_text',
       description: 'Sentiment per sentence and overall, entities and keywords of a text',
       parameters: z.object({ text: z.string() }),
-      execute: ({ text }) => JSON.stringify({ documents: [analyzeText('text', text)] }),
+      execute: ({ text }, _runContext, details?) =>
+        JSON.stringify({
+          documents: [
+            { ...analyzeText('text', text), toolCallId: details?.toolCall?.callId ?? null },
+          ],
+        }),
     }),
     ...(textColumns.length === 0
       ? []
@@ -56,7 +63,7 @@ export function textAgent(
             name: 'analyze_column',
             description: `Sentiment per value and overall, entities and keywords of a text column (its first ${TEXT_SAMPLE_VALUES} values)`,
             parameters: z.object({ column: z.enum(textColumns as [string, ...string[]]) }),
-            execute: async ({ column }, runContext?: RunContext<AnalysisContext>) => {
+            execute: async ({ column }, runContext?: RunContext<AnalysisContext>, details?) => {
               if (runContext === undefined)
                 throw new Error('analyze_column needs the analysis context');
               const context = runContext.context;
@@ -67,13 +74,12 @@ export function textAgent(
                  WHERE ${quoteIdentifier(stored.column)} <> '' ORDER BY ctid LIMIT $1`,
                 [TEXT_SAMPLE_VALUES],
               );
+              const document = analyzeText(
+                column,
+                rows.map((row) => row.value),
+              );
               return JSON.stringify({
-                documents: [
-                  analyzeText(
-                    column,
-                    rows.map((row) => row.value),
-                  ),
-                ],
+                documents: [{ ...document, toolCallId: details?.toolCall?.callId ?? null }],
               });
             },
           }),

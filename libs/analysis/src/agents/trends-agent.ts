@@ -21,6 +21,8 @@ export const Trend = z.object({
   mannKendallZ: z.number(),
   pValue: z.number(),
   direction: z.enum(['increasing', 'decreasing', 'none']),
+  /** The tool call that computed it (provenance of the metrics written from it). */
+  toolCallId: z.string().nullable(),
 });
 export type Trend = z.infer<typeof Trend>;
 
@@ -45,6 +47,7 @@ export async function trendOf(
   context: AnalysisContext,
   column: string,
   timeColumn: string,
+  toolCallId: string | null = null,
 ): Promise<Trend> {
   const find = (name: string) => context.dataset.columns.find((c) => c.name === name);
   const y = find(column);
@@ -83,6 +86,7 @@ export async function trendOf(
     mannKendallZ: mkZ,
     pValue,
     direction: pValue < TREND_ALPHA ? (s > 0 ? 'increasing' : 'decreasing') : 'none',
+    toolCallId,
   };
 }
 
@@ -112,10 +116,21 @@ export function trendsAgent(
               column: z.enum(numeric as [string, ...string[]]),
               timeColumn: z.enum([time.name]),
             }),
-            execute: async ({ column, timeColumn }, runContext?: RunContext<AnalysisContext>) => {
+            execute: async (
+              { column, timeColumn },
+              runContext?: RunContext<AnalysisContext>,
+              details?,
+            ) => {
               if (runContext === undefined) throw new Error('trend needs the analysis context');
               return JSON.stringify({
-                trends: [await trendOf(runContext.context, column, timeColumn)],
+                trends: [
+                  await trendOf(
+                    runContext.context,
+                    column,
+                    timeColumn,
+                    details?.toolCall?.callId ?? null,
+                  ),
+                ],
               });
             },
           }),

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobQueue } from '@app/database';
+import { MetricsService } from '@app/metrics';
 import { Runner } from '@openai/agents';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
-import type { AnalysisEntity } from '../entities/analysis.entity';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
 import { type AgentName, runAnalysis } from '../orchestrator';
+import { analysisMetrics } from '../analysis-metrics';
+import { AnalysisEntity } from '../entities/analysis.entity';
 import { toAnalysisResult } from '../result';
 import { AnalysisStore } from './analysis-store';
 
@@ -17,6 +19,8 @@ export const ANALYSIS_CONSUMER = Symbol('ANALYSIS_CONSUMER');
 export const ANALYSIS_TIMEOUT_MS = 120_000;
 /** Statement timeout of the tools' SQL. */
 const TOOL_QUERY_TIMEOUT_MS = 30_000;
+
+class CancelledMeanwhile extends Error {}
 
 export interface AnalysisJob {
   organizationId: string;
@@ -44,6 +48,7 @@ export class AnalysisRunner implements OnApplicationBootstrap {
     private readonly store: AnalysisStore,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ANALYSIS_CONSUMER) private readonly consume: boolean,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,19 +84,37 @@ export class AnalysisRunner implements OnApplicationBootstrap {
       const outcome = await this.execute(analysis, controller.signal);
       const failedAll =
         outcome.agents.length > 0 && outcome.agents.every((run) => run.status === 'failed');
-      await this.store.transition(
-        organizationId,
-        analysisId,
-        ['running'],
-        failedAll ? 'failed' : 'succeeded',
-        {
-          agentRuns: outcome.agents,
-          result: toAnalysisResult(outcome),
-          error: failedAll ? 'every agent failed' : null,
-          completedAt: new Date(),
-        },
-      );
+      // The result and the metrics it records commit together, replacing what an earlier
+      // attempt of this job wrote: a retried analysis leaves exactly one set of metrics.
+      const written = await this.dataSource.transaction(async (manager) => {
+        const metrics = await this.metrics.replaceForAnalysis(
+          manager,
+          { organizationId, analysisId, createdBy: analysis.createdBy },
+          analysisMetrics(outcome, analysis.datasetId),
+        );
+        const stored = await manager
+          .createQueryBuilder()
+          .update(AnalysisEntity)
+          .set({
+            status: failedAll ? 'failed' : 'succeeded',
+            agentRuns: outcome.agents,
+            result: { ...toAnalysisResult(outcome), metrics: metrics.ids },
+            error: failedAll ? 'every agent failed' : null,
+            completedAt: new Date(),
+          } as never)
+          .where('organization_id = :organizationId AND id = :analysisId AND status = :running', {
+            organizationId,
+            analysisId,
+            running: 'running',
+          })
+          .execute();
+        // Cancelled meanwhile: keep nothing of this run.
+        if ((stored.affected ?? 0) === 0) throw new CancelledMeanwhile();
+        return metrics;
+      });
+      await this.metrics.afterCommit(organizationId, written.names);
     } catch (error) {
+      if (error instanceof CancelledMeanwhile) return;
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Analysis ${analysisId} failed: ${message}`);
       await this.store.transition(organizationId, analysisId, ['running'], 'failed', {

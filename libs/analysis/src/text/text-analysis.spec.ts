@@ -47,6 +47,8 @@ describe('textAgent on the builtin model', () => {
       textAgent(BUILTIN_MODEL_NAME, undefined),
       JSON.stringify({ text: REVIEW }),
     );
-    expect(result.finalOutput?.documents).toEqual([analyzeText('text', REVIEW)]);
+    expect(result.finalOutput?.documents).toEqual([
+      { ...analyzeText('text', REVIEW), toolCallId: 'call_1_analyze_text' },
+    ]);
   });
 });

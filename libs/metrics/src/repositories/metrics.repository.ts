@@ -145,6 +145,31 @@ export class MetricsRepository {
     );
   }
 
+  /**
+   * Deletes the metrics an analysis wrote (a retried analysis replaces them), keeping
+   * `metric_names` counts right; returns the names they had. In the caller's transaction.
+   */
+  async deleteForAnalysis(
+    manager: EntityManager,
+    organizationId: string,
+    analysisId: string,
+  ): Promise<string[]> {
+    const deleted = await manager.query<Array<{ name: string; n: string }>>(
+      `WITH gone AS (
+         DELETE FROM metrics WHERE organization_id = $1 AND analysis_id = $2 RETURNING name
+       )
+       SELECT name, count(*) AS n FROM gone GROUP BY name ORDER BY name`,
+      [organizationId, analysisId],
+    );
+    for (const { name, n } of deleted) {
+      await manager.query(
+        `UPDATE metric_names SET count = count - $3 WHERE organization_id = $1 AND name = $2`,
+        [organizationId, name, Number(n)],
+      );
+    }
+    return deleted.map((row) => row.name);
+  }
+
   /** Which of `ids` are datasets of the organization. */
   async existingDatasetIds(organizationId: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();

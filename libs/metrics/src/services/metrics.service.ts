@@ -9,7 +9,7 @@ import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { MetricsCache } from '../cache/metrics-cache';
 import { SeriesWarmer } from '../cache/series-warmer';
 import {
@@ -86,6 +86,45 @@ export class MetricsService {
    * The reads answer JSON text, cached as text: a hit is one string from the cache,
    * sent as it is, with no parsing and serialising of the page on every request.
    */
+  /**
+   * An analysis' metrics, replacing any it wrote before (a retried run writes exactly one
+   * set), in the caller's transaction; each group carries the agent and tool call that
+   * produced its values. Call {@link afterCommit} with the result once it commits.
+   */
+  async replaceForAnalysis(
+    manager: EntityManager,
+    context: Omit<RecordMetricContext, 'agent' | 'toolCallId'>,
+    groups: Array<{ agent: string; toolCallId: string | null; metrics: unknown[] }>,
+  ): Promise<{ ids: string[]; names: string[] }> {
+    const { organizationId, analysisId, createdBy } = context;
+    const names = new Set(
+      await this.metrics.deleteForAnalysis(manager, organizationId, analysisId),
+    );
+    const ids: string[] = [];
+    for (const group of groups.filter((g) => g.metrics.length > 0)) {
+      const metrics = parseMetricInputs(group.metrics, new Date());
+      const groupIds = metrics.map(() => randomUUID());
+      await this.metrics.insert(manager, organizationId, groupIds, metrics, {
+        source: 'agent',
+        analysisId,
+        agent: group.agent,
+        toolCallId: group.toolCallId,
+        createdBy,
+      });
+      ids.push(...groupIds);
+      for (const metric of metrics) names.add(metric.name);
+    }
+    return { ids, names: [...names] };
+  }
+
+  /** After a transaction that wrote metrics of these names committed: invalidate and warm. */
+  async afterCommit(organizationId: string, names: string[]): Promise<void> {
+    await this.cache.invalidate(organizationId, names);
+    this.warmer.schedule(this.warmer.mostRead(organizationId, new Set(names)), (series) =>
+      this.cachedSeries(organizationId, series, false),
+    );
+  }
+
   async list(organizationId: string, query: ListMetricsQueryDto): Promise<string> {
     const filter = toFilter(query);
     const after = decodeMetricCursor(query.cursor);
