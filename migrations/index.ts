@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { AnalysisEvents1795660932489 } from './1795660932489-AnalysisEvents';
 import { Analyses1795658937048 } from './1795658937048-Analyses';
 import { SeriesBucketStatistics1795656900000 } from './1795656900000-SeriesBucketStatistics';
 import { IdempotencyKeys1795656227927 } from './1795656227927-IdempotencyKeys';
@@ -18,4 +19,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   IdempotencyKeys1795656227927,
   SeriesBucketStatistics1795656900000,
   Analyses1795658937048,
+  AnalysisEvents1795660932489,
 ];

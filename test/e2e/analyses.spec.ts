@@ -144,6 +144,65 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     expect((analysis.result as Json).sentiment).toMatchObject({ label: expect.any(String) });
   });
 
+  /** The events of an SSE stream until it ends: `[id, event, data]` each. */
+  async function readEvents(analysisId: string, lastEventId?: string) {
+    const response = await fetch(`${app.baseUrl}/v1/analyses/${analysisId}/events`, {
+      headers: {
+        'x-api-key': viewer,
+        ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    return text
+      .split('\n\n')
+      .filter((block) => block.startsWith('id: '))
+      .map((block) => {
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((line) => line.startsWith(`${name}: `))
+            ?.slice(name.length + 2) ?? '';
+        return { id: field('id'), event: field('event'), data: JSON.parse(field('data')) as Json };
+      });
+  }
+
+  it('streams the events of an analysis in order, ending with the final one, resumable', async () => {
+    const started = await post({ datasetId });
+    const events = await readEvents(String(started.body.id));
+    const names = events.map((e) =>
+      e.event.startsWith('agent.')
+        ? `${e.event} ${String(e.data.agent)}`
+        : `${e.event} ${String(e.data.status)}`,
+    );
+    expect(names.slice(0, 2)).toEqual(['status queued', 'status running']);
+    expect(names.at(-1)).toBe('completed succeeded');
+    for (const agent of ['profile', 'trends', 'anomalies', 'text', 'summary']) {
+      const start = names.indexOf(`agent.started ${agent}`);
+      const end = names.indexOf(`agent.finished ${agent}`);
+      expect(start).toBeGreaterThan(1);
+      expect(end).toBeGreaterThan(start);
+    }
+    // The summary starts after every specialist finished.
+    expect(names.indexOf('agent.started summary')).toBeGreaterThan(
+      names.indexOf('agent.finished text'),
+    );
+    const ids = events.map((e) => Number(e.id));
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    // Resuming after the third event replays exactly the rest.
+    const rest = await readEvents(String(started.body.id), events[2]?.id);
+    expect(rest.map((e) => e.id)).toEqual(events.slice(3).map((e) => e.id));
+  });
+
+  it("answers 404 to another organization's events stream", async () => {
+    const mine = await post({ text: 'ok' });
+    const response = await call(app.baseUrl, 'GET', `/v1/analyses/${String(mine.body.id)}/events`, {
+      headers: { 'x-api-key': other.adminKey },
+    });
+    expect(response.status).toBe(404);
+  });
+
   it('writes the analysis and its job together: a refused request leaves neither', async () => {
     const count = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]?.n;
     const analyses = await count('SELECT count(*)::int AS n FROM analyses');

@@ -3,7 +3,10 @@ import { MetricsCoreModule } from '@app/metrics';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnalysesController } from './controllers/analyses.controller';
+import { AnalysisEventEntity } from './entities/analysis-event.entity';
 import { AnalysisEntity } from './entities/analysis.entity';
+import { AnalysisEvents } from './services/analysis-events';
+import { AnalysisStream } from './services/analysis-stream';
 import { AnalysesService } from './services/analyses.service';
 import { ANALYSIS_CONSUMER, AnalysisRunner } from './services/analysis-runner';
 import { AnalysisStore } from './services/analysis-store';
@@ -21,10 +24,15 @@ export class AnalysisModule {
   static register(options: AnalysisModuleOptions): DynamicModule {
     return {
       module: AnalysisModule,
-      imports: [TypeOrmModule.forFeature([AnalysisEntity, DatasetEntity]), MetricsCoreModule],
+      imports: [
+        TypeOrmModule.forFeature([AnalysisEntity, AnalysisEventEntity, DatasetEntity]),
+        MetricsCoreModule,
+      ],
       controllers: options.http ? [AnalysesController] : [],
       providers: [
         AnalysisStore,
+        AnalysisEvents,
+        AnalysisStream,
         AnalysisRunner,
         AnalysesService,
         { provide: ANALYSIS_CONSUMER, useValue: options.consume },

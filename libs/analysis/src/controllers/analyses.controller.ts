@@ -12,10 +12,17 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   type AnalysisDto,
   AnalysisPageDto,
@@ -25,13 +32,17 @@ import {
   WaitQueryDto,
 } from '../dtos/analysis.dto';
 import { AnalysesService } from '../services/analyses.service';
+import { AnalysisStream } from '../services/analysis-stream';
 
 const id = new ParseUUIDPipe();
 
 @ApiTags('analyses')
 @Controller('analyses')
 export class AnalysesController {
-  constructor(private readonly analyses: AnalysesService) {}
+  constructor(
+    private readonly analyses: AnalysesService,
+    private readonly stream: AnalysisStream,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -82,6 +93,29 @@ export class AnalysesController {
     @Param('id', id) analysisId: string,
   ): Promise<AnalysisDto> {
     return mapAnalysis(await this.analyses.get(principal.organizationId, analysisId));
+  }
+
+  @Get(':id/events')
+  @RequirePermission('analyses:read')
+  @ApiOperation({
+    summary: 'Follow an analysis as Server-Sent Events',
+    description:
+      'Events `status`, `agent.started`, `agent.finished`, then a final `completed` or `failed`, ' +
+      'each with an `id`; send `Last-Event-ID` to resume. A `: keep-alive` comment every 15 s.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream that ends after the final event' })
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', id) analysisId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.analyses.get(principal.organizationId, analysisId);
+    const header = request.headers['last-event-id'];
+    const lastEventId = typeof header === 'string' && /^\d{1,18}$/.test(header) ? header : '0';
+    reply.hijack();
+    await this.stream.stream(analysisId, lastEventId, reply.raw, String(request.id));
   }
 
   @Delete(':id')

@@ -21,6 +21,7 @@ import { AnalysisEntity, type AnalysisInput } from '../entities/analysis.entity'
 import { BUILTIN_MODEL_NAME, BUILTIN_PROVIDER } from '../models/builtin-model';
 import { AGENTS_SDK_VERSION } from '../orchestrator';
 import { ANALYSIS_QUEUE, type AnalysisJob, AnalysisRunner } from './analysis-runner';
+import { AnalysisEvents } from './analysis-events';
 import { AnalysisStore } from './analysis-store';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -33,6 +34,7 @@ export class AnalysesService {
     private readonly store: AnalysisStore,
     private readonly jobs: JobQueue,
     private readonly runner: AnalysisRunner,
+    private readonly events: AnalysisEvents,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -65,6 +67,7 @@ export class AnalysesService {
       const saved = await manager.save(AnalysisEntity, manager.create(AnalysisEntity, analysis));
       const job: AnalysisJob = { organizationId: principal.organizationId, analysisId: saved.id };
       await this.jobs.sendInTransaction(manager, ANALYSIS_QUEUE, job);
+      await this.events.append(saved.id, 'status', { status: 'queued' }, manager);
       return saved;
     });
   }
@@ -113,6 +116,7 @@ export class AnalysesService {
       throw new ProblemException(409, 'conflict', `Analysis ${id} is already ${analysis.status}`);
     }
     this.runner.abort(id);
+    await this.events.append(id, 'failed', { status: 'cancelled', error: 'cancelled' });
     return this.get(organizationId, id);
   }
 

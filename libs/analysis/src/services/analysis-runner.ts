@@ -6,10 +6,11 @@ import { Runner } from '@openai/agents';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
-import { type AgentName, runAnalysis } from '../orchestrator';
+import { type AgentName, type AnalysisEvent, runAnalysis } from '../orchestrator';
 import { analysisMetrics } from '../analysis-metrics';
 import { AnalysisEntity } from '../entities/analysis.entity';
 import { toAnalysisResult } from '../result';
+import { AnalysisEvents } from './analysis-events';
 import { AnalysisStore } from './analysis-store';
 
 export const ANALYSIS_QUEUE = 'analysis';
@@ -49,6 +50,7 @@ export class AnalysisRunner implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ANALYSIS_CONSUMER) private readonly consume: boolean,
     private readonly metrics: MetricsService,
+    private readonly events: AnalysisEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,10 +80,26 @@ export class AnalysisRunner implements OnApplicationBootstrap {
     await this.store.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
       startedAt: new Date(),
     });
+    await this.events.append(analysisId, 'status', { status: 'running' });
     const controller = new AbortController();
     this.running.set(analysisId, controller);
+    // Agent events are appended in the order they happen, one after the other.
+    let appended: Promise<void> = Promise.resolve();
+    const onEvent = (event: AnalysisEvent) => {
+      appended = appended.then(() =>
+        event.type === 'agent.started'
+          ? this.events.append(analysisId, 'agent.started', { agent: event.agent })
+          : this.events.append(analysisId, 'agent.finished', {
+              agent: event.run.agent,
+              status: event.run.status,
+              durationMs: event.run.durationMs,
+              ...(event.run.error === undefined ? {} : { error: event.run.error }),
+            }),
+      );
+    };
     try {
-      const outcome = await this.execute(analysis, controller.signal);
+      const outcome = await this.execute(analysis, controller.signal, onEvent);
+      await appended;
       const failedAll =
         outcome.agents.length > 0 && outcome.agents.every((run) => run.status === 'failed');
       // The result and the metrics it records commit together, replacing what an earlier
@@ -110,6 +128,12 @@ export class AnalysisRunner implements OnApplicationBootstrap {
           .execute();
         // Cancelled meanwhile: keep nothing of this run.
         if ((stored.affected ?? 0) === 0) throw new CancelledMeanwhile();
+        await this.events.append(
+          analysisId,
+          failedAll ? 'failed' : 'completed',
+          failedAll ? { status: 'failed', error: 'every agent failed' } : { status: 'succeeded' },
+          manager,
+        );
         return metrics;
       });
       await this.metrics.afterCommit(organizationId, written.names);
@@ -117,16 +141,28 @@ export class AnalysisRunner implements OnApplicationBootstrap {
       if (error instanceof CancelledMeanwhile) return;
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Analysis ${analysisId} failed: ${message}`);
-      await this.store.transition(organizationId, analysisId, ['running'], 'failed', {
-        error: message,
-        completedAt: new Date(),
-      });
+      const failed = await this.store.transition(
+        organizationId,
+        analysisId,
+        ['running'],
+        'failed',
+        {
+          error: message,
+          completedAt: new Date(),
+        },
+      );
+      if (failed)
+        await this.events.append(analysisId, 'failed', { status: 'failed', error: message });
     } finally {
       this.running.delete(analysisId);
     }
   }
 
-  private async execute(analysis: AnalysisEntity, signal: AbortSignal) {
+  private async execute(
+    analysis: AnalysisEntity,
+    signal: AbortSignal,
+    onEvent: (event: AnalysisEvent) => void,
+  ) {
     const input = analysis.input;
     const dataset =
       input.kind === 'text'
@@ -151,6 +187,7 @@ export class AnalysisRunner implements OnApplicationBootstrap {
       agentTimeoutMs: ANALYSIS_TIMEOUT_MS,
       agents: (analysis.agents ?? undefined) as AgentName[] | undefined,
       signal: AbortSignal.any([signal, AbortSignal.timeout(ANALYSIS_TIMEOUT_MS)]),
+      onEvent,
     });
   }
 }
