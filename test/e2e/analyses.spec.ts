@@ -38,8 +38,14 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     await app.close();
   });
 
-  function post(body: unknown, query = '', key = analyst, headers: Record<string, string> = {}) {
-    return call(app.baseUrl, 'POST', `/v1/analyses${query}`, {
+  function post(
+    body: unknown,
+    query = '',
+    key = analyst,
+    headers: Record<string, string> = {},
+    path = '',
+  ) {
+    return call(app.baseUrl, 'POST', `/v1/analyses${path}${query}`, {
       headers: { 'x-api-key': key, ...headers },
       body,
     });
@@ -201,6 +207,72 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
       headers: { 'x-api-key': other.adminKey },
     });
     expect(response.status).toBe(404);
+  });
+
+  it('starts a batch all or none, naming a bad item by its index', async () => {
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM analyses'))
+      .rows[0]?.n;
+    const refused = await post(
+      { items: [{ text: 'fine' }, { datasetId: randomUUID() }] },
+      '',
+      analyst,
+      {},
+      '/batch',
+    );
+    expect(refused.status).toBe(400);
+    expect((refused.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual([
+      'items[1]',
+    ]);
+    const invalid = await post({ items: [{ text: '' }] }, '', analyst, {}, '/batch');
+    expect((invalid.body.errors as Array<{ field: string }>)[0]?.field).toBe('items[0].text');
+    const tooMany = await post(
+      { items: Array.from({ length: 101 }, () => ({ text: 'x' })) },
+      '',
+      analyst,
+      {},
+      '/batch',
+    );
+    expect(tooMany.status).toBe(400);
+    expect(
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM analyses')).rows[0]?.n,
+    ).toBe(before);
+
+    const started = await post(
+      { items: [{ text: 'one' }, { datasetId, agents: ['profile'] }] },
+      '',
+      analyst,
+      {},
+      '/batch',
+    );
+    expect(started.status).toBe(202);
+    const data = started.body.data as Array<{ id: string; status: string }>;
+    expect(data.map((item) => item.status)).toEqual(['queued', 'queued']);
+    const second = (await get(`/v1/analyses/${data[1]?.id ?? ''}`)).body;
+    expect(second.input).toEqual({ kind: 'dataset', datasetId });
+  });
+
+  it('replays an analysis over the same input into a new one with the same result', async () => {
+    const first = await post({ datasetId, agents: ['trends'] }, '?wait=30');
+    const replayed = await post({}, '', analyst, {}, `/${String(first.body.id)}/replay`);
+    expect(replayed.status).toBe(202);
+    expect(replayed.body.replayOf).toBe(first.body.id);
+    let again: Json = {};
+    for (let i = 0; i < 100 && again.status !== 'succeeded'; i++) {
+      again = (await get(`/v1/analyses/${String(replayed.body.id)}`)).body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(again).toMatchObject({
+      status: 'succeeded',
+      replayOf: first.body.id,
+      inputHash: first.body.inputHash,
+    });
+    const trends = (result: unknown) =>
+      ((result as { trends: Array<Json> }).trends ?? []).map(
+        ({ toolCallId: _id, ...rest }) => rest,
+      );
+    expect(trends(again.result)).toEqual(trends(first.body.result));
+    const theirs = await post({}, '', other.adminKey, {}, `/${String(first.body.id)}/replay`);
+    expect(theirs.status).toBe(404);
   });
 
   it('writes the analysis and its job together: a refused request leaves neither', async () => {

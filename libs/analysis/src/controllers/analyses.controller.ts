@@ -26,6 +26,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   type AnalysisDto,
   AnalysisPageDto,
+  CreateAnalysisBatchDto,
   CreateAnalysisDto,
   ListAnalysesQueryDto,
   mapAnalysis,
@@ -72,6 +73,42 @@ export class AnalysesController {
     }
     void reply.status(200);
     return mapAnalysis(analysis);
+  }
+
+  @Post('batch')
+  @HttpCode(202)
+  @RequirePermission('analyses:write')
+  @RateLimitClass('expensive')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Start up to 100 analyses at once (all or none)',
+    description:
+      'Each item is a body of `POST /v1/analyses`; a bad item is a 400 naming its index.',
+  })
+  @ApiAcceptedResponse({ description: '`{data: [{id, status}]}` in the order of the items' })
+  async createBatch(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateAnalysisBatchDto,
+  ): Promise<{ data: Array<{ id: string; status: string }> }> {
+    const created = await this.analyses.createBatch(principal, body.items);
+    return { data: created.map((analysis) => ({ id: analysis.id, status: analysis.status })) };
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @RequirePermission('analyses:write')
+  @RateLimitClass('expensive')
+  @ApiOperation({
+    summary: 'Start a new analysis over the same input and options',
+    description: 'The new analysis has `replayOf` set; its result can be compared with the first.',
+  })
+  @ApiAcceptedResponse({ description: '`{id, status, replayOf}` of the new analysis' })
+  async replay(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', id) analysisId: string,
+  ): Promise<{ id: string; status: string; replayOf: string | null }> {
+    const created = await this.analyses.replay(principal, analysisId);
+    return { id: created.id, status: created.status, replayOf: created.replayOf };
   }
 
   @Get()

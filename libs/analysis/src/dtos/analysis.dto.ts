@@ -2,6 +2,8 @@ import { PageQueryDto } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsIn,
@@ -12,6 +14,7 @@ import {
   Length,
   Max,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import {
   ANALYSIS_STATUSES,
@@ -48,6 +51,19 @@ export class CreateAnalysisDto {
   @IsString()
   @Length(1, 2000)
   question?: string;
+}
+
+/** Most analyses one batch may start. */
+export const MAX_BATCH_ITEMS = 100;
+
+export class CreateAnalysisBatchDto {
+  @ApiProperty({ type: [CreateAnalysisDto], minItems: 1, maxItems: MAX_BATCH_ITEMS })
+  @IsArray({ message: 'items must be an array' })
+  @ArrayMinSize(1, { message: 'items must hold at least one analysis' })
+  @ArrayMaxSize(MAX_BATCH_ITEMS, { message: `items must hold at most ${MAX_BATCH_ITEMS} analyses` })
+  @ValidateNested({ each: true })
+  @Type(() => CreateAnalysisDto)
+  items!: CreateAnalysisDto[];
 }
 
 export class WaitQueryDto {
@@ -89,6 +105,9 @@ export class AnalysisDto {
   @ApiProperty({ type: 'object', additionalProperties: true })
   input!: Record<string, unknown>;
   agentsRequested!: string[] | null;
+  /** The analysis this one replays. */
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  replayOf!: string | null;
   question!: string | null;
   model!: { provider: string; name: string; sdkVersion: string };
   inputHash!: string;
@@ -122,6 +141,7 @@ export function mapAnalysis(analysis: AnalysisEntity): AnalysisDto {
     status: analysis.status,
     input: analysis.input,
     agentsRequested: analysis.agents,
+    replayOf: analysis.replayOf,
     question: analysis.question,
     model: {
       provider: analysis.modelProvider,

@@ -1,6 +1,7 @@
 import type { Principal } from '@app/access';
 import {
   decodeCursor,
+  type FieldError,
   type Page,
   ProblemException,
   RequestValidationException,
@@ -40,35 +41,88 @@ export class AnalysesService {
 
   /** Inserts the analysis and enqueues its job in one transaction. */
   async create(principal: Principal, body: CreateAnalysisDto): Promise<AnalysisEntity> {
-    const input = await this.input(principal.organizationId, body);
-    const analysis: Partial<AnalysisEntity> = {
-      id: randomUUID(),
-      organizationId: principal.organizationId,
-      status: 'queued',
-      input,
-      datasetId: input.kind === 'text' ? null : input.datasetId,
-      agents: body.agents ?? null,
-      question: body.question ?? null,
-      inputHash: createHash('sha256')
-        .update(JSON.stringify([input, body.agents ?? null, body.question ?? null]))
-        .digest('hex'),
-      modelProvider: BUILTIN_PROVIDER,
-      modelName: BUILTIN_MODEL_NAME,
-      sdkVersion: AGENTS_SDK_VERSION,
-      agentRuns: null,
-      result: null,
-      error: null,
-      replayOf: null,
-      createdBy: principal.id,
-      startedAt: null,
-      completedAt: null,
+    const [created] = await this.createAll(principal, [
+      { input: await this.input(principal.organizationId, body), body, replayOf: null },
+    ]);
+    return created;
+  }
+
+  /**
+   * `POST /v1/analyses/batch`: every item checked first (a bad one is a 400 naming its
+   * index), then all inserted and enqueued in one transaction: all or none.
+   */
+  async createBatch(principal: Principal, items: CreateAnalysisDto[]): Promise<AnalysisEntity[]> {
+    const inputs: AnalysisInput[] = [];
+    const errors: FieldError[] = [];
+    for (const [index, body] of items.entries()) {
+      try {
+        inputs.push(await this.input(principal.organizationId, body));
+      } catch (error) {
+        if (!(error instanceof ProblemException)) throw error;
+        errors.push({ field: `items[${index}]`, message: error.message });
+      }
+    }
+    if (errors.length > 0) throw new RequestValidationException(errors);
+    return this.createAll(
+      principal,
+      items.map((body, index) => ({ input: inputs[index], body, replayOf: null })),
+    );
+  }
+
+  /** A new analysis over the same input and options as `id` (its dataset must still exist). */
+  async replay(principal: Principal, id: string): Promise<AnalysisEntity> {
+    const original = await this.get(principal.organizationId, id);
+    const body: CreateAnalysisDto = {
+      ...(original.input.kind === 'text'
+        ? { text: original.input.text }
+        : { datasetId: original.input.datasetId }),
+      ...(original.agents === null
+        ? {}
+        : { agents: original.agents as CreateAnalysisDto['agents'] }),
+      ...(original.question === null ? {} : { question: original.question }),
     };
+    const [created] = await this.createAll(principal, [
+      { input: await this.input(principal.organizationId, body), body, replayOf: original.id },
+    ]);
+    return created;
+  }
+
+  private createAll(
+    principal: Principal,
+    requests: Array<{ input: AnalysisInput; body: CreateAnalysisDto; replayOf: string | null }>,
+  ): Promise<AnalysisEntity[]> {
     return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.save(AnalysisEntity, manager.create(AnalysisEntity, analysis));
-      const job: AnalysisJob = { organizationId: principal.organizationId, analysisId: saved.id };
-      await this.jobs.sendInTransaction(manager, ANALYSIS_QUEUE, job);
-      await this.events.append(saved.id, 'status', { status: 'queued' }, manager);
-      return saved;
+      const created: AnalysisEntity[] = [];
+      for (const { input, body, replayOf } of requests) {
+        const analysis: Partial<AnalysisEntity> = {
+          id: randomUUID(),
+          organizationId: principal.organizationId,
+          status: 'queued',
+          input,
+          datasetId: input.kind === 'text' ? null : input.datasetId,
+          agents: body.agents ?? null,
+          question: body.question ?? null,
+          inputHash: createHash('sha256')
+            .update(JSON.stringify([input, body.agents ?? null, body.question ?? null]))
+            .digest('hex'),
+          modelProvider: BUILTIN_PROVIDER,
+          modelName: BUILTIN_MODEL_NAME,
+          sdkVersion: AGENTS_SDK_VERSION,
+          agentRuns: null,
+          result: null,
+          error: null,
+          replayOf,
+          createdBy: principal.id,
+          startedAt: null,
+          completedAt: null,
+        };
+        const saved = await manager.save(AnalysisEntity, manager.create(AnalysisEntity, analysis));
+        const job: AnalysisJob = { organizationId: principal.organizationId, analysisId: saved.id };
+        await this.jobs.sendInTransaction(manager, ANALYSIS_QUEUE, job);
+        await this.events.append(saved.id, 'status', { status: 'queued' }, manager);
+        created.push(saved);
+      }
+      return created;
     });
   }
 
