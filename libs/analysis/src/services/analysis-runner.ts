@@ -110,24 +110,21 @@ export class AnalysisRunner implements OnApplicationBootstrap {
           { organizationId, analysisId, createdBy: analysis.createdBy },
           analysisMetrics(outcome, analysis.datasetId),
         );
-        const stored = await manager
-          .createQueryBuilder()
-          .update(AnalysisEntity)
-          .set({
-            status: failedAll ? 'failed' : 'succeeded',
+        const stored = await this.store.transition(
+          organizationId,
+          analysisId,
+          ['running'],
+          failedAll ? 'failed' : 'succeeded',
+          {
             agentRuns: outcome.agents,
             result: { ...toAnalysisResult(outcome), metrics: metrics.ids },
             error: failedAll ? 'every agent failed' : null,
             completedAt: new Date(),
-          } as never)
-          .where('organization_id = :organizationId AND id = :analysisId AND status = :running', {
-            organizationId,
-            analysisId,
-            running: 'running',
-          })
-          .execute();
+          },
+          manager,
+        );
         // Cancelled meanwhile: keep nothing of this run.
-        if ((stored.affected ?? 0) === 0) throw new CancelledMeanwhile();
+        if (!stored) throw new CancelledMeanwhile();
         await this.events.append(
           analysisId,
           failedAll ? 'failed' : 'completed',

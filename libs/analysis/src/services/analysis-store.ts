@@ -3,7 +3,7 @@ import { newestFirstAfter } from '@app/database';
 import { DatasetEntity } from '@app/datasets';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { AnalysisEntity, type AnalysisStatus } from '../entities/analysis.entity';
 
 /** Analyses and the datasets they read, always within one organization. */
@@ -22,15 +22,19 @@ export class AnalysisStore {
     return this.datasets.findOneBy({ organizationId, id });
   }
 
-  /** Moves to `to` only from one of `from`; false when the analysis was elsewhere (cancelled, done). */
+  /**
+   * Moves to `to` only from one of `from`; false when the analysis was elsewhere
+   * (cancelled, done). In `manager`'s transaction when given.
+   */
   async transition(
     organizationId: string,
     id: string,
     from: AnalysisStatus[],
     to: AnalysisStatus,
     changes: Partial<AnalysisEntity> = {},
+    manager: EntityManager = this.analyses.manager,
   ): Promise<boolean> {
-    const result = await this.analyses
+    const result = await manager
       .createQueryBuilder()
       .update(AnalysisEntity)
       .set({ ...changes, status: to } as never)

@@ -228,11 +228,7 @@ export class MetricsService {
     await this.dataSource.transaction((manager) =>
       this.metrics.insert(manager, organizationId, ids, metrics, provenance),
     );
-    const names = new Set(metrics.map((metric) => metric.name));
-    await this.cache.invalidate(organizationId, [...names]);
-    this.warmer.schedule(this.warmer.mostRead(organizationId, names), (series) =>
-      this.cachedSeries(organizationId, series, false),
-    );
+    await this.afterCommit(organizationId, [...new Set(metrics.map((metric) => metric.name))]);
     return { count: ids.length, ids };
   }
 
