@@ -31,6 +31,33 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
+/**
+ * The model behind the agents, one shape per provider, so a key or URL exists exactly
+ * where that provider uses it.
+ */
+export type LlmConfig = {
+  /** Model calls one process makes at once (the SDK has no cap of its own); more wait. */
+  maxConcurrency: number;
+} & (
+  | { provider: 'builtin' }
+  | {
+      provider: 'openai';
+      /** The model every agent is given (`LLM_MODEL`, default `gpt-4.1-mini`). */
+      model: string;
+      apiKey: string;
+      /** Also send the SDK's traces to OpenAI's dashboard (`LLM_TRACE_EXPORT`). */
+      traceExport: boolean;
+    }
+  | {
+      provider: 'openai-compatible';
+      model: string;
+      /** Chat Completions base URL, e.g. `http://127.0.0.1:11434/v1`. */
+      baseUrl: string;
+      /** Sent as the bearer token; absent for servers that want none. */
+      apiKey: string | undefined;
+    }
+);
+
 export interface AppConfigShape {
   environment: NodeEnvironment;
   http: HttpConfig;
@@ -78,6 +105,7 @@ export interface AppConfigShape {
     /** Most points (buckets × groups) one series may return. */
     seriesMaxPoints: number;
   };
+  llm: LlmConfig;
 }
 
 /**
@@ -96,6 +124,7 @@ export class AppConfig implements AppConfigShape {
   readonly rateLimits!: AppConfigShape['rateLimits'];
   readonly datasets!: AppConfigShape['datasets'];
   readonly metrics!: AppConfigShape['metrics'];
+  readonly llm!: LlmConfig;
 
   constructor(shape: AppConfigShape) {
     Object.assign(this, shape);

@@ -43,6 +43,8 @@ const common: Defaults = {
   METRICS_CACHE_TTL_SECONDS: '300',
   METRICS_CACHE_WARM_SERIES: '5',
   METRICS_SERIES_MAX_POINTS: '10000',
+  LLM_MAX_CONCURRENCY: '8',
+  LLM_TRACE_EXPORT: 'false',
   HEALTH_HEAP_MAX_MB: '1024',
   HEALTH_DISK_PATH: '/',
   HEALTH_DISK_MAX_USED_PERCENT: '95',
@@ -69,12 +71,18 @@ const perEnvironment: Record<NodeEnvironment, Defaults> = {
     // Tests create their organizations with factories; nothing appears on its own.
     BOOTSTRAP_ON_START: 'false',
     JWT_SECRET: 'insecure-test-secret-0000000000000000000000000000',
+    // Never inferred from keys in a developer's shell: a test calls no model over the network
+    // unless it asks for a provider itself.
+    LLM_PROVIDER: 'builtin',
   },
   production: {
     ENFORCE_HTTPS: 'true',
     DATABASE_POOL_SIZE: '20',
   },
 };
+
+/** The model agents get with `LLM_PROVIDER=openai` when `LLM_MODEL` is unset. */
+export const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
 
 export function defaultsFor(environment: NodeEnvironment): Defaults {
   return { ...common, ...perEnvironment[environment] };

@@ -36,6 +36,17 @@ const redisUrl = z
     error: 'must be a redis:// or rediss:// URL',
   });
 
+/** An http:// or https:// URL (a model server's base URL, e.g. `http://127.0.0.1:11434/v1`). */
+const httpUrl = z
+  .string()
+  .refine((value) => /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    error: 'must be an http:// or https:// URL',
+  });
+
+/** Where the agents' model comes from (ARCHITECTURE.md, "Agents and models"). */
+export const LLM_PROVIDERS = ['builtin', 'openai', 'openai-compatible'] as const;
+export type LlmProvider = (typeof LLM_PROVIDERS)[number];
+
 const commaList = z.string().transform((value) =>
   value
     .split(',')
@@ -158,6 +169,18 @@ export const environmentSchema = z.object({
   METRICS_CACHE_TTL_SECONDS: integer(1, 86_400),
   METRICS_CACHE_WARM_SERIES: integer(0, 100),
   METRICS_SERIES_MAX_POINTS: integer(10, 1_000_000),
+
+  // Cross-field rules (which provider needs which variable) live in load-config.ts.
+  LLM_PROVIDER: z.enum(LLM_PROVIDERS, { error: 'must be builtin, openai or openai-compatible' }),
+  OPENAI_API_KEY: z.string().optional(),
+  LLM_BASE_URL: httpUrl.optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z
+    .string()
+    .regex(/^\S{1,200}$/, { error: 'must be a model name (no spaces, at most 200 characters)' })
+    .optional(),
+  LLM_MAX_CONCURRENCY: integer(1, 1000),
+  LLM_TRACE_EXPORT: booleanString,
 
   HEALTH_HEAP_MAX_MB: integer(16, 1_048_576),
   HEALTH_DISK_PATH: z.string().min(1),

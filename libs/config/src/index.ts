@@ -1,4 +1,11 @@
-export { AppConfig, type DatabaseConfig, type HttpConfig, type RateLimit } from './app-config';
+export {
+  AppConfig,
+  type DatabaseConfig,
+  type HttpConfig,
+  type LlmConfig,
+  type RateLimit,
+} from './app-config';
+export { type LlmProvider } from './config.schema';
 export { ConfigModule } from './config.module';
 export { ConfigValidationError, loadConfig } from './load-config';
 export { loadConfigFromProcess } from './process-environment';

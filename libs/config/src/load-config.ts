@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import {
   ENVIRONMENT_VARIABLES,
   environmentSchema,
+  LLM_PROVIDERS,
+  type LlmProvider,
   NODE_ENVIRONMENTS,
   type NodeEnvironment,
   type ValidatedEnvironment,
 } from './config.schema';
-import { defaultsFor } from './config.defaults';
-import { AppConfig } from './app-config';
+import { DEFAULT_OPENAI_MODEL, defaultsFor } from './config.defaults';
+import { AppConfig, type LlmConfig } from './app-config';
 
 /** Thrown when the environment does not describe a runnable service; lists every problem. */
 export class ConfigValidationError extends Error {
@@ -77,6 +79,107 @@ function productionProblems(values: Environment): string[] {
   return problems;
 }
 
+/**
+ * `LLM_PROVIDER` when it is not set: OpenAI when there is a key for it, else the
+ * OpenAI-compatible server when there is a URL, else the builtin model. The reason is
+ * quoted in errors, so a surprising choice explains itself.
+ */
+function inferLlmProvider(values: Environment): { provider: LlmProvider; reason: string } {
+  if (values.OPENAI_API_KEY !== undefined) {
+    return { provider: 'openai', reason: 'chosen because OPENAI_API_KEY is set' };
+  }
+  if (values.LLM_BASE_URL !== undefined) {
+    return { provider: 'openai-compatible', reason: 'chosen because LLM_BASE_URL is set' };
+  }
+  return {
+    provider: 'builtin',
+    reason: 'chosen because neither OPENAI_API_KEY nor LLM_BASE_URL is set',
+  };
+}
+
+function isLlmProvider(value: string | undefined): value is LlmProvider {
+  return (LLM_PROVIDERS as readonly string[]).includes(value ?? '');
+}
+
+/**
+ * Which model variables each provider needs and which it would silently ignore,
+ * checked on the raw values like the production rules. A variable another provider
+ * uses is an error rather than ignored: it usually means the provider is not the one
+ * the operator meant.
+ */
+function llmProblems(values: Environment, reason: string | undefined): string[] {
+  const provider = values.LLM_PROVIDER;
+  // A bad LLM_PROVIDER is the schema's to report.
+  if (!isLlmProvider(provider)) return [];
+  const which = `LLM_PROVIDER is ${provider}${reason === undefined ? '' : `, ${reason}`}`;
+  const problems: string[] = [];
+  const set = (name: string) => values[name] !== undefined;
+  if (provider === 'openai' && !set('OPENAI_API_KEY')) {
+    problems.push(
+      'OPENAI_API_KEY: is required when LLM_PROVIDER is openai (set OPENAI_API_KEY or OPENAI_API_KEY_FILE)',
+    );
+  }
+  if (provider === 'openai-compatible') {
+    if (!set('LLM_BASE_URL')) {
+      problems.push(
+        `LLM_BASE_URL: is required when ${which} (the server's Chat Completions base URL, e.g. http://127.0.0.1:11434/v1)`,
+      );
+    }
+    if (!set('LLM_MODEL')) {
+      problems.push(`LLM_MODEL: is required when ${which} (the model name the server serves)`);
+    }
+  } else {
+    for (const name of ['LLM_BASE_URL', 'LLM_API_KEY']) {
+      if (set(name)) {
+        problems.push(`${name}: applies only to LLM_PROVIDER=openai-compatible (${which})`);
+      }
+    }
+  }
+  if (provider === 'builtin' && set('LLM_MODEL')) {
+    problems.push(`LLM_MODEL: does not apply to the builtin model (${which})`);
+  }
+  const traceExport = values.LLM_TRACE_EXPORT;
+  if (
+    provider !== 'openai' &&
+    (traceExport === 'true' || traceExport === '1' || traceExport === 'yes')
+  ) {
+    problems.push(
+      `LLM_TRACE_EXPORT: applies only to LLM_PROVIDER=openai (traces go to OpenAI with OPENAI_API_KEY; ${which})`,
+    );
+  }
+  return problems;
+}
+
+/** A value the cross-field rules above have required; missing here is a bug in them. */
+function checked(value: string | undefined, name: string): string {
+  if (value === undefined) throw new Error(`${name} passed validation without a value`);
+  return value;
+}
+
+function toLlmConfig(env: ValidatedEnvironment): LlmConfig {
+  const maxConcurrency = env.LLM_MAX_CONCURRENCY;
+  switch (env.LLM_PROVIDER) {
+    case 'builtin':
+      return { provider: 'builtin', maxConcurrency };
+    case 'openai':
+      return {
+        provider: 'openai',
+        maxConcurrency,
+        model: env.LLM_MODEL ?? DEFAULT_OPENAI_MODEL,
+        apiKey: checked(env.OPENAI_API_KEY, 'OPENAI_API_KEY'),
+        traceExport: env.LLM_TRACE_EXPORT,
+      };
+    case 'openai-compatible':
+      return {
+        provider: 'openai-compatible',
+        maxConcurrency,
+        model: checked(env.LLM_MODEL, 'LLM_MODEL'),
+        baseUrl: checked(env.LLM_BASE_URL, 'LLM_BASE_URL'),
+        apiKey: env.LLM_API_KEY,
+      };
+  }
+}
+
 function toAppConfig(env: ValidatedEnvironment): AppConfig {
   return new AppConfig({
     environment: env.NODE_ENV,
@@ -143,6 +246,7 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       warmSeries: env.METRICS_CACHE_WARM_SERIES,
       seriesMaxPoints: env.METRICS_SERIES_MAX_POINTS,
     },
+    llm: toLlmConfig(env),
   });
 }
 
@@ -157,14 +261,21 @@ export function loadConfig(environment: Environment): AppConfig {
   const defaults = defaultsFor(
     isNodeEnvironment(nodeEnvironment) ? nodeEnvironment : 'development',
   );
-  const values = {
+  const values: Environment = {
     ...defaults,
     NODE_ENV: nodeEnvironment,
     ...readVariables(environment, problems),
   };
   if (requested === undefined) values.NODE_ENV = nodeEnvironment;
+  let inferredBecause: string | undefined;
+  if (values.LLM_PROVIDER === undefined) {
+    const inferred = inferLlmProvider(values);
+    values.LLM_PROVIDER = inferred.provider;
+    inferredBecause = inferred.reason;
+  }
 
   problems.push(...productionProblems(values));
+  problems.push(...llmProblems(values, inferredBecause));
   const parsed = environmentSchema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
