@@ -1,4 +1,4 @@
-import { DatasetEntity } from '@app/datasets';
+import { DatasetEntity, DatasetsCoreModule } from '@app/datasets';
 import { MetricsCoreModule } from '@app/metrics';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -27,6 +27,7 @@ export class AnalysisModule {
       imports: [
         TypeOrmModule.forFeature([AnalysisEntity, AnalysisEventEntity, DatasetEntity]),
         MetricsCoreModule,
+        DatasetsCoreModule,
       ],
       controllers: options.http ? [AnalysesController] : [],
       providers: [

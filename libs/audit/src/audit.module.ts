@@ -5,11 +5,18 @@ import { AuditEventEntity } from './entities/audit-event.entity';
 import { AuditEventsRepository } from './repositories/audit-events.repository';
 import { AuditService } from './services/audit.service';
 
-/** The audit log of sensitive actions, readable by admins. */
+/** Writing the audit log, without HTTP (the worker imports it and mounts no routes). */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
-  controllers: [AuditEventsController],
   providers: [AuditEventsRepository, AuditService],
-  exports: [AuditService],
+  exports: [AuditService, AuditEventsRepository],
+})
+export class AuditCoreModule {}
+
+/** The audit log of sensitive actions, readable by admins. */
+@Module({
+  imports: [AuditCoreModule],
+  controllers: [AuditEventsController],
+  exports: [AuditCoreModule],
 })
 export class AuditModule {}

@@ -1,4 +1,4 @@
-import { AuditModule } from '@app/audit';
+import { AuditCoreModule } from '@app/audit';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsController } from './controllers/datasets.controller';
@@ -9,10 +9,12 @@ import { DatasetRowsService } from './services/dataset-rows.service';
 import { DatasetUploadService } from './services/dataset-upload.service';
 import { DatasetsService } from './services/datasets.service';
 
-/** CSV datasets: upload, profile, rows, export, charts. */
+/**
+ * The dataset rules without HTTP: what analyses import (records are stored as a dataset),
+ * in the worker too, which must not mount the API's routes.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([DatasetEntity]), AuditModule],
-  controllers: [DatasetsController],
+  imports: [TypeOrmModule.forFeature([DatasetEntity]), AuditCoreModule],
   providers: [
     DatasetsRepository,
     DatasetUploadService,
@@ -20,6 +22,13 @@ import { DatasetsService } from './services/datasets.service';
     DatasetRowsService,
     DatasetChartsService,
   ],
-  exports: [DatasetsService, DatasetRowsService],
+  exports: [DatasetsService, DatasetRowsService, DatasetUploadService, DatasetChartsService],
+})
+export class DatasetsCoreModule {}
+
+/** CSV datasets: upload, profile, rows, export, charts. */
+@Module({
+  imports: [DatasetsCoreModule],
+  controllers: [DatasetsController],
 })
 export class DatasetsModule {}

@@ -19,7 +19,8 @@ export {
   type TypeChange,
 } from './ingest/csv-table-loader';
 export { ColumnProfiler, type ColumnProfile } from './profiling/column-profiler';
-export { DatasetsModule } from './datasets.module';
+export { DatasetsCoreModule, DatasetsModule } from './datasets.module';
+export { DatasetUploadService, type DatasetUpload } from './services/dataset-upload.service';
 export { CSV_MEDIA_TYPES } from './controllers/upload-request';
 export { DatasetEntity, DATASET_ROWS_SCHEMA, datasetTable } from './entities/dataset.entity';
 export { DatasetsService } from './services/datasets.service';

@@ -8,6 +8,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -26,11 +27,31 @@ export const AGENT_NAMES = ['profile', 'trends', 'anomalies', 'text', 'summary']
 /** Longest free text an analysis takes (characters). */
 export const MAX_TEXT_LENGTH = 100_000;
 
-/** Exactly one of `datasetId` and `text` (records come in a later step). */
+/** Most records one analysis takes (they are stored as a small dataset first). */
+export const MAX_RECORDS = 10_000;
+
+/** Exactly one of `datasetId`, `records` and `text`. */
 export class CreateAnalysisDto {
   @IsOptional()
   @IsUUID('all', { message: 'datasetId must be a UUID' })
   datasetId?: string;
+
+  /**
+   * Flat JSON objects (values: string, number, boolean or null), stored as a dataset
+   * first and analysed like an uploaded one; its columns are the keys in first-seen order.
+   */
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    minItems: 1,
+    maxItems: MAX_RECORDS,
+  })
+  @IsOptional()
+  @IsArray({ message: 'records must be an array of objects' })
+  @ArrayMinSize(1, { message: 'records must hold at least one record' })
+  @ArrayMaxSize(MAX_RECORDS, { message: `records must hold at most ${MAX_RECORDS} records` })
+  @IsObject({ each: true, message: 'records must be an array of objects' })
+  records?: Array<Record<string, unknown>>;
 
   /** Free text to analyse (sentiment, entities, keywords). */
   @IsOptional()

@@ -7,11 +7,14 @@ import {
   RequestValidationException,
   toPage,
 } from '@app/common';
+import { AppConfig } from '@app/config';
 import { JobQueue } from '@app/database';
+import { type DatasetEntity, DatasetUploadService } from '@app/datasets';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { Readable } from 'node:stream';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   type AnalysisDto,
   type CreateAnalysisDto,
@@ -19,6 +22,7 @@ import {
   mapAnalysis,
 } from '../dtos/analysis.dto';
 import { AnalysisEntity, type AnalysisInput } from '../entities/analysis.entity';
+import { recordsToCsv } from '../input/records-csv';
 import { BUILTIN_MODEL_NAME, BUILTIN_PROVIDER } from '../models/builtin-model';
 import { AGENTS_SDK_VERSION } from '../orchestrator';
 import { ANALYSIS_QUEUE, type AnalysisJob, AnalysisRunner } from './analysis-runner';
@@ -26,6 +30,14 @@ import { AnalysisEvents } from './analysis-events';
 import { AnalysisStore } from './analysis-store';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Records checked and turned into CSV, stored as a dataset inside the creating transaction. */
+interface PendingRecords {
+  kind: 'records-pending';
+  chunks: Buffer[];
+  records: number;
+}
+type PreparedInput = AnalysisInput | PendingRecords;
 const WAIT_POLL_MS = 100;
 
 /** The rules of analyses: what may be analysed, queueing with the row, waiting, cancelling. */
@@ -37,6 +49,8 @@ export class AnalysesService {
     private readonly runner: AnalysisRunner,
     private readonly events: AnalysisEvents,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uploads: DatasetUploadService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Inserts the analysis and enqueues its job in one transaction. */
@@ -52,14 +66,21 @@ export class AnalysesService {
    * index), then all inserted and enqueued in one transaction: all or none.
    */
   async createBatch(principal: Principal, items: CreateAnalysisDto[]): Promise<AnalysisEntity[]> {
-    const inputs: AnalysisInput[] = [];
+    const inputs: PreparedInput[] = [];
     const errors: FieldError[] = [];
     for (const [index, body] of items.entries()) {
       try {
         inputs.push(await this.input(principal.organizationId, body));
       } catch (error) {
         if (!(error instanceof ProblemException)) throw error;
-        errors.push({ field: `items[${index}]`, message: error.message });
+        if (error.fieldErrors === undefined)
+          errors.push({ field: `items[${index}]`, message: error.message });
+        else
+          for (const fieldError of error.fieldErrors)
+            errors.push({
+              field: `items[${index}].${fieldError.field}`,
+              message: fieldError.message,
+            });
       }
     }
     if (errors.length > 0) throw new RequestValidationException(errors);
@@ -72,6 +93,7 @@ export class AnalysesService {
   /** A new analysis over the same input and options as `id` (its dataset must still exist). */
   async replay(principal: Principal, id: string): Promise<AnalysisEntity> {
     const original = await this.get(principal.organizationId, id);
+    // Records were stored as a dataset: the replay reads that dataset, still as records input.
     const body: CreateAnalysisDto = {
       ...(original.input.kind === 'text'
         ? { text: original.input.text }
@@ -81,30 +103,39 @@ export class AnalysesService {
         : { agents: original.agents as CreateAnalysisDto['agents'] }),
       ...(original.question === null ? {} : { question: original.question }),
     };
+    const input = await this.input(principal.organizationId, body);
     const [created] = await this.createAll(principal, [
-      { input: await this.input(principal.organizationId, body), body, replayOf: original.id },
+      {
+        input: original.input.kind === 'records' ? original.input : input,
+        body,
+        replayOf: original.id,
+      },
     ]);
     return created;
   }
 
-  private createAll(
+  private async createAll(
     principal: Principal,
-    requests: Array<{ input: AnalysisInput; body: CreateAnalysisDto; replayOf: string | null }>,
+    requests: Array<{ input: PreparedInput; body: CreateAnalysisDto; replayOf: string | null }>,
   ): Promise<AnalysisEntity[]> {
-    return this.dataSource.transaction(async (manager) => {
+    const storedRecords: DatasetEntity[] = [];
+    const analyses = await this.dataSource.transaction(async (manager) => {
       const created: AnalysisEntity[] = [];
-      for (const { input, body, replayOf } of requests) {
+      for (const { input: prepared, body, replayOf } of requests) {
+        const id = randomUUID();
+        const input =
+          prepared.kind === 'records-pending'
+            ? await this.storeRecords(manager, principal, id, prepared, storedRecords)
+            : prepared;
         const analysis: Partial<AnalysisEntity> = {
-          id: randomUUID(),
+          id,
           organizationId: principal.organizationId,
           status: 'queued',
           input,
           datasetId: input.kind === 'text' ? null : input.datasetId,
           agents: body.agents ?? null,
           question: body.question ?? null,
-          inputHash: createHash('sha256')
-            .update(JSON.stringify([input, body.agents ?? null, body.question ?? null]))
-            .digest('hex'),
+          inputHash: inputHash(input, body),
           modelProvider: BUILTIN_PROVIDER,
           modelName: BUILTIN_MODEL_NAME,
           sdkVersion: AGENTS_SDK_VERSION,
@@ -124,6 +155,27 @@ export class AnalysesService {
       }
       return created;
     });
+    for (const dataset of storedRecords) await this.uploads.recordCreated(principal, dataset);
+    return analyses;
+  }
+
+  /** Stores records as a dataset named after the analysis, in the creating transaction. */
+  private async storeRecords(
+    manager: EntityManager,
+    principal: Principal,
+    analysisId: string,
+    pending: PendingRecords,
+    stored: DatasetEntity[],
+  ): Promise<AnalysisInput> {
+    const dataset = await this.uploads.uploadInTransaction(manager, principal, {
+      source: Readable.from(pending.chunks),
+      name: `records of analysis ${analysisId}`,
+      delimiter: ',',
+      header: true,
+      clientGone: () => false,
+    });
+    stored.push(dataset);
+    return { kind: 'records', datasetId: dataset.id, records: pending.records };
   }
 
   async get(organizationId: string, id: string): Promise<AnalysisEntity> {
@@ -174,18 +226,38 @@ export class AnalysesService {
     return this.get(organizationId, id);
   }
 
-  private async input(organizationId: string, body: CreateAnalysisDto): Promise<AnalysisInput> {
-    const given = [body.datasetId, body.text].filter((value) => value !== undefined).length;
+  private async input(organizationId: string, body: CreateAnalysisDto): Promise<PreparedInput> {
+    const given = [body.datasetId, body.records, body.text].filter(
+      (value) => value !== undefined,
+    ).length;
     if (given !== 1) {
       throw new RequestValidationException([
-        { field: 'datasetId', message: 'send exactly one of datasetId and text' },
+        { field: 'datasetId', message: 'send exactly one of datasetId, records and text' },
       ]);
     }
     if (body.text !== undefined) return { kind: 'text', text: body.text };
+    if (body.records !== undefined) {
+      const { chunks } = recordsToCsv(body.records, this.config.datasets.maxColumns);
+      return { kind: 'records-pending', chunks, records: body.records.length };
+    }
     const datasetId = (body.datasetId as string).toLowerCase();
     if ((await this.store.dataset(organizationId, datasetId)) === null) {
       throw new ProblemException(404, 'not-found', `There is no dataset ${datasetId}`);
     }
     return { kind: 'dataset', datasetId };
   }
+}
+
+/**
+ * sha256 of what was analysed and how, built field by field: stored input comes back from
+ * jsonb with its keys reordered, and a replay must hash the same as its original.
+ */
+function inputHash(input: AnalysisInput, body: CreateAnalysisDto): string {
+  const what =
+    input.kind === 'text'
+      ? [input.kind, input.text]
+      : [input.kind, input.datasetId, input.kind === 'records' ? input.records : null];
+  return createHash('sha256')
+    .update(JSON.stringify([...what, body.agents ?? null, body.question ?? null]))
+    .digest('hex');
 }

@@ -6,7 +6,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CsvError } from '../csv/csv-errors';
 import type { CsvDelimiter } from '../csv/delimiter-sniffer';
 import { ConcurrencyGate } from '../ingest/concurrency-gate';
@@ -46,61 +46,55 @@ export class DatasetUploadService {
     return this.gate.run(() => this.load(principal, upload, meta));
   }
 
+  /**
+   * Stores a small upload inside the caller's transaction (records sent with an analysis):
+   * the dataset commits or rolls back with whatever else the caller writes. No audit
+   * record is written here; call {@link recordCreated} once the caller has committed.
+   */
+  async uploadInTransaction(
+    manager: EntityManager,
+    principal: Principal,
+    upload: DatasetUpload,
+  ): Promise<DatasetEntity> {
+    if (manager.queryRunner?.isTransactionActive !== true) {
+      throw new Error('uploadInTransaction needs a manager inside a transaction');
+    }
+    const client = (await manager.queryRunner.connect()) as PoolClient;
+    try {
+      return await this.store(client, manager, principal, upload);
+    } catch (error) {
+      throw this.problemFor(error, upload);
+    }
+  }
+
+  /** The audit record of a dataset stored by {@link uploadInTransaction}. */
+  recordCreated(principal: Principal, dataset: DatasetEntity, meta?: RequestMeta): Promise<void> {
+    return this.audit.record({
+      actor: principal,
+      action: 'dataset.created',
+      outcome: 'success',
+      target: { type: 'dataset', id: dataset.id },
+      meta,
+      details: { name: dataset.name, rowCount: dataset.rowCount, byteSize: dataset.byteSize },
+    });
+  }
+
   private async load(
     principal: Principal,
     upload: DatasetUpload,
     meta: RequestMeta | undefined,
   ): Promise<DatasetEntity> {
-    const id = randomUUID();
-    const tableName = `d_${id.replace(/-/g, '')}`;
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     const started = Date.now();
     try {
       await runner.startTransaction();
-      // A large file takes longer than the API's statement timeout; times are stored in UTC.
-      await client.query(
-        "SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'",
-      );
-      const limits = this.config.datasets;
-      const loaded = await loadCsvIntoTable(client, upload.source, {
-        table: datasetTable({ tableName }),
-        delimiter: upload.delimiter,
-        header: upload.header,
-        limits: {
-          maxBytes: limits.maxBytes,
-          maxColumns: limits.maxColumns,
-          maxLineLength: limits.maxLineLength,
-          maxFieldLength: limits.maxFieldLength,
-        },
-      });
-      const dataset = await this.datasets.insert(runner.manager, {
-        id,
-        organizationId: principal.organizationId,
-        name: upload.name,
-        status: 'ready',
-        tableName,
-        rowCount: loaded.rowCount,
-        byteSize: loaded.byteSize,
-        delimiter: loaded.delimiter,
-        hasHeader: upload.header,
-        columns: loaded.columns,
-        profile: loaded.profile,
-        typeChanges: loaded.typeChanges,
-        createdBy: principal.id,
-      });
+      const dataset = await this.store(client, runner.manager, principal, upload);
       await runner.commitTransaction();
       this.logger.log(
-        `Dataset ${id}: ${loaded.rowCount} rows, ${loaded.byteSize} bytes in ${Date.now() - started} ms`,
+        `Dataset ${dataset.id}: ${dataset.rowCount} rows, ${dataset.byteSize} bytes in ${Date.now() - started} ms`,
       );
-      await this.audit.record({
-        actor: principal,
-        action: 'dataset.created',
-        outcome: 'success',
-        target: { type: 'dataset', id },
-        meta,
-        details: { name: upload.name, rowCount: loaded.rowCount, byteSize: loaded.byteSize },
-      });
+      await this.recordCreated(principal, dataset, meta);
       return dataset;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
@@ -108,6 +102,48 @@ export class DatasetUploadService {
     } finally {
       await runner.release();
     }
+  }
+
+  /** The rows table, its rows (COPY) and the dataset row, in the transaction `client` is in. */
+  private async store(
+    client: PoolClient,
+    manager: EntityManager,
+    principal: Principal,
+    upload: DatasetUpload,
+  ): Promise<DatasetEntity> {
+    const id = randomUUID();
+    const tableName = `d_${id.replace(/-/g, '')}`;
+    // A large file takes longer than the API's statement timeout; times are stored in UTC.
+    await client.query(
+      "SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'",
+    );
+    const limits = this.config.datasets;
+    const loaded = await loadCsvIntoTable(client, upload.source, {
+      table: datasetTable({ tableName }),
+      delimiter: upload.delimiter,
+      header: upload.header,
+      limits: {
+        maxBytes: limits.maxBytes,
+        maxColumns: limits.maxColumns,
+        maxLineLength: limits.maxLineLength,
+        maxFieldLength: limits.maxFieldLength,
+      },
+    });
+    return this.datasets.insert(manager, {
+      id,
+      organizationId: principal.organizationId,
+      name: upload.name,
+      status: 'ready',
+      tableName,
+      rowCount: loaded.rowCount,
+      byteSize: loaded.byteSize,
+      delimiter: loaded.delimiter,
+      hasHeader: upload.header,
+      columns: loaded.columns,
+      profile: loaded.profile,
+      typeChanges: loaded.typeChanges,
+      createdBy: principal.id,
+    });
   }
 
   private problemFor(error: unknown, upload: DatasetUpload): unknown {
