@@ -904,6 +904,13 @@ export interface components {
             points: components["schemas"]["SeriesPointDto"][];
         };
         CreateAnalysisDto: {
+            /**
+             * @description Flat JSON objects (values: string, number, boolean or null), stored as a dataset
+             *     first and analysed like an uploaded one; its columns are the keys in first-seen order.
+             */
+            records?: {
+                [key: string]: unknown;
+            }[];
             /** @description The agents to run; default all that apply. */
             agents?: ("profile" | "trends" | "anomalies" | "text" | "summary")[];
             /** Format: uuid */
