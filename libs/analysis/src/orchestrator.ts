@@ -1,5 +1,20 @@
-import type { Agent, Runner } from '@openai/agents';
+import {
+  type Agent,
+  InputGuardrailTripwireTriggered,
+  OutputGuardrailTripwireTriggered,
+  type Runner,
+} from '@openai/agents';
 import type { AnalysisContext } from './analysis-context';
+import {
+  guardrailReason,
+  inputScreeningGuardrail,
+  numbersFromToolsGuardrail,
+} from './guardrails/guardrails';
+import {
+  type InjectionFinding,
+  InputScreening,
+  type ScreeningScope,
+} from './guardrails/input-screening';
 import { anomaliesAgent } from './agents/anomalies-agent';
 import { profileAgent } from './agents/profile-agent';
 import { type SpecialistResults, summaryAgent, type SummaryOutput } from './agents/summary-agent';
@@ -31,6 +46,8 @@ export interface AnalysisOutcome {
   agents: AgentRun[];
   results: SpecialistResults;
   summary: SummaryOutput | undefined;
+  /** Prompt-injection text the input guardrails found (and kept from every model). */
+  injections: InjectionFinding[];
 }
 
 /** What happens during a run, for progress events (SSE later). */
@@ -58,22 +75,31 @@ export interface AnalysisRequest {
  * summary over their results. A specialist that fails or times out is recorded as
  * failed with its reason and the others go on; the summary says what is missing.
  * Cancelling `signal` aborts every run in flight.
+ *
+ * Guardrails: each agent's input is screened first (not in parallel with its model) for
+ * what that agent's model would read: the question for all, column names for the dataset
+ * specialists, free text and text cells for `text`. A tripped agent fails without its model
+ * being called, and the findings are reported in the outcome. The summary's output must
+ * show only numbers its tools returned.
  */
 export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> {
   const dataset = request.context?.dataset;
+  const screening = new InputScreening(request.brief, request.context);
+  const guarded = (agent: AnyAgent, scope: ScreeningScope): AnyAgent =>
+    agent.clone({ inputGuardrails: [inputScreeningGuardrail(screening, scope)] });
   const specialists: Array<[SpecialistName, AnyAgent]> = [];
   if (dataset !== undefined) {
     specialists.push(
-      ['profile', profileAgent(request.model)],
-      ['trends', trendsAgent(request.model, dataset)],
-      ['anomalies', anomaliesAgent(request.model, dataset)],
+      ['profile', guarded(profileAgent(request.model), 'dataset')],
+      ['trends', guarded(trendsAgent(request.model, dataset), 'dataset')],
+      ['anomalies', guarded(anomaliesAgent(request.model, dataset), 'dataset')],
     );
   }
   const hasText =
     typeof request.brief.text === 'string' ||
     (dataset?.columns ?? []).some((c) => c.type === 'string');
   if (hasText) {
-    specialists.push(['text', textAgent(request.model, dataset)]);
+    specialists.push(['text', guarded(textAgent(request.model, dataset), 'text')]);
   }
 
   const wanted = (name: AgentName) => request.agents === undefined || request.agents.includes(name);
@@ -82,20 +108,38 @@ export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisOut
     specialists
       .filter(([name]) => wanted(name))
       .map(async ([name, agent]) => {
-        const { run, output } = await runAgent(request, name, agent, request.context);
+        const { run, output } = await runAgent(
+          request,
+          name,
+          agent,
+          request.context,
+          request.brief,
+        );
         if (output !== undefined) Object.assign(results, { [name]: output });
         else results.failed.push({ agent: name, reason: run.error ?? 'failed' });
         return run;
       }),
   );
-  if (!wanted('summary')) return { agents: runs, results, summary: undefined };
-  const summary = await runAgent(request, 'summary', summaryAgent(request.model), {
-    results,
-  } as unknown as AnalysisContext);
+  if (!wanted('summary')) {
+    return { agents: runs, results, summary: undefined, injections: await screening.reported() };
+  }
+  // The summary reads the specialists' results, not the free text.
+  const { text: _text, ...summaryBrief } = request.brief;
+  const summary = await runAgent(
+    request,
+    'summary',
+    summaryAgent(request.model).clone({
+      inputGuardrails: [inputScreeningGuardrail(screening, 'question')],
+      outputGuardrails: [numbersFromToolsGuardrail<typeof SummaryOutput>()],
+    }),
+    { results } as unknown as AnalysisContext,
+    summaryBrief,
+  );
   return {
     agents: [...runs, summary.run],
     results,
     summary: summary.output as SummaryOutput | undefined,
+    injections: await screening.reported(),
   };
 }
 
@@ -104,6 +148,7 @@ async function runAgent(
   name: AgentName,
   agent: AnyAgent,
   context: AnalysisContext | undefined,
+  brief: Record<string, unknown>,
 ): Promise<{ run: AgentRun; output: unknown }> {
   request.onEvent?.({ type: 'agent.started', agent: name });
   const started = Date.now();
@@ -114,7 +159,7 @@ async function runAgent(
   let error: string | undefined;
   let usage = { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   try {
-    const result = await request.runner.run(agent, JSON.stringify(request.brief), {
+    const result = await request.runner.run(agent, JSON.stringify(brief), {
       context,
       signal,
     });
@@ -132,9 +177,13 @@ async function runAgent(
       ? `timed out after ${request.agentTimeoutMs} ms`
       : request.signal?.aborted === true
         ? 'cancelled'
-        : caught instanceof Error
-          ? caught.message
-          : String(caught);
+        : caught instanceof InputGuardrailTripwireTriggered
+          ? `input guardrail: ${guardrailReason(caught.result.output.outputInfo)}`
+          : caught instanceof OutputGuardrailTripwireTriggered
+            ? `output guardrail: ${guardrailReason(caught.result.output.outputInfo)}`
+            : caught instanceof Error
+              ? caught.message
+              : String(caught);
   }
   const ended = Date.now();
   const run: AgentRun = {

@@ -1,3 +1,4 @@
+import { type InjectionFinding, where } from './guardrails/input-screening';
 import type { AnalysisOutcome } from './orchestrator';
 
 /**
@@ -5,12 +6,13 @@ import type { AnalysisOutcome } from './orchestrator';
  * returned in full): every number in it is a tool's output.
  */
 export function toAnalysisResult(outcome: AnalysisOutcome): Record<string, unknown> {
-  const { results, summary } = outcome;
+  const { results, summary, injections } = outcome;
   const documents = results.text?.documents ?? [];
   const firstText = documents[0];
   return {
     summary: summary?.narrative ?? null,
-    insights: summary?.insights ?? [],
+    // Composed here, not by a model: no model read the text they describe.
+    insights: [...injections.map(injectionInsight), ...(summary?.insights ?? [])],
     recommendations: summary?.recommendations ?? [],
     quality: results.profile?.issues ?? [],
     anomalies: results.anomalies?.anomalies ?? [],
@@ -27,5 +29,17 @@ export function toAnalysisResult(outcome: AnalysisOutcome): Record<string, unkno
     texts: documents,
     entities: documents.flatMap((document) => document.entities),
     metrics: [],
+    guardrails: { injections },
+  };
+}
+
+function injectionInsight(finding: InjectionFinding) {
+  return {
+    severity: 'high',
+    source: 'analysis',
+    title: `Possible prompt injection in ${where(finding)}`,
+    detail:
+      `It reads like an instruction to a language model (${finding.pattern}): "${finding.excerpt}". ` +
+      'It was reported, not obeyed: the agents that would have read it did not run on it.',
   };
 }
