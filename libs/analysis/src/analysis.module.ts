@@ -5,11 +5,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnalysesController } from './controllers/analyses.controller';
 import { AnalysisEventEntity } from './entities/analysis-event.entity';
 import { AnalysisEntity } from './entities/analysis.entity';
+import { AnalysisModel } from './models/analysis-model';
 import { AnalysisEvents } from './services/analysis-events';
 import { AnalysisStream } from './services/analysis-stream';
 import { AnalysesService } from './services/analyses.service';
 import { ANALYSIS_CONSUMER, AnalysisRunner } from './services/analysis-runner';
 import { AnalysisStore } from './services/analysis-store';
+import { AgentTracing } from './tracing/agent-tracing';
 
 export interface AnalysisModuleOptions {
   /** Mount the HTTP routes (the api; never the worker, which has no auth pipeline). */
@@ -31,6 +33,8 @@ export class AnalysisModule {
       ],
       controllers: options.http ? [AnalysesController] : [],
       providers: [
+        AgentTracing,
+        AnalysisModel,
         AnalysisStore,
         AnalysisEvents,
         AnalysisStream,

@@ -23,7 +23,7 @@ import {
 } from '../dtos/analysis.dto';
 import { AnalysisEntity, type AnalysisInput } from '../entities/analysis.entity';
 import { recordsToCsv } from '../input/records-csv';
-import { BUILTIN_MODEL_NAME, BUILTIN_PROVIDER } from '../models/builtin-model';
+import { AnalysisModel } from '../models/analysis-model';
 import { AGENTS_SDK_VERSION } from '../orchestrator';
 import { ANALYSIS_QUEUE, type AnalysisJob, AnalysisRunner } from './analysis-runner';
 import { AnalysisEvents } from './analysis-events';
@@ -51,6 +51,7 @@ export class AnalysesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly uploads: DatasetUploadService,
     private readonly config: AppConfig,
+    private readonly model: AnalysisModel,
   ) {}
 
   /** Inserts the analysis and enqueues its job in one transaction. */
@@ -136,8 +137,9 @@ export class AnalysesService {
           agents: body.agents ?? null,
           question: body.question ?? null,
           inputHash: inputHash(input, body),
-          modelProvider: BUILTIN_PROVIDER,
-          modelName: BUILTIN_MODEL_NAME,
+          // The model configured here; the process that runs it records its own when it starts.
+          modelProvider: this.model.provider,
+          modelName: this.model.name,
           sdkVersion: AGENTS_SDK_VERSION,
           agentRuns: null,
           result: null,

@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobQueue } from '@app/database';
 import { MetricsService } from '@app/metrics';
-import { Runner } from '@openai/agents';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
-import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
+import { AnalysisModel } from '../models/analysis-model';
 import { type AgentName, type AnalysisEvent, runAnalysis } from '../orchestrator';
 import { analysisMetrics } from '../analysis-metrics';
 import { AnalysisEntity } from '../entities/analysis.entity';
@@ -38,10 +37,6 @@ export interface AnalysisJob {
 @Injectable()
 export class AnalysisRunner implements OnApplicationBootstrap {
   private readonly logger = new Logger(AnalysisRunner.name);
-  private readonly runner = new Runner({
-    modelProvider: new BuiltinModelProvider(),
-    tracingDisabled: true,
-  });
   private readonly running = new Map<string, AbortController>();
 
   constructor(
@@ -51,6 +46,7 @@ export class AnalysisRunner implements OnApplicationBootstrap {
     @Inject(ANALYSIS_CONSUMER) private readonly consume: boolean,
     private readonly metrics: MetricsService,
     private readonly events: AnalysisEvents,
+    private readonly model: AnalysisModel,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,6 +75,10 @@ export class AnalysisRunner implements OnApplicationBootstrap {
     if (analysis === null || !['queued', 'running'].includes(analysis.status)) return;
     await this.store.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
       startedAt: new Date(),
+      // The process that runs it names its model: the api that queued it may be configured
+      // differently from this worker.
+      modelProvider: this.model.provider,
+      modelName: this.model.name,
     });
     await this.events.append(analysisId, 'status', { status: 'running' });
     const controller = new AbortController();
@@ -167,8 +167,8 @@ export class AnalysisRunner implements OnApplicationBootstrap {
         : await this.store.dataset(analysis.organizationId, input.datasetId);
     if (input.kind !== 'text' && dataset === null) throw new Error('the dataset no longer exists');
     return runAnalysis({
-      runner: this.runner,
-      model: BUILTIN_MODEL_NAME,
+      runner: this.model.runner,
+      model: this.model.name,
       brief: {
         ...(input.kind === 'text' ? { text: input.text } : { datasetId: input.datasetId }),
         ...(analysis.question === null ? {} : { question: analysis.question }),
