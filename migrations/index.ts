@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { AnalysisHeartbeat1796013783093 } from './1796013783093-AnalysisHeartbeat';
 import { AnalysisEvents1795660932489 } from './1795660932489-AnalysisEvents';
 import { Analyses1795658937048 } from './1795658937048-Analyses';
 import { SeriesBucketStatistics1795656900000 } from './1795656900000-SeriesBucketStatistics';
@@ -20,4 +21,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SeriesBucketStatistics1795656900000,
   Analyses1795658937048,
   AnalysisEvents1795660932489,
+  AnalysisHeartbeat1796013783093,
 ];

@@ -15,12 +15,46 @@ export interface AnalysisContext {
   query<Row>(text: string, values?: unknown[]): Promise<Row[]>;
 }
 
-/** `AnalysisContext.query` over a data source: READ ONLY, `statement_timeout` in ms. */
-export function readOnlyQuery(dataSource: DataSource, timeoutMs: number): AnalysisContext['query'] {
-  return <Row>(text: string, values: unknown[] = []) =>
-    dataSource.transaction(async (manager) => {
+/**
+ * `AnalysisContext.query` over a data source: READ ONLY, `statement_timeout` in ms. When
+ * `signal` aborts (a cancelled or timed-out analysis), the statements in flight are
+ * cancelled in PostgreSQL too (`pg_cancel_backend`), not left to run on.
+ */
+export function readOnlyQuery(
+  dataSource: DataSource,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): AnalysisContext['query'] {
+  return <Row>(text: string, values: unknown[] = []) => {
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+    return dataSource.transaction(async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       await manager.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-      return manager.query<Row[]>(text, values);
+      if (signal === undefined) return manager.query<Row[]>(text, values);
+      // As text: a JavaScript Date would drop the microseconds the match below needs.
+      const [backend] = await manager.query<Array<{ pid: number; started: string }>>(
+        'SELECT pg_backend_pid() AS pid, now()::text AS started',
+      );
+      // Matched on the transaction's start too: the connection goes back to the pool when
+      // this transaction ends, and a late cancel must not hit whatever runs on it next.
+      const cancel = () => {
+        dataSource
+          .query(
+            'SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND xact_start = $2::timestamptz',
+            [backend?.pid, backend?.started],
+          )
+          .catch(() => undefined);
+      };
+      signal.addEventListener('abort', cancel, { once: true });
+      try {
+        return await manager.query<Row[]>(text, values);
+      } finally {
+        signal.removeEventListener('abort', cancel);
+      }
     });
+  };
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }

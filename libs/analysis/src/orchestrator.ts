@@ -176,7 +176,9 @@ async function runAgent(
     error = timeout.aborted
       ? `timed out after ${request.agentTimeoutMs} ms`
       : request.signal?.aborted === true
-        ? 'cancelled'
+        ? (request.signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+          ? 'the analysis ran out of time'
+          : 'cancelled'
         : caught instanceof InputGuardrailTripwireTriggered
           ? `input guardrail: ${guardrailReason(caught.result.output.outputInfo)}`
           : caught instanceof OutputGuardrailTripwireTriggered

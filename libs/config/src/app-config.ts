@@ -106,6 +106,14 @@ export interface AppConfigShape {
     seriesMaxPoints: number;
   };
   llm: LlmConfig;
+  analyses: {
+    /** Analyses one consuming process runs at once. */
+    concurrency: number;
+    /** Longest one analysis may run (each agent is bounded by it too). */
+    timeoutMs: number;
+    /** A running analysis whose worker has not reported for this long is retried elsewhere. */
+    staleAfterMs: number;
+  };
 }
 
 /**
@@ -125,6 +133,7 @@ export class AppConfig implements AppConfigShape {
   readonly datasets!: AppConfigShape['datasets'];
   readonly metrics!: AppConfigShape['metrics'];
   readonly llm!: LlmConfig;
+  readonly analyses!: AppConfigShape['analyses'];
 
   constructor(shape: AppConfigShape) {
     Object.assign(this, shape);

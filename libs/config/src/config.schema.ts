@@ -169,6 +169,9 @@ export const environmentSchema = z.object({
   METRICS_CACHE_TTL_SECONDS: integer(1, 86_400),
   METRICS_CACHE_WARM_SERIES: integer(0, 100),
   METRICS_SERIES_MAX_POINTS: integer(10, 1_000_000),
+  ANALYSIS_CONCURRENCY: integer(1, 64),
+  ANALYSIS_TIMEOUT_SECONDS: integer(1, 3600),
+  ANALYSIS_STALE_SECONDS: integer(2, 3600),
 
   // Cross-field rules (which provider needs which variable) live in load-config.ts.
   LLM_PROVIDER: z.enum(LLM_PROVIDERS, { error: 'must be builtin, openai or openai-compatible' }),

@@ -247,6 +247,11 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       seriesMaxPoints: env.METRICS_SERIES_MAX_POINTS,
     },
     llm: toLlmConfig(env),
+    analyses: {
+      concurrency: env.ANALYSIS_CONCURRENCY,
+      timeoutMs: env.ANALYSIS_TIMEOUT_SECONDS * 1000,
+      staleAfterMs: env.ANALYSIS_STALE_SECONDS * 1000,
+    },
   });
 }
 

@@ -47,6 +47,21 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     this.created.add(name);
   }
 
+  /** The jobs of queue `name` whose data has `key` = `value`, with their states, newest first. */
+  async jobsWith(
+    name: string,
+    key: string,
+    value: string,
+  ): Promise<Array<{ id: string; state: string }>> {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT id, state FROM ${JOB_SCHEMA}.job WHERE name = $1 AND data->>$2 = $3 ORDER BY created_on DESC`,
+        [name, key, value],
+      );
+    return rows as Array<{ id: string; state: string }>;
+  }
+
   /** Sends a job inside the caller's transaction: it commits or rolls back with it. */
   async sendInTransaction(
     manager: EntityManager,

@@ -24,6 +24,7 @@ export type AnalysisInput =
  */
 @Entity({ name: 'analyses' })
 @Index('analyses_organization_time_idx', ['organizationId', 'createdAt', 'id'])
+@Index('analyses_running_heartbeat_idx', ['heartbeatAt'], { where: "status = 'running'" })
 export class AnalysisEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -90,4 +91,11 @@ export class AnalysisEntity {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
+
+  /**
+   * Last sign of life of the process running it: a running analysis whose heartbeat is
+   * stale lost its worker and is retried (ANALYSIS_STALE_SECONDS).
+   */
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  heartbeatAt!: Date | null;
 }

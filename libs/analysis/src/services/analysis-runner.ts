@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobQueue } from '@app/database';
 import { MetricsService } from '@app/metrics';
@@ -15,10 +22,10 @@ import { AnalysisStore } from './analysis-store';
 export const ANALYSIS_QUEUE = 'analysis';
 /** Injection token: whether this process consumes the analysis queue. */
 export const ANALYSIS_CONSUMER = Symbol('ANALYSIS_CONSUMER');
-/** Whole-analysis limit; each agent gets the same (they run in parallel). */
-export const ANALYSIS_TIMEOUT_MS = 120_000;
 /** Statement timeout of the tools' SQL. */
 const TOOL_QUERY_TIMEOUT_MS = 30_000;
+/** Most often a running analysis reports it is alive (and learns whether it was cancelled). */
+const HEARTBEAT_MS = 2000;
 
 class CancelledMeanwhile extends Error {}
 
@@ -28,16 +35,21 @@ export interface AnalysisJob {
 }
 
 /**
- * Runs analyses from the queue: marks the analysis running, runs the agents, stores the
- * outcome. A job whose process died is retried by the queue once it expires; the
- * analysis is then still `running` and runs again from the start. Cancelling aborts a
- * run in this process at once (and a run elsewhere finds the analysis cancelled when it
- * tries to store its result).
+ * Runs analyses from the queue (ANALYSIS_CONCURRENCY at once): marks the analysis running,
+ * runs the agents, stores the outcome with its metrics in one transaction.
+ *
+ * While it runs, a heartbeat every {@link HEARTBEAT_MS} ms records that this process is
+ * alive and reads the status back: a cancel from any process aborts the run here within a
+ * heartbeat (and at once from this one), its SQL included. Every consumer also looks for
+ * running analyses whose heartbeat went stale (their process died): it fails their job,
+ * which the queue retries, and the analysis runs again from the start; a retried run
+ * replaces what an earlier attempt wrote, so exactly one set of metrics remains.
  */
 @Injectable()
-export class AnalysisRunner implements OnApplicationBootstrap {
+export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AnalysisRunner.name);
   private readonly running = new Map<string, AbortController>();
+  private reaper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly jobs: JobQueue,
@@ -47,6 +59,7 @@ export class AnalysisRunner implements OnApplicationBootstrap {
     private readonly metrics: MetricsService,
     private readonly events: AnalysisEvents,
     private readonly model: AnalysisModel,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -54,15 +67,57 @@ export class AnalysisRunner implements OnApplicationBootstrap {
     await this.jobs.queue(ANALYSIS_QUEUE, {
       retryLimit: 2,
       retryBackoff: true,
-      expireInSeconds: Math.ceil(ANALYSIS_TIMEOUT_MS / 1000) + 60,
+      // A backstop only: a dead worker's job is failed (and retried) on its stale heartbeat.
+      expireInSeconds: Math.ceil(this.config.analyses.timeoutMs / 1000) + 60,
     });
-    await this.jobs.boss.work<AnalysisJob>(
-      ANALYSIS_QUEUE,
-      { batchSize: 1, pollingIntervalSeconds: 0.5 },
-      async ([job]) => {
-        if (job !== undefined) await this.run(job.data);
-      },
-    );
+    // pg-boss runs one batch per work() at a time: one registration per concurrent analysis.
+    for (let slot = 0; slot < this.config.analyses.concurrency; slot++) {
+      await this.jobs.boss.work<AnalysisJob>(
+        ANALYSIS_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async ([job]) => {
+          if (job !== undefined) await this.run(job.data);
+        },
+      );
+    }
+    this.reaper = setInterval(() => {
+      this.reapStale().catch((error: unknown) =>
+        this.logger.warn(`Looking for stale analyses failed: ${String(error)}`),
+      );
+    }, this.config.analyses.staleAfterMs / 3);
+    this.reaper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.reaper);
+  }
+
+  /**
+   * Running analyses whose process stopped reporting: their job is failed so the queue
+   * retries it (at once, on any consumer); with no retry left, the analysis fails.
+   */
+  async reapStale(): Promise<void> {
+    const staleAfterMs = this.config.analyses.staleAfterMs;
+    for (const { organizationId, id } of await this.store.stale(staleAfterMs)) {
+      // Claimed by one consumer only (the claim renews the heartbeat).
+      if (this.running.has(id) || !(await this.store.claimStale(id, staleAfterMs))) continue;
+      const jobs = await this.jobs.jobsWith(ANALYSIS_QUEUE, 'analysisId', id);
+      const active = jobs.filter((job) => job.state === 'active');
+      for (const job of active) {
+        await this.jobs.boss.fail(ANALYSIS_QUEUE, job.id, { error: 'its worker stopped' });
+      }
+      if (active.length > 0) {
+        this.logger.warn(`Analysis ${id}: its worker stopped; the job is retried`);
+        continue;
+      }
+      if (jobs.some((job) => job.state === 'created' || job.state === 'retry')) continue;
+      const error = 'its worker stopped and no retry is left';
+      const failed = await this.store.transition(organizationId, id, ['running'], 'failed', {
+        error,
+        completedAt: new Date(),
+      });
+      if (failed) await this.events.append(id, 'failed', { status: 'failed', error });
+    }
   }
 
   /** Aborts the run of `analysisId` if it is running in this process. */
@@ -79,10 +134,22 @@ export class AnalysisRunner implements OnApplicationBootstrap {
       // differently from this worker.
       modelProvider: this.model.provider,
       modelName: this.model.name,
+      heartbeatAt: new Date(),
     });
     await this.events.append(analysisId, 'status', { status: 'running' });
     const controller = new AbortController();
     this.running.set(analysisId, controller);
+    const heartbeat = setInterval(
+      () => {
+        this.store.heartbeat(organizationId, analysisId).then(
+          (status) => {
+            if (status === 'cancelled') controller.abort(new Error('cancelled'));
+          },
+          (error: unknown) => this.logger.warn(`Heartbeat of ${analysisId}: ${String(error)}`),
+        );
+      },
+      Math.min(HEARTBEAT_MS, this.config.analyses.staleAfterMs / 4),
+    );
     // Agent events are appended in the order they happen, one after the other.
     let appended: Promise<void> = Promise.resolve();
     const onEvent = (event: AnalysisEvent) => {
@@ -151,6 +218,7 @@ export class AnalysisRunner implements OnApplicationBootstrap {
       if (failed)
         await this.events.append(analysisId, 'failed', { status: 'failed', error: message });
     } finally {
+      clearInterval(heartbeat);
       this.running.delete(analysisId);
     }
   }
@@ -166,6 +234,9 @@ export class AnalysisRunner implements OnApplicationBootstrap {
         ? null
         : await this.store.dataset(analysis.organizationId, input.datasetId);
     if (input.kind !== 'text' && dataset === null) throw new Error('the dataset no longer exists');
+    const timeoutMs = this.config.analyses.timeoutMs;
+    // Cancelled or out of time: the agents stop, and so does their SQL.
+    const stop = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     return runAnalysis({
       runner: this.model.runner,
       model: this.model.name,
@@ -179,11 +250,11 @@ export class AnalysisRunner implements OnApplicationBootstrap {
           : {
               organizationId: analysis.organizationId,
               dataset,
-              query: readOnlyQuery(this.dataSource, TOOL_QUERY_TIMEOUT_MS),
+              query: readOnlyQuery(this.dataSource, TOOL_QUERY_TIMEOUT_MS, stop),
             },
-      agentTimeoutMs: ANALYSIS_TIMEOUT_MS,
+      agentTimeoutMs: timeoutMs,
       agents: (analysis.agents ?? undefined) as AgentName[] | undefined,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(ANALYSIS_TIMEOUT_MS)]),
+      signal: stop,
       onEvent,
     });
   }

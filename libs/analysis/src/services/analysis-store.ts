@@ -47,6 +47,44 @@ export class AnalysisStore {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * The running process's sign of life; answers the status, so a run learns in the same
+   * round trip that it was cancelled from another process.
+   */
+  async heartbeat(organizationId: string, id: string): Promise<AnalysisStatus | undefined> {
+    const [rows] = await this.analyses.query<[Array<{ status: AnalysisStatus }>, number]>(
+      `UPDATE analyses SET heartbeat_at = now()
+       WHERE organization_id = $1 AND id = $2 RETURNING status`,
+      [organizationId, id],
+    );
+    return rows[0]?.status;
+  }
+
+  /**
+   * Running analyses whose worker went silent for `staleAfterMs` (across organizations:
+   * the queue's housekeeping, not a read on anyone's behalf).
+   */
+  async stale(staleAfterMs: number): Promise<Array<{ organizationId: string; id: string }>> {
+    const rows = await this.analyses.query<Array<{ organization_id: string; id: string }>>(
+      `SELECT organization_id, id FROM analyses
+       WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+       ORDER BY heartbeat_at LIMIT 100`,
+      [staleAfterMs / 1000],
+    );
+    return rows.map((row) => ({ organizationId: row.organization_id, id: row.id }));
+  }
+
+  /** Takes a stale analysis for reaping: true for the one consumer whose claim landed. */
+  async claimStale(id: string, staleAfterMs: number): Promise<boolean> {
+    const [rows] = await this.analyses.query<[unknown[], number]>(
+      `UPDATE analyses SET heartbeat_at = now()
+       WHERE id = $1 AND status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
+       RETURNING id`,
+      [id, staleAfterMs / 1000],
+    );
+    return rows.length > 0;
+  }
+
   list(
     organizationId: string,
     filter: { status?: AnalysisStatus; datasetId?: string },
