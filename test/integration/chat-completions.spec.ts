@@ -38,7 +38,7 @@ interface Received {
   authorization: string | undefined;
 }
 
-type Mode = 'answer' | 'error' | 'drop';
+type Mode = 'answer' | 'error' | 'drop' | 'hang';
 
 /**
  * A small, honest stand-in for an LLM behind the Chat Completions protocol
@@ -50,11 +50,12 @@ type Mode = 'answer' | 'error' | 'drop';
  *   property taken from the tools' outputs (arrays concatenated, first scalar kept), so
  *   every number in its answer is a tool's.
  * It records every request. `error` answers 500; `drop` cuts the connection (as a server
- * that went away).
+ * that went away); `hang` never answers, counting the requests the client gave up on.
  */
 class FakeChatServer {
   readonly received: Received[] = [];
   mode: Mode = 'answer';
+  abandoned = 0;
   private calls = 0;
   private readonly server: Server;
 
@@ -85,6 +86,12 @@ class FakeChatServer {
     this.received.push({ body, authorization: request.headers.authorization });
     if (this.mode === 'drop') {
       request.socket.destroy();
+      return;
+    }
+    if (this.mode === 'hang') {
+      response.on('close', () => {
+        if (!response.writableEnded) this.abandoned += 1;
+      });
       return;
     }
     if (this.mode === 'error') {
@@ -219,6 +226,8 @@ function fill(schema: JsonSchema, outputs: unknown[]): unknown {
 }
 
 const MODEL = 'local-test-model';
+/** Short enough for a hanging server to fail the analysis soon, long for the others. */
+const ANALYSIS_TIMEOUT_SECONDS = 8;
 /** A word only the dataset holds: it may reach the model, never the logs. */
 const DATA_MARKER = 'quokka';
 
@@ -243,6 +252,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
         LLM_BASE_URL: baseUrl,
         LLM_MODEL: MODEL,
         LOG_LEVEL: 'debug',
+        ANALYSIS_TIMEOUT_SECONDS: String(ANALYSIS_TIMEOUT_SECONDS),
         RATE_LIMIT_EXPENSIVE_LIMIT: '10000',
       },
     });
@@ -408,4 +418,26 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     },
     60_000,
   );
+
+  it('gives up on a server that never answers at the time limit, aborting its requests', async () => {
+    fake.mode = 'hang';
+    fake.abandoned = 0;
+
+    const response = await analyse({ datasetId, agents: ['profile'] });
+
+    expect(response.body).toMatchObject({ status: 'failed', error: 'every agent failed' });
+    const agents = response.body.agents as Array<{ name: string; status: string; error: string }>;
+    expect(agents).toEqual([
+      expect.objectContaining({
+        name: 'profile',
+        status: 'failed',
+        // The analysis' limit or the agent's own, whichever the orchestrator sees first.
+        error: expect.stringMatching(/ran out of time|timed out/) as string,
+      }),
+    ]);
+    // The abort reached the HTTP request: the client closed it rather than leave it open.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.received).toHaveLength(1);
+    expect(fake.abandoned).toBe(1);
+  }, 60_000);
 });
