@@ -323,6 +323,20 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     ]);
   });
 
+  it('repeats a ?wait request under its Idempotency-Key with the status it first answered', async () => {
+    const key = randomUUID();
+    const first = await post({ text: 'waited for' }, '?wait=30', analyst, {
+      'idempotency-key': key,
+    });
+    expect(first.status).toBe(200);
+    const again = await post({ text: 'waited for' }, '?wait=30', analyst, {
+      'idempotency-key': key,
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+  });
+
   it('refuses to cancel a finished analysis (409), and same Idempotency-Key is one analysis', async () => {
     const key = randomUUID();
     const first = await post({ text: 'once' }, '', analyst, { 'idempotency-key': key });

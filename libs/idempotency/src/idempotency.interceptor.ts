@@ -3,13 +3,9 @@ import { RequestValidationException } from '@app/common';
 import {
   type CallHandler,
   type ExecutionContext,
-  HttpStatus,
   Injectable,
   type NestInterceptor,
-  RequestMethod,
 } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -26,10 +22,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(
-    private readonly idempotency: IdempotencyService,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly idempotency: IdempotencyService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -51,15 +44,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(request.rawBody ?? Buffer.alloc(0))
       .digest('hex');
     const reply = http.getResponse<FastifyReply>();
-    const status = this.successStatus(context, request.method);
-    return from(this.run(principal.organizationId, key, hash, status, reply, next));
+    return from(this.run(principal.organizationId, key, hash, reply, next));
   }
 
   private async run(
     organizationId: string,
     key: string,
     hash: string,
-    status: number,
     reply: FastifyReply,
     next: CallHandler,
   ): Promise<unknown> {
@@ -75,16 +66,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.idempotency.release(organizationId, key).catch(() => undefined);
       throw error;
     }
-    await this.idempotency.complete(organizationId, key, status, body);
+    // The status the response goes out with: Nest sets the declared one (@HttpCode) before
+    // the handler runs, and a handler may change it (`?wait=` answers 200, not 202).
+    await this.idempotency.complete(organizationId, key, reply.statusCode, body);
     return body;
-  }
-
-  private successStatus(context: ExecutionContext, method: string): number {
-    const declared = this.reflector.get<number | undefined>(
-      HTTP_CODE_METADATA,
-      context.getHandler(),
-    );
-    if (declared !== undefined) return declared;
-    return method === RequestMethod[RequestMethod.POST] ? HttpStatus.CREATED : HttpStatus.OK;
   }
 }
