@@ -1,4 +1,5 @@
 import { AnalysisRunner } from '@app/analysis';
+import { MetricsService } from '@app/metrics';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { uploadCsv } from '../support/datasets';
@@ -131,6 +132,35 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     );
     expect(counts.rows.length).toBeGreaterThan(0);
     for (const row of counts.rows) expect(row.listed).toBe(row.stored);
+  });
+
+  it('retries through the queue, with backoff, a run whose result hit a transient database error', async () => {
+    const metrics = app.app.get(MetricsService);
+    const replace = metrics.replaceForAnalysis.bind(metrics);
+    const spy = jest
+      .spyOn(metrics, 'replaceForAnalysis')
+      .mockImplementationOnce(() =>
+        Promise.reject(Object.assign(new Error('could not serialize access'), { code: '40001' })),
+      )
+      .mockImplementation(replace);
+    try {
+      const created = await post({ datasetId, agents: ['trends'] });
+      const analysisId = String(created.body.id);
+      let analysis: Json = {};
+      for (let i = 0; i < 200 && analysis.status !== 'succeeded'; i++) {
+        analysis = (await get(`/v1/analyses/${analysisId}`)).body;
+        if (analysis.status === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(analysis).toMatchObject({ status: 'succeeded', error: null });
+      const job = await db.query<{ retry_count: number; state: string }>(
+        `SELECT retry_count, state FROM pgboss.job WHERE name = 'analysis' AND data->>'analysisId' = $1`,
+        [analysisId],
+      );
+      expect(job.rows).toEqual([{ retry_count: 1, state: 'completed' }]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('answers 202 at once, and the inline worker finishes it', async () => {

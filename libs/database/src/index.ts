@@ -10,5 +10,6 @@ export {
 } from './embedded-postgres';
 export { newestFirstAfter } from './keyset';
 export { streamQuery } from './stream-query';
+export { isTransientDatabaseError } from './transient-errors';
 export { JOB_SCHEMA, JobQueue, type JobQueueOptions } from './job-queue';
 export { JobQueueModule } from './job-queue.module';

@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobQueue } from '@app/database';
+import { isTransientDatabaseError, JobQueue } from '@app/database';
 import { MetricsService } from '@app/metrics';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
@@ -66,6 +66,8 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     if (!this.consume) return;
     await this.jobs.queue(ANALYSIS_QUEUE, {
       retryLimit: 2,
+      // 2–4 s, then 4–8 s (pg-boss: delay · 2^attempt / 2, plus as much again at random).
+      retryDelay: 2,
       retryBackoff: true,
       // A backstop only: a dead worker's job is failed (and retried) on its stale heartbeat.
       expireInSeconds: Math.ceil(this.config.analyses.timeoutMs / 1000) + 60,
@@ -74,9 +76,9 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     for (let slot = 0; slot < this.config.analyses.concurrency; slot++) {
       await this.jobs.boss.work<AnalysisJob>(
         ANALYSIS_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
         async ([job]) => {
-          if (job !== undefined) await this.run(job.data);
+          if (job !== undefined) await this.run(job.data, job.retryLimit - job.retryCount);
         },
       );
     }
@@ -125,7 +127,12 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     this.running.get(analysisId)?.abort();
   }
 
-  async run({ organizationId, analysisId }: AnalysisJob): Promise<void> {
+  /**
+   * Runs one analysis. A transient database failure (a lost connection, a deadlock, a
+   * failover) with `retriesLeft` is thrown back to the queue, which retries the job with
+   * backoff while the analysis stays `running`; any other failure fails the analysis.
+   */
+  async run({ organizationId, analysisId }: AnalysisJob, retriesLeft = 0): Promise<void> {
     const analysis = await this.store.find(organizationId, analysisId);
     if (analysis === null || !['queued', 'running'].includes(analysis.status)) return;
     await this.store.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
@@ -204,6 +211,10 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     } catch (error) {
       if (error instanceof CancelledMeanwhile) return;
       const message = error instanceof Error ? error.message : String(error);
+      if (retriesLeft > 0 && isTransientDatabaseError(error)) {
+        this.logger.warn(`Analysis ${analysisId}: ${message}; the queue retries it`);
+        throw error;
+      }
       this.logger.warn(`Analysis ${analysisId} failed: ${message}`);
       const failed = await this.store.transition(
         organizationId,
