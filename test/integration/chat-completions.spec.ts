@@ -287,6 +287,8 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     });
   }
 
+  let firstAnalysisId = '';
+
   it('runs an analysis through the server: tools called, results returned, output structured', async () => {
     fake.mode = 'answer';
 
@@ -294,6 +296,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
 
     expect(response.status).toBe(200);
     const analysis = response.body;
+    firstAnalysisId = String(analysis.id);
     expect(analysis).toMatchObject({
       status: 'succeeded',
       model: { provider: 'openai-compatible', name: MODEL, sdkVersion: '0.14.3' },
@@ -382,6 +385,17 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
         expect.objectContaining({ spanType: 'function', spanName: 'find_quality_issues' }),
         expect.objectContaining({ spanType: 'agent', spanName: 'profile' }),
       ]),
+    );
+    // One trace per analysis, grouped by its id, holding every agent's spans.
+    const traces = app.logs.filter(
+      (line) => line.context === 'AgentTracing' && line.groupId === firstAnalysisId,
+    );
+    expect(traces).toEqual([expect.objectContaining({ traceName: 'Sightline analysis' })]);
+    const agents = spans.filter(
+      (line) => line.spanType === 'agent' && line.traceId === traces[0]?.traceId,
+    );
+    expect(agents.map((line) => line.spanName).sort()).toEqual(
+      ['anomalies', 'profile', 'summary', 'text', 'trends'].sort(),
     );
     expect(JSON.stringify(app.logs)).not.toContain(DATA_MARKER);
     expect(consoleLines.filter((line) => line.includes('tracing exporter'))).toEqual([]);

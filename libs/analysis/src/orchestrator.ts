@@ -3,6 +3,7 @@ import {
   InputGuardrailTripwireTriggered,
   OutputGuardrailTripwireTriggered,
   type Runner,
+  withTrace,
 } from '@openai/agents';
 import type { AnalysisContext } from './analysis-context';
 import {
@@ -68,6 +69,8 @@ export interface AnalysisRequest {
   agents?: readonly AgentName[];
   signal?: AbortSignal;
   onEvent?: (event: AnalysisEvent) => void;
+  /** The analysis' id: its agents' runs share one trace, grouped by it. */
+  analysisId?: string;
 }
 
 /**
@@ -82,7 +85,16 @@ export interface AnalysisRequest {
  * being called, and the findings are reported in the outcome. The summary's output must
  * show only numbers its tools returned.
  */
-export async function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> {
+export function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> {
+  // One trace for the whole analysis: each runner.run inside joins it instead of opening its own.
+  return withTrace('Sightline analysis', () => runAgents(request), {
+    ...(request.analysisId === undefined
+      ? {}
+      : { groupId: request.analysisId, metadata: { analysisId: request.analysisId } }),
+  });
+}
+
+async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
   const dataset = request.context?.dataset;
   const screening = new InputScreening(request.brief, request.context);
   const guarded = (agent: AnyAgent, scope: ScreeningScope): AnyAgent =>

@@ -266,6 +266,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       agentTimeoutMs: timeoutMs,
       agents: (analysis.agents ?? undefined) as AgentName[] | undefined,
       signal: stop,
+      analysisId: analysis.id,
       onEvent,
     });
   }
