@@ -1,3 +1,5 @@
+import { SignatureNoncePruner } from '@app/auth';
+import { DataSource } from 'typeorm';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -264,6 +266,22 @@ describe('authentication, keys, signatures and audit', () => {
       const replay = await api('POST', '/v1/api-keys', { headers, body });
       expect(replay.status).toBe(401);
       expect(replay.body.detail).toMatch(/already used/);
+    });
+
+    it('forget nonces once past the timestamp window, keeping the live ones', async () => {
+      const used = signedHeaders(org.adminKey, 'POST', '/v1/api-keys', body, {
+        nonce: 'nonce-still-live',
+      });
+      expect((await api('POST', '/v1/api-keys', { headers: used, body })).status).toBe(201);
+      const source = app.app.get(DataSource);
+      await source.query(
+        `UPDATE signature_nonces SET expires_at = now() - interval '1 second' WHERE nonce = 'nonce-used-once-only'`,
+      );
+      await app.app.get(SignatureNoncePruner).runOnce();
+      const left = await source.query<Array<{ nonce: string }>>(
+        `SELECT nonce FROM signature_nonces WHERE nonce LIKE 'nonce-%' ORDER BY nonce`,
+      );
+      expect(left.map((row) => row.nonce)).toEqual(['nonce-still-live']);
     });
 
     it('reject a stale timestamp', async () => {

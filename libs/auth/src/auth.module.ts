@@ -21,6 +21,7 @@ import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { OrganizationsRepository } from './repositories/organizations.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
 import { SignatureNoncesRepository } from './repositories/signature-nonces.repository';
+import { SignatureNoncePruner } from './services/signature-nonce-pruner';
 import { UsersRepository } from './repositories/users.repository';
 import { ApiKeysService } from './services/api-keys.service';
 import { AuthService } from './services/auth.service';
@@ -87,6 +88,7 @@ export class AuthModule {
         ApiKeyStrategy,
         JwtStrategy,
         BootstrapOnStart,
+        SignatureNoncePruner,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },

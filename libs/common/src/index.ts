@@ -11,6 +11,7 @@ export {
   sendProblem,
 } from './errors/problem-details.filter';
 export { toProblem } from './errors/to-problem';
+export { Housekeeping } from './lifecycle/housekeeping';
 export { ServiceLifecycle } from './lifecycle/service-lifecycle';
 export { applyRouteBodyLimits, BodyLimit } from './http/body-limit';
 export { REQUEST_ID_HEADER, resolveRequestId } from './http/request-id';

@@ -20,7 +20,7 @@ export class SignatureNoncesRepository {
   }
 
   /** Nonces past the timestamp window can never be accepted again anyway. */
-  async deleteExpired(now: Date): Promise<void> {
-    await this.nonces.delete({ expiresAt: LessThan(now) });
+  async deleteExpired(now: Date): Promise<number> {
+    return (await this.nonces.delete({ expiresAt: LessThan(now) })).affected ?? 0;
   }
 }
