@@ -49,12 +49,15 @@ type Mode = 'answer' | 'error' | 'drop' | 'hang';
  * - once tool results are in, it answers with JSON for the `response_format` schema, each
  *   property taken from the tools' outputs (arrays concatenated, first scalar kept), so
  *   every number in its answer is a tool's.
- * It records every request. `error` answers 500; `drop` cuts the connection (as a server
+ * With `recordMetrics`, before answering it calls `record_metric` (when offered) twice: with
+ * the first number of the first tool output, naming that call, and with a number no tool
+ * returned. It records every request. `error` answers 500; `drop` cuts the connection (as a server
  * that went away); `hang` never answers, counting the requests the client gave up on.
  */
 class FakeChatServer {
   readonly received: Received[] = [];
   mode: Mode = 'answer';
+  recordMetrics = false;
   abandoned = 0;
   private calls = 0;
   private readonly server: Server;
@@ -143,6 +146,33 @@ class FakeChatServer {
         ];
       });
       if (calls.length > 0) return { role: 'assistant', content: null, tool_calls: calls };
+    }
+    const recorded = body.messages.some((message) =>
+      (message.tool_calls ?? []).some((call) => call.function.name === 'record_metric'),
+    );
+    const offered = (body.tools ?? []).some((tool) => tool.function.name === 'record_metric');
+    if (this.recordMetrics && offered && !recorded && results.length > 0) {
+      const first = results[0];
+      const value = Number(/\d+(?:\.\d+)?/.exec(text(first?.content))?.[0] ?? 0);
+      const record = (name: string, number: number) => ({
+        id: `call_fake_${(this.calls += 1)}_record_metric`,
+        type: 'function' as const,
+        function: {
+          name: 'record_metric',
+          arguments: JSON.stringify({
+            name,
+            value: number,
+            unit: null,
+            dimensions: [{ key: 'by', value: 'fake' }],
+            fromToolCallId: first?.tool_call_id,
+          }),
+        },
+      });
+      return {
+        role: 'assistant',
+        content: null,
+        tool_calls: [record('fake.recorded', value), record('fake.invented', 987654.321)],
+      };
     }
     const outputs = results.map((result) => parse(text(result.content)));
     const schema = body.response_format?.json_schema?.schema;
@@ -337,6 +367,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     expect(first.tools?.map((tool) => tool.function.name)).toEqual([
       'read_profile',
       'find_quality_issues',
+      'record_metric',
     ]);
     expect(first.messages.map((message) => message.role)).toEqual(['system', 'user']);
     expect(JSON.parse(text(first.messages[1].content))).toEqual({ datasetId });
@@ -400,6 +431,50 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     expect(JSON.stringify(app.logs)).not.toContain(DATA_MARKER);
     expect(consoleLines.filter((line) => line.includes('tracing exporter'))).toEqual([]);
   });
+
+  it('records the metric a model chose, checked against the tool output it names', async () => {
+    fake.mode = 'answer';
+    fake.recordMetrics = true;
+    const before = fake.received.length;
+    try {
+      const response = await analyse({ datasetId, agents: ['profile'] });
+      expect(response.body.status).toBe('succeeded');
+      const turns = fake.received.slice(before).map(({ body }) => body);
+      const asked = turns
+        .flatMap((body) => body.messages)
+        .find((message) =>
+          (message.tool_calls ?? []).some((call) => call.function.name === 'record_metric'),
+        );
+      const [valid, invented] = (asked?.tool_calls ?? []).map(
+        (call) => JSON.parse(call.function.arguments) as { value: number; fromToolCallId: string },
+      );
+      // The made-up number went back to the model as the tool's error, and was not kept.
+      const answers = turns.at(-1)?.messages.filter((message) => message.role === 'tool') ?? [];
+      expect(answers.map((message) => text(message.content)).join('\n')).toContain(
+        `987654.321 is not in the output of tool call ${invented?.fromToolCallId}`,
+      );
+
+      const metrics = await call(
+        app.baseUrl,
+        'GET',
+        `/v1/metrics?analysisId=${String(response.body.id)}&limit=100`,
+        { headers: { 'x-api-key': analyst } },
+      );
+      const data = metrics.body.data as Json[];
+      expect(data.filter((metric) => String(metric.name).startsWith('fake.'))).toEqual([
+        expect.objectContaining({
+          name: 'fake.recorded',
+          value: valid?.value,
+          source: 'agent',
+          agent: 'profile',
+          toolCallId: valid?.fromToolCallId,
+          dimensions: { by: 'fake' },
+        }),
+      ]);
+    } finally {
+      fake.recordMetrics = false;
+    }
+  }, 60_000);
 
   it.each([
     ['answers 500', 'error' as const, /failed: 500 the fake model is down$/],

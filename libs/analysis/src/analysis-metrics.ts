@@ -7,6 +7,7 @@ export interface MetricGroup {
   metrics: Array<{
     name: string;
     value: number;
+    unit?: string;
     dimensions: Record<string, string>;
     datasetId?: string;
   }>;

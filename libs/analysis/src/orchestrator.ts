@@ -6,6 +6,8 @@ import {
   withTrace,
 } from '@openai/agents';
 import type { AnalysisContext } from './analysis-context';
+import type { MetricGroup } from './analysis-metrics';
+import { recordMetricTool, ToolLedger } from './tools/record-metric';
 import {
   guardrailReason,
   inputScreeningGuardrail,
@@ -49,6 +51,8 @@ export interface AnalysisOutcome {
   summary: SummaryOutput | undefined;
   /** Prompt-injection text the input guardrails found (and kept from every model). */
   injections: InjectionFinding[];
+  /** Metrics the agents recorded with `record_metric` (an LLM's choice; builtin records none). */
+  recorded: MetricGroup[];
 }
 
 /** What happens during a run, for progress events (SSE later). */
@@ -97,21 +101,32 @@ export function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> 
 async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
   const dataset = request.context?.dataset;
   const screening = new InputScreening(request.brief, request.context);
-  const guarded = (agent: AnyAgent, scope: ScreeningScope): AnyAgent =>
-    agent.clone({ inputGuardrails: [inputScreeningGuardrail(screening, scope)] });
+  const ledger = new ToolLedger(dataset?.id);
+  // Each specialist: screened input, `record_metric`, and its tool outputs kept in the ledger
+  // (record_metric checks a value against the output of the call it names).
+  const guarded = (name: SpecialistName, agent: AnyAgent, scope: ScreeningScope): AnyAgent => {
+    const specialist = agent.clone({
+      inputGuardrails: [inputScreeningGuardrail(screening, scope)],
+      tools: [...agent.tools, recordMetricTool(ledger, name)],
+    });
+    specialist.on('agent_tool_end', (_context, _tool, result, { toolCall }) => {
+      if (toolCall.type === 'function_call') ledger.remember(toolCall.callId, result);
+    });
+    return specialist;
+  };
   const specialists: Array<[SpecialistName, AnyAgent]> = [];
   if (dataset !== undefined) {
     specialists.push(
-      ['profile', guarded(profileAgent(request.model), 'dataset')],
-      ['trends', guarded(trendsAgent(request.model, dataset), 'dataset')],
-      ['anomalies', guarded(anomaliesAgent(request.model, dataset), 'dataset')],
+      ['profile', guarded('profile', profileAgent(request.model), 'dataset')],
+      ['trends', guarded('trends', trendsAgent(request.model, dataset), 'dataset')],
+      ['anomalies', guarded('anomalies', anomaliesAgent(request.model, dataset), 'dataset')],
     );
   }
   const hasText =
     typeof request.brief.text === 'string' ||
     (dataset?.columns ?? []).some((c) => c.type === 'string');
   if (hasText) {
-    specialists.push(['text', guarded(textAgent(request.model, dataset), 'text')]);
+    specialists.push(['text', guarded('text', textAgent(request.model, dataset), 'text')]);
   }
 
   const wanted = (name: AgentName) => request.agents === undefined || request.agents.includes(name);
@@ -133,7 +148,13 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       }),
   );
   if (!wanted('summary')) {
-    return { agents: runs, results, summary: undefined, injections: await screening.reported() };
+    return {
+      agents: runs,
+      results,
+      summary: undefined,
+      injections: await screening.reported(),
+      recorded: ledger.recorded(),
+    };
   }
   // The summary reads the specialists' results, not the free text.
   const { text: _text, ...summaryBrief } = request.brief;
@@ -152,6 +173,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
     results,
     summary: summary.output as SummaryOutput | undefined,
     injections: await screening.reported(),
+    recorded: ledger.recorded(),
   };
 }
 

@@ -182,7 +182,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
         const metrics = await this.metrics.replaceForAnalysis(
           manager,
           { organizationId, analysisId, createdBy: analysis.createdBy },
-          analysisMetrics(outcome, analysis.datasetId),
+          [...analysisMetrics(outcome, analysis.datasetId), ...outcome.recorded],
         );
         const stored = await this.store.transition(
           organizationId,
