@@ -30,6 +30,7 @@ import { AnalysisEvents } from './analysis-events';
 import { AnalysisStore } from './analysis-store';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+const WAIT_POLL_MS = 100;
 
 /** Records checked and turned into CSV, stored as a dataset inside the creating transaction. */
 interface PendingRecords {
@@ -38,7 +39,6 @@ interface PendingRecords {
   records: number;
 }
 type PreparedInput = AnalysisInput | PendingRecords;
-const WAIT_POLL_MS = 100;
 
 /** The rules of analyses: what may be analysed, queueing with the row, waiting, cancelling. */
 @Injectable()
@@ -94,7 +94,6 @@ export class AnalysesService {
   /** A new analysis over the same input and options as `id` (its dataset must still exist). */
   async replay(principal: Principal, id: string): Promise<AnalysisEntity> {
     const original = await this.get(principal.organizationId, id);
-    // Records were stored as a dataset: the replay reads that dataset, still as records input.
     const body: CreateAnalysisDto = {
       ...(original.input.kind === 'text'
         ? { text: original.input.text }
@@ -105,6 +104,7 @@ export class AnalysesService {
       ...(original.question === null ? {} : { question: original.question }),
     };
     const input = await this.input(principal.organizationId, body);
+    // Records were stored as a dataset: the replay reads that dataset, still as records input.
     const [created] = await this.createAll(principal, [
       {
         input: original.input.kind === 'records' ? original.input : input,
