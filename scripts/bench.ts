@@ -4,6 +4,7 @@
  * same run. Benchmarks live in scripts/bench/; targets are printed, not asserted
  * by tests.
  */
+import { runAnalysisBenchmark } from './bench/analysis.bench';
 import { runHttpBenchmark } from './bench/http.bench';
 import { runIngestBenchmark } from './bench/ingest.bench';
 import { runIngestStagesBenchmark } from './bench/ingest-stages.bench';
@@ -15,6 +16,7 @@ export interface BenchOptions {
 }
 
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
+  analysis: runAnalysisBenchmark,
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,
   'ingest-stages': runIngestStagesBenchmark,

@@ -18,6 +18,7 @@ import {
   createWriteStream,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -65,7 +66,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitReady(url: string): Promise<void> {
+export async function waitReady(url: string): Promise<void> {
   for (let tries = 0; tries < 600; tries++) {
     const status = await fetch(url).then(
       (response) => response.status,
@@ -84,7 +85,7 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-function upload(
+export function upload(
   port: number,
   key: string,
   file: string,
@@ -135,25 +136,23 @@ export async function createScratchDatabase(
   };
 }
 
-interface Result {
-  sizeMb: number;
-  uploadS: number;
-  psqlS: number;
-  peakRssMb: number;
-  idleRssMb: number;
+export interface ApiService {
+  port: number;
+  pid: number;
+  /** SIGTERM, then waits for the process to exit. */
+  stop: () => Promise<void>;
 }
 
-async function measureSize(
+/**
+ * The built API (`dist/apps/api/main.js`) as its own process on a free port, in production
+ * mode, with `key` as the bootstrap admin key (the first start of a database creates it),
+ * once `/health/ready` answers.
+ */
+export async function startApiService(
   databaseUrl: string,
   workDir: string,
-  sizeMb: number,
   key: string,
-): Promise<Result> {
-  const file = join(workDir, `bench-${sizeMb}.csv`);
-  process.stdout.write(`ingest: generating ${sizeMb} MB... `);
-  await generateCsv(file, sizeMb * MB);
-  console.log(`${(statSync(file).size / MB).toFixed(0)} MB`);
-
+): Promise<ApiService> {
   const port = await freePort();
   // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -176,14 +175,47 @@ async function measureSize(
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
+  const exited = once(service, 'exit');
+  const stop = async () => {
+    if (service.exitCode === null && service.signalCode === null) service.kill('SIGTERM');
+    await exited;
+  };
   try {
     await waitReady(`http://127.0.0.1:${port}/health/ready`);
-    const idleRssMb = peakRssMb(service.pid ?? 0);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, pid: service.pid ?? 0, stop };
+}
+
+interface Result {
+  sizeMb: number;
+  uploadS: number;
+  psqlS: number;
+  peakRssMb: number;
+  idleRssMb: number;
+}
+
+async function measureSize(
+  databaseUrl: string,
+  workDir: string,
+  sizeMb: number,
+  key: string,
+): Promise<Result> {
+  const file = join(workDir, `bench-${sizeMb}.csv`);
+  process.stdout.write(`ingest: generating ${sizeMb} MB... `);
+  await generateCsv(file, sizeMb * MB);
+  console.log(`${(statSync(file).size / MB).toFixed(0)} MB`);
+
+  const service = await startApiService(databaseUrl, workDir, key);
+  try {
+    const idleRssMb = peakRssMb(service.pid);
     const started = performance.now();
-    const answer = await upload(port, key, file);
+    const answer = await upload(service.port, key, file);
     const uploadS = (performance.now() - started) / 1000;
     if (answer.status !== 201) throw new Error(`upload answered ${answer.status}: ${answer.body}`);
-    const peak = peakRssMb(service.pid ?? 0);
+    const peak = peakRssMb(service.pid);
     const dataset = JSON.parse(answer.body) as {
       columns: Array<{ column: string; type: ColumnType }>;
     };
@@ -208,33 +240,64 @@ async function measureSize(
     await client.end();
     return { sizeMb, uploadS, psqlS, peakRssMb: peak, idleRssMb };
   } finally {
-    service.kill('SIGTERM');
-    await once(service, 'exit');
+    await service.stop();
     rmSync(file, { force: true });
   }
 }
 
-export async function runIngestBenchmark(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist', 'apps', 'api', 'main.js'))) {
-    console.log('ingest: building the API first (npm run build)');
-    spawnSync('npx', ['nest', 'build', 'api'], { cwd: ROOT, stdio: 'inherit' });
+/** Newest modification time (ms) of the files below `dir` whose names end with `.ts`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (entry.endsWith('.ts')) newest = Math.max(newest, statSync(join(dir, entry)).mtimeMs);
   }
+  return newest;
+}
+
+/** Builds the API (`nest build api`) when its bundle is missing or older than a source file. */
+export function ensureApiBuilt(bench: string): void {
+  const bundle = join(ROOT, 'dist', 'apps', 'api', 'main.js');
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  const sources = Math.max(
+    newestSource(join(ROOT, 'apps', 'api')),
+    newestSource(join(ROOT, 'libs')),
+  );
+  if (built >= sources) return;
+  console.log(
+    `${bench}: building the API first (its bundle is ${built === 0 ? 'missing' : 'stale'})`,
+  );
+  const build = spawnSync('npx', ['nest', 'build', 'api'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`nest build api exited with ${build.status}`);
+}
+
+/**
+ * The database of a benchmark run: a scratch database on the server at `DATABASE_URL` when
+ * it is set (so the bootstrap key of the run is always the first, and an earlier run's keys
+ * and datasets are never in the way), else an embedded PostgreSQL under `workDir`.
+ */
+export async function openBenchDatabase(
+  workDir: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const external = process.env.DATABASE_URL;
+  if (external !== undefined) {
+    const scratch = await createScratchDatabase(external);
+    return { url: scratch.url, close: scratch.drop };
+  }
+  const embedded = await startEmbeddedPostgres(
+    { dir: join(workDir, 'pg'), port: await freePort() },
+    { log: () => undefined, warn: console.warn },
+  );
+  return { url: embedded.url, close: () => embedded.stop() };
+}
+
+export async function runIngestBenchmark(): Promise<void> {
+  ensureApiBuilt('ingest');
   const flag = process.argv.find((arg) => arg.startsWith('--size='));
   const base = flag === undefined ? 100 : Number(flag.split('=')[1]);
   const sizes = process.argv.includes('--single') ? [base] : [base, base * 4];
   const workDir = mkdtempSync(join(tmpdir(), 'sightline-ingest-'));
-  const external = process.env.DATABASE_URL;
-  const embedded =
-    external === undefined
-      ? await startEmbeddedPostgres(
-          { dir: join(workDir, 'pg'), port: await freePort() },
-          { log: () => undefined, warn: console.warn },
-        )
-      : undefined;
-  // A server given by DATABASE_URL gets a database of its own for the run, so the bootstrap
-  // key below is always the first (and an earlier run's keys are never in the way).
-  const scratch = external === undefined ? undefined : await createScratchDatabase(external);
-  const databaseUrl = scratch?.url ?? embedded?.url ?? '';
+  const database = await openBenchDatabase(workDir);
+  const databaseUrl = database.url;
   try {
     const results: Result[] = [];
     // The first start bootstraps the database with this key; later starts find it there.
@@ -254,8 +317,7 @@ export async function runIngestBenchmark(): Promise<void> {
     );
     console.log('targets: ratio ≤ 1.2; peak RSS ≤ 256 MB, and the same for the 4× file');
   } finally {
-    await scratch?.drop();
-    await embedded?.stop();
+    await database.close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }
