@@ -196,7 +196,7 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
       const failing: AnalysisContext = {
         ...context,
         query: async <Row>(text: string, values?: unknown[]): Promise<Row[]> => {
-          if (text.includes('regr_r2')) throw new Error('the trend query broke');
+          if (text.includes('width_bucket')) throw new Error('the trend query broke');
           if (text.includes('robust_z')) await new Promise((resolve) => setTimeout(resolve, 1500));
           return context.query<Row>(text, values);
         },
