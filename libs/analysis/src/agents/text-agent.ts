@@ -29,6 +29,45 @@ export const TextDocumentSchema = z.object({
 export const TextOutput = z.object({ documents: z.array(TextDocumentSchema) });
 export type TextOutput = z.infer<typeof TextOutput>;
 
+/** Pages read by the first window of {@link firstTextCells}; each next window is twice as large. */
+const FIRST_WINDOW_PAGES = 32;
+
+/**
+ * The first `limit` non-empty cells of a text column (its stored name) in file order, with
+ * where each is stored (`at`, its `ctid`). A dataset table is written once by COPY, so file
+ * order is `ctid` order; rather than sort the whole table by `ctid` for a few thousand
+ * cells, windows of pages are read in order by TID range scans, each twice the size of the
+ * last, until enough cells are found or the table ends.
+ */
+export async function firstTextCells(
+  context: AnalysisContext,
+  column: string,
+  limit: number,
+): Promise<Array<{ at: string; value: string }>> {
+  const table = datasetTable(context.dataset);
+  const stored = quoteIdentifier(column);
+  const [size] = await context.query<{ pages: string }>(
+    `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages`,
+    [table],
+  );
+  const pages = Number(size?.pages ?? 0);
+  const cells: Array<{ at: string; value: string }> = [];
+  for (
+    let start = 0, window = FIRST_WINDOW_PAGES;
+    start < pages && cells.length < limit;
+    start += window, window *= 2
+  ) {
+    cells.push(
+      ...(await context.query<{ at: string; value: string }>(
+        `SELECT ctid::text AS at, ${stored} AS value FROM ${table}
+         WHERE ctid >= $1::tid AND ctid < $2::tid AND ${stored} <> '' ORDER BY ctid LIMIT $3`,
+        [`(${start},0)`, `(${Math.min(start + window, pages)},0)`, limit - cells.length],
+      )),
+    );
+  }
+  return cells;
+}
+
 /**
  * The `text` specialist: sentiment, entities and keywords of free text (`{text}` in the
  * brief) and of each text column of a dataset (one tool call per column, its enum).
@@ -69,14 +108,11 @@ export function textAgent(
               const context = runContext.context;
               const stored = context.dataset.columns.find((c) => c.name === column);
               if (stored === undefined) throw new Error(`no column ${column}`);
-              const rows = await context.query<{ value: string }>(
-                `SELECT ${quoteIdentifier(stored.column)} AS value FROM ${datasetTable(context.dataset)}
-                 WHERE ${quoteIdentifier(stored.column)} <> '' ORDER BY ctid LIMIT $1`,
-                [TEXT_SAMPLE_VALUES],
-              );
               const document = analyzeText(
                 column,
-                rows.map((row) => row.value),
+                (await firstTextCells(context, stored.column, TEXT_SAMPLE_VALUES)).map(
+                  (cell) => cell.value,
+                ),
               );
               return JSON.stringify({
                 documents: [{ ...document, toolCallId: details?.toolCall?.callId ?? null }],

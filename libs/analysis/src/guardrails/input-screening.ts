@@ -1,6 +1,6 @@
-import { datasetTable, quoteIdentifier } from '@app/datasets';
+import { datasetTable } from '@app/datasets';
 import type { AnalysisContext } from '../analysis-context';
-import { TEXT_SAMPLE_VALUES } from '../agents/text-agent';
+import { firstTextCells, TEXT_SAMPLE_VALUES } from '../agents/text-agent';
 import { injectionExcerpt, injectionPattern } from './prompt-injection';
 
 /** Longest brief (the run input, serialized) a model is given, in characters. */
@@ -99,12 +99,7 @@ export class InputScreening {
       .map((column, index) => ({ ...column, position: index + 1 }))
       .filter((column) => column.type === 'string');
     for (const column of columns) {
-      const stored = quoteIdentifier(column.column);
-      const sample = await context.query<{ at: string; value: string }>(
-        `SELECT ctid::text AS at, ${stored} AS value FROM ${table}
-         WHERE ${stored} <> '' ORDER BY ctid LIMIT $1`,
-        [TEXT_SAMPLE_VALUES],
-      );
+      const sample = await firstTextCells(context, column.column, TEXT_SAMPLE_VALUES);
       const cleanName = injectionPattern(column.name) === undefined;
       for (const { at, value } of sample) {
         const pattern = injectionPattern(value);
