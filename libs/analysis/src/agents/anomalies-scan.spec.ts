@@ -1,4 +1,13 @@
-import { candidateBounds, type ColumnSpread, IQR_FENCE, ROBUST_Z_LIMIT } from './anomalies-agent';
+import {
+  candidateBounds,
+  type ColumnSpread,
+  IQR_FENCE,
+  MAX_ANOMALIES_PER_COLUMN,
+  mergeParts,
+  type PartCandidate,
+  partsOf,
+  ROBUST_Z_LIMIT,
+} from './anomalies-scan';
 
 const spread = (overrides: Partial<ColumnSpread> = {}): ColumnSpread => ({
   intercept: 0,
@@ -59,5 +68,55 @@ describe('candidateBounds', () => {
         }
       }
     }
+  });
+});
+
+describe('partsOf', () => {
+  it('splits a large table into consecutive page ranges, the last one open', () => {
+    expect(partsOf(23_431, 2)).toEqual([
+      { from: '(0,0)', to: '(11715,0)' },
+      { from: '(11715,0)', to: null },
+    ]);
+  });
+
+  it('keeps a small table whole', () => {
+    expect(partsOf(1, 2)).toEqual([{ from: '(0,0)', to: null }]);
+    expect(partsOf(0, 2)).toEqual([{ from: '(0,0)', to: null }]);
+  });
+});
+
+describe('mergeParts', () => {
+  const candidate = (col: number, distance: number, before: number): PartCandidate => ({
+    col,
+    value: distance,
+    tested: distance,
+    distance,
+    robustZ: distance,
+    before,
+  });
+
+  it('numbers rows after the rows of the parts before, and ranks each column across parts', () => {
+    const merged = mergeParts(
+      [
+        [candidate(0, 5, 9), candidate(1, 2, 3)],
+        [candidate(0, 7, 0), candidate(0, 5, 4)],
+      ],
+      [100],
+    );
+    expect(merged.map((c) => [c.col, c.distance, c.row])).toEqual([
+      [0, 7, 101],
+      // Equally far: the earlier row first.
+      [0, 5, 10],
+      [0, 5, 105],
+      [1, 2, 4],
+    ]);
+  });
+
+  it('keeps the farthest MAX_ANOMALIES_PER_COLUMN of each column', () => {
+    const part = Array.from({ length: MAX_ANOMALIES_PER_COLUMN }, (_, i) => candidate(0, i, i));
+    const merged = mergeParts([part, part], [MAX_ANOMALIES_PER_COLUMN]);
+    expect(merged).toHaveLength(MAX_ANOMALIES_PER_COLUMN);
+    expect(merged[0]).toMatchObject({ distance: MAX_ANOMALIES_PER_COLUMN - 1 });
+    expect(merged.at(-1)).toMatchObject({ distance: MAX_ANOMALIES_PER_COLUMN / 2 });
   });
 });
