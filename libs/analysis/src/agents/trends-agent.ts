@@ -92,8 +92,9 @@ function epochOf(time: DatasetColumn): string {
 }
 
 /**
- * The time column's first and last instant in seconds: from the stored profile (exact
- * minimum and maximum, measured at upload), else measured now.
+ * The time column's first and last instant in seconds: from the stored profile (its exact
+ * minimum and maximum, measured at upload, so no pass over the rows for them), else
+ * measured now.
  */
 async function timeRange(
   context: AnalysisContext,
@@ -142,7 +143,8 @@ export async function trendsOf(
     .join(',\n            ');
   const values = ys.map((y, i) => `${quoteIdentifier(y.column)}::float8 AS y${i}`).join(', ');
   // OFFSET 0 keeps the inner select a subquery of its own: x is computed once a row, rather
-  // than once for each aggregate that reads it (date_part is most of the pass's cost).
+  // than once for each aggregate that reads it (date_part is most of the pass's cost). A time
+  // outside the profiled range (there should be none) is counted in the nearest edge bucket.
   const rows = await context.query<Record<string, string | number | null>>(
     `SELECT b, ${sums}
      FROM (
