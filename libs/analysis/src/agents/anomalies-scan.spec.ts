@@ -82,6 +82,7 @@ describe('partsOf', () => {
   it('keeps a small table whole', () => {
     expect(partsOf(1, 2)).toEqual([{ from: '(0,0)', to: null }]);
     expect(partsOf(0, 2)).toEqual([{ from: '(0,0)', to: null }]);
+    expect(partsOf(NaN, 2)).toEqual([{ from: '(0,0)', to: null }]);
   });
 });
 

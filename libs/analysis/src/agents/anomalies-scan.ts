@@ -179,11 +179,13 @@ export function partsOf(
   pages: number,
   parts = ANOMALY_SCAN_PARTS,
 ): Array<{ from: string; to: string | null }> {
-  const count = Math.max(1, Math.min(parts, Math.floor(pages / MIN_PART_PAGES)));
+  const whole = Number.isFinite(pages) ? Math.floor(pages / MIN_PART_PAGES) : 1;
+  const count = Math.max(1, Math.min(parts, whole));
+  const page = (k: number) => `(${Math.floor((pages * k) / count)},0)`;
   return Array.from({ length: count }, (_, k) => ({
-    from: `(${Math.floor((pages * k) / count)},0)`,
+    from: k === 0 ? '(0,0)' : page(k),
     // The last part is open-ended: it takes whatever is stored past the size read.
-    to: k === count - 1 ? null : `(${Math.floor((pages * (k + 1)) / count)},0)`,
+    to: k === count - 1 ? null : page(k + 1),
   }));
 }
 
