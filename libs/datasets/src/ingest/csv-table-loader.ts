@@ -185,7 +185,7 @@ class CsvTableLoader {
     const types = this.storedTypes();
     if (this.stored === undefined) {
       await this.createTable(types);
-      this.startCopy(types);
+      this.startCopy(types, true);
     } else if (types.some((type, i) => type !== this.stored?.[i])) {
       await this.endCopy();
       await this.widen(types);
@@ -231,13 +231,20 @@ class CsvTableLoader {
     }
   }
 
-  private startCopy(types: StoredType[]): void {
+  /**
+   * `freeze`: the first COPY, into the table created in this transaction, stores its rows
+   * frozen (COPY FREEZE): no other transaction can see the table before it commits, and
+   * the first reader then need not set every row's hint bits (rewriting the whole table
+   * on its first scan; the first analysis after an upload paid for it).
+   */
+  private startCopy(types: StoredType[], freeze = false): void {
     const names = this.columns.map(({ identifier }) => quoteIdentifier(identifier));
     // Quoted empty fields are NULL in typed columns (as the reader reads them); text keeps ''.
     const forceNull = names.filter((_, i) => SQL_TYPES[types[i] ?? 'unknown'] !== 'text');
     const delimiter = this.file.delimiter === '\t' ? "E'\\t'" : `'${this.file.delimiter}'`;
     const options = [`FORMAT csv`, `DELIMITER ${delimiter}`, `HEADER false`];
     if (forceNull.length > 0) options.push(`FORCE_NULL (${forceNull.join(', ')})`);
+    if (freeze) options.push('FREEZE');
     const copy = this.client.query(
       copyFrom(
         `COPY ${this.options.table} (${names.join(', ')}) FROM STDIN WITH (${options.join(', ')})`,
