@@ -79,6 +79,25 @@ export async function waitReady(url: string): Promise<void> {
 }
 
 /** Peak resident set size of a process so far, in MB (Linux /proc). */
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+function processCpuS(pid: number): number {
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds every core of the machine has been busy so far (all processes). */
+function machineBusyS(): number {
+  const [, ...times] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = times.map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
@@ -195,6 +214,11 @@ interface Result {
   psqlS: number;
   peakRssMb: number;
   idleRssMb: number;
+  /** CPU seconds of the service (Node), and of the whole machine, while the upload ran. */
+  serviceCpuS: number;
+  uploadBusyS: number;
+  /** CPU seconds of the whole machine while psql \copy ran. */
+  psqlBusyS: number;
 }
 
 async function measureSize(
@@ -211,9 +235,12 @@ async function measureSize(
   const service = await startApiService(databaseUrl, workDir, key);
   try {
     const idleRssMb = peakRssMb(service.pid);
+    const [serviceCpuBefore, busyBefore] = [processCpuS(service.pid), machineBusyS()];
     const started = performance.now();
     const answer = await upload(service.port, key, file);
     const uploadS = (performance.now() - started) / 1000;
+    const serviceCpuS = processCpuS(service.pid) - serviceCpuBefore;
+    const uploadBusyS = machineBusyS() - busyBefore;
     if (answer.status !== 201) throw new Error(`upload answered ${answer.status}: ${answer.body}`);
     const peak = peakRssMb(service.pid);
     const dataset = JSON.parse(answer.body) as {
@@ -227,6 +254,7 @@ async function measureSize(
     await client.query(
       `CREATE TABLE ${table} (${dataset.columns.map((c) => `"${c.column}" ${SQL_TYPES[c.type]}`).join(', ')})`,
     );
+    const psqlBusyBefore = machineBusyS();
     const copyStarted = performance.now();
     execFileSync(
       'psql',
@@ -236,9 +264,19 @@ async function measureSize(
       },
     );
     const psqlS = (performance.now() - copyStarted) / 1000;
+    const psqlBusyS = machineBusyS() - psqlBusyBefore;
     await client.query(`DROP TABLE ${table}`);
     await client.end();
-    return { sizeMb, uploadS, psqlS, peakRssMb: peak, idleRssMb };
+    return {
+      sizeMb,
+      uploadS,
+      psqlS,
+      peakRssMb: peak,
+      idleRssMb,
+      serviceCpuS,
+      uploadBusyS,
+      psqlBusyS,
+    };
   } finally {
     await service.stop();
     rmSync(file, { force: true });
@@ -313,6 +351,18 @@ export async function runIngestBenchmark(): Promise<void> {
         'ratio upload/psql': (r.uploadS / r.psqlS).toFixed(2),
         'service RSS idle MB': r.idleRssMb.toFixed(0),
         'service peak RSS MB': r.peakRssMb.toFixed(0),
+      })),
+    );
+    // Where the time goes: a machine with both cores busy for the whole upload is CPU-bound,
+    // and the service's share says how much of that is Node's parse-and-profile.
+    console.table(
+      results.map((r) => ({
+        'file MB': r.sizeMb,
+        'service CPU s': r.serviceCpuS.toFixed(2),
+        'machine CPU s, upload': r.uploadBusyS.toFixed(2),
+        'machine CPU s, psql': r.psqlBusyS.toFixed(2),
+        'cores busy, upload': (r.uploadBusyS / r.uploadS).toFixed(2),
+        'cores busy, psql': (r.psqlBusyS / r.psqlS).toFixed(2),
       })),
     );
     console.log('targets: ratio ≤ 1.2; peak RSS ≤ 256 MB, and the same for the 4× file');
