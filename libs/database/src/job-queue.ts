@@ -21,6 +21,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   readonly boss: PgBoss;
   private readonly created = new Set<string>();
+  private readonly configured = new Set<string>();
 
   constructor(options: JobQueueOptions) {
     this.boss = new PgBoss({
@@ -40,10 +41,20 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
   }
 
-  /** Creates the queue once per process (idempotent in pg-boss too). */
+  /**
+   * Creates the queue once per process (idempotent in pg-boss too). Its consumer passes
+   * `options` (retries, expiry), which are applied even when the queue exists: a sender
+   * (an api with WORKERS=off) may have created it first, without them, or an earlier
+   * version with others.
+   */
   async queue(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
-    if (this.created.has(name)) return;
+    const configure = Object.keys(options).length > 0;
+    if (this.created.has(name) && !(configure && !this.configured.has(name))) return;
     await this.boss.createQueue(name, { name, ...options });
+    if (configure) {
+      await this.boss.updateQueue(name, { name, ...options });
+      this.configured.add(name);
+    }
     this.created.add(name);
   }
 
