@@ -29,6 +29,9 @@ export const TextDocumentSchema = z.object({
 export const TextOutput = z.object({ documents: z.array(TextDocumentSchema) });
 export type TextOutput = z.infer<typeof TextOutput>;
 
+/** Non-empty cells of a text column, with where each is stored (`ctid`). */
+type TextCells = Array<{ at: string; value: string }>;
+
 /** Pages read by the first window of {@link firstTextCells}; each next window is twice as large. */
 const FIRST_WINDOW_PAGES = 32;
 
@@ -43,7 +46,7 @@ export async function firstTextCells(
   context: AnalysisContext,
   column: string,
   limit: number,
-): Promise<Array<{ at: string; value: string }>> {
+): Promise<TextCells> {
   const table = datasetTable(context.dataset);
   const stored = quoteIdentifier(column);
   const [size] = await context.query<{ pages: string }>(
@@ -66,6 +69,27 @@ export async function firstTextCells(
     );
   }
   return cells;
+}
+
+const samples = new WeakMap<
+  AnalysisContext,
+  Map<string, Promise<Array<{ at: string; value: string }>>>
+>();
+
+/**
+ * The first {@link TEXT_SAMPLE_VALUES} cells of a text column, read once per analysis: the
+ * input guardrail screens them before the text tool analyses them (both get the same cells,
+ * and the table is read once). Keyed by the analysis' context, so nothing outlives it.
+ */
+export function textSample(context: AnalysisContext, column: string): Promise<TextCells> {
+  const byColumn = samples.get(context) ?? new Map<string, Promise<TextCells>>();
+  samples.set(context, byColumn);
+  let sample = byColumn.get(column);
+  if (sample === undefined) {
+    sample = firstTextCells(context, column, TEXT_SAMPLE_VALUES);
+    byColumn.set(column, sample);
+  }
+  return sample;
 }
 
 /**
@@ -110,9 +134,7 @@ export function textAgent(
               if (stored === undefined) throw new Error(`no column ${column}`);
               const document = analyzeText(
                 column,
-                (await firstTextCells(context, stored.column, TEXT_SAMPLE_VALUES)).map(
-                  (cell) => cell.value,
-                ),
+                (await textSample(context, stored.column)).map((cell) => cell.value),
               );
               return JSON.stringify({
                 documents: [{ ...document, toolCallId: details?.toolCall?.callId ?? null }],

@@ -1,6 +1,6 @@
 import { datasetTable } from '@app/datasets';
 import type { AnalysisContext } from '../analysis-context';
-import { firstTextCells, TEXT_SAMPLE_VALUES } from '../agents/text-agent';
+import { textSample } from '../agents/text-agent';
 import { injectionExcerpt, injectionPattern } from './prompt-injection';
 
 /** Longest brief (the run input, serialized) a model is given, in characters. */
@@ -34,7 +34,7 @@ export interface InjectionFinding {
  * Screens the input of one analysis for prompt injection and size, once, before any model
  * reads it: the question, free text and column names at once (they are small), the text
  * cells on first need (one bounded query per text column: the same first
- * {@link TEXT_SAMPLE_VALUES} values the text tools read; cells no tool reads never reach a
+ * values the text tools read ({@link textSample}); cells no tool reads never reach a
  * model). Shared by every agent's input guardrail.
  */
 export class InputScreening {
@@ -99,7 +99,7 @@ export class InputScreening {
       .map((column, index) => ({ ...column, position: index + 1 }))
       .filter((column) => column.type === 'string');
     for (const column of columns) {
-      const sample = await firstTextCells(context, column.column, TEXT_SAMPLE_VALUES);
+      const sample = await textSample(context, column.column);
       const cleanName = injectionPattern(column.name) === undefined;
       for (const { at, value } of sample) {
         const pattern = injectionPattern(value);
