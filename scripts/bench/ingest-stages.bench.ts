@@ -31,12 +31,17 @@ async function runStage(path: string, stage: Stage): Promise<number> {
   const file = await openCsv(source, { limits: DEFAULT_CSV_LIMITS });
   const trackers = file.columns.map(() => new TypeTracker());
   const profiles = file.columns.map((name) => new ColumnProfileBuilder(name));
+  // The values the type check reads, for the profile (as the loader keeps them per window).
+  const values = file.columns.map(() => new Float64Array(0));
   let typed = false;
   for await (const batch of file) {
     if (stage === 'tokenize') continue;
     for (let c = 0; c < trackers.length; c++) {
       const tracker = trackers[c];
-      for (let r = 0; r < batch.length; r++) tracker.observe(batch[r]?.[c] ?? null);
+      if (values[c].length < batch.length) values[c] = new Float64Array(batch.length);
+      const column = values[c];
+      for (let r = 0; r < batch.length; r++)
+        column[r] = tracker.observeValue(batch[r]?.[c] ?? null);
     }
     if (stage === 'types') continue;
     if (!typed) {
@@ -44,7 +49,7 @@ async function runStage(path: string, stage: Stage): Promise<number> {
       typed = true;
       profiles.forEach((profile, i) => profile.setType(trackers[i]?.type ?? 'string'));
     }
-    for (let c = 0; c < profiles.length; c++) profiles[c]?.addColumn(batch, c);
+    for (let c = 0; c < profiles.length; c++) profiles[c]?.addColumn(batch, c, values[c], 0);
   }
   profiles.forEach((profile, i) => profile.profile(trackers[i]?.type ?? 'string'));
   return performance.now() - started;

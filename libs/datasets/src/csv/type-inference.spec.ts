@@ -225,3 +225,85 @@ describe('epochMillis', () => {
     expect(epochMillis('2024-03-01 12:00', 'date')).toBeNaN();
   });
 });
+
+describe('TypeTracker.observeValue', () => {
+  /** What convert() gives for `value` as `type`, as observeValue reports it: a number or NaN. */
+  function asNumber(value: string | null, type: ColumnType): number {
+    const typed = convert(value, type);
+    if (typed === null || typeof typed === 'string') return NaN;
+    if (typed instanceof Date) return typed.getTime();
+    return typeof typed === 'boolean' ? (typed ? 1 : 0) : typed;
+  }
+
+  /** Decimals of every length and shape, from a fixed seed (xorshift32). */
+  function numerals(count: number): string[] {
+    let state = 0x2545f491;
+    const next = (n: number): number => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) % n;
+    };
+    const digits = (n: number): string => Array.from({ length: n }, () => next(10)).join('');
+    return Array.from({ length: count }, () => {
+      const sign = ['', '', '-', '+'][next(4)];
+      const whole = digits(next(18));
+      const fraction = next(3) === 0 ? '' : `.${digits(next(24))}`;
+      const exponent = next(8) === 0 ? `e${['', '-', '+'][next(3)]}${next(330)}` : '';
+      return `${sign}${whole || (fraction ? '' : '0')}${fraction}${exponent}`;
+    });
+  }
+
+  it('reads every value as convert() does for the type the column ends with', () => {
+    const values = [
+      ...numerals(20_000),
+      '9223372036854775807',
+      '-9223372036854775808',
+      '9223372036854775808',
+      '000000000000000000042',
+      '-0',
+      '-0.0',
+      ' 12 ',
+      '1.',
+      '-.5',
+      '1e-400',
+      '0e-400',
+      '1e309',
+    ];
+    const wrong: string[] = [];
+    for (const value of values) {
+      // On its own, and after a decimal (the column is `number` when it is read).
+      for (const first of [[], ['0.5']]) {
+        const tracker = new TypeTracker();
+        first.forEach((earlier) => tracker.observe(earlier));
+        const read = tracker.observeValue(value);
+        const type = tracker.type;
+        const expected = type === 'string' ? NaN : asNumber(value, type);
+        if (!Object.is(read, expected)) wrong.push(`${value} (${type}): ${read} ≠ ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads integers, times and booleans as the wider type of their branch would', () => {
+    const cases: Array<[string[], ColumnType]> = [
+      [['1', '-2', '3.25', '+4', '007'], 'number'],
+      [['2024-02-29', '2024-03-01T12:00:00.5+01:00', ' 0099-12-31 '], 'datetime'],
+      [['TRUE', 'false', ' True '], 'boolean'],
+    ];
+    for (const [values, type] of cases) {
+      const tracker = new TypeTracker();
+      const read = values.map((value) => tracker.observeValue(value));
+      expect(tracker.type).toBe(type);
+      expect(read).toEqual(values.map((value) => asNumber(value, type)));
+    }
+  });
+
+  it('is NaN for empty fields and for every value of a string column', () => {
+    const tracker = new TypeTracker();
+    expect([null, '', '7'].map((value) => tracker.observeValue(value))).toEqual([NaN, NaN, 7]);
+    expect(tracker.observeValue('seven')).toBeNaN();
+    expect(tracker.observeValue('8')).toBeNaN();
+    expect(tracker.type).toBe('string');
+  });
+});

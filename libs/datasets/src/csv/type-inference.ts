@@ -88,11 +88,28 @@ export class TypeTracker {
   }
 
   observe(value: CsvField): void {
+    this.observeValue(value);
+  }
+
+  /**
+   * Observes one field and returns its value as a number, read in the same scan that
+   * checks it against the type: a number as itself (`-0` as 0), a date or datetime as
+   * epoch milliseconds, a boolean as 1 or 0; NaN for an empty field and in a `string`
+   * column. The value is the one {@link convert} gives for any later type on the same
+   * branch (`integer` → `number`, `date` → `datetime`), so a profile can take it
+   * instead of parsing the field again.
+   */
+  observeValue(value: CsvField): number {
     const current = this.current;
-    if (current === 'string' || value === null || value.length === 0) return;
-    if (current !== undefined && fits(value, current)) return;
+    if (current === 'string' || value === null || value.length === 0) return NaN;
+    if (current !== undefined) {
+      const parsed = valueAs(value, current);
+      if (parsed === parsed) return parsed; // not NaN: the value fits the type so far
+    }
     const own = narrowest(value);
-    this.current = current === undefined ? own : widen(current, own);
+    const type = current === undefined ? own : widen(current, own);
+    this.current = type;
+    return type === 'string' ? NaN : valueAs(value, type);
   }
 }
 
@@ -129,20 +146,26 @@ export function narrowest(value: string): ColumnType {
   return booleanValue(value, start, end) === undefined ? 'string' : 'boolean';
 }
 
-function fits(value: string, type: Narrowest): boolean {
+/**
+ * The value of a non-empty field as a number when it has `type` (see
+ * {@link TypeTracker.observeValue}), else NaN: the checks of {@link narrowest} for one
+ * type, reading the value as they scan.
+ */
+function valueAs(value: string, type: Narrowest): number {
   const start = firstNonBlank(value);
   const end = lastNonBlank(value);
   switch (type) {
     case 'integer':
-      return numberKind(value, start, end) === 'integer';
     case 'number':
-      return numberKind(value, start, end) !== undefined;
-    case 'boolean':
-      return booleanValue(value, start, end) !== undefined;
+      return numberValue(value, start, end, type === 'integer');
+    case 'boolean': {
+      const parsed = booleanValue(value, start, end);
+      return parsed === undefined ? NaN : parsed ? 1 : 0;
+    }
     case 'date':
-      return temporalKind(value, start, end) === 'date';
+      return end - start === 10 ? temporalTime(value, start, end, true, true) : NaN;
     case 'datetime':
-      return temporalKind(value, start, end) !== undefined;
+      return end - start < 10 ? NaN : temporalTime(value, start, end, false, true);
   }
 }
 
@@ -249,18 +272,76 @@ function numberKind(value: string, start: number, end: number): 'integer' | 'num
   return finiteNumber(value, start, end);
 }
 
+/** Powers of ten a double holds exactly: 10^0 … 10^22. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Digits whose integer is below 2^53, so exact as a double. */
+const EXACT_DIGITS = 15;
+
+/**
+ * The number in `value[start, end)` if it is one ({@link numberKind}; an `integer`
+ * when `integerOnly`), else NaN; `-0` is 0. Decimals of at most 15 digits without an
+ * exponent are the integer of their digits divided by a power of ten, both exact as
+ * doubles: one division, which IEEE 754 rounds correctly, as `Number()` rounds the
+ * decimal (Clinger's fast path). Anything else goes through `Number()`.
+ */
+function numberValue(value: string, start: number, end: number, integerOnly: boolean): number {
+  let i = start;
+  const sign = value.charCodeAt(i);
+  const negative = sign === MINUS;
+  if (negative || sign === PLUS) i += 1;
+  const intStart = i;
+  let digitsValue = 0;
+  for (; i < end; i++) {
+    const digit = value.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) break;
+    digitsValue = digitsValue * 10 + digit;
+  }
+  const intEnd = i;
+  if (i === end) {
+    if (intEnd === intStart) return NaN;
+    if (intEnd - intStart <= EXACT_DIGITS) return negative ? 0 - digitsValue : digitsValue;
+    if (fitsInt64(value, intStart, intEnd, negative)) return Number(value.slice(start, end)) + 0;
+    return integerOnly ? NaN : finiteValue(value, start, end);
+  }
+  if (integerOnly) return NaN;
+  let fractionDigits = 0;
+  if (value.charCodeAt(i) === DOT) {
+    i += 1;
+    const fractionStart = i;
+    for (; i < end; i++) {
+      const digit = value.charCodeAt(i) - ZERO;
+      if (digit < 0 || digit > 9) break;
+      digitsValue = digitsValue * 10 + digit;
+    }
+    fractionDigits = i - fractionStart;
+  }
+  const digits = intEnd - intStart + fractionDigits;
+  if (digits === 0) return NaN;
+  if (i === end) {
+    if (digits > EXACT_DIGITS) return finiteValue(value, start, end);
+    const exact = digitsValue / (EXACT_POWERS_OF_TEN[fractionDigits]);
+    return negative ? 0 - exact : exact;
+  }
+  return numberKind(value, start, end) === undefined ? NaN : finiteValue(value, start, end);
+}
+
 /** A double must not overflow to ±Infinity, nor underflow to 0 (PostgreSQL refuses both). */
 function finiteNumber(value: string, start: number, end: number): 'number' | undefined {
+  return Number.isNaN(finiteValue(value, start, end)) ? undefined : 'number';
+}
+
+/** `Number()` of a numeral, or NaN when it overflows or underflows (see {@link finiteNumber}). */
+function finiteValue(value: string, start: number, end: number): number {
   const parsed = Number(value.slice(start, end));
-  if (!Number.isFinite(parsed)) return undefined;
+  if (!Number.isFinite(parsed)) return NaN;
   if (parsed === 0) {
     for (let i = start; i < end; i++) {
       const c = value.charCodeAt(i);
       if (c === 0x65 || c === 0x45) break;
-      if (c > ZERO && c <= NINE) return undefined;
+      if (c > ZERO && c <= NINE) return NaN;
     }
   }
-  return 'number';
+  return parsed + 0;
 }
 
 function fitsInt64(value: string, start: number, end: number, negative: boolean): boolean {

@@ -1,5 +1,5 @@
 import type { CsvRow } from '../csv/csv-tokenizer';
-import { convert, epochMillis, type ColumnType } from '../csv/type-inference';
+import type { ColumnType } from '../csv/type-inference';
 import { ColumnProfiler, type ColumnProfile } from '../profiling/column-profiler';
 import type { StoredType } from './column-storage';
 
@@ -46,28 +46,37 @@ export class ColumnProfileBuilder {
     }
   }
 
-  /** Adds column `index` of every row, as stored with the current type. */
-  addColumn(rows: readonly CsvRow[], index: number): void {
+  /**
+   * Adds column `index` of every row, as stored with the current type. `values` holds the
+   * column's values as numbers from `offset` on, one per row, as the type check read them
+   * (`TypeTracker.observeValue` in ../csv/type-inference: NaN for an empty field), so numbers, times and
+   * booleans are not parsed twice; a string column reads the fields themselves.
+   */
+  addColumn(rows: readonly CsvRow[], index: number, values: Float64Array, offset: number): void {
     const profiler = this.profiler;
     if (profiler !== undefined) {
-      // Every field was checked against the type already (TypeTracker), so numbers and
-      // times are read directly, one loop per type: the hottest loop stays monomorphic.
+      // One loop per type: the hottest loops stay monomorphic.
       const type = profiler.type;
       if (type === 'integer' || type === 'number') {
         for (let r = 0; r < rows.length; r++) {
-          const field = rows[r][index] ?? null;
-          // `+ 0` turns -0 into 0, as convert() does; Number() ignores the blanks around.
-          if (field === null || field === '') profiler.addMissing();
-          else profiler.addNumeric(Number(field) + 0);
+          const x = values[offset + r];
+          if (x !== x) profiler.addMissing();
+          else profiler.addNumeric(x);
         }
       } else if (type === 'date' || type === 'datetime') {
         for (let r = 0; r < rows.length; r++) {
-          const field = rows[r][index] ?? null;
-          if (field === null || field === '') profiler.addMissing();
-          else profiler.addEpochMillis(epochMillis(field, type));
+          const ms = values[offset + r];
+          if (ms !== ms) profiler.addMissing();
+          else profiler.addEpochMillis(ms);
+        }
+      } else if (type === 'boolean') {
+        for (let r = 0; r < rows.length; r++) {
+          const x = values[offset + r];
+          profiler.add(x !== x ? null : x === 1);
         }
       } else {
-        for (let r = 0; r < rows.length; r++) profiler.add(convert(rows[r][index] ?? null, type));
+        // A string column keeps `''` (a quoted empty field) apart from null.
+        for (let r = 0; r < rows.length; r++) profiler.add(rows[r][index] ?? null);
       }
     } else if (this.storedType === 'unknown') {
       for (let r = 0; r < rows.length; r++) {

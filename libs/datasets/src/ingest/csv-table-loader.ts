@@ -100,6 +100,12 @@ class CsvTableLoader {
   private readonly columns: ReturnType<typeof columnIdentifiers>;
   private readonly trackers: TypeTracker[];
   private readonly profiles: ColumnProfileBuilder[];
+  /**
+   * Per column, the values of the window's rows as numbers, read by the type check
+   * (TypeTracker.observeValue) for the profile; `windowRows` of them are in use.
+   */
+  private values: Float64Array[];
+  private windowRows = 0;
   private stored: StoredType[] | undefined;
   private copy: ReturnType<typeof copyFrom> | undefined;
   private copiedRows = 0;
@@ -114,6 +120,7 @@ class CsvTableLoader {
     this.columns = columnIdentifiers(file.columns);
     this.trackers = this.columns.map(() => new TypeTracker());
     this.profiles = this.columns.map(({ name }) => new ColumnProfileBuilder(name));
+    this.values = this.columns.map(() => new Float64Array(0));
   }
 
   async load(): Promise<CsvLoadResult> {
@@ -163,9 +170,22 @@ class CsvTableLoader {
 
   private observe(batch: CsvRow[]): void {
     const trackers = this.trackers;
+    const offset = this.windowRows;
+    this.windowRows += batch.length;
+    if (this.windowRows > (this.values[0]?.length ?? 0)) {
+      const capacity = Math.max(this.windowRows, 2 * (this.values[0]?.length ?? 0));
+      this.values = this.values.map((old) => {
+        const grown = new Float64Array(capacity);
+        grown.set(old);
+        return grown;
+      });
+    }
     for (let c = 0; c < trackers.length; c++) {
       const tracker = trackers[c];
-      for (let r = 0; r < batch.length; r++) tracker.observe(batch[r][c] ?? null);
+      const values = this.values[c];
+      for (let r = 0; r < batch.length; r++) {
+        values[offset + r] = tracker.observeValue(batch[r][c] ?? null);
+      }
     }
   }
 
@@ -196,9 +216,14 @@ class CsvTableLoader {
     let full = false;
     for (const chunk of bytes) full = !copy.write(chunk) || full;
     types.forEach((type, i) => this.profiles[i]?.setType(type));
+    let offset = 0;
     for (const rows of window) {
-      for (let c = 0; c < this.profiles.length; c++) this.profiles[c]?.addColumn(rows, c);
+      for (let c = 0; c < this.profiles.length; c++) {
+        this.profiles[c]?.addColumn(rows, c, this.values[c], offset);
+      }
+      offset += rows.length;
     }
+    this.windowRows = 0;
     if (copy.errored !== null) throw copy.errored;
     if (full) await once(copy, 'drain');
   }
