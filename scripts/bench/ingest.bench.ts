@@ -4,7 +4,8 @@
  *   1. generates a CSV of mixed types (integers, decimals, booleans, dates, datetimes,
  *      text with quoted commas and doubled quotes);
  *   2. starts the built API as its own process and uploads the file over HTTP
- *      (`POST /v1/datasets`, text/csv, streamed), timing it until the 201;
+ *      (`POST /v1/datasets`, text/csv, streamed), timing it until the 201; then uploads
+ *      it again into the same process (its parser optimised by then by the JIT);
  *   3. times `psql \copy` of the same file into a table of the same shape;
  * and prints both times, their ratio and the service's peak RSS (VmHWM), next to the
  * targets: ratio ≤ 1.2, peak RSS ≤ 256 MB and flat across sizes.
@@ -210,7 +211,10 @@ export async function startApiService(
 
 interface Result {
   sizeMb: number;
+  /** The first upload into a fresh service process (its code not optimised yet). */
   uploadS: number;
+  /** The same file again, into the same process. */
+  warmUploadS: number;
   psqlS: number;
   peakRssMb: number;
   idleRssMb: number;
@@ -242,10 +246,14 @@ async function measureSize(
     const serviceCpuS = processCpuS(service.pid) - serviceCpuBefore;
     const uploadBusyS = machineBusyS() - busyBefore;
     if (answer.status !== 201) throw new Error(`upload answered ${answer.status}: ${answer.body}`);
-    const peak = peakRssMb(service.pid);
     const dataset = JSON.parse(answer.body) as {
       columns: Array<{ column: string; type: ColumnType }>;
     };
+    const warmStarted = performance.now();
+    const again = await upload(service.port, key, file);
+    const warmUploadS = (performance.now() - warmStarted) / 1000;
+    if (again.status !== 201) throw new Error(`upload answered ${again.status}: ${again.body}`);
+    const peak = peakRssMb(service.pid);
 
     const client = new Client({ connectionString: databaseUrl });
     await client.connect();
@@ -270,6 +278,7 @@ async function measureSize(
     return {
       sizeMb,
       uploadS,
+      warmUploadS,
       psqlS,
       peakRssMb: peak,
       idleRssMb,
@@ -349,6 +358,8 @@ export async function runIngestBenchmark(): Promise<void> {
         'psql \\copy s': r.psqlS.toFixed(2),
         'psql MB/s': (r.sizeMb / r.psqlS).toFixed(1),
         'ratio upload/psql': (r.uploadS / r.psqlS).toFixed(2),
+        'again s': r.warmUploadS.toFixed(2),
+        'ratio again/psql': (r.warmUploadS / r.psqlS).toFixed(2),
         'service RSS idle MB': r.idleRssMb.toFixed(0),
         'service peak RSS MB': r.peakRssMb.toFixed(0),
       })),
@@ -364,6 +375,10 @@ export async function runIngestBenchmark(): Promise<void> {
         'cores busy, upload': (r.uploadBusyS / r.uploadS).toFixed(2),
         'cores busy, psql': (r.psqlBusyS / r.psqlS).toFixed(2),
       })),
+    );
+    console.log(
+      'upload: the first upload into a fresh service; again: the same file into the same process,\n' +
+        'its code optimised by then (peak RSS covers both). CPU columns: the first upload.',
     );
     console.log('targets: ratio ≤ 1.2; peak RSS ≤ 256 MB, and the same for the 4× file');
   } finally {
