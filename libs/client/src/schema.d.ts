@@ -746,7 +746,7 @@ export interface components {
             delimiter: string;
             header: boolean;
             columns: components["schemas"]["DatasetColumnDto"][];
-            /** @description Columns whose type widened after the first megabyte (see docs/datasets.md). */
+            /** @description Columns whose type widened after the first 64 KiB (see docs/datasets.md). */
             typeChanges: components["schemas"]["TypeChangeDto"][];
             /** Format: date-time */
             createdAt: string;

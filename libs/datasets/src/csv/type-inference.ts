@@ -319,7 +319,7 @@ function numberValue(value: string, start: number, end: number, integerOnly: boo
   if (digits === 0) return NaN;
   if (i === end) {
     if (digits > EXACT_DIGITS) return finiteValue(value, start, end);
-    const exact = digitsValue / (EXACT_POWERS_OF_TEN[fractionDigits]);
+    const exact = digitsValue / EXACT_POWERS_OF_TEN[fractionDigits];
     return negative ? 0 - exact : exact;
   }
   return numberKind(value, start, end) === undefined ? NaN : finiteValue(value, start, end);

@@ -76,7 +76,7 @@ export class DatasetDto {
   delimiter!: string;
   header!: boolean;
   columns!: DatasetColumnDto[];
-  /** Columns whose type widened after the first megabyte (see docs/datasets.md). */
+  /** Columns whose type widened after the first 64 KiB (see docs/datasets.md). */
   typeChanges!: TypeChangeDto[];
   createdAt!: Date;
 }
