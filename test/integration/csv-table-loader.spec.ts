@@ -139,6 +139,39 @@ describe('loadCsvIntoTable (PostgreSQL COPY with type widening)', () => {
     },
   );
 
+  it.each([1, 4096])(
+    'stores a quoted empty field in a typed column as NULL wherever it first appears (windows of %i bytes)',
+    async (windowBytes) => {
+      // COPY reads `""` as NULL only in the columns it is told to (FORCE_NULL); the loader
+      // tells it once the reader has seen one, so row 3 starts a new COPY when windows are small.
+      const text =
+        'n,day,flag,note\n' +
+        '1,2024-01-01,true,a\n' +
+        '2,2024-01-02,false,""\n' +
+        '"","","",""\n' +
+        '4,2024-01-04,true,d\n';
+      const { result, rows, sqlTypes } = await load(text, {
+        sampleBytes: windowBytes,
+        windowBytes,
+        chunk: 3,
+      });
+      expect(sqlTypes).toEqual(['bigint', 'date', 'boolean', 'text']);
+      expect(rows).toEqual([
+        ['1', '2024-01-01', true, 'a'],
+        ['2', '2024-01-02', false, ''],
+        [null, null, null, ''],
+        ['4', '2024-01-04', true, 'd'],
+      ]);
+      expect(result.typeChanges).toEqual([]);
+      expect(result.profile.map(({ count, nullCount }) => [count, nullCount])).toEqual([
+        [4, 1],
+        [4, 1],
+        [4, 1],
+        [4, 0],
+      ]);
+    },
+  );
+
   it('widens columns after rows were stored, keeping every value, and says so', async () => {
     const text =
       'a,b,c,d,e\n' +

@@ -118,6 +118,8 @@ class CsvTableLoader {
   private values: Float64Array[];
   private windowRows = 0;
   private stored: StoredType[] | undefined;
+  /** Per column, whether the running COPY reads a quoted empty field as NULL (FORCE_NULL). */
+  private forcedNull: boolean[] = [];
   private copy: ReturnType<typeof copyFrom> | undefined;
   private copiedRows = 0;
   private readonly typeChanges: TypeChange[] = [];
@@ -204,6 +206,19 @@ class CsvTableLoader {
     return this.trackers.map((tracker) => (tracker.seenValue ? tracker.type : 'unknown'));
   }
 
+  /**
+   * The typed columns where a quoted empty field (`""`) has been seen: the reader reads it
+   * as a missing value, and COPY must too (FORCE_NULL), or it would refuse `''` as, say, a
+   * bigint. Only those: FORCE_NULL makes PostgreSQL check every field of the column it
+   * names (about 5 % of its COPY time with every column of the bench file named). A
+   * column that needs it later gets it with a new COPY, started before its window.
+   */
+  private forceNull(types: StoredType[]): boolean[] {
+    return this.trackers.map(
+      (tracker, i) => tracker.seenEmptyString && SQL_TYPES[types[i] ?? 'unknown'] !== 'text',
+    );
+  }
+
   private finalTypes(): ColumnType[] {
     return this.trackers.map((tracker) => tracker.type);
   }
@@ -214,13 +229,17 @@ class CsvTableLoader {
    */
   private async store(window: CsvRow[][], bytes: Buffer[]): Promise<void> {
     const types = this.storedTypes();
+    const forceNull = this.forceNull(types);
     if (this.stored === undefined) {
       await this.createTable(types);
-      this.startCopy(types, true);
+      this.startCopy(forceNull, true);
     } else if (types.some((type, i) => type !== this.stored?.[i])) {
       await this.endCopy();
       await this.widen(types);
-      this.startCopy(types);
+      this.startCopy(forceNull);
+    } else if (forceNull.some((forced, i) => forced !== this.forcedNull[i])) {
+      await this.endCopy();
+      this.startCopy(forceNull);
     }
     this.stored = types;
     const copy = this.copy as ReturnType<typeof copyFrom>;
@@ -273,13 +292,12 @@ class CsvTableLoader {
    * the first reader then need not set every row's hint bits (rewriting the whole table
    * on its first scan; the first analysis after an upload paid for it).
    */
-  private startCopy(types: StoredType[], freeze = false): void {
+  private startCopy(forceNull: boolean[], freeze = false): void {
     const names = this.columns.map(({ identifier }) => quoteIdentifier(identifier));
-    // Quoted empty fields are NULL in typed columns (as the reader reads them); text keeps ''.
-    const forceNull = names.filter((_, i) => SQL_TYPES[types[i] ?? 'unknown'] !== 'text');
+    const forced = names.filter((_, i) => forceNull[i]);
     const delimiter = this.file.delimiter === '\t' ? "E'\\t'" : `'${this.file.delimiter}'`;
     const options = [`FORMAT csv`, `DELIMITER ${delimiter}`, `HEADER false`];
-    if (forceNull.length > 0) options.push(`FORCE_NULL (${forceNull.join(', ')})`);
+    if (forced.length > 0) options.push(`FORCE_NULL (${forced.join(', ')})`);
     if (freeze) options.push('FREEZE');
     const copy = this.client.query(
       copyFrom(
@@ -290,6 +308,7 @@ class CsvTableLoader {
     // Failures surface through write/finished below; without a listener they would crash.
     copy.on('error', () => undefined);
     this.copy = copy;
+    this.forcedNull = forceNull;
   }
 
   private async endCopy(): Promise<void> {
