@@ -15,7 +15,7 @@ import { restoreFastStringPrototype } from '@app/runtime';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCsv } from './ingest.bench';
+import { generateCsv } from './bench-csv';
 
 const MB = 1024 * 1024;
 const STAGES = ['read', 'tokenize', 'types', 'profile'] as const;
