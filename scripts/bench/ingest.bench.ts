@@ -282,6 +282,9 @@ async function measureSize(
     );
     const psqlS = (performance.now() - copyStarted) / 1000;
     const psqlBusyS = machineBusyS() - psqlBusyBefore;
+    // psql's backend ends with it; its CPU seconds reach the server's children times only
+    // once the server has reaped it, a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const psqlPostgresCpuS = postgresCpuS() - psqlPostgresBefore;
     await client.query(`DROP TABLE ${table}`);
     await client.end();
