@@ -40,4 +40,28 @@ describe('first start with BOOTSTRAP_ADMIN_API_KEY', () => {
     });
     expect((keys.body.data as unknown[]).length).toBe(1);
   });
+
+  it('writes the organization and its first key to the audit log, as done by the bootstrap', async () => {
+    const [me, audit] = await Promise.all([
+      call(app.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': preset } }),
+      call(app.baseUrl, 'GET', '/v1/audit-events', { headers: { 'x-api-key': preset } }),
+    ]);
+    const system = { actorKind: 'system', actorId: 'bootstrap', outcome: 'success' };
+    expect(audit.body.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ...system,
+          action: 'organization.created',
+          targetType: 'organization',
+          targetId: me.body.organizationId,
+        }),
+        expect.objectContaining({
+          ...system,
+          action: 'api-key.created',
+          targetType: 'api-key',
+          targetId: me.body.id,
+        }),
+      ]),
+    );
+  });
 });

@@ -83,6 +83,19 @@ describe('admin CLI', () => {
   });
 
   let organizationId: string;
+  let adminKey: string;
+
+  /** The organization's audit events of one action, as its admin reads them, all by the CLI. */
+  async function auditEvents(action: string): Promise<unknown[]> {
+    const response = await fetch(`${app.baseUrl}/v1/audit-events?action=${action}`, {
+      headers: { 'x-api-key': adminKey },
+    });
+    const events = ((await response.json()) as { data: Array<Record<string, unknown>> }).data;
+    for (const event of events) {
+      expect(event).toMatchObject({ actorKind: 'system', actorId: 'cli', outcome: 'success' });
+    }
+    return events;
+  }
 
   it('create-organization prints an admin key, alone on the last line, that authenticates', async () => {
     const run = await runCli(['create-organization', '--name', 'Acme from the CLI'], env);
@@ -95,6 +108,16 @@ describe('admin CLI', () => {
     const response = await me(key);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ kind: 'apiKey', role: 'admin', organizationId });
+    adminKey = key;
+    expect(await auditEvents('organization.created')).toEqual([
+      expect.objectContaining({
+        targetId: organizationId,
+        details: { name: 'Acme from the CLI', via: 'cli' },
+      }),
+    ]);
+    expect(await auditEvents('api-key.created')).toEqual([
+      expect.objectContaining({ targetId: field(run, 'apiKeyId') }),
+    ]);
   });
 
   it('create-api-key issues a key with the role asked for, in the organization named or the oldest', async () => {
@@ -121,6 +144,19 @@ describe('admin CLI', () => {
         role,
         organizationId,
       });
+    }
+    const issued = await auditEvents('api-key.created');
+    for (const [run, role, name] of [
+      [named, 'viewer', 'wall'],
+      [oldest, 'analyst', 'cli analyst key'],
+    ] as const) {
+      expect(issued).toContainEqual(
+        expect.objectContaining({
+          targetType: 'api-key',
+          targetId: field(run, 'apiKeyId'),
+          details: { name, role, via: 'cli' },
+        }),
+      );
     }
   });
 
@@ -158,6 +194,23 @@ describe('admin CLI', () => {
       try {
         const { rows } = await client.query<{ id: string }>('SELECT id FROM organizations');
         expect(rows).toEqual([{ id: field(run, 'organizationId') }]);
+        const audit = await client.query(
+          'SELECT action, actor_kind, actor_id, target_id FROM audit_events ORDER BY action',
+        );
+        expect(audit.rows).toEqual([
+          {
+            action: 'api-key.created',
+            actor_kind: 'system',
+            actor_id: 'cli',
+            target_id: field(run, 'apiKeyId'),
+          },
+          {
+            action: 'organization.created',
+            actor_kind: 'system',
+            actor_id: 'cli',
+            target_id: field(run, 'organizationId'),
+          },
+        ]);
       } finally {
         await client.end();
       }

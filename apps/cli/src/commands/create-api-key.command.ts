@@ -21,6 +21,7 @@ export async function createApiKey(
   if (options.organizationId === undefined) {
     const first = await organizations.firstOrganization();
     organizationId = first.organizationId;
+    if (first.created) await organizations.recordCreated(first, 'cli');
     lines.push(
       `${first.created ? 'Created the first organization' : 'Organization'} ${JSON.stringify(first.name)}`,
     );
@@ -31,9 +32,9 @@ export async function createApiKey(
     organizationId = found.organizationId;
     lines.push(`Organization ${JSON.stringify(found.name)}`);
   }
-  const key = await app
-    .get(ApiKeysService)
-    .issue(organizationId, options.keyName, options.role, options.expiresAt);
+  const apiKeys = app.get(ApiKeysService);
+  const key = await apiKeys.issue(organizationId, options.keyName, options.role, options.expiresAt);
+  await apiKeys.recordIssued(key, organizationId, 'cli');
   lines.push(
     `  organizationId: ${organizationId}`,
     `Created API key ${JSON.stringify(key.name)}`,

@@ -6,7 +6,9 @@ export async function createOrganization(
   app: INestApplicationContext,
   organizationName: string,
 ): Promise<CommandResult> {
-  const created = await app.get(OrganizationBootstrapService).createOrganization(organizationName);
+  const organizations = app.get(OrganizationBootstrapService);
+  const created = await organizations.createOrganization(organizationName);
+  await organizations.recordCreated(created, 'cli');
   return {
     lines: [
       `Created organization ${JSON.stringify(created.name)}`,

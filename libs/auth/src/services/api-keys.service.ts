@@ -28,6 +28,14 @@ export function actorOf(principal: Principal): AuditActor {
   return { kind: principal.kind, id: principal.id, organizationId: principal.organizationId };
 }
 
+/** What acted when no principal did: the first start of the service, or the admin CLI. */
+export type SystemActor = 'bootstrap' | 'cli';
+
+/** The audit actor of something done by `via` in an organization. */
+export function systemActor(via: SystemActor, organizationId: string): AuditActor {
+  return { kind: 'system', id: via, organizationId };
+}
+
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
@@ -108,7 +116,25 @@ export class ApiKeysService {
     return created;
   }
 
-  /** Creates a key without an acting principal: bootstrap and the CLI. */
+  /**
+   * The audit record of a key made by {@link issue} outside the API, once the caller's
+   * transaction (if any) has committed: a key that works must be in the audit log.
+   */
+  recordIssued(
+    key: Pick<ApiKeyDto, 'id' | 'name' | 'role'>,
+    organizationId: string,
+    via: SystemActor,
+  ): Promise<void> {
+    return this.audit.record({
+      actor: systemActor(via, organizationId),
+      action: 'api-key.created',
+      outcome: 'success',
+      target: { type: 'api-key', id: key.id },
+      details: { name: key.name, role: key.role, via },
+    });
+  }
+
+  /** Creates a key without an acting principal: bootstrap and the CLI ({@link recordIssued}). */
   async issue(
     organizationId: string,
     name: string,

@@ -1,12 +1,14 @@
+import { AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OrganizationsRepository } from '../repositories/organizations.repository';
-import { ApiKeysService } from './api-keys.service';
+import { ApiKeysService, type SystemActor, systemActor } from './api-keys.service';
 
 // Any constant: serialises first-start bootstrap across replicas (and the CLI) starting together.
 const BOOTSTRAP_LOCK = 7_431_002;
 const FIRST_ORGANIZATION_NAME = 'Default organization';
+const ADMIN_KEY_NAME = 'bootstrap admin key';
 
 export interface OrganizationSummary {
   organizationId: string;
@@ -30,7 +32,32 @@ export class OrganizationBootstrapService {
     private readonly organizations: OrganizationsRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * The audit records of an organization made outside the API and of its first admin
+   * key (the CLI calls this once its command has committed; first start does itself).
+   */
+  async recordCreated(
+    created: OrganizationSummary & { apiKeyId?: string },
+    via: SystemActor,
+  ): Promise<void> {
+    await this.audit.record({
+      actor: systemActor(via, created.organizationId),
+      action: 'organization.created',
+      outcome: 'success',
+      target: { type: 'organization', id: created.organizationId },
+      details: { name: created.name, via },
+    });
+    if (created.apiKeyId !== undefined) {
+      await this.apiKeys.recordIssued(
+        { id: created.apiKeyId, name: ADMIN_KEY_NAME, role: 'admin' },
+        created.organizationId,
+        via,
+      );
+    }
+  }
 
   async createOrganization(name: string, presetKey?: string): Promise<CreatedOrganization> {
     return this.dataSource.transaction((manager) =>
@@ -47,7 +74,7 @@ export class OrganizationBootstrapService {
     const organization = await this.organizations.insert(name, manager);
     const key = await this.apiKeys.issue(
       organization.id,
-      'bootstrap admin key',
+      ADMIN_KEY_NAME,
       'admin',
       null,
       manager,
@@ -96,6 +123,7 @@ export class OrganizationBootstrapService {
       );
     });
     if (created === undefined) return undefined;
+    await this.recordCreated(created, 'bootstrap');
     this.logger.log(
       `Created the first organization ${created.organizationId} and its admin API key`,
     );
