@@ -49,8 +49,8 @@ export class ColumnProfileBuilder {
   /**
    * Adds column `index` of every row, as stored with the current type. `values` holds the
    * column's values as numbers from `offset` on, one per row, as the type check read them
-   * (`TypeTracker.observeValue` in ../csv/type-inference: NaN for an empty field), so numbers, times and
-   * booleans are not parsed twice; a string column reads the fields themselves.
+   * (`TypeTracker.observeValue` in ../csv/type-inference; NaN for an empty field), so
+   * numbers, times and booleans are not parsed twice; a string column reads the fields.
    */
   addColumn(rows: readonly CsvRow[], index: number, values: Float64Array, offset: number): void {
     const profiler = this.profiler;
