@@ -40,9 +40,20 @@ function twoDigits(value: string, at: number): number {
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
+/** Days of each month (index 1–12) in a common year. */
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/**
+ * Every operation runs for every value, whatever the month or the year: an operation
+ * that only the first February or the first leap year reaches would make V8 throw away
+ * and recompile the optimised parser in the middle of an upload.
+ */
 function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const by4 = year % 4 === 0;
+  const by100 = year % 100 === 0;
+  const by400 = year % 400 === 0;
+  const leap = by4 !== by100 || by400;
+  return (DAYS_IN_MONTH[month] as number) + (month === 2 && leap ? 1 : 0);
 }
 
 /**
@@ -142,10 +153,11 @@ function utc(
   second: number,
   millisecond: number,
 ): number {
-  const y = month <= 2 ? year - 1 : year;
+  // Branch-free, as in daysInMonth: January and February count with the year before.
+  const y = year - (month <= 2 ? 1 : 0);
   const era = floor(y / 400);
   const yearOfEra = y - era * 400;
-  const monthFromMarch = month > 2 ? month - 3 : month + 9;
+  const monthFromMarch = (month + 9) % 12;
   const dayOfYear = floor((153 * monthFromMarch + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + floor(yearOfEra / 4) - floor(yearOfEra / 100) + dayOfYear;
   const days = era * 146097 + dayOfEra - DAYS_FROM_0000_03_01_TO_EPOCH;
