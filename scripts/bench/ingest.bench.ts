@@ -47,10 +47,10 @@ export async function waitReady(url: string): Promise<void> {
 
 /**
  * The HTTP client of the uploads, run as plain Node in a process of its own: it streams
- * the file and prints the status, the body and its own CPU seconds as JSON. In the
- * benchmark's process (ts-node, its heap full of the TypeScript compiler) every 64 MB of
- * file buffers set off a full collection of that heap: 2 CPU-seconds taken from a 2-core
- * machine during a 400 MB upload, against 0.3 s here.
+ * the file and prints the status, the body and its own CPU seconds as JSON. Sending from
+ * the benchmark's own process (ts-node, a heap full of the TypeScript compiler) cost
+ * ~2 CPU-seconds per 400 MB upload, most of it garbage collection, taken from a 2-core
+ * machine while the upload was timed; 0.25 s here.
  */
 const UPLOAD_CLIENT = `
 const [port, key, file] = process.argv.slice(1);
