@@ -35,10 +35,9 @@ export async function generateCsv(path: string, bytes: number): Promise<void> {
 }
 
 /**
- * {@link generateCsv} in a process of its own. Writing 400 MB of strings leaves the
- * writer's heap full of garbage that V8 collects on its helper threads for seconds
- * afterwards: in the benchmark's own process that took 1.6 CPU-seconds from a 2-core
- * machine during the upload it was timing, and nothing from `psql \copy` run later.
+ * {@link generateCsv} in a process of its own, so the hundreds of MB of strings it makes
+ * are never garbage in the process that times the uploads (whose own CPU the benchmark
+ * reports as the client's).
  */
 export async function generateCsvInChildProcess(path: string, bytes: number): Promise<void> {
   const child = spawn(
