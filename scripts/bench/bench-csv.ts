@@ -36,8 +36,7 @@ export async function generateCsv(path: string, bytes: number): Promise<void> {
 
 /**
  * {@link generateCsv} in a process of its own, so the hundreds of MB of strings it makes
- * are never garbage in the process that times the uploads (whose own CPU the benchmark
- * reports as the client's).
+ * are never garbage to collect in the process that times the uploads.
  */
 export async function generateCsvInChildProcess(path: string, bytes: number): Promise<void> {
   const child = spawn(
