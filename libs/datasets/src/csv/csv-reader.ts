@@ -20,10 +20,8 @@ const BOM = [0xef, 0xbb, 0xbf] as const;
  * wrong with the file is a {@link CsvError} naming the line, thrown here (the source
  * is then released) or during iteration.
  *
- * PostgreSQL stores the same rows from the same bytes with `COPY ... (FORMAT csv,
- * DELIMITER <delimiter>)` when given the bytes from {@link CsvFile.nextRowLine} after
- * the header on, without the byte order mark and the line breaks at the very end
- * (see ./line-cutter); compare its row count with {@link CsvFile.rowCount}.
+ * The rows are the ones PostgreSQL's `COPY ... (FORMAT csv, DELIMITER <delimiter>)`
+ * reads from the same bytes after the header (see ./csv-tokenizer).
  */
 export function openCsv(
   source: AsyncIterable<Uint8Array>,
@@ -50,6 +48,7 @@ export class CsvFile implements AsyncIterable<CsvRow[]> {
   private readonly decoder = new Utf8Decoder();
   private tokenizer: CsvTokenizer | undefined;
   private bytes = 0;
+  private tokenized = 0;
   private dataRows = 0;
   /** The source has ended (or was released). */
   private done = false;
@@ -117,6 +116,11 @@ export class CsvFile implements AsyncIterable<CsvRow[]> {
   /** Bytes read so far: the file size once iteration has finished. */
   get byteCount(): number {
     return this.bytes;
+  }
+
+  /** Bytes handed to the tokenizer so far (the rows yielded come from at most these). */
+  get tokenizedBytes(): number {
+    return this.tokenized;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<CsvRow[]> {
@@ -255,6 +259,7 @@ export class CsvFile implements AsyncIterable<CsvRow[]> {
 
   private pushBytes(bytes: Uint8Array): void {
     const tokenizer = this.requireTokenizer();
+    this.tokenized += bytes.length;
     const nul = bytes.indexOf(0);
     try {
       if (nul >= 0) {

@@ -76,7 +76,6 @@ function isTemporal(type: ColumnType): boolean {
  */
 export class TypeTracker {
   private current: ColumnType | undefined;
-  private emptyString = false;
 
   /** The type that holds every value seen; `string` while there has been none. */
   get type(): ColumnType {
@@ -86,11 +85,6 @@ export class TypeTracker {
   /** Whether a non-empty value has been seen. */
   get seenValue(): boolean {
     return this.current !== undefined;
-  }
-
-  /** Whether a quoted empty field (`""`, read as `''`) has been seen outside a string column. */
-  get seenEmptyString(): boolean {
-    return this.emptyString;
   }
 
   observe(value: CsvField): void {
@@ -108,10 +102,7 @@ export class TypeTracker {
   observeValue(value: CsvField): number {
     const current = this.current;
     if (current === 'string' || value === null) return NaN;
-    if (value.length === 0) {
-      this.emptyString = true;
-      return NaN;
-    }
+    if (value.length === 0) return NaN;
     if (current !== undefined) {
       const parsed = valueAs(value, current);
       if (parsed === parsed) return parsed; // not NaN: the value fits the type so far

@@ -6,9 +6,9 @@ import type { CsvReadOptions } from '../csv/csv-options';
 import { type CsvFile, openCsv } from '../csv/csv-reader';
 import type { CsvRow } from '../csv/csv-tokenizer';
 import { columnIdentifiers, quoteIdentifier } from '../csv/identifiers';
-import { LineCutter } from '../csv/line-cutter';
 import { type ColumnType, TypeTracker } from '../csv/type-inference';
 import type { ColumnProfile } from '../profiling/column-profiler';
+import { BinaryCopyEncoder, binaryCopyHeader, binaryCopyTrailer } from './binary-copy';
 import { ColumnProfileBuilder } from './column-profile-builder';
 import { SQL_TYPES, type StoredType, widenExpression } from './column-storage';
 
@@ -16,17 +16,17 @@ import { SQL_TYPES, type StoredType, widenExpression } from './column-storage';
  * Bytes read before the table is created: the types it starts with come from them.
  * Small, because PostgreSQL has nothing to do until the table exists, and the first
  * bytes of a fresh process are its slowest (its parser not yet optimised by the JIT):
- * with 1 MiB here PostgreSQL sat idle for the first ~0.1 s of every upload (a 100 MB
- * upload took 1.96 s on average, 1.87 s with 64 KiB). Types a bigger sample would have
- * caught cost a rewrite of the rows stored before them (see `widen` below).
+ * with 1 MiB here PostgreSQL sat idle for the first ~0.1 s of every upload. Types a
+ * bigger sample would have caught cost a rewrite of the rows stored before them (see
+ * `widen` below).
  */
 const DEFAULT_SAMPLE_BYTES = 64 * 1024;
 /** Bytes of rows checked and profiled at a time once the table exists. */
 const WINDOW_BYTES = 256 * 1024;
 const TOP_VALUES = 10;
 /**
- * Bytes handed to COPY but not yet taken by PostgreSQL before the reader waits: two
- * windows. The socket's own buffers already let Node parse the next rows while
+ * Bytes handed to COPY but not yet taken by PostgreSQL before the reader waits: about
+ * two windows. The socket's own buffers already let Node parse the next rows while
  * PostgreSQL stores the last ones; a chunk held longer outlives two young-generation
  * collections, moves to the old generation and is freed only by a full collection.
  * With 4 MiB here ~50 MB of such dead chunks piled up between full collections (peak
@@ -73,13 +73,15 @@ export interface CsvLoadResult {
  * profiling it in the same pass, on a connection whose transaction the caller owns
  * (and rolls back if this throws: nothing is left behind).
  *
- * PostgreSQL parses the bytes for `COPY`; Node parses them too, ahead of it, for the
- * types and the profile. Bytes reach PostgreSQL only once the reader has checked the
- * rows they hold, so a value that does not fit a column's current type is seen
- * before PostgreSQL would refuse it: the `COPY` is ended exactly before that window
- * of rows, the column is widened in place (`ALTER TABLE ... TYPE ... USING`, which
- * rewrites the rows stored so far), and a new `COPY` carries on. Types start from the
- * first {@link DEFAULT_SAMPLE_BYTES} and only ever widen (see `widen` in
+ * The CSV is parsed once, here: the reader's rows are checked against the column
+ * types, the values read by that check feed the profile, and the same values go to
+ * PostgreSQL as binary COPY tuples (./binary-copy), which it stores without parsing
+ * text (CSV text made up about half of its COPY time). Rows reach PostgreSQL a window
+ * at a time, once every value in the window has been checked, so a value that does not
+ * fit a column's current type is seen before its rows are sent: the `COPY` is ended
+ * before that window, the column is widened in place (`ALTER TABLE ... TYPE ...
+ * USING`, which rewrites the rows stored so far), and a new `COPY` carries on. Types
+ * start from the first {@link DEFAULT_SAMPLE_BYTES} and only ever widen (see `widen` in
  * ../csv/type-inference), so a file needs at most a few such rewrites, and none when
  * its first 64 KiB are representative.
  */
@@ -88,15 +90,8 @@ export async function loadCsvIntoTable(
   source: AsyncIterable<Uint8Array>,
   options: CsvLoadOptions,
 ): Promise<CsvLoadResult> {
-  const cutter = new LineCutter();
-  async function* tapped(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source) {
-      cutter.push(chunk);
-      yield chunk;
-    }
-  }
-  const file = await openCsv(tapped(), options);
-  const loader = new CsvTableLoader(client, file, cutter, options);
+  const file = await openCsv(source, options);
+  const loader = new CsvTableLoader(client, file, options);
   try {
     return await loader.load();
   } catch (error) {
@@ -118,8 +113,7 @@ class CsvTableLoader {
   private values: Float64Array[];
   private windowRows = 0;
   private stored: StoredType[] | undefined;
-  /** Per column, whether the running COPY reads a quoted empty field as NULL (FORCE_NULL). */
-  private forcedNull: boolean[] = [];
+  private readonly encoder = new BinaryCopyEncoder();
   private copy: ReturnType<typeof copyFrom> | undefined;
   private copiedRows = 0;
   private readonly typeChanges: TypeChange[] = [];
@@ -127,7 +121,6 @@ class CsvTableLoader {
   constructor(
     private readonly client: ClientBase,
     private readonly file: CsvFile,
-    private readonly cutter: LineCutter,
     private readonly options: CsvLoadOptions,
   ) {
     this.columns = columnIdentifiers(file.columns);
@@ -137,21 +130,22 @@ class CsvTableLoader {
   }
 
   async load(): Promise<CsvLoadResult> {
-    const { file, cutter } = this;
-    if (file.bom) cutter.skip(3);
-    cutter.takeBefore(file.firstDataLine);
+    const file = this.file;
     const sampleBytes = this.options.sampleBytes ?? DEFAULT_SAMPLE_BYTES;
     const windowBytes = this.options.windowBytes ?? WINDOW_BYTES;
     let window: CsvRow[][] = [];
+    let windowStart = 0;
     for await (const batch of file) {
       this.observe(batch);
       window.push(batch);
-      if (cutter.held >= (this.stored === undefined ? sampleBytes : windowBytes)) {
-        await this.store(window, cutter.takeBefore(file.nextRowLine));
+      const held = file.tokenizedBytes - windowStart;
+      if (held >= (this.stored === undefined ? sampleBytes : windowBytes)) {
+        await this.store(window);
         window = [];
+        windowStart = file.tokenizedBytes;
       }
     }
-    await this.store(window, cutter.takeRest());
+    await this.store(window);
     await this.endCopy();
     if (this.copiedRows !== file.rowCount) {
       throw new Error(
@@ -206,45 +200,31 @@ class CsvTableLoader {
     return this.trackers.map((tracker) => (tracker.seenValue ? tracker.type : 'unknown'));
   }
 
-  /**
-   * The typed columns where a quoted empty field (`""`) has been seen: the reader reads it
-   * as a missing value, and COPY must too (FORCE_NULL), or it would refuse `''` as, say, a
-   * bigint. Only those: FORCE_NULL makes PostgreSQL check every field of the column it
-   * names (about 5 % of its COPY time with every column of the bench file named). A
-   * column that needs it later gets it with a new COPY, started before its window.
-   */
-  private forceNull(types: StoredType[]): boolean[] {
-    return this.trackers.map(
-      (tracker, i) => tracker.seenEmptyString && SQL_TYPES[types[i] ?? 'unknown'] !== 'text',
-    );
-  }
-
   private finalTypes(): ColumnType[] {
     return this.trackers.map((tracker) => tracker.type);
   }
 
   /**
-   * Sends the bytes of a window of rows (already observed) to COPY, after creating or
-   * widening the table as their types need, then profiles them while PostgreSQL works.
+   * Sends a window of rows (already observed) to COPY, after creating or widening the
+   * table as their types need, then profiles them while PostgreSQL works.
    */
-  private async store(window: CsvRow[][], bytes: Buffer[]): Promise<void> {
+  private async store(window: CsvRow[][]): Promise<void> {
     const types = this.storedTypes();
-    const forceNull = this.forceNull(types);
     if (this.stored === undefined) {
       await this.createTable(types);
-      this.startCopy(forceNull, true);
+      this.startCopy(true);
     } else if (types.some((type, i) => type !== this.stored?.[i])) {
       await this.endCopy();
       await this.widen(types);
-      this.startCopy(forceNull);
-    } else if (forceNull.some((forced, i) => forced !== this.forcedNull[i])) {
-      await this.endCopy();
-      this.startCopy(forceNull);
+      this.startCopy();
     }
     this.stored = types;
     const copy = this.copy as ReturnType<typeof copyFrom>;
+    this.encoder.setTypes(types);
     let full = false;
-    for (const chunk of bytes) full = !copy.write(chunk) || full;
+    for (const chunk of this.encoder.encode(window, this.values)) {
+      full = !copy.write(chunk) || full;
+    }
     types.forEach((type, i) => this.profiles[i]?.setType(type));
     let offset = 0;
     for (const rows of window) {
@@ -292,29 +272,24 @@ class CsvTableLoader {
    * the first reader then need not set every row's hint bits (rewriting the whole table
    * on its first scan; the first analysis after an upload paid for it).
    */
-  private startCopy(forceNull: boolean[], freeze = false): void {
+  private startCopy(freeze = false): void {
     const names = this.columns.map(({ identifier }) => quoteIdentifier(identifier));
-    const forced = names.filter((_, i) => forceNull[i]);
-    const delimiter = this.file.delimiter === '\t' ? "E'\\t'" : `'${this.file.delimiter}'`;
-    const options = [`FORMAT csv`, `DELIMITER ${delimiter}`, `HEADER false`];
-    if (forced.length > 0) options.push(`FORCE_NULL (${forced.join(', ')})`);
-    if (freeze) options.push('FREEZE');
+    const options = freeze ? 'FORMAT binary, FREEZE' : 'FORMAT binary';
     const copy = this.client.query(
-      copyFrom(
-        `COPY ${this.options.table} (${names.join(', ')}) FROM STDIN WITH (${options.join(', ')})`,
-        { highWaterMark: COPY_BUFFER_BYTES },
-      ),
+      copyFrom(`COPY ${this.options.table} (${names.join(', ')}) FROM STDIN WITH (${options})`, {
+        highWaterMark: COPY_BUFFER_BYTES,
+      }),
     );
     // Failures surface through write/finished below; without a listener they would crash.
     copy.on('error', () => undefined);
+    copy.write(binaryCopyHeader());
     this.copy = copy;
-    this.forcedNull = forceNull;
   }
 
   private async endCopy(): Promise<void> {
     const copy = this.copy;
     if (copy === undefined) return;
-    copy.end();
+    copy.end(binaryCopyTrailer());
     await finished(copy);
     this.copiedRows += copy.rowCount;
     this.copy = undefined;
