@@ -5,12 +5,19 @@
  *   read      the file's bytes through a stream (the baseline: no parsing at all);
  *   tokenize  + UTF-8 check and decode, CSV fields and rows (openCsv);
  *   types     + type inference of every value (TypeTracker);
- *   profile   + the one-pass profile (ColumnProfileBuilder).
- * The service does all of this on one thread while PostgreSQL runs COPY on another
- * core, so `profile` (plus HTTP and COPY framing) is what has to keep up with
- * `psql \copy` in the `ingest` benchmark.
+ *   profile   + the one-pass profile (ColumnProfileBuilder);
+ *   encode    + the COPY binary tuples of every row (BinaryCopyEncoder).
+ * The service does all of this on one thread while PostgreSQL stores the tuples on
+ * another core, so `encode` (plus HTTP) is what has to keep up with `psql \copy` in the
+ * `ingest` benchmark.
  */
-import { ColumnProfileBuilder, DEFAULT_CSV_LIMITS, openCsv, TypeTracker } from '@app/datasets';
+import {
+  BinaryCopyEncoder,
+  ColumnProfileBuilder,
+  DEFAULT_CSV_LIMITS,
+  openCsv,
+  TypeTracker,
+} from '@app/datasets';
 import { restoreFastStringPrototype } from '@app/runtime';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +25,7 @@ import { join } from 'node:path';
 import { generateCsv } from './bench-csv';
 
 const MB = 1024 * 1024;
-const STAGES = ['read', 'tokenize', 'types', 'profile'] as const;
+const STAGES = ['read', 'tokenize', 'types', 'profile', 'encode'] as const;
 type Stage = (typeof STAGES)[number];
 
 async function runStage(path: string, stage: Stage): Promise<number> {
@@ -33,6 +40,7 @@ async function runStage(path: string, stage: Stage): Promise<number> {
   const profiles = file.columns.map((name) => new ColumnProfileBuilder(name));
   // The values the type check reads, for the profile (as the loader keeps them per window).
   const values = file.columns.map(() => new Float64Array(0));
+  const encoder = new BinaryCopyEncoder();
   let typed = false;
   for await (const batch of file) {
     if (stage === 'tokenize') continue;
@@ -48,8 +56,10 @@ async function runStage(path: string, stage: Stage): Promise<number> {
       // As the loader does after its sample: one type per column from then on.
       typed = true;
       profiles.forEach((profile, i) => profile.setType(trackers[i]?.type ?? 'string'));
+      encoder.setTypes(trackers.map((tracker) => tracker.type));
     }
     for (let c = 0; c < profiles.length; c++) profiles[c]?.addColumn(batch, c, values[c], 0);
+    if (stage === 'encode') encoder.encode([batch], values);
   }
   profiles.forEach((profile, i) => profile.profile(trackers[i]?.type ?? 'string'));
   return performance.now() - started;

@@ -9,6 +9,7 @@ export {
   type ColumnType,
   type TypedValue,
 } from './csv/type-inference';
+export { BinaryCopyEncoder } from './ingest/binary-copy';
 export { ColumnProfileBuilder } from './ingest/column-profile-builder';
 export { SQL_TYPES } from './ingest/column-storage';
 export {
