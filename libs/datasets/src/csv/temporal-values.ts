@@ -17,6 +17,7 @@ const floor = Math.floor;
 const MILLISECONDS_PER_DIGIT = [0, 100, 10, 1] as const;
 /** Days from 0000-03-01 (proleptic Gregorian) to 1970-01-01. */
 const DAYS_FROM_0000_03_01_TO_EPOCH = 719468;
+const MS_PER_DAY = 86_400_000;
 
 function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
@@ -57,6 +58,14 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
+ * The last calendar date read and its day number: the values of a column mostly share
+ * their date with the one before (a day of timestamps, a file sorted by date), and
+ * then the calendar check and the day arithmetic are skipped. Key 0 is no date.
+ */
+let lastDateKey = 0;
+let lastDateDays = 0;
+
+/**
  * Milliseconds since the epoch of a `date` (when `dateOnly`) or `datetime` value in
  * `value[start, end)`, or NaN when it is neither; just 0 for a valid value when not
  * `compute` (validating every value of a column need not build dates).
@@ -80,13 +89,20 @@ export function temporalTime(
     month < 1 ||
     month > 12 ||
     day < 1 ||
-    day > daysInMonth(year, month) ||
     value.charCodeAt(start + 4) !== MINUS ||
     value.charCodeAt(start + 7) !== MINUS
   ) {
     return NaN;
   }
-  if (end - start === 10) return compute ? utc(year, month, day, 0, 0, 0, 0) : 0;
+  const dateKey = year * 10_000 + month * 100 + day;
+  let days = lastDateDays;
+  if (dateKey !== lastDateKey) {
+    if (day > daysInMonth(year, month)) return NaN;
+    days = daysFromCivil(year, month, day);
+    lastDateKey = dateKey;
+    lastDateDays = days;
+  }
+  if (end - start === 10) return compute ? days * MS_PER_DAY : 0;
   if (dateOnly || end - start < 16) return NaN;
   const separator = value.charCodeAt(start + 10);
   if (separator !== 0x54 && separator !== SPACE) return NaN;
@@ -119,7 +135,14 @@ export function temporalTime(
   const offset = zoneOffsetMinutes(value, i, end);
   if (Number.isNaN(offset)) return NaN;
   if (!compute) return 0;
-  return utc(year, month, day, hour, minute, second, millisecond) - offset * 60_000;
+  return (
+    days * MS_PER_DAY +
+    hour * 3_600_000 +
+    minute * 60_000 +
+    second * 1000 +
+    millisecond -
+    offset * 60_000
+  );
 }
 
 /** `Z`, `±HH`, `±HHMM`, `±HH:MM` or nothing (UTC) at `value[i, end)`; NaN otherwise. */
@@ -139,20 +162,12 @@ function zoneOffsetMinutes(value: string, i: number, end: number): number {
 }
 
 /**
- * Epoch milliseconds of a UTC date and time, by arithmetic rather than Date.UTC (a call
- * into the runtime per value, which also reads years 0–99 as 1900–1999). Days from the
- * civil date as in Howard Hinnant's `days_from_civil`: years counted from March, so the
- * leap day ends a year, and 400-year eras of 146097 days; `year` is 1–9999 here.
+ * Days since the epoch of a UTC date, by arithmetic rather than Date.UTC (a call into
+ * the runtime per value, which also reads years 0–99 as 1900–1999). As in Howard
+ * Hinnant's `days_from_civil`: years counted from March, so the leap day ends a year,
+ * and 400-year eras of 146097 days; `year` is 1–9999 here.
  */
-function utc(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  millisecond: number,
-): number {
+function daysFromCivil(year: number, month: number, day: number): number {
   // Branch-free, as in daysInMonth: January and February count with the year before.
   const y = year - (month <= 2 ? 1 : 0);
   const era = floor(y / 400);
@@ -160,6 +175,5 @@ function utc(
   const monthFromMarch = (month + 9) % 12;
   const dayOfYear = floor((153 * monthFromMarch + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + floor(yearOfEra / 4) - floor(yearOfEra / 100) + dayOfYear;
-  const days = era * 146097 + dayOfEra - DAYS_FROM_0000_03_01_TO_EPOCH;
-  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond;
+  return era * 146097 + dayOfEra - DAYS_FROM_0000_03_01_TO_EPOCH;
 }

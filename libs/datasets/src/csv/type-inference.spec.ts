@@ -224,6 +224,24 @@ describe('epochMillis', () => {
     expect(epochMillis('2024-02-30', 'date')).toBeNaN();
     expect(epochMillis('2024-03-01 12:00', 'date')).toBeNaN();
   });
+
+  it('checks every date, whatever date came just before (the last one is remembered)', () => {
+    const runs: Array<[string, string]> = [
+      ['2024-03-08', '2024-02-40'], // 40 days into February is no 8 March
+      ['2024-02-29', '2023-02-29'], // a leap day, then the same day of a common year
+      ['2024-01-31', '2024-01-32'],
+      ['2024-12-01T10:00:00Z', '2024-12-01T24:00:00Z'], // same date, bad time
+    ];
+    for (const [valid, invalid] of runs) {
+      const type = valid.length === 10 ? 'date' : 'datetime';
+      expect(epochMillis(valid, type)).toBe(Date.parse(valid));
+      expect(epochMillis(invalid, type)).toBeNaN();
+      expect(epochMillis(valid, type)).toBe(Date.parse(valid));
+    }
+    expect(epochMillis('2024-12-01T10:00:01Z', 'datetime')).toBe(
+      Date.parse('2024-12-01T10:00:01Z'),
+    );
+  });
 });
 
 describe('TypeTracker.observeValue', () => {

@@ -1,4 +1,4 @@
-import type { CsvField, CsvRow } from '../csv/csv-tokenizer';
+import type { CsvRow } from '../csv/csv-tokenizer';
 import type { StoredType } from './column-storage';
 
 /**
@@ -86,9 +86,10 @@ export class BinaryCopyEncoder {
   }
 
   /**
-   * Encodes `rows`; `values[c]` holds column c's values as numbers from `offset` on
-   * (TypeTracker.observeValue: NaN for an empty field), read for the typed columns.
-   * Returns the buffers filled so far, the last one cut at the end of these rows.
+   * Encodes the rows of `windows` (batches, in order); `values[c]` holds column c's values
+   * as numbers, one per row across the batches (TypeTracker.observeValue: NaN for an
+   * empty field), read for the typed columns. Returns the buffers filled so far, the
+   * last one cut at the end of these rows.
    */
   encode(windows: readonly CsvRow[][], values: readonly Float64Array[]): Buffer[] {
     const encodings = this.encodings;
@@ -99,99 +100,44 @@ export class BinaryCopyEncoder {
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r];
         if (this.block.length - this.position < rowBytes) this.newBlock(rowBytes);
-        this.view.setInt16(this.position, columns);
-        this.position += 2;
+        // The position lives in a local through the row; `this` is updated at its end.
+        let view = this.view;
+        let at = this.position;
+        view.setInt16(at, columns);
+        at += 2;
         for (let c = 0; c < columns; c++) {
+          const field = row[c] ?? null;
           const encoding = encodings[c];
-          if (encoding === Encoding.Text) this.text(row[c] ?? null, rowBytes);
-          else this.typed(encoding, values[c][offset + r], row[c] ?? null);
+          if (encoding === Encoding.Text) {
+            if (field === null) {
+              view.setInt32(at, -1);
+              at += 4;
+              continue;
+            }
+            // UTF-8 takes at most 3 bytes per UTF-16 unit; the rest of the row must fit after it.
+            const room = 4 + 3 * field.length + rowBytes;
+            if (this.block.length - at < room) {
+              this.position = at;
+              this.newBlock(room);
+              view = this.view;
+              at = 0;
+            }
+            at = writeText(this.block, view, at, field);
+            continue;
+          }
+          const x = values[c][offset + r];
+          if (x !== x) {
+            view.setInt32(at, -1);
+            at += 4;
+          } else {
+            at = writeTyped(view, at, encoding, x, field as string);
+          }
         }
+        this.position = at;
       }
       offset += rows.length;
     }
     return this.take();
-  }
-
-  private typed(encoding: Exclude<Encoding, Encoding.Text>, x: number, field: CsvField): void {
-    const view = this.view;
-    const at = this.position;
-    if (x !== x) {
-      view.setInt32(at, -1);
-      this.position = at + 4;
-      return;
-    }
-    switch (encoding) {
-      case Encoding.Int8:
-        view.setInt32(at, 8);
-        if (x > -TWO_53 && x < TWO_53) this.int64(at + 4, x);
-        else view.setBigInt64(at + 4, BigInt(field as string));
-        this.position = at + 12;
-        return;
-      case Encoding.Float8:
-        view.setInt32(at, 8);
-        view.setFloat64(at + 4, x === 0 && isNegativeZero(field as string) ? -0 : x);
-        this.position = at + 12;
-        return;
-      case Encoding.Bool:
-        view.setInt32(at, 1);
-        view.setUint8(at + 4, x);
-        this.position = at + 5;
-        return;
-      case Encoding.Date:
-        view.setInt32(at, 4);
-        view.setInt32(at + 4, x / MS_PER_DAY - POSTGRES_EPOCH_DAYS);
-        this.position = at + 8;
-        return;
-      case Encoding.Timestamptz:
-        view.setInt32(at, 8);
-        this.int64Micros(at + 4, x - POSTGRES_EPOCH_MS, subMillisecondMicros(field as string));
-        this.position = at + 12;
-    }
-  }
-
-  /** Writes an integer of magnitude below 2^53 as an int64. */
-  private int64(at: number, x: number): void {
-    const high = floor(x / TWO_32);
-    this.view.setInt32(at, high);
-    this.view.setUint32(at + 4, x - high * TWO_32);
-  }
-
-  /**
-   * Writes `ms * 1000 + micros` as an int64: the product passes 2^53 for years past
-   * 2255, so it is built from the 32-bit halves of `ms`, each product exact as a double.
-   */
-  private int64Micros(at: number, ms: number, micros: number): void {
-    const high = floor(ms / TWO_32);
-    const low = (ms - high * TWO_32) * 1000 + micros;
-    const carry = floor(low / TWO_32);
-    this.view.setInt32(at, high * 1000 + carry);
-    this.view.setUint32(at + 4, low - carry * TWO_32);
-  }
-
-  private text(field: CsvField, rowBytes: number): void {
-    if (field === null) {
-      this.view.setInt32(this.position, -1);
-      this.position += 4;
-      return;
-    }
-    const length = field.length;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit; the rest of the row must fit after it.
-    if (this.block.length - this.position < 4 + 3 * length + rowBytes) {
-      this.newBlock(4 + 3 * length + rowBytes);
-    }
-    const block = this.block;
-    const start = this.position + 4;
-    let end = start;
-    for (let i = 0; i < length; i++) {
-      const c = field.charCodeAt(i);
-      if (c >= 0x80) {
-        end = start + block.write(field, start, 'utf8');
-        break;
-      }
-      block[end++] = c;
-    }
-    this.view.setInt32(this.position, end - start);
-    this.position = end;
   }
 
   private newBlock(atLeast: number): void {
@@ -213,6 +159,75 @@ export class BinaryCopyEncoder {
     this.filled = [];
     return filled;
   }
+}
+
+/** A text field's UTF-8 bytes after their length; returns the position after them. */
+function writeText(block: Buffer, view: DataView, at: number, field: string): number {
+  const start = at + 4;
+  const length = field.length;
+  let end = start;
+  for (let i = 0; i < length; i++) {
+    const c = field.charCodeAt(i);
+    if (c >= 0x80) {
+      end = start + block.write(field, start, 'utf8');
+      break;
+    }
+    block[end++] = c;
+  }
+  view.setInt32(at, end - start);
+  return end;
+}
+
+/** A non-empty field of a typed column, from its value `x`; returns the position after it. */
+function writeTyped(
+  view: DataView,
+  at: number,
+  encoding: Exclude<Encoding, Encoding.Text>,
+  x: number,
+  field: string,
+): number {
+  switch (encoding) {
+    case Encoding.Int8:
+      view.setInt32(at, 8);
+      if (x > -TWO_53 && x < TWO_53) writeInt64(view, at + 4, x);
+      else view.setBigInt64(at + 4, BigInt(field));
+      return at + 12;
+    case Encoding.Float8:
+      view.setInt32(at, 8);
+      view.setFloat64(at + 4, x === 0 && isNegativeZero(field) ? -0 : x);
+      return at + 12;
+    case Encoding.Bool:
+      view.setInt32(at, 1);
+      view.setUint8(at + 4, x);
+      return at + 5;
+    case Encoding.Date:
+      view.setInt32(at, 4);
+      view.setInt32(at + 4, x / MS_PER_DAY - POSTGRES_EPOCH_DAYS);
+      return at + 8;
+    case Encoding.Timestamptz:
+      view.setInt32(at, 8);
+      writeInt64Micros(view, at + 4, x - POSTGRES_EPOCH_MS, subMillisecondMicros(field));
+      return at + 12;
+  }
+}
+
+/** An integer of magnitude below 2^53 as an int64. */
+function writeInt64(view: DataView, at: number, x: number): void {
+  const high = floor(x / TWO_32);
+  view.setInt32(at, high);
+  view.setUint32(at + 4, x - high * TWO_32);
+}
+
+/**
+ * `ms * 1000 + micros` as an int64: the product passes 2^53 for years past 2255, so it
+ * is built from the 32-bit halves of `ms`, each product exact as a double.
+ */
+function writeInt64Micros(view: DataView, at: number, ms: number, micros: number): void {
+  const high = floor(ms / TWO_32);
+  const low = (ms - high * TWO_32) * 1000 + micros;
+  const carry = floor(low / TWO_32);
+  view.setInt32(at, high * 1000 + carry);
+  view.setUint32(at + 4, low - carry * TWO_32);
 }
 
 /** `-0` (any spelling: `-0.0`, ` -0e5`): float8in keeps the sign, the reader's value does not. */
