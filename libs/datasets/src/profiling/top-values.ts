@@ -61,6 +61,8 @@ export class TopValues {
   private readonly pendingKeys = new Float64Array(BATCH);
   private readonly pendingLabels: Array<string | null> = new Array<string | null>(BATCH).fill(null);
   private pending = 0;
+  /** Whether any value came with a label: a number column's never do, and skip the labels. */
+  private labelled = false;
   /** Per batch: values not monitored yet, counted exactly. */
   private readonly freshKeys = new Float64Array(BATCH);
   private readonly freshCounts = new Float64Array(BATCH);
@@ -94,7 +96,10 @@ export class TopValues {
   /** Counts one occurrence of `key` (finite; -0 is 0); `label` is kept while it is monitored. */
   add(key: number, label: string | null = null): void {
     this.pendingKeys[this.pending] = key;
-    this.pendingLabels[this.pending] = label;
+    if (label !== null || this.labelled) {
+      this.pendingLabels[this.pending] = label;
+      this.labelled = true;
+    }
     if (++this.pending === BATCH) this.flush();
   }
 
@@ -190,6 +195,7 @@ export class TopValues {
     const substitute = this.evicted ? this.minCount() : 0;
     const { pendingKeys, pendingLabels, freshKeys, freshCounts, freshLabels, counts, index } = this;
     const counters = this.counters;
+    const labelled = this.labelled;
     let fresh = 0;
     for (let i = 0; i < pending; i++) {
       const key = pendingKeys[i];
@@ -197,13 +203,14 @@ export class TopValues {
       if (found === -1) {
         freshKeys[fresh] = key;
         freshCounts[fresh] = 1;
-        freshLabels[fresh++] = pendingLabels[i];
+        if (labelled) freshLabels[fresh] = pendingLabels[i];
+        fresh++;
       } else if (found < counters) {
         counts[found]++;
       } else {
         freshCounts[found - counters]++;
       }
-      pendingLabels[i] = null;
+      if (labelled) pendingLabels[i] = null;
     }
     for (let i = (this.size >>> 1) - 1; i >= 0; i--) this.siftDown(i);
     if (fresh === 0) return;
