@@ -142,8 +142,8 @@ describe('loadCsvIntoTable (PostgreSQL COPY with type widening)', () => {
   it.each([1, 4096])(
     'stores a quoted empty field in a typed column as NULL wherever it first appears (windows of %i bytes)',
     async (windowBytes) => {
-      // COPY reads `""` as NULL only in the columns it is told to (FORCE_NULL); the loader
-      // tells it once the reader has seen one, so row 3 starts a new COPY when windows are small.
+      // The reader reads `""` as a missing value in a typed column; the binary tuples carry
+      // it as NULL, wherever the window boundaries fall.
       const text =
         'n,day,flag,note\n' +
         '1,2024-01-01,true,a\n' +
