@@ -24,9 +24,9 @@ import {
   ensureApiBuilt,
   openBenchDatabase,
   startApiService,
-  upload,
   type ApiService,
-} from './ingest.bench';
+} from './bench-service';
+import { upload } from './ingest.bench';
 
 const MB = 1024 * 1024;
 const START_MS = Date.UTC(2022, 0, 1);

@@ -42,7 +42,7 @@ import { Client } from 'pg';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { createApiApp } from '../../apps/api/src/http/create-api-app';
 import type { BenchOptions } from '../bench';
-import { createScratchDatabase, freePort } from './ingest.bench';
+import { createScratchDatabase, freePort } from './bench-service';
 
 const POINTS = 1_000_000;
 const NAME = 'bench.latency_ms';
