@@ -8,15 +8,15 @@ import type { StoredType } from './column-storage';
  * is done once, in Node, for the types, the profile and the table alike.
  *
  * Each value is the one PostgreSQL's own input function would make of the field's text
- * (test/integration/binary-copy.spec.ts loads tricky values both ways and compares the
- * stored bytes):
+ * (test/integration/binary-copy.spec.ts loads tricky values both ways and compares what
+ * is stored):
  * - `bigint`: the integer; beyond 2^53, where the double is not exact, from the text;
  * - `double precision`: the correctly rounded double (as strtod), `-0` kept;
  * - `date`: days since 2000-01-01; `timestamp with time zone`: microseconds since
  *   2000-01-01 UTC, with the fraction of a second rounded as PostgreSQL rounds it;
  * - `boolean`; `text`: the field's UTF-8 bytes; an empty field of a typed column is NULL.
  *
- * Format: https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4
+ * Format: "Binary Format" in https://www.postgresql.org/docs/current/sql-copy.html
  */
 
 /** `PGCOPY\n\377\r\n\0`, flags (no OIDs), header extension length. */
