@@ -200,6 +200,24 @@ describe('binary COPY tuples (the loader) store what a text COPY of the CSV stor
     ]);
   });
 
+  it('stores 20,000 rows across many 64 KiB buffers and 256 KiB windows', async () => {
+    const rows: string[][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      rows.push([
+        String(i),
+        String((i * 7919) % 100_003) + (i % 7 === 0 ? '.5' : ''),
+        `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}T10:${String(i % 60).padStart(2, '0')}:00.${String(i % 1_000_000).padStart(6, '0')}Z`,
+        i % 11 === 0 ? '' : `"row ${i}, ""quoted"" ${'é'.repeat(i % 5)}"`,
+      ]);
+    }
+    const csv = rowsOf('ord,amount,at,note', rows);
+    expect(csv.length).toBeGreaterThan(1_000_000);
+    const { types, binary, text } = await loadBothWays(csv, 256 * 1024);
+    expect(types).toEqual(['bigint', 'double precision', 'timestamp with time zone', 'text']);
+    expect(binary).toHaveLength(20_000);
+    expect(binary).toEqual(text);
+  });
+
   it('stores rows sent before and after a column widened, over many COPY windows', async () => {
     const rows: string[][] = [];
     for (let i = 0; i < 400; i++) {
