@@ -218,6 +218,59 @@ describe('binary COPY tuples (the loader) store what a text COPY of the CSV stor
     expect(binary).toEqual(text);
   });
 
+  it('stores what PostgreSQL reads from random CSV files (quoting, line breaks, empties, types)', async () => {
+    let state = 0x2545f491;
+    const random = (): number => {
+      // mulberry32: a fixed seed, so a failure is the same file every time.
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]): T =>
+      items[Math.floor(random() * items.length)] ?? items[0];
+    const pieces = ['a', 'Z', ' ', ',', '"', '\n', '\r\n', 'é', '😀', '0', '-', '.', ';', '\t'];
+    const cell = (kind: number): string => {
+      switch (kind) {
+        case 0:
+          return pick(['', String(Math.floor(random() * 2e6) - 1e6), '']);
+        case 1:
+          return pick(['', (random() * 1e4 - 5e3).toFixed(Math.floor(random() * 8)), '-0', '1e-3']);
+        case 2:
+          return pick([
+            '',
+            `2024-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 10)} 0${Math.floor(random() * 10)}:30:1${Math.floor(random() * 10)}.${Math.floor(random() * 1e7)}+02`,
+          ]);
+        default: {
+          let text = '';
+          for (let n = Math.floor(random() * 6); n > 0; n--) text += pick(pieces);
+          const quote = /[",\r\n]/.test(text) || text === '' || random() < 0.3;
+          return quote ? `"${text.replaceAll('"', '""')}"` : text;
+        }
+      }
+    };
+    const seen = new Set<string>();
+    for (let file = 0; file < 25; file++) {
+      const kinds = [0, 1, 2, 3, 3].map(() => Math.floor(random() * 4));
+      const lineBreak = pick(['\n', '\r\n']);
+      const lines = ['ord,a,b,c,d,e'];
+      for (let row = 0; row < 40; row++) {
+        lines.push([String(row), ...kinds.map((kind) => cell(kind))].join(','));
+      }
+      const csv = lines.join(lineBreak) + lineBreak;
+      const { types, binary, text } = await loadBothWays(csv, 128);
+      types.forEach((type) => seen.add(type));
+      expect(binary).toHaveLength(40);
+      expect({ file, rows: binary }).toEqual({ file, rows: text });
+    }
+    expect([...seen].sort()).toEqual([
+      'bigint',
+      'double precision',
+      'text',
+      'timestamp with time zone',
+    ]);
+  });
+
   it('stores rows sent before and after a column widened, over many COPY windows', async () => {
     const rows: string[][] = [];
     for (let i = 0; i < 400; i++) {
