@@ -17,9 +17,9 @@ const floor = Math.floor;
 const MILLISECONDS_PER_DIGIT = [0, 100, 10, 1] as const;
 /** Days from 0000-03-01 (proleptic Gregorian) to 1970-01-01. */
 const DAYS_FROM_0000_03_01_TO_EPOCH = 719468;
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 
-function isDigit(c: number): boolean {
+export function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
 

@@ -1,4 +1,5 @@
 import type { CsvRow } from '../csv/csv-tokenizer';
+import { isDigit, MS_PER_DAY } from '../csv/temporal-values';
 import type { StoredType } from './column-storage';
 
 /**
@@ -52,7 +53,6 @@ const BLOCK_BYTES = 64 * 1024;
 const TWO_32 = 4294967296;
 /** Doubles are exact integers below this magnitude. */
 const TWO_53 = 9007199254740992;
-const MS_PER_DAY = 86_400_000;
 /** 2000-01-01T00:00:00Z, PostgreSQL's epoch for dates and timestamps, in Unix ms and days. */
 const POSTGRES_EPOCH_MS = 946_684_800_000;
 const POSTGRES_EPOCH_DAYS = 10_957;
@@ -265,10 +265,6 @@ export function subMillisecondMicros(field: string): number {
   for (let i = dot + 1; i < dot + 4; i++)
     milliseconds = milliseconds * 10 + field.charCodeAt(i) - ZERO;
   return fraction - milliseconds * 1000;
-}
-
-function isDigit(c: number): boolean {
-  return c >= ZERO && c <= ZERO + 9;
 }
 
 /** C's rint() in the default rounding mode. */
