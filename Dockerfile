@@ -23,7 +23,9 @@ RUN --mount=type=cache,target=/root/.npm \
 COPY . .
 RUN npm run build \
  && test -f dist/apps/api/main.js \
+ && test -f dist/apps/api/profile-worker.js \
  && test -f dist/apps/worker/main.js \
+ && test -f dist/apps/worker/profile-worker.js \
  && test -f dist/apps/cli/main.js
 
 # ---- prod-deps: production node_modules only (runs in parallel with `build`) ----------------

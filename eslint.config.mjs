@@ -54,7 +54,7 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', '*.ts'] },
+        projectService: { allowDefaultProject: ['*.mjs', '*.ts', 'webpack.config.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -117,8 +117,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs'],
+    files: ['**/*.mjs', 'webpack.config.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The Nest CLI require()s it: CommonJS.
+    files: ['webpack.config.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );

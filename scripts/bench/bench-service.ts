@@ -72,11 +72,12 @@ export async function startApiService(
   key: string,
 ): Promise<ApiService> {
   const port = await freePort();
-  // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service.
+  // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service;
+  // BENCH_API_MAIN=<path of another build's main.js> runs that build (A/B comparisons).
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const service = spawn(
     process.execPath,
-    [...nodeArgs, join(ROOT, 'dist', 'apps', 'api', 'main.js')],
+    [...nodeArgs, process.env.BENCH_API_MAIN ?? join(ROOT, 'dist', 'apps', 'api', 'main.js')],
     {
       cwd: workDir,
       env: {

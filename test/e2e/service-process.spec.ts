@@ -108,6 +108,32 @@ describe('the built api process, as `npm start` runs it', () => {
       headers: { 'x-api-key': bootstrapKey },
     });
     expect(await me.json()).toMatchObject({ kind: 'apiKey', role: 'admin' });
+    // A CSV upload profiled by the built bundle's profile worker thread (profile-worker.js).
+    const upload = await fetch(`http://127.0.0.1:${httpPort}/v1/datasets?name=quickstart`, {
+      method: 'POST',
+      headers: { 'x-api-key': bootstrapKey, 'content-type': 'text/csv' },
+      body: 'n,day,label\n1,2024-01-01,a\n2,,b\n3,2024-01-03,a\n',
+    });
+    expect(upload.status).toBe(201);
+    const { id } = (await upload.json()) as { id: string };
+    const profile = await fetch(`http://127.0.0.1:${httpPort}/v1/datasets/${id}/profile`, {
+      headers: { 'x-api-key': bootstrapKey },
+    });
+    expect(await profile.json()).toMatchObject({
+      columns: [
+        { name: 'n', type: 'integer', count: 3, min: 1, max: 3, mean: 2 },
+        { name: 'day', type: 'date', count: 3, nullCount: 1, min: '2024-01-01' },
+        {
+          name: 'label',
+          type: 'string',
+          distinctCount: 2,
+          topValues: [
+            { value: 'a', count: 2 },
+            { value: 'b', count: 1 },
+          ],
+        },
+      ],
+    });
     await withEmbeddedClient(dir, databasePort, async (client) => {
       await client.query(
         'CREATE TABLE quickstart_note (id serial PRIMARY KEY, note text NOT NULL)',

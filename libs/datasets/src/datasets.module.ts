@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsController } from './controllers/datasets.controller';
 import { DatasetEntity } from './entities/dataset.entity';
+import { ProfileThread } from './ingest/profile-thread';
 import { DatasetsRepository } from './repositories/datasets.repository';
 import { DatasetChartsService } from './services/dataset-charts.service';
 import { DatasetRowsService } from './services/dataset-rows.service';
@@ -21,6 +22,7 @@ import { DatasetsService } from './services/datasets.service';
     DatasetsService,
     DatasetRowsService,
     DatasetChartsService,
+    ProfileThread,
   ],
   exports: [DatasetsService, DatasetRowsService, DatasetUploadService, DatasetChartsService],
 })

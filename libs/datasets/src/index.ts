@@ -20,6 +20,7 @@ export {
   type TypeChange,
 } from './ingest/csv-table-loader';
 export { ColumnProfiler, type ColumnProfile } from './profiling/column-profiler';
+export { InlineTypedProfiles, type TypedProfiles } from './profiling/typed-profiles';
 export { DatasetsCoreModule, DatasetsModule } from './datasets.module';
 export { DatasetUploadService, type DatasetUpload } from './services/dataset-upload.service';
 export { CSV_MEDIA_TYPES } from './controllers/upload-request';

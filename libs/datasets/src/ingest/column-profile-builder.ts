@@ -1,6 +1,7 @@
 import type { CsvRow } from '../csv/csv-tokenizer';
 import type { ColumnType } from '../csv/type-inference';
 import { ColumnProfiler, type ColumnProfile } from '../profiling/column-profiler';
+import type { TypedProfiles } from '../profiling/typed-profiles';
 import type { StoredType } from './column-storage';
 
 /**
@@ -10,18 +11,28 @@ import type { StoredType } from './column-storage';
  *
  * - while the type is `unknown` only empty fields were seen: they are counted, and
  *   replayed as nulls (typed column) or as `''` and nulls (text) once the type is known;
- * - `integer` → `number` and `date` → `datetime` carry the statistics over;
+ * - a typed column (numbers, dates, booleans) is profiled by the upload's
+ *   {@link TypedProfiles} (on the profile thread, in the service) from the values the
+ *   type check read; `integer` → `number` and `date` → `datetime` carry the statistics
+ *   over;
+ * - a text column is profiled here, from the fields (handing strings to another thread
+ *   cost more than it saved on a 2-core machine);
  * - a typed column turned into text has values the profile never saw as text: its
  *   profile is then computed from the stored table at the end ({@link needsTable}).
  */
 export class ColumnProfileBuilder {
-  private profiler: ColumnProfiler | undefined;
+  private text: ColumnProfiler | undefined;
+  private typed = false;
   private storedType: StoredType = 'unknown';
   private nulls = 0;
   private empties = 0;
   private fromTable = false;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly index: number,
+    private readonly typedProfiles: TypedProfiles,
+  ) {}
 
   /** The profile must come from the stored column (see the class comment). */
   get needsTable(): boolean {
@@ -34,61 +45,66 @@ export class ColumnProfileBuilder {
     this.storedType = type;
     if (type === 'unknown' || this.fromTable) return;
     if (from === 'unknown') {
-      const profiler = new ColumnProfiler(this.name, type);
-      for (let i = 0; i < this.nulls; i++) profiler.add(null);
-      for (let i = 0; i < this.empties; i++) profiler.add(type === 'string' ? '' : null);
-      this.profiler = profiler;
+      if (type === 'string') {
+        const text = new ColumnProfiler(this.name, type);
+        for (let i = 0; i < this.nulls; i++) text.addMissing();
+        for (let i = 0; i < this.empties; i++) text.add('');
+        this.text = text;
+      } else {
+        // An empty field is null in a typed column.
+        this.typedProfiles.start(this.index, this.name, type, this.nulls + this.empties);
+        this.typed = true;
+      }
     } else if (type === 'string') {
-      this.profiler = undefined;
+      this.typedProfiles.discard(this.index);
+      this.typed = false;
       this.fromTable = true;
     } else {
-      this.profiler?.widen(type);
+      this.typedProfiles.widen(this.index, type);
     }
   }
 
   /**
-   * Adds column `index` of every row, as stored with the current type. `values` holds the
-   * column's values as numbers from `offset` on, one per row, as the type check read them
-   * (`TypeTracker.observeValue` in ../csv/type-inference; NaN for an empty field), so
-   * numbers, times and booleans are not parsed twice; a string column reads the fields.
+   * Adds the column of every row of a window (batches of rows, in order), as stored with
+   * the current type. `values` holds the column's values as numbers, `count` of them, one
+   * per row, as the type check read them (`TypeTracker.observeValue` in
+   * ../csv/type-inference; NaN for an empty field), so numbers, times and booleans are
+   * not parsed twice; a text column reads the fields.
    */
-  addColumn(rows: readonly CsvRow[], index: number, values: Float64Array, offset: number): void {
-    const profiler = this.profiler;
-    if (profiler !== undefined) {
-      // One loop per type: the hottest loops stay monomorphic.
-      const type = profiler.type;
-      if (type === 'integer' || type === 'number') {
-        for (let r = 0; r < rows.length; r++) {
-          const x = values[offset + r];
-          if (x !== x) profiler.addMissing();
-          else profiler.addNumeric(x);
-        }
-      } else if (type === 'date' || type === 'datetime') {
-        for (let r = 0; r < rows.length; r++) {
-          const ms = values[offset + r];
-          if (ms !== ms) profiler.addMissing();
-          else profiler.addEpochMillis(ms);
-        }
-      } else if (type === 'boolean') {
-        for (let r = 0; r < rows.length; r++) {
-          const x = values[offset + r];
-          profiler.add(x !== x ? null : x === 1);
-        }
-      } else {
-        // A string column keeps `''` (a quoted empty field) apart from null.
-        for (let r = 0; r < rows.length; r++) profiler.add(rows[r][index] ?? null);
+  addWindow(window: readonly CsvRow[][], values: Float64Array, count: number): void {
+    const index = this.index;
+    if (this.typed) {
+      this.typedProfiles.add(index, values.slice(0, count));
+    } else if (this.text !== undefined) {
+      // A text column keeps `''` (a quoted empty field) apart from null.
+      const text = this.text;
+      for (const rows of window) {
+        for (let r = 0; r < rows.length; r++) text.add(rows[r][index] ?? null);
       }
     } else if (this.storedType === 'unknown') {
-      for (let r = 0; r < rows.length; r++) {
-        if (rows[r][index] === '') this.empties++;
-        else this.nulls++;
+      for (const rows of window) {
+        for (let r = 0; r < rows.length; r++) {
+          if (rows[r][index] === '') this.empties++;
+          else this.nulls++;
+        }
       }
     }
   }
 
-  /** The finished profile, or undefined when it must come from the table. */
-  profile(finalType: ColumnType): ColumnProfile | undefined {
+  /** Settles a column that never had a stored type (every field empty) on its final type. */
+  settle(finalType: ColumnType): void {
     if (this.storedType === 'unknown') this.setType(finalType);
-    return this.profiler?.profile();
+  }
+
+  /**
+   * The finished profile, given what the typed profiles finished with; undefined when it
+   * must come from the table.
+   */
+  profile(typed: ReadonlyMap<number, ColumnProfile>): ColumnProfile | undefined {
+    if (!this.typed) return this.text?.profile();
+    const profile = typed.get(this.index);
+    if (profile === undefined)
+      throw new Error(`no typed profile came back for column ${this.index}`);
+    return profile;
   }
 }

@@ -8,6 +8,7 @@ import type { CsvRow } from '../csv/csv-tokenizer';
 import { columnIdentifiers, quoteIdentifier } from '../csv/identifiers';
 import { type ColumnType, TypeTracker } from '../csv/type-inference';
 import type { ColumnProfile } from '../profiling/column-profiler';
+import { InlineTypedProfiles, type TypedProfiles } from '../profiling/typed-profiles';
 import { BinaryCopyEncoder, binaryCopyHeader, binaryCopyTrailer } from './binary-copy';
 import { ColumnProfileBuilder } from './column-profile-builder';
 import { SQL_TYPES, type StoredType, widenExpression } from './column-storage';
@@ -57,6 +58,11 @@ export interface CsvLoadOptions extends CsvReadOptions {
   sampleBytes?: number;
   /** Bytes of rows checked and profiled at a time once the table exists. */
   windowBytes?: number;
+  /**
+   * Where the typed columns are profiled (ProfileThread.open(): on the profile thread);
+   * by default on this thread. Closed when the load ends, however it ends.
+   */
+  typedProfiles?: TypedProfiles;
 }
 
 export interface CsvLoadResult {
@@ -90,15 +96,20 @@ export async function loadCsvIntoTable(
   source: AsyncIterable<Uint8Array>,
   options: CsvLoadOptions,
 ): Promise<CsvLoadResult> {
-  const file = await openCsv(source, options);
-  const loader = new CsvTableLoader(client, file, options);
+  const typedProfiles = options.typedProfiles ?? new InlineTypedProfiles();
   try {
-    return await loader.load();
-  } catch (error) {
-    await loader.abort(error);
-    throw error;
+    const file = await openCsv(source, options);
+    const loader = new CsvTableLoader(client, file, options, typedProfiles);
+    try {
+      return await loader.load();
+    } catch (error) {
+      await loader.abort(error);
+      throw error;
+    } finally {
+      await file.close();
+    }
   } finally {
-    await file.close();
+    typedProfiles.close();
   }
 }
 
@@ -122,10 +133,13 @@ class CsvTableLoader {
     private readonly client: ClientBase,
     private readonly file: CsvFile,
     private readonly options: CsvLoadOptions,
+    private readonly typedProfiles: TypedProfiles,
   ) {
     this.columns = columnIdentifiers(file.columns);
     this.trackers = this.columns.map(() => new TypeTracker());
-    this.profiles = this.columns.map(({ name }) => new ColumnProfileBuilder(name));
+    this.profiles = this.columns.map(
+      ({ name }, i) => new ColumnProfileBuilder(name, i, typedProfiles),
+    );
     this.values = this.columns.map(() => new Float64Array(0));
   }
 
@@ -206,7 +220,8 @@ class CsvTableLoader {
 
   /**
    * Sends a window of rows (already observed) to COPY, after creating or widening the
-   * table as their types need, then profiles them while PostgreSQL works.
+   * table as their types need, then hands them to the profiles (on the profile
+   * thread, in the service) while PostgreSQL works.
    */
   private async store(window: CsvRow[][]): Promise<void> {
     const types = this.storedTypes();
@@ -225,16 +240,13 @@ class CsvTableLoader {
     for (const chunk of this.encoder.encode(window, this.values)) {
       full = !copy.write(chunk) || full;
     }
-    types.forEach((type, i) => this.profiles[i]?.setType(type));
-    let offset = 0;
-    for (const rows of window) {
-      for (let c = 0; c < this.profiles.length; c++) {
-        this.profiles[c]?.addColumn(rows, c, this.values[c], offset);
-      }
-      offset += rows.length;
-    }
+    this.profiles.forEach((profile, i) => {
+      profile.setType(types[i]);
+      profile.addWindow(window, this.values[i], this.windowRows);
+    });
     this.windowRows = 0;
     if (copy.errored !== null) throw copy.errored;
+    await this.typedProfiles.flush();
     if (full) await once(copy, 'drain');
   }
 
@@ -296,11 +308,13 @@ class CsvTableLoader {
   }
 
   private async profile(types: ColumnType[]): Promise<ColumnProfile[]> {
+    this.profiles.forEach((builder, i) => builder.settle(types[i]));
+    const finished = await this.typedProfiles.finish();
     const profiles: ColumnProfile[] = [];
     for (const [i, builder] of this.profiles.entries()) {
       const type = types[i];
       profiles.push(
-        builder.profile(type) ??
+        builder.profile(finished) ??
           (await this.profileFromTable(builder.name, this.columns[i]?.identifier ?? '', type)),
       );
     }

@@ -11,6 +11,7 @@ import { CsvError } from '../csv/csv-errors';
 import type { CsvDelimiter } from '../csv/delimiter-sniffer';
 import { ConcurrencyGate } from '../ingest/concurrency-gate';
 import { loadCsvIntoTable } from '../ingest/csv-table-loader';
+import { ProfileThread } from '../ingest/profile-thread';
 import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import { DatasetsRepository } from '../repositories/datasets.repository';
 
@@ -38,6 +39,7 @@ export class DatasetUploadService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly datasets: DatasetsRepository,
     private readonly audit: AuditService,
+    private readonly profileThread: ProfileThread,
   ) {
     this.gate = new ConcurrencyGate(config.datasets.uploadConcurrency);
   }
@@ -128,6 +130,7 @@ export class DatasetUploadService {
         maxLineLength: limits.maxLineLength,
         maxFieldLength: limits.maxFieldLength,
       },
+      typedProfiles: this.profileThread.open(),
     });
     return this.datasets.insert(manager, {
       id,

@@ -1,0 +1,202 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ColumnProfile } from '../profiling/column-profiler';
+import type { TypedColumnType, TypedProfiles, TypedProfileStep } from '../profiling/typed-profiles';
+
+/** A window of steps of one upload's profiles; `end` ends the session after them. */
+export interface ProfileRequest {
+  session: number;
+  steps: TypedProfileStep[];
+  end?: 'finish' | 'close';
+}
+
+export type ProfileReply =
+  | { session: number; kind: 'ack' }
+  | { session: number; kind: 'profiles'; profiles: Array<[number, ColumnProfile]> }
+  | { session: number; kind: 'error'; message: string };
+
+/**
+ * Windows sent to the worker and not yet profiled before an upload waits: the worker
+ * normally keeps up (it has less to do than the reader), so this only bounds memory when
+ * it does not (a window's values take at most about as many bytes as its CSV, 256 KiB).
+ */
+const WINDOWS_IN_FLIGHT = 16;
+
+/**
+ * A worker thread that profiles the typed columns of uploads (./profile-worker): the
+ * request thread reads, checks and encodes the CSV, and hands each window's parsed values
+ * over (transferred typed arrays, no copy) so the sketches are filled on the other core
+ * while it reads on; the profile was about a quarter of the request thread's work. One thread for the process, started by the first upload and shared by all; it
+ * keeps the process alive only while an upload is using it. If it dies, the uploads
+ * using it fail and the next upload starts another.
+ */
+@Injectable()
+export class ProfileThread implements OnModuleDestroy {
+  private worker: Worker | undefined;
+  private readonly sessions = new Map<number, ThreadTypedProfiles>();
+  private lastSession = 0;
+
+  /** The typed profiles of one upload, computed on the worker thread. */
+  open(): TypedProfiles {
+    const worker = this.worker ?? this.startWorker();
+    const id = ++this.lastSession;
+    const session = new ThreadTypedProfiles(
+      id,
+      (request, transfer) => worker.postMessage(request, transfer),
+      () => {
+        this.sessions.delete(id);
+        if (this.sessions.size === 0) worker.unref();
+      },
+    );
+    this.sessions.set(id, session);
+    worker.ref();
+    return session;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private startWorker(): Worker {
+    const { filename, execArgv } = workerScript();
+    const worker = new Worker(filename, { execArgv });
+    worker.on('message', (reply: ProfileReply) => this.sessions.get(reply.session)?.receive(reply));
+    worker.on('error', (error) => this.failAll(worker, error));
+    worker.on('exit', (code) =>
+      this.failAll(worker, new Error(`the profile worker thread exited with code ${code}`)),
+    );
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(worker: Worker, error: Error): void {
+    if (this.worker === worker) this.worker = undefined;
+    for (const session of [...this.sessions.values()]) session.fail(error);
+  }
+}
+
+/**
+ * The worker's script. Built, it is `profile-worker.js` beside the app's `main.js`
+ * (webpack.config.js emits it there; webpack leaves `__dirname` as Node sets it). Run
+ * from the TypeScript sources (Jest, ts-node scripts), it is the `.ts` file, which
+ * ts-node compiles as the thread loads it.
+ */
+function workerScript(): { filename: string; execArgv: string[] } {
+  if (__filename.endsWith('.ts')) {
+    return {
+      filename: join(__dirname, 'profile-worker.ts'),
+      execArgv: [...process.execArgv, '--require', 'ts-node/register/transpile-only'],
+    };
+  }
+  return { filename: join(__dirname, 'profile-worker.js'), execArgv: process.execArgv };
+}
+
+interface Pending<T> {
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
+/** One upload's {@link TypedProfiles} on the worker thread: steps are sent a window at a time. */
+class ThreadTypedProfiles implements TypedProfiles {
+  private steps: TypedProfileStep[] = [];
+  private transfer: ArrayBuffer[] = [];
+  private unacknowledged = 0;
+  private room: Pending<void> | undefined;
+  private finished: Pending<Map<number, ColumnProfile>> | undefined;
+  private failure: Error | undefined;
+  /** The worker holds state for this session (until it answers `finish` or is sent `close`). */
+  private remote = true;
+  private ended = false;
+
+  constructor(
+    private readonly id: number,
+    private readonly send: (request: ProfileRequest, transfer: ArrayBuffer[]) => void,
+    private readonly onEnd: () => void,
+  ) {}
+
+  start(column: number, name: string, type: TypedColumnType, missing: number): void {
+    this.steps.push({ kind: 'start', column, name, type, missing });
+  }
+
+  widen(column: number, type: TypedColumnType): void {
+    this.steps.push({ kind: 'widen', column, type });
+  }
+
+  discard(column: number): void {
+    this.steps.push({ kind: 'discard', column });
+  }
+
+  add(column: number, values: Float64Array): void {
+    this.steps.push({ kind: 'add', column, values });
+    this.transfer.push(values.buffer as ArrayBuffer);
+  }
+
+  flush(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    this.post();
+    this.unacknowledged += 1;
+    if (this.unacknowledged <= WINDOWS_IN_FLIGHT) return Promise.resolve();
+    return new Promise((resolve, reject) => (this.room = { resolve, reject }));
+  }
+
+  finish(): Promise<Map<number, ColumnProfile>> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.finished = { resolve, reject };
+      this.post('finish');
+    });
+  }
+
+  close(): void {
+    if (this.remote) this.post('close');
+    this.end();
+  }
+
+  receive(reply: ProfileReply): void {
+    switch (reply.kind) {
+      case 'ack':
+        this.unacknowledged -= 1;
+        if (this.room !== undefined && this.unacknowledged <= WINDOWS_IN_FLIGHT) {
+          const room = this.room;
+          this.room = undefined;
+          room.resolve();
+        }
+        return;
+      case 'profiles':
+        this.remote = false;
+        this.end();
+        this.finished?.resolve(new Map(reply.profiles));
+        return;
+      case 'error':
+        this.fail(new Error(`profiling failed on the worker thread: ${reply.message}`));
+        return;
+    }
+  }
+
+  fail(error: Error): void {
+    this.failure = error;
+    this.room?.reject(error);
+    this.finished?.reject(error);
+    this.room = undefined;
+    this.finished = undefined;
+    this.end();
+  }
+
+  private post(end?: ProfileRequest['end']): void {
+    if (end !== undefined) this.remote = false;
+    const request: ProfileRequest = { session: this.id, steps: this.steps };
+    if (end !== undefined) request.end = end;
+    this.send(request, this.transfer);
+    this.steps = [];
+    this.transfer = [];
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnd();
+  }
+}
