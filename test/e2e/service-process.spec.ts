@@ -156,7 +156,8 @@ describe('the built api process, as `npm start` runs it', () => {
   });
 
   it('keeps what was written across a restart', async () => {
-    service = new ServiceProcess('api', env, workDir);
+    // Restarted with a V8 flag, as an operator might: the profile worker thread must still start.
+    service = new ServiceProcess('api', env, workDir, ['--max-old-space-size=768']);
     await waitForStatus(`http://127.0.0.1:${httpPort}/health/ready`, 200, 60_000);
     const rows = await withEmbeddedClient(dir, databasePort, (client) =>
       client.query<{ note: string }>('SELECT note FROM quickstart_note'),
@@ -168,6 +169,12 @@ describe('the built api process, as `npm start` runs it', () => {
       headers: { 'x-api-key': bootstrapKey },
     });
     expect(me.status).toBe(200);
+    const upload = await fetch(`http://127.0.0.1:${httpPort}/v1/datasets?name=after-restart`, {
+      method: 'POST',
+      headers: { 'x-api-key': bootstrapKey, 'content-type': 'text/csv' },
+      body: 'n\n1\n2\n',
+    });
+    expect(upload.status).toBe(201);
   });
 
   it('is not ready within 5 s of PostgreSQL stopping, and ready again once it is back, without a restart', async () => {

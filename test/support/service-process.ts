@@ -22,12 +22,18 @@ export class ServiceProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(app: 'api' | 'worker', env: Record<string, string>, cwd: string) {
+  /** `nodeArgs`: Node options before the script, as an operator might add (`--max-old-space-size`). */
+  constructor(
+    app: 'api' | 'worker',
+    env: Record<string, string>,
+    cwd: string,
+    nodeArgs: string[] = [],
+  ) {
     const entry = join(ROOT, 'dist', 'apps', app, 'main.js');
     if (!existsSync(entry))
       throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
     // A clean environment: nothing from the developer's shell (DATABASE_URL, .env) leaks in.
-    this.child = spawn(process.execPath, [entry], {
+    this.child = spawn(process.execPath, [...nodeArgs, entry], {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

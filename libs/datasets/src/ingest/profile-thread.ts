@@ -80,18 +80,20 @@ export class ProfileThread implements OnModuleDestroy {
 
 /**
  * The worker's script. Built, it is `profile-worker.js` beside the app's `main.js`
- * (webpack.config.js emits it there; webpack leaves `__dirname` as Node sets it). Run
- * from the TypeScript sources (Jest, ts-node scripts), it is the `.ts` file, which
- * ts-node compiles as the thread loads it.
+ * (webpack.config.js emits it there; webpack leaves `__dirname` as Node sets it), and the
+ * thread inherits the process's Node options: passing them on explicitly would fail on
+ * V8 flags such as `--max-old-space-size`, which a worker refuses in its `execArgv`. Run
+ * from the TypeScript sources (Jest, ts-node scripts), it is the `.ts` file, which ts-node
+ * compiles as the thread loads it.
  */
-function workerScript(): { filename: string; execArgv: string[] } {
+function workerScript(): { filename: string; execArgv?: string[] } {
   if (__filename.endsWith('.ts')) {
     return {
       filename: join(__dirname, 'profile-worker.ts'),
-      execArgv: [...process.execArgv, '--require', 'ts-node/register/transpile-only'],
+      execArgv: ['--require', 'ts-node/register/transpile-only'],
     };
   }
-  return { filename: join(__dirname, 'profile-worker.js'), execArgv: process.execArgv };
+  return { filename: join(__dirname, 'profile-worker.js') };
 }
 
 interface Pending<T> {
