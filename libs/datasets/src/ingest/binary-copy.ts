@@ -96,7 +96,10 @@ export class BinaryCopyEncoder {
     const columns = encodings.length;
     const rowBytes = 2 + columns * MAX_FIXED_FIELD;
     let offset = 0;
-    for (const rows of windows) {
+    // Indexed, not for-of: an iterator's result object was one more shape for the JIT to
+    // learn, and its first window deoptimised the compiled loop (--trace-deopt).
+    for (let w = 0; w < windows.length; w++) {
+      const rows = windows[w];
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r];
         if (this.block.length - this.position < rowBytes) this.newBlock(rowBytes);
