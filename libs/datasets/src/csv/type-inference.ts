@@ -1,5 +1,5 @@
 import type { CsvField, CsvRow } from './csv-tokenizer';
-import { temporalTime } from './temporal-values';
+import { isDigit, temporalTime } from './temporal-values';
 
 /**
  * A column's type, as the API reports it, and the values each accepts. PostgreSQL
@@ -232,10 +232,6 @@ function lastNonBlank(value: string): number {
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
-}
-
-function isDigit(c: number): boolean {
-  return c >= ZERO && c <= NINE;
 }
 
 /** `integer`, `number` or undefined for `value[start, end)`, in one scan. */
