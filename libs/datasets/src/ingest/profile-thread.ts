@@ -21,15 +21,16 @@ export type ProfileReply =
  * normally keeps up (it has less to do than the reader), so this only bounds memory when
  * it does not (a window's values take at most about as many bytes as its CSV, 256 KiB).
  */
-const WINDOWS_IN_FLIGHT = 16;
+const WINDOWS_IN_FLIGHT = 8;
 
 /**
  * A worker thread that profiles the typed columns of uploads (./profile-worker): the
  * request thread reads, checks and encodes the CSV, and hands each window's parsed values
  * over (transferred typed arrays, no copy) so the sketches are filled on the other core
- * while it reads on; the profile was about a quarter of the request thread's work. One thread for the process, started by the first upload and shared by all; it
- * keeps the process alive only while an upload is using it. If it dies, the uploads
- * using it fail and the next upload starts another.
+ * while it reads on; the profile was about a quarter of the request thread's work
+ * (docs/adr/0002-profile-worker-thread.md). One thread for the process, started by the
+ * first upload and shared by all; it keeps the process alive only while an upload is
+ * using it. If it dies, the uploads using it fail and the next upload starts another.
  */
 @Injectable()
 export class ProfileThread implements OnModuleDestroy {
