@@ -39,7 +39,7 @@ async function runStage(path: string, stage: Stage): Promise<number> {
   }
   const file = await openCsv(source, { limits: DEFAULT_CSV_LIMITS });
   const trackers = file.columns.map(() => new TypeTracker());
-  // All on this thread: in the service it runs on the profile thread.
+  // All on this thread: in the service the typed columns' profile runs on the profile thread.
   const typedProfiles = new InlineTypedProfiles();
   const profiles = file.columns.map((name, i) => new ColumnProfileBuilder(name, i, typedProfiles));
   // The values the type check reads, for the profile (as the loader keeps them per window).
