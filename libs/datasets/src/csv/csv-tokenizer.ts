@@ -83,11 +83,14 @@ export class CsvTokenizer {
   private lineStart = 0;
   private fieldStart = 0;
 
-  constructor(
-    delimiter: string,
-    private readonly limits: TokenizerLimits,
-  ) {
+  private readonly limits: TokenizerLimits;
+
+  constructor(delimiter: string, limits: TokenizerLimits) {
     this.delimiter = delimiter.charCodeAt(0);
+    // Copied into one shape for every tokenizer (callers pass objects of other shapes):
+    // `push` is compiled for one map, not deoptimised when another caller's comes along.
+    const { maxColumns, maxLineLength, maxFieldLength } = limits;
+    this.limits = { maxColumns, maxLineLength, maxFieldLength };
   }
 
   /**

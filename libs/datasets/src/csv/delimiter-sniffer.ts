@@ -44,10 +44,14 @@ function measure(
   sample: string,
   complete: boolean,
 ): Candidate | undefined {
+  // Limits the sample cannot reach, as small integers like the reader's own: with
+  // MAX_SAFE_INTEGER (a double to V8) here, the tokenizer compiled for one kind of number
+  // was deoptimised by the other on every upload.
+  const unreachable = sample.length + 1;
   const tokenizer = new CsvTokenizer(delimiter, {
-    maxColumns: Number.MAX_SAFE_INTEGER,
-    maxLineLength: Number.MAX_SAFE_INTEGER,
-    maxFieldLength: Number.MAX_SAFE_INTEGER,
+    maxColumns: unreachable,
+    maxLineLength: unreachable,
+    maxFieldLength: unreachable,
   });
   // Ragged rows are what we measure: keep every row's own length.
   tokenizer.expectedFields = -1;
