@@ -74,7 +74,7 @@ export class ColumnProfileBuilder {
   addWindow(window: readonly CsvRow[][], values: Float64Array, count: number): void {
     const index = this.index;
     if (this.typed) {
-      this.typedProfiles.add(index, values.slice(0, count));
+      this.typedProfiles.add(index, values.subarray(0, count));
     } else if (this.text !== undefined) {
       // A text column keeps `''` (a quoted empty field) apart from null.
       const text = this.text;

@@ -106,13 +106,21 @@ describe('ProfileThread', () => {
     expect((await next.finish()).get(0)).toMatchObject({ count: 3, distinctCount: 2 });
   });
 
-  it('hands the values over instead of copying them', async () => {
+  it('copies the values at flush, so the caller may reuse its array (nothing detached)', async () => {
     const profiles = thread.open();
     const values = Float64Array.from([1, 2, 3]);
     profiles.start(0, 'x', 'integer', 0);
     profiles.add(0, values);
     await profiles.flush();
-    expect(values.length).toBe(0); // transferred: detached here
-    await profiles.finish();
+    expect(values.length).toBe(3); // not transferred: still attached here
+    values.fill(100); // the next window's values, written into the same array
+    profiles.add(0, values.subarray(0, 1));
+    await profiles.flush();
+    expect((await profiles.finish()).get(0)).toMatchObject({
+      count: 4,
+      min: 1,
+      max: 100,
+      mean: 26.5,
+    });
   });
 });

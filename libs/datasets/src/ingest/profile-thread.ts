@@ -26,7 +26,7 @@ const WINDOWS_IN_FLIGHT = 8;
 /**
  * A worker thread that profiles the typed columns of uploads (./profile-worker): the
  * request thread reads, checks and encodes the CSV, and hands each window's parsed values
- * over (transferred typed arrays, no copy) so the sketches are filled on the other core
+ * over (copied typed arrays: see {@link ThreadTypedProfiles}) so the sketches are filled on the other core
  * while it reads on; the profile was about a quarter of the request thread's work
  * (docs/adr/0002-profile-worker-thread.md). One thread for the process, started by the
  * first upload and shared by all; it keeps the process alive only while an upload is
@@ -44,7 +44,7 @@ export class ProfileThread implements OnModuleDestroy {
     const id = ++this.lastSession;
     const session = new ThreadTypedProfiles(
       id,
-      (request, transfer) => worker.postMessage(request, transfer),
+      (request) => worker.postMessage(request),
       () => {
         this.sessions.delete(id);
         if (this.sessions.size === 0) worker.unref();
@@ -102,10 +102,18 @@ interface Pending<T> {
   reject: (error: Error) => void;
 }
 
-/** One upload's {@link TypedProfiles} on the worker thread: steps are sent a window at a time. */
+/**
+ * One upload's {@link TypedProfiles} on the worker thread: steps are sent a window at a
+ * time. The values are copied into the message, not transferred: transferring detaches
+ * the sender's ArrayBuffer, and the first detached buffer of a process invalidates V8's
+ * "no ArrayBuffer was ever detached" protector for good. That threw away every optimised
+ * function touching a typed array (tokenizer, type check, encoder, Node's own fs and
+ * async hooks; seen with --trace-deopt) in the middle of a process's first upload, and
+ * all code compiled later checks for detached buffers on each access. Copying ~40 KiB
+ * per column and window costs microseconds.
+ */
 class ThreadTypedProfiles implements TypedProfiles {
   private steps: TypedProfileStep[] = [];
-  private transfer: ArrayBuffer[] = [];
   private unacknowledged = 0;
   private room: Pending<void> | undefined;
   private finished: Pending<Map<number, ColumnProfile>> | undefined;
@@ -116,7 +124,7 @@ class ThreadTypedProfiles implements TypedProfiles {
 
   constructor(
     private readonly id: number,
-    private readonly send: (request: ProfileRequest, transfer: ArrayBuffer[]) => void,
+    private readonly send: (request: ProfileRequest) => void,
     private readonly onEnd: () => void,
   ) {}
 
@@ -134,7 +142,6 @@ class ThreadTypedProfiles implements TypedProfiles {
 
   add(column: number, values: Float64Array): void {
     this.steps.push({ kind: 'add', column, values });
-    this.transfer.push(values.buffer as ArrayBuffer);
   }
 
   flush(): Promise<void> {
@@ -192,9 +199,8 @@ class ThreadTypedProfiles implements TypedProfiles {
     if (end !== undefined) this.remote = false;
     const request: ProfileRequest = { session: this.id, steps: this.steps };
     if (end !== undefined) request.end = end;
-    this.send(request, this.transfer);
+    this.send(request);
     this.steps = [];
-    this.transfer = [];
   }
 
   private end(): void {
