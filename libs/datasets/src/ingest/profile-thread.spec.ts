@@ -1,3 +1,5 @@
+import { loadConfig } from '@app/config';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InlineTypedProfiles, type TypedProfiles } from '../profiling/typed-profiles';
 import { ProfileThread } from './profile-thread';
 
@@ -43,7 +45,7 @@ describe('ProfileThread', () => {
   let thread: ProfileThread;
 
   beforeEach(() => {
-    thread = new ProfileThread();
+    thread = new ProfileThread(loadConfig({ NODE_ENV: 'test' }));
   });
 
   afterEach(async () => {
@@ -121,6 +123,55 @@ describe('ProfileThread', () => {
       min: 1,
       max: 100,
       mean: 26.5,
+    });
+  });
+
+  describe('when the thread stops answering', () => {
+    const silenceMs = 1000;
+    let watched: ProfileThread;
+
+    beforeEach(() => {
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        DATASET_UPLOAD_IDLE_TIMEOUT_MS: String(silenceMs),
+      });
+      watched = new ProfileThread(config);
+    });
+
+    afterEach(async () => {
+      await watched.onModuleDestroy();
+    });
+
+    it('fails every upload on it after the idle timeout, and the next upload gets a new one', async () => {
+      const stuck = watched.open();
+      const bystander = watched.open();
+      bystander.start(0, 'b', 'integer', 0);
+      await bystander.flush();
+      // 10^15 missing values to count, one at a time: the thread is busy for days.
+      stuck.start(0, 'x', 'integer', 1e15);
+      const started = Date.now();
+      await expect(stuck.finish()).rejects.toThrow(/answered nothing for \d+ ms/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(silenceMs);
+      await expect(bystander.finish()).rejects.toThrow(/answered nothing/);
+      stuck.close();
+      bystander.close();
+
+      const next = watched.open();
+      next.start(0, 'y', 'boolean', 0);
+      next.add(0, Float64Array.from([1, 0]));
+      await next.flush();
+      expect((await next.finish()).get(0)).toMatchObject({ count: 2, distinctCount: 2 });
+    });
+
+    it('counts only the time an upload waits, not the time between windows', async () => {
+      const profiles = watched.open();
+      profiles.start(0, 'x', 'integer', 0);
+      profiles.add(0, Float64Array.from([1, 2]));
+      await profiles.flush();
+      await sleep(2.5 * silenceMs); // the upload's client pauses; nobody waits on the thread
+      profiles.add(0, Float64Array.from([3]));
+      await profiles.flush();
+      expect((await profiles.finish()).get(0)).toMatchObject({ count: 3, max: 3 });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { AppConfig } from '@app/config';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +13,7 @@ export interface ProfileRequest {
 }
 
 export type ProfileReply =
+  | { session: 0; kind: 'ready' }
   | { session: number; kind: 'ack' }
   | { session: number; kind: 'profiles'; profiles: Array<[number, ColumnProfile]> }
   | { session: number; kind: 'error'; message: string };
@@ -26,36 +28,52 @@ const WINDOWS_IN_FLIGHT = 8;
 /**
  * A worker thread that profiles the typed columns of uploads (./profile-worker): the
  * request thread reads, checks and encodes the CSV, and hands each window's parsed values
- * over (copied typed arrays: see {@link ThreadTypedProfiles}) so the sketches are filled on the other core
- * while it reads on; the profile was about a quarter of the request thread's work
- * (docs/adr/0002-profile-worker-thread.md). One thread for the process, started by the
- * first upload and shared by all; it keeps the process alive only while an upload is
- * using it. If it dies, the uploads using it fail and the next upload starts another.
+ * over (copied typed arrays: see {@link ThreadTypedProfiles}) so the sketches are filled on
+ * the other core while it reads on; the profile was about a quarter of the request
+ * thread's work (docs/adr/0002-profile-worker-thread.md). One thread for the process,
+ * started by the first upload and shared by all; it keeps the process alive only while an
+ * upload is using it. If it dies, the uploads using it fail and the next upload starts
+ * another. If it stops answering while an upload waits on it for as long as an upload may
+ * sit idle (`DATASET_UPLOAD_IDLE_TIMEOUT_MS`; only a bug, an endless loop, could make it),
+ * it is treated as dead: terminated, its uploads failed and rolled back, never left hanging
+ * with their transactions open.
  */
 @Injectable()
 export class ProfileThread implements OnModuleDestroy {
   private worker: Worker | undefined;
-  private readonly sessions = new Map<number, ThreadTypedProfiles>();
+  private readonly sessions = new Map<number, { profiles: ThreadTypedProfiles; worker: Worker }>();
   private lastSession = 0;
+  /** The current worker has loaded (its start-up is not a silence) and last answered when. */
+  private ready = false;
+  private lastAnswer = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly stallMs: number;
+
+  constructor(config: AppConfig) {
+    this.stallMs = config.datasets.uploadIdleTimeoutMs;
+  }
 
   /** The typed profiles of one upload, computed on the worker thread. */
   open(): TypedProfiles {
     const worker = this.worker ?? this.startWorker();
     const id = ++this.lastSession;
-    const session = new ThreadTypedProfiles(
+    const profiles = new ThreadTypedProfiles(
       id,
       (request) => worker.postMessage(request),
+      () => this.watch(),
       () => {
         this.sessions.delete(id);
-        if (this.sessions.size === 0) worker.unref();
+        if (this.sessionsOf(worker).length === 0) worker.unref();
       },
     );
-    this.sessions.set(id, session);
+    this.sessions.set(id, { profiles, worker });
     worker.ref();
-    return session;
+    return profiles;
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
@@ -64,18 +82,64 @@ export class ProfileThread implements OnModuleDestroy {
   private startWorker(): Worker {
     const { filename, execArgv } = workerScript();
     const worker = new Worker(filename, { execArgv });
-    worker.on('message', (reply: ProfileReply) => this.sessions.get(reply.session)?.receive(reply));
+    worker.on('message', (reply: ProfileReply) => {
+      if (this.worker === worker) {
+        this.lastAnswer = Date.now();
+        this.ready = true;
+      }
+      if (reply.kind !== 'ready') this.sessions.get(reply.session)?.profiles.receive(reply);
+    });
     worker.on('error', (error) => this.failAll(worker, error));
     worker.on('exit', (code) =>
       this.failAll(worker, new Error(`the profile worker thread exited with code ${code}`)),
     );
     this.worker = worker;
+    this.ready = false;
     return worker;
+  }
+
+  /** An upload started waiting for the thread: checks, in time, that the thread answers. */
+  private watch(): void {
+    if (this.watchdog !== undefined) return;
+    this.watchdog = setTimeout(() => this.checkAnswering(), this.stallMs).unref();
+  }
+
+  private checkAnswering(): void {
+    this.watchdog = undefined;
+    const worker = this.worker;
+    if (worker === undefined || !this.sessionsOf(worker).some((session) => session.waiting)) {
+      return;
+    }
+    const silentMs = this.ready ? Date.now() - this.lastAnswer : 0;
+    if (silentMs < this.stallMs) {
+      this.watchdog = setTimeout(() => this.checkAnswering(), this.stallMs - silentMs).unref();
+      return;
+    }
+    // Timers run before the messages already queued: a request thread that was itself
+    // blocked this long must read them first (setImmediate runs after them).
+    setImmediate(() => {
+      if (this.worker !== worker || Date.now() - this.lastAnswer < this.stallMs) {
+        if (this.sessionsOf(worker).some((session) => session.waiting)) this.watch();
+        return;
+      }
+      const silent = Date.now() - this.lastAnswer;
+      this.failAll(
+        worker,
+        new Error(`the profile worker thread answered nothing for ${silent} ms`),
+      );
+      void worker.terminate();
+    });
+  }
+
+  private sessionsOf(worker: Worker): ThreadTypedProfiles[] {
+    return [...this.sessions.values()]
+      .filter((session) => session.worker === worker)
+      .map((session) => session.profiles);
   }
 
   private failAll(worker: Worker, error: Error): void {
     if (this.worker === worker) this.worker = undefined;
-    for (const session of [...this.sessions.values()]) session.fail(error);
+    for (const session of this.sessionsOf(worker)) session.fail(error);
   }
 }
 
@@ -125,6 +189,7 @@ class ThreadTypedProfiles implements TypedProfiles {
   constructor(
     private readonly id: number,
     private readonly send: (request: ProfileRequest) => void,
+    private readonly onWait: () => void,
     private readonly onEnd: () => void,
   ) {}
 
@@ -149,11 +214,13 @@ class ThreadTypedProfiles implements TypedProfiles {
     this.post();
     this.unacknowledged += 1;
     if (this.unacknowledged <= WINDOWS_IN_FLIGHT) return Promise.resolve();
+    this.onWait();
     return new Promise((resolve, reject) => (this.room = { resolve, reject }));
   }
 
   finish(): Promise<Map<number, ColumnProfile>> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    this.onWait();
     return new Promise((resolve, reject) => {
       this.finished = { resolve, reject };
       this.post('finish');
@@ -165,7 +232,12 @@ class ThreadTypedProfiles implements TypedProfiles {
     this.end();
   }
 
-  receive(reply: ProfileReply): void {
+  /** Waiting for the thread: for room for another window, or for the profiles. */
+  get waiting(): boolean {
+    return this.room !== undefined || this.finished !== undefined;
+  }
+
+  receive(reply: Exclude<ProfileReply, { kind: 'ready' }>): void {
     switch (reply.kind) {
       case 'ack':
         this.unacknowledged -= 1;

@@ -43,3 +43,6 @@ port.on('message', (request: ProfileRequest) => {
   if (reply?.kind !== 'ack') sessions.delete(session);
   if (reply !== undefined) port.postMessage(reply);
 });
+
+// Loaded: from here on, a silence while uploads wait is the thread's, not its start-up's.
+port.postMessage({ session: 0, kind: 'ready' } satisfies ProfileReply);
