@@ -73,7 +73,8 @@ export async function startApiService(
 ): Promise<ApiService> {
   const port = await freePort();
   // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service;
-  // BENCH_API_MAIN=<path of another build's main.js> runs that build (A/B comparisons).
+  // BENCH_API_MAIN=<path of another build's main.js> runs that build (A/B comparisons);
+  // DATASET_* variables set for the benchmark reach the service too.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const service = spawn(
     process.execPath,
@@ -90,6 +91,11 @@ export async function startApiService(
         ENFORCE_HTTPS: 'false',
         BOOTSTRAP_ADMIN_API_KEY: key,
         DATASET_MAX_BYTES: String(64 * 1024 ** 3),
+        // DATASET_* of the benchmark's own environment win (A/B runs of a setting, e.g.
+        // DATASET_WARM_UP_BYTES=0 for a service that does not warm its ingest path).
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(([name]) => name.startsWith('DATASET_')),
+        ),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },

@@ -3,9 +3,11 @@
  * 4× that; `--size=<MB>` sets the first), in one run:
  *   1. generates a CSV of mixed types (integers, decimals, booleans, dates, datetimes,
  *      text with quoted commas and doubled quotes);
- *   2. starts the built API as its own process and uploads the file over HTTP
+ *   2. starts the built API as its own process (which warms its ingest path at start-up
+ *      with a generated file of its own, DATASET_WARM_UP_BYTES; set it to 0 in the
+ *      benchmark's environment for a cold process) and uploads the file over HTTP
  *      (`POST /v1/datasets`, text/csv, streamed), timing it until the 201; then uploads
- *      it again into the same process (its parser optimised by then by the JIT);
+ *      it again into the same process (its code compiled for this very file by then);
  *   3. times `psql \copy` of the same file into a table of the same shape;
  * and prints both times, their ratio and the service's peak RSS (VmHWM), next to the
  * targets: ratio ≤ 1.2, peak RSS ≤ 256 MB and flat across sizes. `--repeat=<n>` does
@@ -73,7 +75,7 @@ export async function upload(
 
 interface Result {
   sizeMb: number;
-  /** The first upload into a fresh service process (its code not optimised yet). */
+  /** The first upload into a fresh service process (after its start-up warm-up). */
   uploadS: number;
   /** The same file again, into the same process. */
   warmUploadS: number;
@@ -268,8 +270,8 @@ export async function runIngestBenchmark(): Promise<void> {
       })),
     );
     console.log(
-      'upload: the first upload into a fresh service; again: the same file into the same process,\n' +
-        'its code optimised by then (peak RSS covers both). CPU columns: the first upload.',
+      'upload: the first upload into a fresh service (warmed at start-up with a file of its own);\n' +
+        'again: the same file into the same process (peak RSS covers both). CPU columns: the first upload.',
     );
     if (repeat > 1) {
       console.table(

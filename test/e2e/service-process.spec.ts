@@ -100,6 +100,8 @@ describe('the built api process, as `npm start` runs it', () => {
     const docs = await fetch(`http://127.0.0.1:${httpPort}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
+    // The ingest path was warmed before the API listened (8 MiB, the default outside tests).
+    expect(service.output.join('\n')).toMatch(/Ingest warm-up: \d{5,} rows in \d+ ms/);
     // First start on an empty database: an organization and its admin key, printed once.
     const printed = service.output.join('\n').match(/sl_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{43}/g) ?? [];
     expect(printed).toHaveLength(1);

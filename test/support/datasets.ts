@@ -1,3 +1,5 @@
+import { DATASET_ROWS_SCHEMA } from '@app/datasets';
+import { Client } from 'pg';
 import type { TestApp } from './test-app';
 
 export type Json = Record<string, unknown>;
@@ -16,4 +18,32 @@ export async function uploadCsv(
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: JSON.parse(text) as Json };
+}
+
+/** Tables in the dataset rows schema, and dataset rows, as the app's database has them. */
+export async function storedDatasets(
+  app: TestApp,
+): Promise<{ tables: string[]; datasets: number }> {
+  const client = new Client({ connectionString: app.database.url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
+      [DATASET_ROWS_SCHEMA],
+    );
+    const datasets = await client.query<{ count: string }>('SELECT count(*) FROM datasets');
+    return {
+      tables: tables.rows.map((row) => row.table_name),
+      datasets: Number(datasets.rows[0]?.count),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** What the app logged about its ingest warm-up (IngestWarmUp). */
+export function warmUpLogs(app: TestApp): string[] {
+  return app.logs
+    .map((line) => String(line.msg))
+    .filter((message) => message.startsWith('Ingest warm-up'));
 }

@@ -96,6 +96,11 @@ export interface AppConfigShape {
     uploadConcurrency: number;
     /** An upload whose bytes stop arriving for this long is dropped (and its connection). */
     uploadIdleTimeoutMs: number;
+    /**
+     * Bytes of a generated CSV loaded (and rolled back) at start-up, so the first real upload
+     * runs compiled code (0: no warm-up).
+     */
+    warmUpBytes: number;
   };
   metrics: {
     /** Longest a cached metrics read lives; writes invalidate sooner (versioned keys). */

@@ -40,6 +40,7 @@ const common: Defaults = {
   DATASET_MAX_FIELD_LENGTH: String(1024 ** 2),
   DATASET_UPLOAD_CONCURRENCY: '4',
   DATASET_UPLOAD_IDLE_TIMEOUT_MS: '60000',
+  DATASET_WARM_UP_BYTES: String(8 * 1024 ** 2),
   METRICS_CACHE_TTL_SECONDS: '300',
   METRICS_CACHE_WARM_SERIES: '5',
   METRICS_SERIES_MAX_POINTS: '10000',
@@ -73,6 +74,8 @@ const perEnvironment: Record<NodeEnvironment, Defaults> = {
     DATABASE_POOL_SIZE: '4',
     // Tests create their organizations with factories; nothing appears on its own.
     BOOTSTRAP_ON_START: 'false',
+    // Every test app would spend ~1 CPU-second warming an ingest path most never use.
+    DATASET_WARM_UP_BYTES: '0',
     JWT_SECRET: 'insecure-test-secret-0000000000000000000000000000',
     // Never inferred from keys in a developer's shell: a test calls no model over the network
     // unless it asks for a provider itself.

@@ -240,6 +240,7 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       maxFieldLength: env.DATASET_MAX_FIELD_LENGTH,
       uploadConcurrency: env.DATASET_UPLOAD_CONCURRENCY,
       uploadIdleTimeoutMs: env.DATASET_UPLOAD_IDLE_TIMEOUT_MS,
+      warmUpBytes: env.DATASET_WARM_UP_BYTES,
     },
     metrics: {
       cacheTtlSeconds: env.METRICS_CACHE_TTL_SECONDS,

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsController } from './controllers/datasets.controller';
 import { DatasetEntity } from './entities/dataset.entity';
+import { IngestWarmUp } from './ingest/ingest-warm-up';
 import { ProfileThread } from './ingest/profile-thread';
 import { DatasetsRepository } from './repositories/datasets.repository';
 import { DatasetChartsService } from './services/dataset-charts.service';
@@ -24,13 +25,20 @@ import { DatasetsService } from './services/datasets.service';
     DatasetChartsService,
     ProfileThread,
   ],
-  exports: [DatasetsService, DatasetRowsService, DatasetUploadService, DatasetChartsService],
+  exports: [
+    DatasetsService,
+    DatasetRowsService,
+    DatasetUploadService,
+    DatasetChartsService,
+    ProfileThread,
+  ],
 })
 export class DatasetsCoreModule {}
 
-/** CSV datasets: upload, profile, rows, export, charts. */
+/** CSV datasets: upload, profile, rows, export, charts; the ingest path warmed at start-up. */
 @Module({
   imports: [DatasetsCoreModule],
   controllers: [DatasetsController],
+  providers: [IngestWarmUp],
 })
 export class DatasetsModule {}
