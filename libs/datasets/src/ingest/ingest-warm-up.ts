@@ -49,7 +49,7 @@ export class IngestWarmUp implements OnApplicationBootstrap {
   }
 
   /** Loads the generated file into a table that never commits; returns its row count. */
-  async load(bytes: number): Promise<number> {
+  private async load(bytes: number): Promise<number> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {
