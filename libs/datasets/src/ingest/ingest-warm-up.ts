@@ -33,8 +33,10 @@ export class IngestWarmUp implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const bytes = this.config.datasets.warmUpBytes;
-    if (bytes === 0) return;
+    const { warmUpBytes, maxBytes } = this.config.datasets;
+    // Within the upload size limit (the file ends a row past `bytes`), or it would fail.
+    const bytes = Math.min(warmUpBytes, maxBytes - 1024);
+    if (bytes <= 0) return;
     // Code compiled while String.prototype is still in dictionary mode is thrown away when
     // runService makes it fast again, after start-up: the warm-up would warm nothing.
     restoreFastStringPrototype();
