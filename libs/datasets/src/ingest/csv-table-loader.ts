@@ -75,6 +75,16 @@ export interface CsvLoadResult {
 }
 
 /**
+ * Settings of the transaction `client` is in, for loading a large file: no statement
+ * timeout (COPY of a big file outlasts the API's), and times read and stored in UTC/ISO.
+ */
+export async function prepareLoadTransaction(client: ClientBase): Promise<void> {
+  await client.query(
+    "SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'",
+  );
+}
+
+/**
  * Streams a CSV upload into a new typed table with `COPY ... FROM STDIN` while
  * profiling it in the same pass, on a connection whose transaction the caller owns
  * (and rolls back if this throws: nothing is left behind).

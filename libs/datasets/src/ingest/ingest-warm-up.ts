@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { datasetTable } from '../entities/dataset.entity';
-import { loadCsvIntoTable } from './csv-table-loader';
+import { loadCsvIntoTable, prepareLoadTransaction } from './csv-table-loader';
 import { ProfileThread } from './profile-thread';
 
 /**
@@ -56,9 +56,7 @@ export class IngestWarmUp implements OnApplicationBootstrap {
     const client = (await runner.connect()) as PoolClient;
     try {
       await runner.startTransaction();
-      await client.query(
-        "SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'",
-      );
+      await prepareLoadTransaction(client);
       const tableName = `warm_up_${randomUUID().replace(/-/g, '')}`;
       // A stream, as a request body is.
       const loaded = await loadCsvIntoTable(client, Readable.from(warmUpCsv(bytes)), {

@@ -10,7 +10,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CsvError } from '../csv/csv-errors';
 import type { CsvDelimiter } from '../csv/delimiter-sniffer';
 import { ConcurrencyGate } from '../ingest/concurrency-gate';
-import { loadCsvIntoTable } from '../ingest/csv-table-loader';
+import { loadCsvIntoTable, prepareLoadTransaction } from '../ingest/csv-table-loader';
 import { ProfileThread } from '../ingest/profile-thread';
 import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import { DatasetsRepository } from '../repositories/datasets.repository';
@@ -115,10 +115,7 @@ export class DatasetUploadService {
   ): Promise<DatasetEntity> {
     const id = randomUUID();
     const tableName = `d_${id.replace(/-/g, '')}`;
-    // A large file takes longer than the API's statement timeout; times are stored in UTC.
-    await client.query(
-      "SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'",
-    );
+    await prepareLoadTransaction(client);
     const limits = this.config.datasets;
     const loaded = await loadCsvIntoTable(client, upload.source, {
       table: datasetTable({ tableName }),
