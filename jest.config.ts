@@ -5,13 +5,21 @@ import tsconfig from './tsconfig.json';
 // Type checking is `npm run check`'s job; tests transpile file by file, which is much faster.
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  // OpenTelemetry's OTLP exporter loads `http` with `import()`, which jest's sandbox refuses
+  // without --experimental-vm-modules: its files are compiled to `require` like ours.
+  '/node_modules/@opentelemetry/otlp-exporter-base/.+\\.js$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
+  ],
 };
+const transformIgnorePatterns = ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'];
 const moduleNameMapper = pathsToModuleNameMapper(tsconfig.compilerOptions.paths, {
   prefix: '<rootDir>/',
 });
 const shared = {
   rootDir: '.',
   transform,
+  transformIgnorePatterns,
   moduleNameMapper,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],

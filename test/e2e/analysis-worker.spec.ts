@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { type Json, uploadCsv } from '../support/datasets';
 import { call, Factory } from '../support/factory';
+import { FakeOtlpCollector } from '../support/fake-otlp-collector';
 import { freePort, ServiceProcess, waitForStatus } from '../support/service-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -10,7 +11,8 @@ jest.setTimeout(90_000);
 /**
  * Analyses run by the built worker process (the api queues only): cancelling from the api
  * stops the worker's run and its SQL, and a worker killed mid-analysis is replaced and the
- * analysis runs again to one result with one set of metrics.
+ * analysis runs again to one result with one set of metrics. The worker's agent spans
+ * reach an OpenTelemetry collector.
  */
 describe('analyses in a separate worker process', () => {
   let app: TestApp;
@@ -19,6 +21,8 @@ describe('analyses in a separate worker process', () => {
   let table: string;
   let db: Client;
   let worker: ServiceProcess;
+  const collector = new FakeOtlpCollector();
+  let collectorUrl: string;
 
   async function startWorker(): Promise<ServiceProcess> {
     const port = await freePort();
@@ -30,6 +34,7 @@ describe('analyses in a separate worker process', () => {
         DATABASE_URL: app.database.url,
         WORKER_HEALTH_PORT: String(port),
         ANALYSIS_STALE_SECONDS: String(STALE_SECONDS),
+        OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
       },
       process.cwd(),
     );
@@ -74,6 +79,7 @@ describe('analyses in a separate worker process', () => {
   }
 
   beforeAll(async () => {
+    collectorUrl = await collector.start();
     app = await startTestApp({ env: { WORKERS: 'off', RATE_LIMIT_EXPENSIVE_LIMIT: '10000' } });
     const factory = new Factory(app.app);
     const org = await factory.newOrganization();
@@ -97,6 +103,28 @@ describe('analyses in a separate worker process', () => {
     await worker.kill();
     await db.end();
     await app.close();
+    await collector.stop();
+  });
+
+  it("sends the worker's agent spans to the OpenTelemetry collector", async () => {
+    const created = await request('POST', '/v1/analyses', { datasetId });
+    expect(created.status).toBe(202);
+    const id = String(created.body.id);
+
+    // The worker batches spans and sends them every few seconds.
+    const root = await until('the analysis span at the collector', () =>
+      Promise.resolve(collector.spans.find((span) => span.values['sightline.analysis.id'] === id)),
+    );
+    expect(root).toMatchObject({ name: 'Sightline analysis', service: 'sightline' });
+    const analysis = (await request('GET', `/v1/analyses/${id}`)).body;
+    expect(analysis.status).toBe('succeeded');
+    const agents = collector.spans
+      .filter((span) => span.traceId === root.traceId)
+      .map((span) => span.values['gen_ai.agent.name'])
+      .filter((name) => name !== undefined);
+    expect(agents.sort()).toEqual(
+      (analysis.agents as Array<{ name: string }>).map((agent) => agent.name).sort(),
+    );
   });
 
   it('cancels from the api a run in the worker, stopping its SQL', async () => {

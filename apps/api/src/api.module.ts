@@ -13,6 +13,7 @@ import {
   LoggingModule,
   type LoggingModuleOptions,
   MetricsModule as PrometheusModule,
+  TracingModule,
 } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
@@ -35,6 +36,7 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(options.logging),
         PrometheusModule,
+        TracingModule,
         CommonModule,
         DatabaseModule.forRoot({
           connectionUrl: options.databaseUrl,

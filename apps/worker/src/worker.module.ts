@@ -5,7 +5,7 @@ import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, JobQueueModule } from '@app/database';
 import { HealthModule } from '@app/health';
-import { LoggingModule, MetricsModule } from '@app/observability';
+import { LoggingModule, MetricsModule, TracingModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /**
@@ -22,6 +22,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(),
         MetricsModule,
+        TracingModule,
         CommonModule,
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),
         // Shared with the api: readiness reports it, and jobs that write metrics invalidate it.

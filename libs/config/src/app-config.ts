@@ -58,6 +58,19 @@ export type LlmConfig = {
     }
 );
 
+/** Where spans go over OTLP/HTTP (JSON); without an endpoint, to whatever the process registered. */
+export interface TelemetryConfig {
+  /** `service.name` of every span. */
+  serviceName: string;
+  traces: {
+    /** The collector's traces URL (`…/v1/traces`); absent: no exporter of our own. */
+    endpoint: string | undefined;
+    headers: Record<string, string>;
+    /** Longest one export may take (each batch, and the last flush at shutdown). */
+    timeoutMs: number;
+  };
+}
+
 export interface AppConfigShape {
   environment: NodeEnvironment;
   http: HttpConfig;
@@ -111,6 +124,7 @@ export interface AppConfigShape {
     seriesMaxPoints: number;
   };
   llm: LlmConfig;
+  telemetry: TelemetryConfig;
   analyses: {
     /** Analyses one consuming process runs at once. */
     concurrency: number;
@@ -138,6 +152,7 @@ export class AppConfig implements AppConfigShape {
   readonly datasets!: AppConfigShape['datasets'];
   readonly metrics!: AppConfigShape['metrics'];
   readonly llm!: LlmConfig;
+  readonly telemetry!: TelemetryConfig;
   readonly analyses!: AppConfigShape['analyses'];
 
   constructor(shape: AppConfigShape) {

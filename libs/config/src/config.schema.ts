@@ -43,6 +43,35 @@ const httpUrl = z
     error: 'must be an http:// or https:// URL',
   });
 
+/**
+ * OpenTelemetry's `key=value,key=value` header list (values percent-encoded), e.g. an
+ * OTLP collector's `authorization=Bearer%20...`.
+ */
+const otlpHeaders = z.string().transform((value, context): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (const entry of value.split(',')) {
+    if (entry.trim() === '') continue;
+    const equals = entry.indexOf('=');
+    const name = entry.slice(0, Math.max(equals, 0)).trim();
+    let decoded: string | undefined;
+    try {
+      decoded = decodeURIComponent(entry.slice(equals + 1).trim());
+    } catch {
+      decoded = undefined;
+    }
+    if (equals <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || decoded === undefined) {
+      const shown = name === '' ? entry.trim().slice(0, 40) : name;
+      context.addIssue({
+        code: 'custom',
+        message: `must be a comma list of name=value (percent-encoded values); bad entry: ${shown}`,
+      });
+      return z.NEVER;
+    }
+    headers[name.toLowerCase()] = decoded;
+  }
+  return headers;
+});
+
 /** Where the agents' model comes from (ARCHITECTURE.md, "Agents and models"). */
 export const LLM_PROVIDERS = ['builtin', 'openai', 'openai-compatible'] as const;
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
@@ -185,6 +214,15 @@ export const environmentSchema = z.object({
     .optional(),
   LLM_MAX_CONCURRENCY: integer(1, 1000),
   LLM_TRACE_EXPORT: booleanString,
+
+  // OpenTelemetry's own variable names, so a collector set up for other services fits.
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
+  OTEL_EXPORTER_OTLP_TIMEOUT: integer(100, 600_000),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .regex(/^\S{1,100}$/, { error: 'must be a name without spaces (at most 100 characters)' }),
 
   HEALTH_HEAP_MAX_MB: integer(16, 1_048_576),
   HEALTH_DISK_PATH: z.string().min(1),

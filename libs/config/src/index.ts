@@ -4,6 +4,7 @@ export {
   type HttpConfig,
   type LlmConfig,
   type RateLimit,
+  type TelemetryConfig,
 } from './app-config';
 export { type LlmProvider } from './config.schema';
 export { ConfigModule } from './config.module';

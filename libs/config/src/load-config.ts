@@ -180,6 +180,19 @@ function toLlmConfig(env: ValidatedEnvironment): LlmConfig {
   }
 }
 
+/**
+ * The traces URL as OpenTelemetry's exporters read these variables: the per-signal one
+ * as given, the general one with `/v1/traces` appended to its path.
+ */
+function tracesEndpoint(env: ValidatedEnvironment): string | undefined {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined) {
+    return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  }
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (base === undefined) return undefined;
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
 function toAppConfig(env: ValidatedEnvironment): AppConfig {
   return new AppConfig({
     environment: env.NODE_ENV,
@@ -248,6 +261,14 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       seriesMaxPoints: env.METRICS_SERIES_MAX_POINTS,
     },
     llm: toLlmConfig(env),
+    telemetry: {
+      serviceName: env.OTEL_SERVICE_NAME,
+      traces: {
+        endpoint: tracesEndpoint(env),
+        headers: env.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+        timeoutMs: env.OTEL_EXPORTER_OTLP_TIMEOUT,
+      },
+    },
     analyses: {
       concurrency: env.ANALYSIS_CONCURRENCY,
       timeoutMs: env.ANALYSIS_TIMEOUT_SECONDS * 1000,

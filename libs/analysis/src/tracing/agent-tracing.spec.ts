@@ -1,4 +1,5 @@
-import { loadConfig } from '@app/config';
+import { type AppConfig, loadConfig } from '@app/config';
+import { OpenTelemetryTracing } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import {
   Agent,
@@ -37,6 +38,10 @@ async function runOnce(): Promise<void> {
     ],
   });
   await model.runner.run(agent, '{}');
+}
+
+function agentTracing(config: AppConfig): AgentTracing {
+  return new AgentTracing(config, new OpenTelemetryTracing(config));
 }
 
 describe('AgentTracing', () => {
@@ -82,7 +87,7 @@ describe('AgentTracing', () => {
   });
 
   it('logs spans at debug, sends nothing anywhere and never warns about a key', async () => {
-    const tracing = new AgentTracing(
+    const tracing = agentTracing(
       loadConfig({
         NODE_ENV: 'test',
         LLM_PROVIDER: 'openai-compatible',
@@ -106,7 +111,7 @@ describe('AgentTracing', () => {
   });
 
   it('also exports to OpenAI with the configured key when LLM_TRACE_EXPORT is on, without tool data', async () => {
-    const tracing = new AgentTracing(
+    const tracing = agentTracing(
       loadConfig({
         NODE_ENV: 'test',
         LLM_PROVIDER: 'openai',

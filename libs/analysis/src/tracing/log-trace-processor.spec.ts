@@ -1,21 +1,15 @@
 import {
-  Agent,
   type GuardrailSpanData,
   Runner,
   setTraceProcessors,
   setTracingDisabled,
   Span,
   type FunctionSpanData,
-  tool,
   Trace,
 } from '@openai/agents';
-import { z } from 'zod';
-import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
+import { BuiltinModelProvider } from '../models/builtin-model';
 import { LogTraceProcessor } from './log-trace-processor';
-
-const PROMPT_MARKER = 'prompt-marker-7f3a';
-const INPUT_MARKER = 'tool-input-marker-91bc';
-const OUTPUT_MARKER = 'tool-output-marker-c4d2';
+import { INPUT_MARKER, lookupAgent, OUTPUT_MARKER, PROMPT_MARKER } from './testing/lookup-agent';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
@@ -38,19 +32,7 @@ describe('LogTraceProcessor', () => {
       workflowName: 'spec workflow',
       traceIncludeSensitiveData: true,
     });
-    const agent = new Agent({
-      name: 'lookup-agent',
-      instructions: `Look it up. ${PROMPT_MARKER}`,
-      model: BUILTIN_MODEL_NAME,
-      tools: [
-        tool({
-          name: 'lookup',
-          description: 'Looks a key up',
-          parameters: z.object({ key: z.string() }),
-          execute: ({ key }) => JSON.stringify({ found: `${key} ${OUTPUT_MARKER}` }),
-        }),
-      ],
-    });
+    const agent = lookupAgent();
 
     await runner.run(agent, JSON.stringify({ key: INPUT_MARKER }));
 

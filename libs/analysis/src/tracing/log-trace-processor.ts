@@ -1,4 +1,5 @@
 import type { Span, SpanData, Trace, TracingProcessor } from '@openai/agents';
+import { durationMs, spanName, spanUsage } from './span-fields';
 
 /** Where the processor writes: Nest's `Logger` (pino behind it) fits. */
 export interface TraceLog {
@@ -9,7 +10,7 @@ export interface TraceLog {
 const MAX_OPEN_TRACES = 10_000;
 
 /**
- * The SDK's spans and traces as debug log lines (later also OpenTelemetry): for each
+ * The SDK's spans and traces as debug log lines: for each
  * ended span its type, a name (agent, tool, model, guardrail), its duration, token usage
  * and error message; for each ended trace its name and duration.
  *
@@ -79,49 +80,4 @@ export class LogTraceProcessor implements TracingProcessor {
     // Nothing is buffered: every line is written as its span ends.
     return Promise.resolve();
   }
-}
-
-/** What the span is about, from the fields that name things (never inputs or outputs). */
-function spanName(data: SpanData): string | undefined {
-  switch (data.type) {
-    case 'agent':
-    case 'task':
-    case 'function':
-    case 'custom':
-    case 'guardrail':
-      return data.name;
-    case 'turn':
-      return `${data.agent_name} turn ${data.turn}`;
-    case 'generation':
-    case 'transcription':
-    case 'speech':
-      return data.model;
-    case 'handoff':
-      return `${data.from_agent ?? '?'} -> ${data.to_agent ?? '?'}`;
-    case 'mcp_tools':
-      return data.server;
-    case 'response':
-    case 'speech_group':
-      return undefined;
-  }
-}
-
-function spanUsage(data: SpanData): Record<string, number> | undefined {
-  const usage =
-    data.type === 'generation' || data.type === 'task' || data.type === 'turn'
-      ? data.usage
-      : undefined;
-  if (usage === undefined) return undefined;
-  // Token counts only (generation usage may carry provider-specific `details`).
-  const counts: Record<string, number> = {};
-  for (const key of ['requests', 'input_tokens', 'output_tokens', 'total_tokens'] as const) {
-    const value = (usage as Record<string, unknown>)[key];
-    if (typeof value === 'number') counts[key] = value;
-  }
-  return Object.keys(counts).length === 0 ? undefined : counts;
-}
-
-function durationMs(startedAt: string | null, endedAt: string | null): number | null {
-  if (startedAt === null || endedAt === null) return null;
-  return Date.parse(endedAt) - Date.parse(startedAt);
 }

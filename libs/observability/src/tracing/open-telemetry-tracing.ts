@@ -1,0 +1,73 @@
+import { AppConfig } from '@app/config';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { trace, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ReportedSpanExporter } from './reported-span-exporter';
+
+/**
+ * The process's OpenTelemetry tracer provider. With an OTLP endpoint configured
+ * (`OTEL_EXPORTER_OTLP_ENDPOINT` or `…_TRACES_ENDPOINT`) it is our own, batching spans
+ * to that collector over HTTP (JSON) under `OTEL_SERVICE_NAME`; without one, tracers
+ * come from the global API, which does nothing unless the operator registered an SDK
+ * (`node --require @opentelemetry/auto-instrumentations-node/register`, say).
+ *
+ * Our provider is not registered globally: tests build many apps in one process, and
+ * the global one can be set only once.
+ */
+@Injectable()
+export class OpenTelemetryTracing implements OnApplicationShutdown {
+  private readonly logger = new Logger(OpenTelemetryTracing.name);
+  private readonly provider: BasicTracerProvider | undefined;
+
+  constructor(config: AppConfig) {
+    const { serviceName, traces } = config.telemetry;
+    if (traces.endpoint === undefined) return;
+    const shown = withoutCredentials(traces.endpoint);
+    this.provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': serviceName }),
+      spanProcessors: [
+        new BatchSpanProcessor(
+          new ReportedSpanExporter(
+            new OTLPTraceExporter({
+              url: traces.endpoint,
+              headers: traces.headers,
+              timeoutMillis: traces.timeoutMs,
+            }),
+            shown,
+            this.logger,
+          ),
+          { exportTimeoutMillis: traces.timeoutMs },
+        ),
+      ],
+    });
+    this.logger.log(`Spans are exported over OTLP/HTTP to ${shown}`);
+  }
+
+  /** A tracer named after the instrumented part (`sightline.agents`, ...). */
+  tracer(name: string): Tracer {
+    return (this.provider ?? trace.getTracerProvider()).getTracer(name);
+  }
+
+  /**
+   * Sends the spans still batched now (tests read the collector after it). A failure is
+   * reported by the exporter's warning, not thrown: spans are never worth failing for.
+   */
+  async flush(): Promise<void> {
+    await this.provider?.forceFlush().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Flushes what is batched, within OTEL_EXPORTER_OTLP_TIMEOUT; a failure is warned about.
+    await this.provider?.shutdown().catch(() => undefined);
+  }
+}
+
+/** The URL without a user name or password, for the logs. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
+}
