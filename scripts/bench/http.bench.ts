@@ -2,8 +2,9 @@
  * The cost of Sightline's HTTP pipeline per request. Measures, in one run and
  * at the same concurrency: a bare `node:http` server (the ceiling), bare
  * Fastify, and the full app (`/health/live` through logging, request ids,
- * helmet, CORS, compression and the Nest router). Prints req/s, p99 latency and
- * the ratio of the app to each baseline.
+ * helmet, CORS, compression and the Nest router; then an authenticated read, without
+ * and with its OpenTelemetry span exported to a local collector). Prints req/s, p99
+ * latency and the ratio of the app to each baseline.
  */
 import { ApiKeysService, OrganizationBootstrapService } from '@app/auth';
 import { loadConfig } from '@app/config';
@@ -85,13 +86,22 @@ export async function runHttpBenchmark(options: BenchOptions): Promise<void> {
         )
       : undefined;
   const databaseUrl = external ?? embedded?.url ?? '';
-  try {
+  // Accepts OTLP exports and discards them, as a collector on the same machine would.
+  const collector = createServer((request, response) => {
+    request.resume();
+    request.on('end', () =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    );
+  });
+  const collectorUrl = await listen(collector);
+  const boot = async (env: Record<string, string> = {}) => {
     const config = loadConfig({
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl,
       JWT_SECRET: 'b'.repeat(32),
       ENFORCE_HTTPS: 'false',
+      ...env,
     });
     // Log lines are produced and serialised as in production, then discarded.
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -101,7 +111,10 @@ export async function runHttpBenchmark(options: BenchOptions): Promise<void> {
       { logger: false },
     );
     await app.listen(0, '127.0.0.1');
-    const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    return { app, baseUrl: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  };
+  try {
+    const { app, baseUrl } = await boot();
     results.push(
       await measure(
         'sightline /health/live (full pipeline, info logging)',
@@ -126,7 +139,19 @@ export async function runHttpBenchmark(options: BenchOptions): Promise<void> {
       ),
     );
     await app.close();
+    // The same read with its span recorded and exported (OTEL_EXPORTER_OTLP_ENDPOINT set).
+    const traced = await boot({ OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl });
+    results.push(
+      await measure(
+        'sightline GET /v1/auth/me (same, spans exported over OTLP)',
+        `${traced.baseUrl}/v1/auth/me`,
+        options,
+        { 'x-api-key': serviceKey.key },
+      ),
+    );
+    await traced.app.close();
   } finally {
+    collector.close();
     await embedded?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -106,8 +106,13 @@ describe('analyses in a separate worker process', () => {
     await collector.stop();
   });
 
-  it("sends the worker's agent spans to the OpenTelemetry collector", async () => {
-    const created = await request('POST', '/v1/analyses', { datasetId });
+  it("sends the worker's agent spans to the OpenTelemetry collector, in the caller's trace", async () => {
+    const callerTrace = '0af7651916cd43dd8448eb211c80319c';
+    const callerSpan = 'b7ad6b7169203331';
+    const created = await call(app.baseUrl, 'POST', '/v1/analyses', {
+      headers: { 'x-api-key': analyst, traceparent: `00-${callerTrace}-${callerSpan}-01` },
+      body: { datasetId },
+    });
     expect(created.status).toBe(202);
     const id = String(created.body.id);
 
@@ -115,7 +120,13 @@ describe('analyses in a separate worker process', () => {
     const root = await until('the analysis span at the collector', () =>
       Promise.resolve(collector.spans.find((span) => span.values['sightline.analysis.id'] === id)),
     );
-    expect(root).toMatchObject({ name: 'Sightline analysis', service: 'sightline' });
+    // The trace context travelled with the job, from the api's request to this process.
+    expect(root).toMatchObject({
+      name: 'Sightline analysis',
+      service: 'sightline',
+      traceId: callerTrace,
+      parentSpanId: callerSpan,
+    });
     const analysis = (await request('GET', `/v1/analyses/${id}`)).body;
     expect(analysis.status).toBe('succeeded');
     const agents = collector.spans

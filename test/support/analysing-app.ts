@@ -7,11 +7,12 @@ export const DATA_MARKER = 'wombat';
 
 /**
  * A test app (extra `env`) with an organization, an analyst and a 30-day dataset of a
- * number and a text column; `analyse()` runs an analysis of it and waits for the result.
+ * number and a text column; `analyse()` runs an analysis of it and waits for the result
+ * (extra request `headers`: a `traceparent`, say).
  */
 export async function startAnalysingApp(env: Record<string, string>): Promise<{
   app: TestApp;
-  analyse: () => Promise<{ status: number; body: Json }>;
+  analyse: (headers?: Record<string, string>) => Promise<{ status: number; body: Json }>;
 }> {
   const app = await startTestApp({ env: { RATE_LIMIT_EXPENSIVE_LIMIT: '10000', ...env } });
   const factory = new Factory(app.app);
@@ -24,9 +25,9 @@ export async function startAnalysingApp(env: Record<string, string>): Promise<{
   }
   const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);
   expect(uploaded.status).toBe(201);
-  const analyse = () =>
+  const analyse = (headers: Record<string, string> = {}) =>
     call(app.baseUrl, 'POST', '/v1/analyses?wait=30', {
-      headers: { 'x-api-key': analyst },
+      headers: { ...headers, 'x-api-key': analyst },
       body: { datasetId: uploaded.body.id },
     });
   return { app, analyse };

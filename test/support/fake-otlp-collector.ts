@@ -12,6 +12,8 @@ export interface OtlpSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  /** 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
   startTimeUnixNano: string | number;
   endTimeUnixNano: string | number;
   attributes?: OtlpAttribute[];

@@ -75,6 +75,8 @@ export interface AnalysisRequest {
   onEvent?: (event: AnalysisEvent) => void;
   /** The analysis' id: its agents' runs share one trace, grouped by it. */
   analysisId?: string;
+  /** W3C trace context the analysis' trace continues (the request that queued it). */
+  traceContext?: Record<string, string>;
 }
 
 /**
@@ -92,9 +94,12 @@ export interface AnalysisRequest {
 export function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> {
   // One trace for the whole analysis: each runner.run inside joins it instead of opening its own.
   return withTrace('Sightline analysis', () => runAgents(request), {
-    ...(request.analysisId === undefined
-      ? {}
-      : { groupId: request.analysisId, metadata: { analysisId: request.analysisId } }),
+    ...(request.analysisId === undefined ? {} : { groupId: request.analysisId }),
+    metadata: {
+      ...(request.analysisId === undefined ? {} : { analysisId: request.analysisId }),
+      // Flat strings: trace metadata is a string map to OpenAI's exporter, when it is on.
+      ...request.traceContext,
+    },
   });
 }
 

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
+import { requestTraceIds } from './tracing/http-tracing';
 
 export interface LoggingModuleOptions {
   /** Where log lines go; standard output when absent. Tests pass a capturing stream. */
@@ -56,6 +57,9 @@ export class LoggingModule {
               },
               customLogLevel: (_request, response, error) =>
                 error !== undefined || response.statusCode >= 500 ? 'error' : 'info',
+              // Every line of a request carries its trace: logs and spans join on it.
+              // pino-http skips a falsy result; its type says `object` only.
+              customProps: (request) => requestTraceIds(request) as object,
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
               serializers: {
                 req: (request: {

@@ -7,15 +7,23 @@ import { CSV_MEDIA_TYPES } from '@app/datasets';
 import { VersioningType } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { MetricsService, recordHttpMetrics } from '@app/observability';
+import {
+  MetricsService,
+  OpenTelemetryTracing,
+  recordHttpMetrics,
+  traceHttpRequests,
+} from '@app/observability';
 import { setupOpenApi } from '../openapi/openapi-document';
+
+/** The OpenTelemetry instrumentation scope of the request spans. */
+const HTTP_TRACER_NAME = 'sightline.http';
 
 /** Paths reached over plain HTTP by probes and scrapers inside the cluster. */
 const PLAIN_HTTP_PATHS = /^\/(health\/|metrics$)/;
 
 /**
  * Everything between the socket and the router, applied identically by
- * `main.ts` and by the end-to-end tests: logging, security headers, CORS,
+ * `main.ts` and by the end-to-end tests: logging, metrics and spans, security headers, CORS,
  * compression, HTTPS enforcement,
  * `/v1` versioning and the OpenAPI documents.
  */
@@ -26,6 +34,7 @@ export async function configureApiApp(
   app.useLogger(app.get(PinoLogger));
   const fastify = app.getHttpAdapter().getInstance();
   recordHttpMetrics(fastify, app.get(MetricsService));
+  traceHttpRequests(fastify, app.get(OpenTelemetryTracing).tracer(HTTP_TRACER_NAME));
 
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

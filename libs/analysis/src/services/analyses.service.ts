@@ -10,6 +10,7 @@ import {
 import { AppConfig } from '@app/config';
 import { JobQueue } from '@app/database';
 import { type DatasetEntity, DatasetUploadService } from '@app/datasets';
+import { activeTraceContext } from '@app/observability';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
@@ -120,6 +121,8 @@ export class AnalysesService {
     requests: Array<{ input: PreparedInput; body: CreateAnalysisDto; replayOf: string | null }>,
   ): Promise<AnalysisEntity[]> {
     const storedRecords: DatasetEntity[] = [];
+    // The request's trace, continued by the analyses wherever they run.
+    const traceContext = activeTraceContext();
     const analyses = await this.dataSource.transaction(async (manager) => {
       const created: AnalysisEntity[] = [];
       for (const { input: prepared, body, replayOf } of requests) {
@@ -150,7 +153,11 @@ export class AnalysesService {
           completedAt: null,
         };
         const saved = await manager.save(AnalysisEntity, manager.create(AnalysisEntity, analysis));
-        const job: AnalysisJob = { organizationId: principal.organizationId, analysisId: saved.id };
+        const job: AnalysisJob = {
+          organizationId: principal.organizationId,
+          analysisId: saved.id,
+          traceContext,
+        };
         await this.jobs.sendInTransaction(manager, ANALYSIS_QUEUE, job);
         await this.events.append(saved.id, 'status', { status: 'queued' }, manager);
         created.push(saved);

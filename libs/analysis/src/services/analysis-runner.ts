@@ -32,6 +32,11 @@ class CancelledMeanwhile extends Error {}
 export interface AnalysisJob {
   organizationId: string;
   analysisId: string;
+  /**
+   * W3C trace context (`traceparent`, ...) of the request that queued it: the analysis'
+   * spans continue that trace, in whichever process runs it. Absent on older jobs.
+   */
+  traceContext?: Record<string, string>;
 }
 
 /**
@@ -132,7 +137,10 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
    * failover) with `retriesLeft` is thrown back to the queue, which retries the job with
    * backoff while the analysis stays `running`; any other failure fails the analysis.
    */
-  async run({ organizationId, analysisId }: AnalysisJob, retriesLeft = 0): Promise<void> {
+  async run(
+    { organizationId, analysisId, traceContext }: AnalysisJob,
+    retriesLeft = 0,
+  ): Promise<void> {
     const analysis = await this.store.find(organizationId, analysisId);
     if (analysis === null || !['queued', 'running'].includes(analysis.status)) return;
     await this.store.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
@@ -172,7 +180,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       );
     };
     try {
-      const outcome = await this.execute(analysis, controller.signal, onEvent);
+      const outcome = await this.execute(analysis, controller.signal, onEvent, traceContext);
       await appended;
       const failedAll =
         outcome.agents.length > 0 && outcome.agents.every((run) => run.status === 'failed');
@@ -238,6 +246,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     analysis: AnalysisEntity,
     signal: AbortSignal,
     onEvent: (event: AnalysisEvent) => void,
+    traceContext: Record<string, string> | undefined,
   ) {
     const input = analysis.input;
     const dataset =
@@ -267,6 +276,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       agents: (analysis.agents ?? undefined) as AgentName[] | undefined,
       signal: stop,
       analysisId: analysis.id,
+      traceContext,
       onEvent,
     });
   }

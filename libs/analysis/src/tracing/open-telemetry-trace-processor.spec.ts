@@ -205,4 +205,22 @@ describe('OpenTelemetryTraceProcessor', () => {
 
     expect(spans().map((span) => span.name)).toEqual(['interrupted']);
   });
+
+  it('continues the trace of the request that queued the analysis (traceparent in its metadata)', async () => {
+    const { processor, spans } = collect();
+    const trace = new Trace({
+      traceId: 'trace_4',
+      name: 'Sightline analysis',
+      metadata: {
+        analysisId: 'analysis-4',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      },
+    });
+    await processor.onTraceStart(trace);
+    await processor.onTraceEnd(trace);
+
+    const [analysis] = spans();
+    expect(analysis?.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(analysis?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  });
 });

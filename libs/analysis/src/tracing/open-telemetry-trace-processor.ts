@@ -8,6 +8,7 @@ import {
   trace as otelTrace,
   type Tracer,
 } from '@opentelemetry/api';
+import { traceContextFrom } from '@app/observability';
 import { spanName, spanUsage } from './span-fields';
 
 /** Spans and traces held open; past this the oldest is ended (a run that never ends its spans). */
@@ -16,7 +17,8 @@ const MAX_OPEN_SPANS = 10_000;
 /**
  * The SDK's traces and spans as OpenTelemetry spans, with the same fields as the logs
  * (./span-fields: names, token counts, error messages; never prompts, outputs or tool
- * data). An SDK trace becomes a root span (the analysis: `sightline.analysis.id`), each
+ * data). An SDK trace becomes the analysis span (`sightline.analysis.id`; a child of the
+ * request that queued it when its metadata carries a `traceparent`, else a root), each
  * SDK span a child of its SDK parent, named and attributed after OpenTelemetry's GenAI
  * conventions (`invoke_agent profile`, `execute_tool record_metric`, `chat <model>`),
  * with the SDK's own times: analysis → a task per agent run → the agent → its turns →
@@ -34,15 +36,23 @@ export class OpenTelemetryTraceProcessor implements TracingProcessor {
     if (trace.groupId !== null) attributes['openai.agents.group_id'] = trace.groupId;
     const analysisId: unknown = trace.metadata?.analysisId;
     if (typeof analysisId === 'string') attributes['sightline.analysis.id'] = analysisId;
+    // The request that queued the analysis is its parent (ROOT_CONTEXT without one).
+    const parent = traceContextFrom(w3cHeaders(trace.metadata));
     this.hold(
       trace.traceId,
-      this.tracer.startSpan(trace.name, { root: true, kind: SpanKind.INTERNAL, attributes }),
+      // Wall-clock times in whole milliseconds, like the SDK's spans inside it: from
+      // OpenTelemetry's own finer clock, a child could seem to end just after its parent.
+      this.tracer.startSpan(
+        trace.name,
+        { kind: SpanKind.INTERNAL, attributes, startTime: new Date() },
+        parent,
+      ),
     );
     return Promise.resolve();
   }
 
   onTraceEnd(trace: Trace): Promise<void> {
-    this.release(trace.traceId)?.end();
+    this.release(trace.traceId)?.end(new Date());
     return Promise.resolve();
   }
 
@@ -116,6 +126,16 @@ export class OpenTelemetryTraceProcessor implements TracingProcessor {
     this.open.delete(id);
     return otel;
   }
+}
+
+/** The W3C trace context headers in a trace's metadata (see runAnalysis), if any. */
+function w3cHeaders(metadata: Record<string, unknown> | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['traceparent', 'tracestate']) {
+    const value = metadata?.[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
 }
 
 /** Span name and attributes after OpenTelemetry's GenAI semantic conventions. */

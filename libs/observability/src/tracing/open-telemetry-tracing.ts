@@ -1,6 +1,7 @@
 import { AppConfig } from '@app/config';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { trace, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -14,7 +15,9 @@ import { ReportedSpanExporter } from './reported-span-exporter';
  * (`node --require @opentelemetry/auto-instrumentations-node/register`, say).
  *
  * Our provider is not registered globally: tests build many apps in one process, and
- * the global one can be set only once.
+ * the global one can be set only once. The context manager is (AsyncLocalStorage, once per
+ * process, unless the operator's SDK registered one first): without it no span could be
+ * the parent of what runs after an `await` (see traceHttpRequests).
  */
 @Injectable()
 export class OpenTelemetryTracing implements OnApplicationShutdown {
@@ -22,6 +25,7 @@ export class OpenTelemetryTracing implements OnApplicationShutdown {
   private readonly provider: BasicTracerProvider | undefined;
 
   constructor(config: AppConfig) {
+    registerContextManager();
     const { serviceName, traces } = config.telemetry;
     if (traces.endpoint === undefined) return;
     const shown = withoutCredentials(traces.endpoint);
@@ -70,4 +74,13 @@ function withoutCredentials(url: string): string {
   parsed.username = '';
   parsed.password = '';
   return parsed.href;
+}
+
+let contextManager: AsyncLocalStorageContextManager | undefined;
+
+function registerContextManager(): void {
+  if (contextManager !== undefined) return;
+  contextManager = new AsyncLocalStorageContextManager().enable();
+  // False when one is registered already (an operator's SDK): theirs serves as well.
+  context.setGlobalContextManager(contextManager);
 }
