@@ -258,15 +258,19 @@ function numberKind(value: string, start: number, end: number): 'integer' | 'num
   }
   if (digits === 0) return undefined;
   if (i === end) return end - start > 300 ? finiteNumber(value, start, end) : 'number';
-  const e = value.charCodeAt(i);
-  if (e !== 0x65 && e !== 0x45) return undefined;
-  i += 1;
+  return isExponent(value, i, end) ? finiteNumber(value, start, end) : undefined;
+}
+
+/** Whether `value[start, end)` is an exponent: `e` or `E`, an optional sign, digits. */
+function isExponent(value: string, start: number, end: number): boolean {
+  const e = value.charCodeAt(start);
+  if (e !== 0x65 && e !== 0x45) return false;
+  let i = start + 1;
   const exponentSign = value.charCodeAt(i);
   if (exponentSign === PLUS || exponentSign === MINUS) i += 1;
   const exponentStart = i;
   while (i < end && isDigit(value.charCodeAt(i))) i += 1;
-  if (i !== end || i === exponentStart) return undefined;
-  return finiteNumber(value, start, end);
+  return i === end && i > exponentStart;
 }
 
 /** Powers of ten a double holds exactly: 10^0 … 10^22. */
@@ -319,7 +323,7 @@ function numberValue(value: string, start: number, end: number, integerOnly: boo
     const exact = digitsValue / EXACT_POWERS_OF_TEN[fractionDigits];
     return negative ? 0 - exact : exact;
   }
-  return numberKind(value, start, end) === undefined ? NaN : finiteValue(value, start, end);
+  return isExponent(value, i, end) ? finiteValue(value, start, end) : NaN;
 }
 
 /** A double must not overflow to ±Infinity, nor underflow to 0 (PostgreSQL refuses both). */
