@@ -190,6 +190,11 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
+    // What every response carries reaches a stream too: rate limit, security headers.
+    expect(response.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
+    expect(response.headers.get('ratelimit-remaining')).toMatch(/^\d+$/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-request-id')).not.toBeNull();
     const text = await response.text();
     return text
       .split('\n\n')

@@ -151,8 +151,11 @@ export class AnalysesController {
     await this.analyses.get(principal.organizationId, analysisId);
     const header = request.headers['last-event-id'];
     const lastEventId = typeof header === 'string' && /^\d{1,18}$/.test(header) ? header : '0';
+    // Headers set so far (rate limit, security, CORS) are Fastify's to send, and a hijacked
+    // reply sends none of them: the stream writes them itself.
+    const headers = reply.getHeaders();
     reply.hijack();
-    await this.stream.stream(analysisId, lastEventId, reply.raw, String(request.id));
+    await this.stream.stream(analysisId, lastEventId, reply.raw, String(request.id), headers);
   }
 
   @Delete(':id')

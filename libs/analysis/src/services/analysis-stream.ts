@@ -29,8 +29,10 @@ export class AnalysisStream {
     lastEventId: string,
     raw: ServerResponse,
     requestId: string,
+    headers: Record<string, string | number | string[] | undefined> = {},
   ): Promise<void> {
     raw.writeHead(200, {
+      ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
