@@ -229,6 +229,29 @@ describe('datasets', () => {
     expect(JSON.stringify(refused.body)).toContain('"file"');
   });
 
+  it('refuses options sent after the file (too late to parse it by), storing nothing', async () => {
+    const before = await storedState();
+    const form = new FormData();
+    form.append('file', new Blob(['a;b\n1;x\n2;y\n'], { type: 'text/csv' }), 'late.csv');
+    form.append('delimiter', 'semicolon');
+    form.append('name', 'late');
+
+    const refused = await uploadForm(form);
+
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      errors: [
+        {
+          field: 'delimiter',
+          message:
+            'form field "delimiter" came after the file; send options before "file" or as query parameters',
+        },
+        expect.objectContaining({ field: 'name' }),
+      ],
+    });
+    expect(await storedState()).toEqual(before);
+  });
+
   describe('bad input: a 4xx naming the problem, and nothing stored', () => {
     const cases: Array<[string, string | Buffer, number, string, RegExp, string | undefined]> = [
       ['an empty file', '', 400, 'csv-empty-file', /empty/, undefined],

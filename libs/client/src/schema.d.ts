@@ -231,7 +231,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a CSV file (streamed; typed, stored and profiled in one pass)
-         * @description Send `multipart/form-data` with the file in the field `file`, or the file itself as a `text/csv` body. `name`, `delimiter` and `header` go in the query string (or, for a form, in fields sent before the file). All or nothing: a rejected or interrupted upload stores nothing.
+         * @description Send `multipart/form-data` with the file in the field `file`, or the file itself as a `text/csv` body. `name`, `delimiter` and `header` go in the query string (or, for a form, in fields sent before the file; a field after it is a 400). All or nothing: a rejected or interrupted upload stores nothing.
          *
          *     Requires the `datasets:write` permission (roles: admin, analyst).
          */

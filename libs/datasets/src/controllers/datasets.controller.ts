@@ -65,7 +65,8 @@ export class DatasetsController {
     description:
       'Send `multipart/form-data` with the file in the field `file`, or the file itself as a ' +
       '`text/csv` body. `name`, `delimiter` and `header` go in the query string (or, for a form, ' +
-      'in fields sent before the file). All or nothing: a rejected or interrupted upload stores nothing.',
+      'in fields sent before the file; a field after it is a 400). All or nothing: a rejected or ' +
+      'interrupted upload stores nothing.',
   })
   @ApiConsumes('multipart/form-data', 'text/csv')
   @ApiBody({

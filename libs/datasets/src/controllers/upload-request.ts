@@ -1,5 +1,5 @@
 import { flattenValidationErrors, ProblemException, RequestValidationException } from '@app/common';
-import type { MultipartFile } from '@fastify/multipart';
+import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -33,19 +33,29 @@ export async function readUploadRequest(
   }
   const clientGone = () => request.raw.destroyed && !request.raw.complete;
   if (request.isMultipart()) {
-    const part = await request.file({
+    const parts = request.parts({
       // One byte over the limit lets the CSV reader report it (with the limit named).
       limits: { fileSize: maxBytes + 1, files: 1, fields: MAX_FORM_FIELDS, fieldSize: 1024 },
     });
+    const fields: Record<string, unknown> = {};
+    let part: MultipartFile | undefined;
+    for (let next = await parts.next(); next.done !== true; next = await parts.next()) {
+      if (next.value.type === 'file') {
+        part = next.value;
+        break;
+      }
+      fields[next.value.fieldname] = next.value.value;
+    }
     if (part === undefined || part.fieldname !== 'file') {
       part?.file.resume();
       throw new RequestValidationException([
         { field: 'file', message: 'send the CSV file in a form field named "file"' },
       ]);
     }
-    const options = await validOptions({ ...query, ...formFields(part) }, () => part.file.resume());
+    const file = part;
+    const options = await validOptions({ ...query, ...fields }, () => file.file.resume());
     return {
-      source: droppedWhenIdle(request, part.file, uploadIdleTimeoutMs),
+      source: droppedWhenIdle(request, fileThenNoFields(file, parts), uploadIdleTimeoutMs),
       name: options.name ?? defaultName(part.filename),
       delimiter: options.delimiter === undefined ? undefined : DELIMITERS[options.delimiter],
       header: options.header ?? true,
@@ -101,13 +111,29 @@ function droppedWhenIdle(
   })();
 }
 
-function formFields(part: MultipartFile): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(part.fields)) {
-    if (name === 'file' || field === undefined || Array.isArray(field)) continue;
-    if (field.type === 'field') fields[name] = field.value;
+/**
+ * The file's bytes, then the rest of the form, which must hold nothing more: options sent
+ * after the file arrive only once it has been loaded, too late to parse it by, and
+ * ignoring them would store the file parsed by other options than the caller's. The
+ * load then fails (and rolls back) naming them.
+ */
+async function* fileThenNoFields(
+  file: MultipartFile,
+  rest: AsyncIterableIterator<Multipart>,
+): AsyncIterable<Uint8Array> {
+  yield* file.file;
+  const late: string[] = [];
+  for (let next = await rest.next(); next.done !== true; next = await rest.next()) {
+    late.push(next.value.fieldname);
   }
-  return fields;
+  if (late.length > 0) {
+    throw new RequestValidationException(
+      late.map((name) => ({
+        field: name,
+        message: `form field "${name}" came after the file; send options before "file" or as query parameters`,
+      })),
+    );
+  }
 }
 
 async function validOptions(
