@@ -1573,7 +1573,10 @@ export interface operations {
     apiKeys_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Not accepted here (a 400): its response holds the new secret, which Sightline does not store; list the keys to see whether a retry is needed. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1649,7 +1652,10 @@ export interface operations {
     apiKeys_rotate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Not accepted here (a 400): its response holds the new secret, which Sightline does not store; list the keys to see whether a retry is needed. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1723,7 +1729,10 @@ export interface operations {
     apiKeys_revoke: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1871,7 +1880,10 @@ export interface operations {
     users_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2021,7 +2033,10 @@ export interface operations {
     users_delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2094,7 +2109,10 @@ export interface operations {
     users_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2254,7 +2272,10 @@ export interface operations {
                 /** @description Whether the first row names the columns (default true). */
                 header?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Not accepted here (a 400): an upload is streamed into the database as it arrives, before a repeat could be told from it; list the datasets to see whether a retry is needed. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2417,7 +2438,10 @@ export interface operations {
     datasets_delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3533,7 +3557,10 @@ export interface operations {
     analyses_replay: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3680,7 +3707,10 @@ export interface operations {
     analyses_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };

@@ -1,5 +1,16 @@
 export { CommonModule } from './common.module';
 export {
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENT_REPLAY_HEADER,
+  IdempotencyInterceptor,
+} from './idempotency/idempotency.interceptor';
+export { type IdempotencyOutcome, IdempotencyStore } from './idempotency/idempotency-store';
+export { Idempotent } from './idempotency/idempotent.decorator';
+export {
+  IdempotencyKeyRefusal,
+  RefusesIdempotencyKey,
+} from './idempotency/idempotency-key-refused';
+export {
   type FieldError,
   type ProblemDetails,
   ProblemException,

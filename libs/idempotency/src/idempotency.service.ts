@@ -1,4 +1,4 @@
-import { ProblemException } from '@app/common';
+import { type IdempotencyOutcome, IdempotencyStore, ProblemException } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -11,9 +11,6 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
  * the response is stored after the work, not in its transaction.)
  */
 const ABANDONED_AFTER_SECONDS = 600;
-
-export type IdempotencyOutcome =
-  { kind: 'first' } | { kind: 'replay'; status: number; body: unknown };
 
 interface StoredKey {
   request_hash: string;
@@ -33,7 +30,7 @@ interface StoredKey {
  * may use the same key.
  */
 @Injectable()
-export class IdempotencyService {
+export class IdempotencyService implements IdempotencyStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async begin(

@@ -1,6 +1,5 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
-import type { Page } from '@app/common';
-import { Idempotent } from '@app/idempotency';
+import { Idempotent, type Page } from '@app/common';
 import { RateLimitClass } from '@app/rate-limit';
 import {
   Body,
@@ -95,6 +94,7 @@ export class AnalysesController {
   }
 
   @Post(':id/replay')
+  @Idempotent()
   @HttpCode(202)
   @RequirePermission('analyses:write')
   @RateLimitClass('expensive')
@@ -159,6 +159,7 @@ export class AnalysesController {
   }
 
   @Delete(':id')
+  @Idempotent()
   @RequirePermission('analyses:write')
   @ApiOperation({ summary: 'Cancel a queued or running analysis' })
   async cancel(

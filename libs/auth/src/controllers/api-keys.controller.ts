@@ -1,5 +1,11 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
-import { PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import {
+  Idempotent,
+  PageQueryDto,
+  RefusesIdempotencyKey,
+  type RequestMeta,
+  RequestMetadata,
+} from '@app/common';
 import {
   Body,
   Controller,
@@ -21,6 +27,13 @@ import {
 import { ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from '../dtos/api-key.dto';
 import { ApiKeysService } from '../services/api-keys.service';
 
+/**
+ * Why key creation and rotation refuse `Idempotency-Key`: a replay would have to keep the
+ * response, the key's secret, in the database for a day, where only its hash lives.
+ */
+const KEY_SECRET_REASON =
+  'its response holds the new secret, which Sightline does not store; list the keys to see whether a retry is needed';
+
 @ApiTags('api-keys')
 @Controller('api-keys')
 export class ApiKeysController {
@@ -29,6 +42,7 @@ export class ApiKeysController {
   @Post()
   @RequirePermission('api-keys:manage')
   @RequireSignature()
+  @RefusesIdempotencyKey(KEY_SECRET_REASON)
   @ApiOperation({ summary: 'Create an API key (the key is shown only in this response)' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   create(
@@ -54,6 +68,7 @@ export class ApiKeysController {
   @HttpCode(200)
   @RequirePermission('api-keys:manage')
   @RequireSignature()
+  @RefusesIdempotencyKey(KEY_SECRET_REASON)
   @ApiOperation({ summary: 'Replace the secret of an API key; the old one stops working' })
   @ApiOkResponse({ type: CreatedApiKeyDto })
   rotate(
@@ -68,6 +83,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @RequirePermission('api-keys:manage')
   @RequireSignature()
+  @Idempotent()
   @ApiOperation({ summary: 'Revoke an API key' })
   @ApiNoContentResponse({ description: 'Revoked' })
   revoke(

@@ -1,5 +1,5 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
-import { PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import { Idempotent, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
 import {
   Body,
   Controller,
@@ -28,6 +28,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
+  @Idempotent()
   @RequirePermission('users:manage')
   @ApiOperation({ summary: 'Add a person to the organization' })
   @ApiCreatedResponse({ type: UserDto })
@@ -62,6 +63,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @Idempotent()
   @RequirePermission('users:manage')
   @RequireSignature({ when: (body) => typeof body === 'object' && body !== null && 'role' in body })
   @ApiOperation({
@@ -79,6 +81,7 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
+  @Idempotent()
   @RequirePermission('users:manage')
   @ApiOperation({ summary: 'Remove a person from the organization' })
   @ApiNoContentResponse({ description: 'Removed' })

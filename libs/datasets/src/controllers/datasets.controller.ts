@@ -1,5 +1,12 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
-import { type Page, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import {
+  Idempotent,
+  type Page,
+  PageQueryDto,
+  RefusesIdempotencyKey,
+  type RequestMeta,
+  RequestMetadata,
+} from '@app/common';
 import { AppConfig } from '@app/config';
 import { RateLimitClass } from '@app/rate-limit';
 import {
@@ -60,6 +67,9 @@ export class DatasetsController {
   @Post()
   @RequirePermission('datasets:write')
   @RateLimitClass('expensive')
+  @RefusesIdempotencyKey(
+    'an upload is streamed into the database as it arrives, before a repeat could be told from it; list the datasets to see whether a retry is needed',
+  )
   @ApiOperation({
     summary: 'Upload a CSV file (streamed; typed, stored and profiled in one pass)',
     description:
@@ -186,6 +196,7 @@ export class DatasetsController {
   }
 
   @Delete(':id')
+  @Idempotent()
   @HttpCode(204)
   @RequirePermission('datasets:write')
   @RequireSignature()

@@ -1,6 +1,5 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
-import { BodyLimit } from '@app/common';
-import { Idempotent } from '@app/idempotency';
+import { BodyLimit, Idempotent } from '@app/common';
 import { RateLimitClass } from '@app/rate-limit';
 import { Body, Controller, Get, Header, Post, Query, Res } from '@nestjs/common';
 import {

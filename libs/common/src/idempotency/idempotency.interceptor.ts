@@ -1,5 +1,3 @@
-import type { Principal } from '@app/access';
-import { RequestValidationException } from '@app/common';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -9,7 +7,15 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { IdempotencyService } from './idempotency.service';
+import { RequestValidationException } from '../errors/problem';
+import { IdempotencyStore } from './idempotency-store';
+
+/** The caller as the authentication guard left it on the request (a Principal). */
+interface Caller {
+  kind: string;
+  id: string;
+  organizationId: string;
+}
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Set on a response that repeats the first one for its key. */
@@ -17,16 +23,16 @@ export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * `Idempotency-Key` on a write route (see {@link IdempotencyService} for the rules).
+ * `Idempotency-Key` on a write route (the rules: IdempotencyService in libs/idempotency).
  * "The same request" is the same caller, method, path with query and body bytes.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(private readonly idempotency: IdempotencyStore) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest & { user?: Principal; rawBody?: Buffer }>();
+    const request = http.getRequest<FastifyRequest & { user?: Caller; rawBody?: Buffer }>();
     const key = request.headers[IDEMPOTENCY_HEADER];
     const principal = request.user;
     if (key === undefined || principal === undefined) return next.handle();
