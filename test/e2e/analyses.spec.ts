@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { uploadCsv } from '../support/datasets';
 import { call, Factory, type TestOrganization } from '../support/factory';
+import { openApiSchema } from '../support/openapi-schema';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 type Json = Record<string, unknown>;
@@ -84,6 +85,9 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
       status: 200,
       body: { id: analysis.id, status: 'succeeded' },
     });
+    // What the OpenAPI document promises clients is what they get.
+    const matchesDocument = openApiSchema('AnalysisDto');
+    expect(matchesDocument(analysis) ? [] : matchesDocument.errors).toEqual([]);
   });
 
   it('records its numbers as metrics with the agent and tool call, exactly one set after a retry', async () => {
@@ -167,6 +171,11 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     const response = await post({ text: 'The staff were wonderful. The wait was terrible.' });
     expect(response.status).toBe(202);
     expect(response.body).toEqual({ id: expect.any(String), status: 'queued' });
+    expect(openApiSchema('AnalysisAcceptedDto')(response.body)).toBe(true);
+    // Not finished yet (result null, perhaps no agents): still the documented shape.
+    const matchesDocument = openApiSchema('AnalysisDto');
+    const early = (await get(`/v1/analyses/${String(response.body.id)}`)).body;
+    expect(matchesDocument(early) ? [] : matchesDocument.errors).toEqual([]);
     let analysis: Json = {};
     for (let i = 0; i < 100 && analysis.status !== 'succeeded'; i++) {
       analysis = (await get(`/v1/analyses/${String(response.body.id)}`)).body;
@@ -178,6 +187,7 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
       'summary',
     ]);
     expect((analysis.result as Json).sentiment).toMatchObject({ label: expect.any(String) });
+    expect(matchesDocument(analysis) ? [] : matchesDocument.errors).toEqual([]);
   });
 
   /** The events of an SSE stream until it ends: `[id, event, data]` each. */

@@ -920,8 +920,59 @@ export interface components {
             /** @description A question to steer the analysis (kept with it; the builtin model does not read it). */
             question?: string;
         };
-        CreateAnalysisBatchDto: {
-            items: components["schemas"]["CreateAnalysisDto"][];
+        AnalysisSentimentDto: {
+            /** @enum {string} */
+            label: "positive" | "neutral" | "negative";
+            /** @description From -1 (negative) to 1 (positive). */
+            score: number;
+        };
+        AnalysisInsightDto: {
+            /** @enum {string} */
+            severity: "info" | "warning" | "high";
+            /**
+             * @description The specialist whose result it comes from.
+             * @enum {string}
+             */
+            source: "profile" | "trends" | "anomalies" | "text" | "analysis";
+            title: string;
+            detail: string;
+        };
+        AnalysisAnomalyDto: {
+            /** @description 1-based row of the file (header excluded). */
+            row: number;
+            /**
+             * @description What was tested: the value itself, or its residual from the column's trend over time.
+             * @enum {string}
+             */
+            basis: "value" | "trend_residual";
+            column: string;
+            value: number;
+            /** @description |robust z| of the tested quantity. */
+            score: number;
+            reason: string;
+        };
+        AnalysisTrendDto: {
+            /** @enum {string} */
+            direction: "increasing" | "decreasing" | "none";
+            column: string;
+            /** @description Change per day (Theil–Sen). */
+            slope: number;
+            description: string;
+        };
+        AnalysisResultDto: {
+            /** @description The summary agent's narrative; null when it did not run. */
+            summary: string | null;
+            sentiment: components["schemas"]["AnalysisSentimentDto"] | null;
+            /** @description Named entities found in the text (people, places, organizations, ...). */
+            entities: {
+                [key: string]: unknown;
+            }[];
+            /** @description Ids of the metrics the analysis wrote. */
+            metrics: string[];
+            insights: components["schemas"]["AnalysisInsightDto"][];
+            anomalies: components["schemas"]["AnalysisAnomalyDto"][];
+            trends: components["schemas"]["AnalysisTrendDto"][];
+            recommendations: string[];
         };
         AnalysisAgentDto: {
             /** @enum {string} */
@@ -949,9 +1000,10 @@ export interface components {
              * @description The analysis this one replays.
              */
             replayOf: string | null;
-            result: {
+            /** @description Null until the analysis succeeded. */
+            result: ({
                 [key: string]: unknown;
-            } | null;
+            } & components["schemas"]["AnalysisResultDto"]) | null;
             id: string;
             agentsRequested: string[] | null;
             question: string | null;
@@ -966,6 +1018,30 @@ export interface components {
             createdAt: string;
             startedAt: string | null;
             completedAt: string | null;
+        };
+        AnalysisAcceptedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running";
+        };
+        CreateAnalysisBatchDto: {
+            items: components["schemas"]["CreateAnalysisDto"][];
+        };
+        AnalysisBatchAcceptedDto: {
+            /** @description In the order of the items. */
+            data: components["schemas"]["AnalysisAcceptedDto"][];
+        };
+        AnalysisReplayAcceptedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running";
+            /**
+             * Format: uuid
+             * @description The analysis replayed.
+             */
+            replayOf: string;
         };
         AnalysisPageDto: {
             nextCursor: string | null;
@@ -3412,14 +3488,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnalysisDto"];
+                };
             };
-            /** @description `{id, status}` of the queued analysis */
+            /** @description The queued analysis */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnalysisAcceptedDto"];
+                };
             };
             /** @description No valid credential (problem+json) */
             401: {
@@ -3492,12 +3572,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description `{data: [{id, status}]}` in the order of the items */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnalysisBatchAcceptedDto"];
+                };
             };
             /** @description No valid credential (problem+json) */
             401: {
@@ -3568,12 +3649,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{id, status, replayOf}` of the new analysis */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnalysisReplayAcceptedDto"];
+                };
             };
             /** @description No valid credential (problem+json) */
             401: {
@@ -3718,6 +3800,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The analysis, now cancelled */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -23,8 +23,11 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  type AnalysisDto,
+  AnalysisAcceptedDto,
+  AnalysisBatchAcceptedDto,
+  AnalysisDto,
   AnalysisPageDto,
+  AnalysisReplayAcceptedDto,
   CreateAnalysisBatchDto,
   CreateAnalysisDto,
   ListAnalysesQueryDto,
@@ -55,8 +58,8 @@ export class AnalysesController {
       'Answers 202 `{id, status}` at once; with `?wait=<seconds>` (≤ 60) it answers 200 with the ' +
       'finished analysis when it finishes in time (else still 202).',
   })
-  @ApiAcceptedResponse({ description: '`{id, status}` of the queued analysis' })
-  @ApiOkResponse({ description: 'The finished analysis (with `?wait=`)' })
+  @ApiAcceptedResponse({ type: AnalysisAcceptedDto, description: 'The queued analysis' })
+  @ApiOkResponse({ type: AnalysisDto, description: 'The finished analysis (with `?wait=`)' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateAnalysisDto,
@@ -84,7 +87,7 @@ export class AnalysesController {
     description:
       'Each item is a body of `POST /v1/analyses`; a bad item is a 400 naming its index.',
   })
-  @ApiAcceptedResponse({ description: '`{data: [{id, status}]}` in the order of the items' })
+  @ApiAcceptedResponse({ type: AnalysisBatchAcceptedDto })
   async createBatch(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateAnalysisBatchDto,
@@ -102,7 +105,7 @@ export class AnalysesController {
     summary: 'Start a new analysis over the same input and options',
     description: 'The new analysis has `replayOf` set; its result can be compared with the first.',
   })
-  @ApiAcceptedResponse({ description: '`{id, status, replayOf}` of the new analysis' })
+  @ApiAcceptedResponse({ type: AnalysisReplayAcceptedDto })
   async replay(
     @CurrentPrincipal() principal: Principal,
     @Param('id', id) analysisId: string,
@@ -162,6 +165,7 @@ export class AnalysesController {
   @Idempotent()
   @RequirePermission('analyses:write')
   @ApiOperation({ summary: 'Cancel a queued or running analysis' })
+  @ApiOkResponse({ type: AnalysisDto, description: 'The analysis, now cancelled' })
   async cancel(
     @CurrentPrincipal() principal: Principal,
     @Param('id', id) analysisId: string,

@@ -119,6 +119,88 @@ export class AnalysisAgentDto {
   error?: string;
 }
 
+export class AnalysisInsightDto {
+  @ApiProperty({ enum: ['info', 'warning', 'high'] })
+  severity!: string;
+  /** The specialist whose result it comes from. */
+  @ApiProperty({ enum: ['profile', 'trends', 'anomalies', 'text', 'analysis'] })
+  source!: string;
+  title!: string;
+  detail!: string;
+}
+
+export class AnalysisAnomalyDto {
+  column!: string;
+  /** 1-based row of the file (header excluded). */
+  @ApiProperty({ type: 'integer' })
+  row!: number;
+  value!: number;
+  /** What was tested: the value itself, or its residual from the column's trend over time. */
+  @ApiProperty({ enum: ['value', 'trend_residual'] })
+  basis!: string;
+  /** |robust z| of the tested quantity. */
+  score!: number;
+  reason!: string;
+}
+
+export class AnalysisTrendDto {
+  column!: string;
+  @ApiProperty({ enum: ['increasing', 'decreasing', 'none'] })
+  direction!: string;
+  /** Change per day (Theil–Sen). */
+  slope!: number;
+  description!: string;
+}
+
+export class AnalysisSentimentDto {
+  /** From -1 (negative) to 1 (positive). */
+  score!: number;
+  @ApiProperty({ enum: ['positive', 'neutral', 'negative'] })
+  label!: string;
+}
+
+/**
+ * What an analysis found (API.md, Analyses); every number is a tool's output. The
+ * specialists' full outputs ride along (`quality`, `texts`, `guardrails`, and more fields
+ * on the items than listed here).
+ */
+export class AnalysisResultDto {
+  /** The summary agent's narrative; null when it did not run. */
+  @ApiProperty({ nullable: true, type: String })
+  summary!: string | null;
+  insights!: AnalysisInsightDto[];
+  anomalies!: AnalysisAnomalyDto[];
+  trends!: AnalysisTrendDto[];
+  @ApiProperty({ nullable: true, type: AnalysisSentimentDto })
+  sentiment!: AnalysisSentimentDto | null;
+  /** Named entities found in the text (people, places, organizations, ...). */
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  entities!: Array<Record<string, unknown>>;
+  recommendations!: string[];
+  /** Ids of the metrics the analysis wrote. */
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' } })
+  metrics!: string[];
+}
+
+/** A queued (or still running) analysis, as `POST` answers it. */
+export class AnalysisAcceptedDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ enum: ['queued', 'running'] })
+  status!: string;
+}
+
+export class AnalysisReplayAcceptedDto extends AnalysisAcceptedDto {
+  /** The analysis replayed. */
+  @ApiProperty({ format: 'uuid' })
+  replayOf!: string;
+}
+
+export class AnalysisBatchAcceptedDto {
+  /** In the order of the items. */
+  data!: AnalysisAcceptedDto[];
+}
+
 export class AnalysisDto {
   id!: string;
   @ApiProperty({ enum: ANALYSIS_STATUSES })
@@ -133,7 +215,8 @@ export class AnalysisDto {
   model!: { provider: string; name: string; sdkVersion: string };
   inputHash!: string;
   agents!: AnalysisAgentDto[];
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  /** Null until the analysis succeeded. */
+  @ApiProperty({ nullable: true, type: AnalysisResultDto })
   result!: Record<string, unknown> | null;
   error!: string | null;
   createdAt!: string;
