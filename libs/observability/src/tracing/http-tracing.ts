@@ -1,5 +1,6 @@
 import {
   type Attributes,
+  type Context,
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
@@ -95,11 +96,6 @@ function takeSpan(request: IncomingMessage): Span | undefined {
   return span;
 }
 
-/** The span of a request in flight (absent for untraced routes and after the response). */
-export function requestSpan(request: IncomingMessage): Span | undefined {
-  return requestSpans.get(request);
-}
-
 /**
  * The trace ids of a request for its log lines: the trace whenever there is one (also
  * a caller's, when this process records nothing), the span only when it is ours; nothing
@@ -123,7 +119,7 @@ export function activeTraceContext(): Record<string, string> {
 }
 
 /** The context `carrier` (from {@link activeTraceContext}) continues; the root when none. */
-export function traceContextFrom(carrier: Record<string, string> | undefined) {
+export function traceContextFrom(carrier: Record<string, string> | undefined): Context {
   return carrier === undefined
     ? ROOT_CONTEXT
     : propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
