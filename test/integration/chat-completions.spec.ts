@@ -1,6 +1,8 @@
 import { type Json, uploadCsv } from '../support/datasets';
 import { call, Factory } from '../support/factory';
+import { OpenTelemetryTracing } from '@app/observability';
 import { FakeChatServer, text } from '../support/fake-chat-server';
+import { FakeOtlpCollector } from '../support/fake-otlp-collector';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const MODEL = 'local-test-model';
@@ -11,6 +13,7 @@ const DATA_MARKER = 'quokka';
 
 describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions)', () => {
   const fake = new FakeChatServer();
+  const collector = new FakeOtlpCollector();
   let app: TestApp;
   let analyst: string;
   let datasetId: string;
@@ -18,6 +21,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
 
   beforeAll(async () => {
     const baseUrl = await fake.start();
+    const collectorUrl = await collector.start();
     consoleLines = [];
     for (const method of ['error', 'warn'] as const) {
       jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -32,6 +36,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
         LOG_LEVEL: 'debug',
         ANALYSIS_TIMEOUT_SECONDS: String(ANALYSIS_TIMEOUT_SECONDS),
         RATE_LIMIT_EXPENSIVE_LIMIT: '10000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
       },
     });
     const factory = new Factory(app.app);
@@ -51,6 +56,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
   afterAll(async () => {
     await app.close();
     await fake.stop();
+    await collector.stop();
     jest.restoreAllMocks();
   });
 
@@ -178,6 +184,30 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     );
     expect(JSON.stringify(app.logs)).not.toContain(DATA_MARKER);
     expect(consoleLines.filter((line) => line.includes('tracing exporter'))).toEqual([]);
+  });
+
+  it('sends each model call to OpenTelemetry as a chat span, token counts on its turn, never the data', async () => {
+    await app.app.get(OpenTelemetryTracing).flush();
+    const analysis = collector.spans.find(
+      (span) => span.values['sightline.analysis.id'] === firstAnalysisId,
+    );
+    expect(analysis).toBeDefined();
+    const trace = collector.spans.filter((span) => span.traceId === analysis?.traceId);
+    const chats = trace.filter((span) => span.values['gen_ai.operation.name'] === 'chat');
+    // Two model calls per agent (tools, then the answer).
+    expect(chats).toHaveLength(10);
+    for (const chat of chats) {
+      expect(chat.name).toBe(`chat ${MODEL}`);
+      expect(chat.values['gen_ai.request.model']).toBe(MODEL);
+    }
+    // The SDK counts tokens per turn (its Chat Completions model leaves them off the call).
+    const turns = trace.filter((span) => span.values['openai.agents.span_type'] === 'turn');
+    expect(turns).toHaveLength(10);
+    for (const turn of turns) {
+      expect(turn.values['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+      expect(turn.values['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    }
+    expect(collector.requests.map((request) => request.body).join('')).not.toContain(DATA_MARKER);
   });
 
   it('records the metric a model chose, checked against the tool output it names', async () => {
