@@ -5,9 +5,10 @@ import { call, Factory, signedHeaders, type TestOrganization } from '../support/
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * `Idempotency-Key` on every write route (API.md, Conventions): the JSON writes replay
- * their first response; the two that cannot (an upload, a new key secret) refuse the
- * header with a 400 saying why, rather than ignoring it.
+ * `Idempotency-Key` on every write route (API.md, Conventions): writes replay their first
+ * response — an upload too, compared by its file's bytes once read; creating or rotating a
+ * key, whose response is a secret Sightline does not keep, refuses the header with a 400
+ * saying why, rather than ignoring it.
  */
 describe('Idempotency-Key across the write routes', () => {
   let app: TestApp;
@@ -126,7 +127,7 @@ describe('Idempotency-Key across the write routes', () => {
     expect(cancelled.first.body.status).toBe('cancelled');
   });
 
-  it('refuses the key, saying why, where a replay is impossible; nothing is written', async () => {
+  it('refuses the key on key creation, saying why (a replay would need the secret kept)', async () => {
     const keysBefore = await count(
       'SELECT count(*)::int AS n FROM api_keys WHERE organization_id = $1',
       [org.organizationId],
@@ -153,19 +154,73 @@ describe('Idempotency-Key across the write routes', () => {
         org.organizationId,
       ]),
     ).toBe(keysBefore);
+  });
 
-    const datasetsBefore = await count('SELECT count(*)::int AS n FROM datasets');
-    const upload = await fetch(`${app.baseUrl}/v1/datasets`, {
-      method: 'POST',
-      headers: {
-        'x-api-key': analyst,
-        'content-type': 'text/csv',
-        'idempotency-key': randomUUID(),
-      },
-      body: 'a,b\n1,2\n',
+  describe('uploads (streamed: compared once read)', () => {
+    const upload = (key: string, csv: string, query = '') =>
+      fetch(`${app.baseUrl}/v1/datasets${query}`, {
+        method: 'POST',
+        headers: { 'x-api-key': analyst, 'content-type': 'text/csv', 'idempotency-key': key },
+        body: csv,
+      });
+    const uploadForm = (key: string, csv: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([csv], { type: 'text/csv' }), 'form.csv');
+      return fetch(`${app.baseUrl}/v1/datasets`, {
+        method: 'POST',
+        headers: { 'x-api-key': analyst, 'idempotency-key': key },
+        body: form,
+      });
+    };
+    const datasets = () => count('SELECT count(*)::int AS n FROM datasets');
+
+    it('stores the file once and answers the repeat with the first response', async () => {
+      const key = randomUUID();
+      const before = await datasets();
+      const first = await upload(key, 'a,b\n1,2\n3,4\n', '?name=once');
+      const repeat = await upload(key, 'a,b\n1,2\n3,4\n', '?name=once');
+
+      expect([first.status, repeat.status]).toEqual([201, 201]);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+      expect(await repeat.json()).toEqual(await first.json());
+      expect(await datasets()).toBe(before + 1);
     });
-    expect(upload.status).toBe(400);
-    expect(await upload.text()).toContain('an upload is streamed into the database');
-    expect(await count('SELECT count(*)::int AS n FROM datasets')).toBe(datasetsBefore);
+
+    it('knows a multipart repeat by its file, whatever its boundary', async () => {
+      const key = randomUUID();
+      const before = await datasets();
+      const first = await uploadForm(key, 'x\n1\n');
+      const repeat = await uploadForm(key, 'x\n1\n');
+
+      expect([first.status, repeat.status]).toEqual([201, 201]);
+      expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+      expect(await datasets()).toBe(before + 1);
+    });
+
+    it('refuses the key with another file or other options (409), storing nothing', async () => {
+      const key = randomUUID();
+      expect((await upload(key, 'a\n1\n')).status).toBe(201);
+      const before = await datasets();
+
+      const otherFile = await upload(key, 'a\n2\n');
+      const otherName = await upload(key, 'a\n1\n', '?name=renamed');
+
+      expect([otherFile.status, otherName.status]).toEqual([409, 409]);
+      expect(((await otherFile.json()) as { type: string }).type).toBe(
+        '/problems/idempotency-key-reused',
+      );
+      expect(await datasets()).toBe(before);
+    });
+
+    it('lets a corrected retry use the key of an upload that failed', async () => {
+      const key = randomUUID();
+      const broken = await upload(key, 'a,b\n1,"open\n');
+      expect(broken.status).toBe(400);
+
+      const corrected = await upload(key, 'a,b\n1,2\n');
+      expect(corrected.status).toBe(201);
+      expect(corrected.headers.get('idempotent-replayed')).toBeNull();
+    });
   });
 });

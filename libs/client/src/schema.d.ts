@@ -2349,7 +2349,7 @@ export interface operations {
                 header?: boolean;
             };
             header?: {
-                /** @description Not accepted here (a 400): an upload is streamed into the database as it arrives, before a repeat could be told from it; list the datasets to see whether a retry is needed. */
+                /** @description Makes a retry safe: the same key with the same upload (caller, options, file bytes) within 24 h answers the first response (with `Idempotent-Replayed: true`) and stores nothing again; with a different upload it is a 409. A repeat is read in full to be compared. */
                 "Idempotency-Key"?: string;
             };
             path?: never;

@@ -3,8 +3,13 @@ export {
   IDEMPOTENCY_HEADER,
   IDEMPOTENT_REPLAY_HEADER,
   IdempotencyInterceptor,
+  idempotencyKeyOf,
 } from './idempotency/idempotency.interceptor';
-export { type IdempotencyOutcome, IdempotencyStore } from './idempotency/idempotency-store';
+export {
+  type IdempotencyOutcome,
+  IdempotencyStore,
+  type StreamedIdempotencyOutcome,
+} from './idempotency/idempotency-store';
 export { Idempotent } from './idempotency/idempotent.decorator';
 export {
   IdempotencyKeyRefusal,

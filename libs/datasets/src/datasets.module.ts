@@ -10,6 +10,7 @@ import { DatasetChartsService } from './services/dataset-charts.service';
 import { DatasetRowsService } from './services/dataset-rows.service';
 import { DatasetUploadService } from './services/dataset-upload.service';
 import { DatasetsService } from './services/datasets.service';
+import { IdempotentUploads } from './services/idempotent-uploads.service';
 
 /**
  * The dataset rules without HTTP: what analyses import (records are stored as a dataset),
@@ -39,6 +40,6 @@ export class DatasetsCoreModule {}
 @Module({
   imports: [DatasetsCoreModule],
   controllers: [DatasetsController],
-  providers: [IngestWarmUp],
+  providers: [IngestWarmUp, IdempotentUploads],
 })
 export class DatasetsModule {}

@@ -1,4 +1,9 @@
-import { type IdempotencyOutcome, IdempotencyStore, ProblemException } from '@app/common';
+import {
+  type IdempotencyOutcome,
+  IdempotencyStore,
+  ProblemException,
+  type StreamedIdempotencyOutcome,
+} from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -38,13 +43,42 @@ export class IdempotencyService implements IdempotencyStore {
     key: string,
     requestHash: string,
   ): Promise<IdempotencyOutcome> {
+    const stored = await this.claim(organizationId, key, requestHash);
+    if (stored === undefined) return { kind: 'first' };
+    if (stored.request_hash !== requestHash) throw reused();
+    if (stored.state === 'in_progress') throw inProgress();
+    return { kind: 'replay', status: stored.response_status ?? 200, body: stored.response_body };
+  }
+
+  async beginStreamed(organizationId: string, key: string): Promise<StreamedIdempotencyOutcome> {
+    // Until its body has been read, a streamed first request's hash is unknown ('').
+    const stored = await this.claim(organizationId, key, '');
+    if (stored === undefined) return { kind: 'first' };
+    if (stored.state === 'in_progress') throw inProgress();
+    return {
+      kind: 'compare',
+      requestHash: stored.request_hash,
+      status: stored.response_status ?? 200,
+      body: stored.response_body,
+    };
+  }
+
+  /**
+   * Takes `key` for a first request (undefined), or answers what it holds; a key past its
+   * 24 hours, or whose first request died, is taken over.
+   */
+  private async claim(
+    organizationId: string,
+    key: string,
+    requestHash: string,
+  ): Promise<StoredKey | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await this.dataSource.query<unknown[]>(
         `INSERT INTO idempotency_keys (organization_id, key, request_hash, state)
          VALUES ($1, $2, $3, 'in_progress') ON CONFLICT (organization_id, key) DO NOTHING RETURNING key`,
         [organizationId, key, requestHash],
       );
-      if (inserted.length > 0) return { kind: 'first' };
+      if (inserted.length > 0) return undefined;
       const [stored] = await this.dataSource.query<StoredKey[]>(
         `SELECT request_hash, state, response_status, response_body,
                 created_at < now() - make_interval(secs => $3) AS expired,
@@ -54,25 +88,8 @@ export class IdempotencyService implements IdempotencyStore {
       );
       if (stored === undefined) continue; // removed meanwhile: insert again
       const takeOver = stored.expired || (stored.state === 'in_progress' && stored.abandoned);
-      if (takeOver) {
-        await this.release(organizationId, key);
-        continue;
-      }
-      if (stored.request_hash !== requestHash) {
-        throw new ProblemException(
-          409,
-          'idempotency-key-reused',
-          'This Idempotency-Key was already used with a different request; use a new key',
-        );
-      }
-      if (stored.state === 'in_progress') {
-        throw new ProblemException(
-          409,
-          'idempotency-key-in-progress',
-          'The first request with this Idempotency-Key is still running; retry shortly',
-        );
-      }
-      return { kind: 'replay', status: stored.response_status ?? 200, body: stored.response_body };
+      if (!takeOver) return stored;
+      await this.release(organizationId, key);
     }
     throw new ProblemException(
       409,
@@ -87,11 +104,13 @@ export class IdempotencyService implements IdempotencyStore {
     key: string,
     status: number,
     body: unknown,
+    requestHash?: string,
   ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb
+      `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb,
+              request_hash = coalesce($5, request_hash)
        WHERE organization_id = $1 AND key = $2`,
-      [organizationId, key, status, JSON.stringify(body ?? null)],
+      [organizationId, key, status, JSON.stringify(body ?? null), requestHash ?? null],
     );
   }
 
@@ -113,4 +132,20 @@ export class IdempotencyService implements IdempotencyStore {
     );
     return row?.n ?? 0;
   }
+}
+
+function reused(): ProblemException {
+  return new ProblemException(
+    409,
+    'idempotency-key-reused',
+    'This Idempotency-Key was already used with a different request; use a new key',
+  );
+}
+
+function inProgress(): ProblemException {
+  return new ProblemException(
+    409,
+    'idempotency-key-in-progress',
+    'The first request with this Idempotency-Key is still running; retry shortly',
+  );
 }

@@ -22,6 +22,21 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/** The request's `Idempotency-Key`, if it sent one; a 400 when it is malformed. */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const key = request.headers[IDEMPOTENCY_HEADER];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    throw new RequestValidationException([
+      {
+        field: 'Idempotency-Key',
+        message: 'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is a good choice)',
+      },
+    ]);
+  }
+  return key;
+}
+
 /**
  * `Idempotency-Key` on a write route (the rules: IdempotencyService in libs/idempotency).
  * "The same request" is the same caller, method, path with query and body bytes.
@@ -33,18 +48,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest & { user?: Caller; rawBody?: Buffer }>();
-    const key = request.headers[IDEMPOTENCY_HEADER];
     const principal = request.user;
-    if (key === undefined || principal === undefined) return next.handle();
-    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-      throw new RequestValidationException([
-        {
-          field: 'Idempotency-Key',
-          message:
-            'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is a good choice)',
-        },
-      ]);
-    }
+    if (principal === undefined) return next.handle();
+    const key = idempotencyKeyOf(request);
+    if (key === undefined) return next.handle();
     const hash = createHash('sha256')
       .update(`${principal.kind}:${principal.id}\n${request.method} ${request.url}\n`)
       .update(request.rawBody ?? Buffer.alloc(0))

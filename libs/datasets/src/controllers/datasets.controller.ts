@@ -1,9 +1,10 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
 import {
+  IDEMPOTENT_REPLAY_HEADER,
   Idempotent,
+  idempotencyKeyOf,
   type Page,
   PageQueryDto,
-  RefusesIdempotencyKey,
   type RequestMeta,
   RequestMetadata,
 } from '@app/common';
@@ -26,6 +27,7 @@ import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -49,6 +51,7 @@ import { DatasetChartsService } from '../services/dataset-charts.service';
 import { DatasetRowsService } from '../services/dataset-rows.service';
 import { DatasetUploadService } from '../services/dataset-upload.service';
 import { DatasetsService } from '../services/datasets.service';
+import { IdempotentUploads } from '../services/idempotent-uploads.service';
 import { readUploadRequest } from './upload-request';
 
 const id = new ParseUUIDPipe();
@@ -59,6 +62,7 @@ export class DatasetsController {
   constructor(
     private readonly config: AppConfig,
     private readonly uploads: DatasetUploadService,
+    private readonly idempotentUploads: IdempotentUploads,
     private readonly datasets: DatasetsService,
     private readonly rows: DatasetRowsService,
     private readonly charts: DatasetChartsService,
@@ -67,9 +71,14 @@ export class DatasetsController {
   @Post()
   @RequirePermission('datasets:write')
   @RateLimitClass('expensive')
-  @RefusesIdempotencyKey(
-    'an upload is streamed into the database as it arrives, before a repeat could be told from it; list the datasets to see whether a retry is needed',
-  )
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry safe: the same key with the same upload (caller, options, file bytes) within ' +
+      '24 h answers the first response (with `Idempotent-Replayed: true`) and stores nothing ' +
+      'again; with a different upload it is a 409. A repeat is read in full to be compared.',
+  })
   @ApiOperation({
     summary: 'Upload a CSV file (streamed; typed, stored and profiled in one pass)',
     description:
@@ -100,11 +109,17 @@ export class DatasetsController {
   async upload(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query() query: UploadDatasetOptionsDto,
     @RequestMetadata() meta: RequestMeta,
-  ): Promise<DatasetDto> {
+  ): Promise<unknown> {
+    const key = idempotencyKeyOf(request);
     const upload = await readUploadRequest(request, { ...query }, this.config.datasets);
-    return mapDataset(await this.uploads.upload(principal, upload, meta));
+    if (key === undefined) return mapDataset(await this.uploads.upload(principal, upload, meta));
+    const answer = await this.idempotentUploads.upload(principal, upload, key, meta, mapDataset);
+    if (answer.replayed) void reply.header(IDEMPOTENT_REPLAY_HEADER, 'true');
+    void reply.status(answer.status);
+    return answer.body;
   }
 
   @Get()
