@@ -65,7 +65,7 @@ export class DatasetUploadService {
     try {
       return await this.store(client, manager, principal, upload);
     } catch (error) {
-      throw this.problemFor(error, upload);
+      throw uploadProblem(error, upload);
     }
   }
 
@@ -100,7 +100,7 @@ export class DatasetUploadService {
       return dataset;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw this.problemFor(error, upload);
+      throw uploadProblem(error, upload);
     } finally {
       await runner.release();
     }
@@ -145,23 +145,24 @@ export class DatasetUploadService {
       createdBy: principal.id,
     });
   }
+}
 
-  private problemFor(error: unknown, upload: DatasetUpload): unknown {
-    if (error instanceof CsvError) {
-      return new ProblemException(error.status, `csv-${error.code}`, error.message);
-    }
-    if (upload.clientGone()) {
-      return new ProblemException(
-        400,
-        'upload-interrupted',
-        'The upload ended before the whole file arrived; nothing was stored',
-      );
-    }
-    // Multipart parsing errors carry their own 4xx status (malformed body, too many parts).
-    const status = (error as { statusCode?: unknown } | null)?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return new ProblemException(status, 'invalid-upload', (error as Error).message);
-    }
-    return error;
+/** The 4xx problem a failed upload answers; an unexpected error as it is (a 500). */
+export function uploadProblem(error: unknown, upload: DatasetUpload): unknown {
+  if (error instanceof CsvError) {
+    return new ProblemException(error.status, `csv-${error.code}`, error.message);
   }
+  if (upload.clientGone()) {
+    return new ProblemException(
+      400,
+      'upload-interrupted',
+      'The upload ended before the whole file arrived; nothing was stored',
+    );
+  }
+  // Multipart parsing errors carry their own 4xx status (malformed body, too many parts).
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ProblemException(status, 'invalid-upload', (error as Error).message);
+  }
+  return error;
 }

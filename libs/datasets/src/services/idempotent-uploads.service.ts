@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { createHash, type Hash } from 'node:crypto';
 import type { DatasetEntity } from '../entities/dataset.entity';
-import { type DatasetUpload, DatasetUploadService } from './dataset-upload.service';
+import { type DatasetUpload, DatasetUploadService, uploadProblem } from './dataset-upload.service';
 
 export interface UploadAnswer {
   status: number;
@@ -39,7 +39,9 @@ export class IdempotentUploads {
     const organizationId = principal.organizationId;
     const outcome = await this.keys.beginStreamed(organizationId, key);
     if (outcome.kind === 'compare') {
-      const bodyHash = await this.hashAll(upload.source);
+      const bodyHash = await this.hashAll(upload.source).catch((error: unknown) => {
+        throw uploadProblem(error, upload);
+      });
       if (requestHash(principal, upload, bodyHash) !== outcome.requestHash) {
         throw new ProblemException(
           409,
