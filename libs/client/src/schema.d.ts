@@ -1650,7 +1650,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Not accepted here (a 400): its response holds the new secret, which Sightline does not store; list the keys to see whether a retry is needed. */
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1729,7 +1729,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Not accepted here (a 400): its response holds the new secret, which Sightline does not store; list the keys to see whether a retry is needed. */
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
                 "Idempotency-Key"?: string;
             };
             path: {

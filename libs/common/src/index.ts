@@ -12,10 +12,6 @@ export {
 } from './idempotency/idempotency-store';
 export { Idempotent } from './idempotency/idempotent.decorator';
 export {
-  IdempotencyKeyRefusal,
-  RefusesIdempotencyKey,
-} from './idempotency/idempotency-key-refused';
-export {
   type FieldError,
   type ProblemDetails,
   ProblemException,

@@ -4,9 +4,11 @@ import {
   ProblemException,
   type StreamedIdempotencyOutcome,
 } from '@app/common';
+import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isSealed, ResponseSeal } from './response-seal';
 
 /** How long a key answers with its first response (API.md: 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -36,7 +38,14 @@ interface StoredKey {
  */
 @Injectable()
 export class IdempotencyService implements IdempotencyStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly seal: ResponseSeal;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    this.seal = new ResponseSeal(config.auth.jwtSecret);
+  }
 
   async begin(
     organizationId: string,
@@ -47,7 +56,11 @@ export class IdempotencyService implements IdempotencyStore {
     if (stored === undefined) return { kind: 'first' };
     if (stored.request_hash !== requestHash) throw reused();
     if (stored.state === 'in_progress') throw inProgress();
-    return { kind: 'replay', status: stored.response_status ?? 200, body: stored.response_body };
+    return {
+      kind: 'replay',
+      status: stored.response_status ?? 200,
+      body: this.opened(organizationId, key, stored.response_body),
+    };
   }
 
   async beginStreamed(organizationId: string, key: string): Promise<StreamedIdempotencyOutcome> {
@@ -59,7 +72,7 @@ export class IdempotencyService implements IdempotencyStore {
       kind: 'compare',
       requestHash: stored.request_hash,
       status: stored.response_status ?? 200,
-      body: stored.response_body,
+      body: this.opened(organizationId, key, stored.response_body),
     };
   }
 
@@ -110,8 +123,31 @@ export class IdempotencyService implements IdempotencyStore {
       `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb,
               request_hash = coalesce($5, request_hash)
        WHERE organization_id = $1 AND key = $2`,
-      [organizationId, key, status, JSON.stringify(body ?? null), requestHash ?? null],
+      [
+        organizationId,
+        key,
+        status,
+        JSON.stringify(this.seal.seal(organizationId, key, body)),
+        requestHash ?? null,
+      ],
     );
+  }
+
+  /**
+   * A stored response as it was sent. Rows written before responses were sealed are plain;
+   * a sealed one that no longer opens (the server's secret changed since) is a 409.
+   */
+  private opened(organizationId: string, key: string, stored: unknown): unknown {
+    if (!isSealed(stored)) return stored;
+    const body = this.seal.open(organizationId, key, stored);
+    if (body === undefined) {
+      throw new ProblemException(
+        409,
+        'idempotency-key-unreadable',
+        "The first response to this Idempotency-Key can no longer be read (the server's secret changed); use a new key",
+      );
+    }
+    return body;
   }
 
   /** The first request failed (or the key expired): forget the key. */

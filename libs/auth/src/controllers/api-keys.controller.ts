@@ -1,11 +1,5 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
-import {
-  Idempotent,
-  PageQueryDto,
-  RefusesIdempotencyKey,
-  type RequestMeta,
-  RequestMetadata,
-} from '@app/common';
+import { Idempotent, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
 import {
   Body,
   Controller,
@@ -27,13 +21,6 @@ import {
 import { ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from '../dtos/api-key.dto';
 import { ApiKeysService } from '../services/api-keys.service';
 
-/**
- * Why key creation and rotation refuse `Idempotency-Key`: a replay would have to keep the
- * response, the key's secret, in the database for a day, where only its hash lives.
- */
-const KEY_SECRET_REASON =
-  'its response holds the new secret, which Sightline does not store; list the keys to see whether a retry is needed';
-
 @ApiTags('api-keys')
 @Controller('api-keys')
 export class ApiKeysController {
@@ -42,7 +29,7 @@ export class ApiKeysController {
   @Post()
   @RequirePermission('api-keys:manage')
   @RequireSignature()
-  @RefusesIdempotencyKey(KEY_SECRET_REASON)
+  @Idempotent()
   @ApiOperation({ summary: 'Create an API key (the key is shown only in this response)' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   create(
@@ -68,7 +55,7 @@ export class ApiKeysController {
   @HttpCode(200)
   @RequirePermission('api-keys:manage')
   @RequireSignature()
-  @RefusesIdempotencyKey(KEY_SECRET_REASON)
+  @Idempotent()
   @ApiOperation({ summary: 'Replace the secret of an API key; the old one stops working' })
   @ApiOkResponse({ type: CreatedApiKeyDto })
   rotate(
