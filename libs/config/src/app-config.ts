@@ -1,4 +1,4 @@
-import type { NodeEnvironment } from './config.schema';
+import type { NodeEnvironment, OtelSampler } from './config.schema';
 
 export interface HttpConfig {
   host: string;
@@ -68,6 +68,9 @@ export interface TelemetryConfig {
     headers: Record<string, string>;
     /** Longest one export may take (each batch, and the last flush at shutdown). */
     timeoutMs: number;
+    /** Which traces are recorded: `OTEL_TRACES_SAMPLER`, with `ratio` for the ratio ones. */
+    sampler: OtelSampler;
+    ratio: number;
   };
 }
 

@@ -51,6 +51,8 @@ const common: Defaults = {
   LLM_TRACE_EXPORT: 'false',
   OTEL_SERVICE_NAME: 'sightline',
   OTEL_EXPORTER_OTLP_TIMEOUT: '10000',
+  OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+  OTEL_TRACES_SAMPLER_ARG: '1',
   HEALTH_HEAP_MAX_MB: '1024',
   HEALTH_DISK_PATH: '/',
   HEALTH_DISK_MAX_USED_PERCENT: '95',

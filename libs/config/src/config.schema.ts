@@ -72,6 +72,17 @@ const otlpHeaders = z.string().transform((value, context): Record<string, string
   return headers;
 });
 
+/** OpenTelemetry's sampler names (`OTEL_TRACES_SAMPLER`), those of its SDK. */
+export const OTEL_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type OtelSampler = (typeof OTEL_SAMPLERS)[number];
+
 /** Where the agents' model comes from (ARCHITECTURE.md, "Agents and models"). */
 export const LLM_PROVIDERS = ['builtin', 'openai', 'openai-compatible'] as const;
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
@@ -220,6 +231,13 @@ export const environmentSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
   OTEL_EXPORTER_OTLP_TIMEOUT: integer(100, 600_000),
+  OTEL_TRACES_SAMPLER: z.enum(OTEL_SAMPLERS, {
+    error: `must be one of ${OTEL_SAMPLERS.join(', ')}`,
+  }),
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { error: 'must be a ratio from 0 to 1, e.g. 0.25' })
+    .transform(Number),
   OTEL_SERVICE_NAME: z
     .string()
     .regex(/^\S{1,100}$/, { error: 'must be a name without spaces (at most 100 characters)' }),

@@ -5,7 +5,13 @@ describe('loadConfig: OpenTelemetry', () => {
   it('exports no spans of its own by default, under the service name sightline', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).telemetry).toEqual({
       serviceName: 'sightline',
-      traces: { endpoint: undefined, headers: {}, timeoutMs: 10_000 },
+      traces: {
+        endpoint: undefined,
+        headers: {},
+        timeoutMs: 10_000,
+        sampler: 'parentbased_always_on',
+        ratio: 1,
+      },
     });
   });
 
@@ -37,6 +43,8 @@ describe('loadConfig: OpenTelemetry', () => {
       OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20abc%3D, x-tenant = acme ,',
       OTEL_SERVICE_NAME: 'sightline-eu',
       OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
     });
     expect(config.telemetry).toEqual({
       serviceName: 'sightline-eu',
@@ -44,6 +52,8 @@ describe('loadConfig: OpenTelemetry', () => {
         endpoint: 'http://collector:4318/v1/traces',
         headers: { authorization: 'Bearer abc=', 'x-tenant': 'acme' },
         timeoutMs: 2500,
+        sampler: 'parentbased_traceidratio',
+        ratio: 0.25,
       },
     });
   });
@@ -70,6 +80,14 @@ describe('loadConfig: OpenTelemetry', () => {
       'OTEL_EXPORTER_OTLP_HEADERS: must be a comma list of name=value (percent-encoded values); bad entry: key',
     ],
     [{ OTEL_EXPORTER_OTLP_TIMEOUT: '50' }, 'OTEL_EXPORTER_OTLP_TIMEOUT: must be at least 100'],
+    [
+      { OTEL_TRACES_SAMPLER: 'sometimes' },
+      'OTEL_TRACES_SAMPLER: must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio',
+    ],
+    [
+      { OTEL_TRACES_SAMPLER_ARG: '1.5' },
+      'OTEL_TRACES_SAMPLER_ARG: must be a ratio from 0 to 1, e.g. 0.25',
+    ],
     [
       { OTEL_SERVICE_NAME: 'two words' },
       'OTEL_SERVICE_NAME: must be a name without spaces (at most 100 characters)',

@@ -267,6 +267,8 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
         endpoint: tracesEndpoint(env),
         headers: env.OTEL_EXPORTER_OTLP_HEADERS ?? {},
         timeoutMs: env.OTEL_EXPORTER_OTLP_TIMEOUT,
+        sampler: env.OTEL_TRACES_SAMPLER,
+        ratio: env.OTEL_TRACES_SAMPLER_ARG,
       },
     },
     analyses: {

@@ -1,10 +1,18 @@
-import { AppConfig } from '@app/config';
+import { AppConfig, type TelemetryConfig } from '@app/config';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { ReportedSpanExporter } from './reported-span-exporter';
 
 /**
@@ -31,6 +39,7 @@ export class OpenTelemetryTracing implements OnApplicationShutdown {
     const shown = withoutCredentials(traces.endpoint);
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': serviceName }),
+      sampler: samplerFor(traces),
       spanProcessors: [
         new BatchSpanProcessor(
           new ReportedSpanExporter(
@@ -65,6 +74,24 @@ export class OpenTelemetryTracing implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     // Flushes what is batched, within OTEL_EXPORTER_OTLP_TIMEOUT; a failure is warned about.
     await this.provider?.shutdown().catch(() => undefined);
+  }
+}
+
+/** `OTEL_TRACES_SAMPLER` as OpenTelemetry's SDK reads it (default: parent-based, all roots). */
+function samplerFor({ sampler, ratio }: TelemetryConfig['traces']): Sampler {
+  switch (sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
   }
 }
 
