@@ -1,19 +1,8 @@
-import { AppConfig, type TelemetryConfig } from '@app/config';
+import { AppConfig } from '@app/config';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  type Sampler,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
-import { ReportedSpanExporter } from './reported-span-exporter';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 
 /**
  * The process's OpenTelemetry tracer provider. With an OTLP endpoint configured
@@ -34,27 +23,15 @@ export class OpenTelemetryTracing implements OnApplicationShutdown {
 
   constructor(config: AppConfig) {
     registerContextManager();
-    const { serviceName, traces } = config.telemetry;
+    const { traces } = config.telemetry;
     if (traces.endpoint === undefined) return;
     const shown = withoutCredentials(traces.endpoint);
-    this.provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': serviceName }),
-      sampler: samplerFor(traces),
-      spanProcessors: [
-        new BatchSpanProcessor(
-          new ReportedSpanExporter(
-            new OTLPTraceExporter({
-              url: traces.endpoint,
-              headers: traces.headers,
-              timeoutMillis: traces.timeoutMs,
-            }),
-            shown,
-            this.logger,
-          ),
-          { exportTimeoutMillis: traces.timeoutMs },
-        ),
-      ],
-    });
+    // Required here, not imported: the SDK and exporter cost the process ~6 MB of memory
+    // (idle and peak RSS, `npm run bench -- ingest`), and most processes export nothing.
+    const { otlpTracerProvider } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when used
+      require('./otlp-tracer-provider') as typeof import('./otlp-tracer-provider');
+    this.provider = otlpTracerProvider(config.telemetry, shown, this.logger);
     this.logger.log(`Spans are exported over OTLP/HTTP to ${shown}`);
   }
 
@@ -74,24 +51,6 @@ export class OpenTelemetryTracing implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     // Flushes what is batched, within OTEL_EXPORTER_OTLP_TIMEOUT; a failure is warned about.
     await this.provider?.shutdown().catch(() => undefined);
-  }
-}
-
-/** `OTEL_TRACES_SAMPLER` as OpenTelemetry's SDK reads it (default: parent-based, all roots). */
-function samplerFor({ sampler, ratio }: TelemetryConfig['traces']): Sampler {
-  switch (sampler) {
-    case 'always_on':
-      return new AlwaysOnSampler();
-    case 'always_off':
-      return new AlwaysOffSampler();
-    case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio);
-    case 'parentbased_always_on':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
   }
 }
 
