@@ -97,6 +97,7 @@ export interface AppConfigShape {
     default: RateLimit;
     expensive: RateLimit;
     login: RateLimit;
+    refresh: RateLimit;
     /** Callers from these IPs/CIDRs are never limited (internal networks). */
     exemptCidrs: string[];
   };

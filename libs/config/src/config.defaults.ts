@@ -33,6 +33,9 @@ const common: Defaults = {
   RATE_LIMIT_EXPENSIVE_WINDOW_SECONDS: '60',
   RATE_LIMIT_LOGIN_LIMIT: '10',
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: '900',
+  // Each person refreshes about once per access-token lifetime (15 min): room for an office.
+  RATE_LIMIT_REFRESH_LIMIT: '600',
+  RATE_LIMIT_REFRESH_WINDOW_SECONDS: '900',
   RATE_LIMIT_EXEMPT_CIDRS: '',
   DATASET_MAX_BYTES: String(1024 ** 3),
   DATASET_MAX_COLUMNS: '1000',

@@ -198,6 +198,8 @@ export const environmentSchema = z.object({
   RATE_LIMIT_EXPENSIVE_WINDOW_SECONDS: integer(1, 86_400),
   RATE_LIMIT_LOGIN_LIMIT: integer(1, 1_000_000),
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: integer(1, 86_400),
+  RATE_LIMIT_REFRESH_LIMIT: integer(1, 1_000_000),
+  RATE_LIMIT_REFRESH_WINDOW_SECONDS: integer(1, 86_400),
   RATE_LIMIT_EXEMPT_CIDRS: cidrList,
 
   DATASET_MAX_BYTES: integer(1, 64 * 1024 ** 3),

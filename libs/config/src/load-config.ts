@@ -239,6 +239,10 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
         limit: env.RATE_LIMIT_LOGIN_LIMIT,
         windowSeconds: env.RATE_LIMIT_LOGIN_WINDOW_SECONDS,
       },
+      refresh: {
+        limit: env.RATE_LIMIT_REFRESH_LIMIT,
+        windowSeconds: env.RATE_LIMIT_REFRESH_WINDOW_SECONDS,
+      },
       exemptCidrs: env.RATE_LIMIT_EXEMPT_CIDRS,
     },
     health: {

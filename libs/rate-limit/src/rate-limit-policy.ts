@@ -1,6 +1,6 @@
 import type { Principal } from '@app/access';
 import { normalizeIp, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import type { RateLimitClassName } from './rate-limit-class';
+import { IP_RATE_LIMIT_CLASSES, type RateLimitClassName } from './rate-limit-class';
 
 /** What the storage answers for one hit. */
 export type HitRecord = Pick<
@@ -11,7 +11,7 @@ export type HitRecord = Pick<
 /**
  * Whose budget a request spends. An authenticated caller spends its own
  * (`user:<id>`, `apiKey:<id>`), so callers behind one NAT do not starve each
- * other; anonymous callers and every `login` attempt spend their client IP's
+ * other; anonymous callers and every `login` or `refresh` attempt spend their client IP's
  * (`request.ip`, which honours `TRUST_PROXY`). IPv6 addresses count per /64
  * (`ipv6SubnetPrefix`), since one host usually owns a whole /64.
  */
@@ -21,7 +21,9 @@ export function trackerFor(
   ip: string,
   ipv6SubnetPrefix: number,
 ): string {
-  if (rateClass !== 'login' && principal !== undefined) return `${principal.kind}:${principal.id}`;
+  if (!IP_RATE_LIMIT_CLASSES.has(rateClass) && principal !== undefined) {
+    return `${principal.kind}:${principal.id}`;
+  }
   return `ip:${normalizeIp(ip, ipv6SubnetPrefix)}`;
 }
 

@@ -19,6 +19,10 @@ class Routes {
   login(): void {}
 
   @Public()
+  @RateLimitClass('refresh')
+  refresh(): void {}
+
+  @Public()
   live(): void {}
 }
 
@@ -156,6 +160,21 @@ describe('RateLimitGuard', () => {
     expect(third.reply.headers['Retry-After']).toBeDefined();
     const elsewhere = call('login', { ip: '198.51.100.8' });
     await expect(guard.canActivate(elsewhere.context)).resolves.toBe(true);
+  });
+
+  it('gives token refreshes their own, larger per-IP budget: an office refreshing spends no logins', async () => {
+    const guard = await makeGuard({ RATE_LIMIT_REFRESH_LIMIT: '5' });
+    const office = '198.51.100.20';
+    for (let i = 0; i < 5; i++) {
+      await expect(guard.canActivate(call('refresh', { ip: office }).context)).resolves.toBe(true);
+    }
+    const sixth = call('refresh', { ip: office });
+    const error = await refusal(guard, sixth.context);
+    expect((error as ProblemException).message).toMatch(/refresh class \(5 requests per 900 s\)/);
+    // The login budget of that address is untouched.
+    const login = call('login', { ip: office });
+    await expect(guard.canActivate(login.context)).resolves.toBe(true);
+    expect(login.reply.headers['RateLimit-Remaining']).toBe('1');
   });
 
   it('never limits other public routes and sets no headers on them', async () => {

@@ -14,7 +14,11 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createIpMatcher, type IpMatcher } from './ip-matcher';
-import { RATE_LIMIT_CLASS, type RateLimitClassName } from './rate-limit-class';
+import {
+  IP_RATE_LIMIT_CLASSES,
+  RATE_LIMIT_CLASS,
+  type RateLimitClassName,
+} from './rate-limit-class';
 import {
   type HitRecord,
   isExemptPrincipal,
@@ -64,7 +68,7 @@ export class RateLimitGuard extends ThrottlerGuard {
         context.getClass(),
       ]) === true;
     return Promise.resolve(
-      (isPublic && this.classOf(context) !== 'login') ||
+      (isPublic && !IP_RATE_LIMIT_CLASSES.has(this.classOf(context))) ||
         isExemptPrincipal(request.user) ||
         this.isExemptIp(request.ip),
     );

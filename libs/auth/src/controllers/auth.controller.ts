@@ -23,7 +23,7 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
-  @RateLimitClass('login')
+  @RateLimitClass('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token (once) for a new token pair' })
   @ApiOkResponse({ type: TokenPairDto })
