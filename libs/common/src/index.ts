@@ -6,6 +6,7 @@ export {
   idempotencyKeyOf,
 } from './idempotency/idempotency.interceptor';
 export {
+  idempotencyKeyReused,
   type IdempotencyOutcome,
   IdempotencyStore,
   type StreamedIdempotencyOutcome,

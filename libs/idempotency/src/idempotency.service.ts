@@ -1,4 +1,5 @@
 import {
+  idempotencyKeyReused,
   type IdempotencyOutcome,
   IdempotencyStore,
   ProblemException,
@@ -54,7 +55,7 @@ export class IdempotencyService implements IdempotencyStore {
   ): Promise<IdempotencyOutcome> {
     const stored = await this.claim(organizationId, key, requestHash);
     if (stored === undefined) return { kind: 'first' };
-    if (stored.request_hash !== requestHash) throw reused();
+    if (stored.request_hash !== requestHash) throw idempotencyKeyReused();
     if (stored.state === 'in_progress') throw inProgress();
     return {
       kind: 'replay',
@@ -168,14 +169,6 @@ export class IdempotencyService implements IdempotencyStore {
     );
     return row?.n ?? 0;
   }
-}
-
-function reused(): ProblemException {
-  return new ProblemException(
-    409,
-    'idempotency-key-reused',
-    'This Idempotency-Key was already used with a different request; use a new key',
-  );
 }
 
 function inProgress(): ProblemException {

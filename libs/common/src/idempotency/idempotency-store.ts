@@ -1,3 +1,14 @@
+import { ProblemException } from '../errors/problem';
+
+/** The 409 of a key used again with another request: every store and route answers this one. */
+export function idempotencyKeyReused(): ProblemException {
+  return new ProblemException(
+    409,
+    'idempotency-key-reused',
+    'This Idempotency-Key was already used with a different request; use a new key',
+  );
+}
+
 /** What a key answers: run the request (the first time), or repeat the stored response. */
 export type IdempotencyOutcome =
   { kind: 'first' } | { kind: 'replay'; status: number; body: unknown };

@@ -1,5 +1,10 @@
 import type { Principal } from '@app/access';
-import { IdempotencyStore, ProblemException, type RequestMeta } from '@app/common';
+import {
+  idempotencyKeyReused,
+  IdempotencyStore,
+  ProblemException,
+  type RequestMeta,
+} from '@app/common';
 import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { createHash, type Hash } from 'node:crypto';
@@ -43,11 +48,7 @@ export class IdempotentUploads {
         throw uploadProblem(error, upload);
       });
       if (requestHash(principal, upload, bodyHash) !== outcome.requestHash) {
-        throw new ProblemException(
-          409,
-          'idempotency-key-reused',
-          'This Idempotency-Key was already used with a different request; use a new key',
-        );
+        throw idempotencyKeyReused();
       }
       return { status: outcome.status, body: outcome.body, replayed: true };
     }
