@@ -1,4 +1,4 @@
-import { SignatureNoncePruner } from '@app/auth';
+import { SignatureNoncePruner, sha256Hex, signingPayload, signPayload } from '@app/auth';
 import { DataSource } from 'typeorm';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -282,6 +282,24 @@ describe('authentication, keys, signatures and audit', () => {
         `SELECT nonce FROM signature_nonces WHERE nonce LIKE 'nonce-%' ORDER BY nonce`,
       );
       expect(left.map((row) => row.nonce)).toEqual(['nonce-still-live']);
+    });
+
+    it('are keyed with the derived signing key, never the stored hash sha256hex(key)', async () => {
+      const fresh = signedHeaders(org.adminKey, 'POST', '/v1/api-keys', body);
+      const timestamp = fresh['x-signature-timestamp'];
+      const withStoredHash = {
+        ...fresh,
+        'x-signature': signPayload(
+          sha256Hex(org.adminKey),
+          signingPayload(timestamp, 'POST', '/v1/api-keys', body),
+        ),
+      };
+      const refused = await api('POST', '/v1/api-keys', { headers: withStoredHash, body });
+      expect(refused.status).toBe(401);
+      expect(refused.body.type).toMatch(/signature-invalid$/);
+      const accepted = await api('POST', '/v1/api-keys', { headers: fresh, body });
+      expect(accepted.status).toBe(201);
+      secrets.push(String(accepted.body.key));
     });
 
     it('reject a stale timestamp', async () => {

@@ -1,5 +1,7 @@
+import { sha256Hex, signingKeyOf } from '@app/auth';
 import { randomUUID } from 'node:crypto';
 import { call, Factory, signedHeaders } from '../support/factory';
+import { dropRedisKeys, withRedis } from '../support/redis';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -12,11 +14,12 @@ describe('principal cache shared by replicas', () => {
   let first: TestApp;
   let second: TestApp;
   let factory: Factory;
+  const keyPrefix = `test-${randomUUID()}:`;
 
   beforeAll(async () => {
     const env = {
       REDIS_URL,
-      REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
+      REDIS_KEY_PREFIX: keyPrefix,
       PRINCIPAL_CACHE_TTL_SECONDS: '300',
     };
     first = await startTestApp({ env });
@@ -26,6 +29,29 @@ describe('principal cache shared by replicas', () => {
   afterAll(async () => {
     await second.close();
     await first.close();
+    await dropRedisKeys(REDIS_URL, keyPrefix);
+  });
+
+  it('holds nothing a request could be signed with', async () => {
+    const org = await factory.newOrganization();
+    const body = JSON.stringify({ name: 'cached', role: 'viewer' });
+    const created = await call(first.baseUrl, 'POST', '/v1/api-keys', {
+      headers: signedHeaders(org.adminKey, 'POST', '/v1/api-keys', body),
+      body,
+    });
+    expect(created.status).toBe(201);
+    await withRedis(REDIS_URL, async (redis) => {
+      const names = await redis.keys(`${keyPrefix}*`);
+      const values = await Promise.all(names.map((name) => redis.get(name)));
+      const cached = values.join('\n');
+      // The admin key's entry is there (named by its stored hash) ...
+      expect(names.some((name) => name.includes(sha256Hex(org.adminKey)))).toBe(true);
+      // ... but neither the key, its signing key nor any signing material is.
+      expect(cached).not.toContain(org.adminKey);
+      expect(cached).not.toContain(signingKeyOf(org.adminKey));
+      expect(cached).not.toContain(sha256Hex(org.adminKey));
+      expect(cached).not.toMatch(/signingKey/);
+    });
   });
 
   it('stops a revoked key on the other replica at once, though it was cached there', async () => {

@@ -2,7 +2,7 @@ import type { Role } from '@app/access';
 import {
   ApiKeysService,
   OrganizationBootstrapService,
-  sha256Hex,
+  signingKeyOf,
   signingPayload,
   signPayload,
 } from '@app/auth';
@@ -49,7 +49,7 @@ export function signedHeaders(
 ): Record<string, string> {
   const timestamp = String(overrides.timestamp ?? Math.floor(Date.now() / 1000));
   const signature = signPayload(
-    sha256Hex(apiKey),
+    signingKeyOf(apiKey),
     signingPayload(timestamp, method, pathWithQuery, body),
   );
   return {

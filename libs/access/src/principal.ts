@@ -7,9 +7,4 @@ export interface Principal {
   id: string;
   organizationId: string;
   role: Role;
-  /**
-   * For API keys: sha256hex of the key, the HMAC key of request signatures
-   * (API.md). Never serialised into a response or a log line.
-   */
-  signingKey?: string;
 }

@@ -109,7 +109,7 @@ export interface paths {
          * Create an API key (the key is shown only in this response)
          * @description Requires the `api-keys:manage` permission (roles: admin).
          *
-         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with `sha256hex(apiKey)`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
+         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
          */
         post: operations["apiKeys_create"];
         delete?: never;
@@ -131,7 +131,7 @@ export interface paths {
          * Replace the secret of an API key; the old one stops working
          * @description Requires the `api-keys:manage` permission (roles: admin).
          *
-         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with `sha256hex(apiKey)`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
+         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
          */
         post: operations["apiKeys_rotate"];
         delete?: never;
@@ -154,7 +154,7 @@ export interface paths {
          * Revoke an API key
          * @description Requires the `api-keys:manage` permission (roles: admin).
          *
-         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with `sha256hex(apiKey)`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
+         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
          */
         delete: operations["apiKeys_revoke"];
         options?: never;
@@ -211,7 +211,7 @@ export interface paths {
          * Change a person's role or password (a role change by API key must be signed)
          * @description Requires the `users:manage` permission (roles: admin).
          *
-         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with `sha256hex(apiKey)`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
+         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
          */
         patch: operations["users_update"];
         trace?: never;
@@ -260,7 +260,7 @@ export interface paths {
          * Delete a dataset and its rows
          * @description Requires the `datasets:write` permission (roles: admin, analyst).
          *
-         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with `sha256hex(apiKey)`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
+         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
          */
         delete: operations["datasets_delete"];
         options?: never;

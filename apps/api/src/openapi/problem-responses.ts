@@ -102,7 +102,7 @@ function describeAccess(operation: OperationObject & Record<string, unknown>): v
   }
   if (operation[OPENAPI_SIGNED] === true) {
     notes.push(
-      'API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\\nMETHOD\\npath-with-query\\nsha256hex(body)` keyed with `sha256hex(apiKey)`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.',
+      'API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\\nMETHOD\\npath-with-query\\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.',
     );
   }
   if (notes.length > 0)

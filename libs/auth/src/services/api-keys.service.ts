@@ -61,7 +61,6 @@ export class ApiKeysService {
           id: key.id,
           organizationId: key.organizationId,
           role: key.role,
-          signingKey: key.keyHash,
         },
         expiresAt: key.expiresAt?.toISOString() ?? null,
         lastUsedAt: key.lastUsedAt?.toISOString() ?? null,

@@ -5,6 +5,7 @@ import {
   hashPassword,
   parseApiKey,
   sha256Hex,
+  signingKeyOf,
   verifyPassword,
 } from './credentials';
 import { signingPayload, signPayload } from './request-signature.service';
@@ -47,12 +48,23 @@ describe('passwords', () => {
 });
 
 describe('request signatures', () => {
-  it('sign timestamp, method, path and body hash with sha256hex(apiKey), as API.md specifies', () => {
+  it('sign timestamp, method, path and body hash with the derived signing key, as API.md specifies', () => {
     const apiKey = generateApiKey().key;
     const payload = signingPayload('1700000000', 'post', '/v1/api-keys?x=1', '{"a":1}');
     expect(payload).toBe(`1700000000\nPOST\n/v1/api-keys?x=1\n${sha256Hex('{"a":1}')}`);
-    const expected = createHmac('sha256', sha256Hex(apiKey)).update(payload).digest('hex');
-    expect(signPayload(sha256Hex(apiKey), payload)).toBe(`v1=${expected}`);
+    const signingKey = createHmac('sha256', apiKey)
+      .update('sightline-request-signing-v1')
+      .digest('hex');
+    const expected = createHmac('sha256', signingKey).update(payload).digest('hex');
+    expect(signPayload(signingKeyOf(apiKey), payload)).toBe(`v1=${expected}`);
+  });
+
+  it('derive a signing key that is not the stored hash (a fixed vector, from openssl)', () => {
+    const apiKey = `sl_ABCDEFGHIJKL_${'a'.repeat(43)}`;
+    expect(signingKeyOf(apiKey)).toBe(
+      'c0520fd3c2d75552f098ec1247e858de55a82daa52696eb25f43c77f6ab3e02c',
+    );
+    expect(signingKeyOf(apiKey)).not.toBe(sha256Hex(apiKey));
   });
 
   it('hash an empty body as the empty string', () => {

@@ -1,5 +1,5 @@
 import * as argon2 from 'argon2';
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const API_KEY_PATTERN = /^sl_([A-Za-z0-9]{12})_[A-Za-z0-9_-]{43}$/;
@@ -19,8 +19,18 @@ export interface GeneratedApiKey {
   /** `sl_<prefix>_<secret>`: shown to the client once. */
   key: string;
   prefix: string;
-  /** sha256hex(key): what is stored, and the signing key for request signatures. */
+  /** sha256hex(key): what is stored, and the principal cache's entry name; never a signing key. */
   keyHash: string;
+}
+
+const SIGNING_KEY_CONTEXT = 'sightline-request-signing-v1';
+
+/**
+ * The HMAC key of an API key's request signatures (API.md): hex(HMAC-SHA256(key, context)).
+ * Derived from the presented key each time, so nothing stored or cached can sign.
+ */
+export function signingKeyOf(apiKey: string): string {
+  return createHmac('sha256', apiKey).update(SIGNING_KEY_CONTEXT).digest('hex');
 }
 
 /** A new API key: a 12-character visible prefix and 256 bits of secret. */

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { createHmac } from 'node:crypto';
 import { SignatureNoncesRepository } from '../repositories/signature-nonces.repository';
 import { actorOf } from './api-keys.service';
-import { digestsEqual, sha256Hex } from './credentials';
+import { digestsEqual, sha256Hex, signingKeyOf } from './credentials';
 
 export type SignedRequest = FastifyRequest & { rawBody?: Buffer | string };
 
@@ -25,7 +25,7 @@ export function signingPayload(
   return `${timestamp}\n${method.toUpperCase()}\n${pathWithQuery}\n${sha256Hex(body)}`;
 }
 
-/** `v1=<hex>` for a payload, keyed with sha256hex(apiKey). */
+/** `v1=<hex>` for a payload, keyed with the key's {@link signingKeyOf}. */
 export function signPayload(signingKey: string, payload: string): string {
   return `v1=${createHmac('sha256', signingKey).update(payload).digest('hex')}`;
 }
@@ -79,11 +79,13 @@ export class RequestSignatureService {
         `X-Signature-Timestamp is ${skew} s from the server's clock (allowed: ${this.config.auth.signatureMaxSkewSeconds} s)`,
       );
     }
+    // The principal was authenticated from this very header (ApiKeyStrategy reads the same value).
+    const presented = header(request, 'x-api-key');
     const expected = signPayload(
-      principal.signingKey ?? '',
+      signingKeyOf(presented ?? ''),
       signingPayload(timestamp ?? '', request.method, request.url, request.rawBody ?? ''),
     );
-    if (principal.signingKey === undefined || !digestsEqual(expected, signature ?? '')) {
+    if (presented === undefined || !digestsEqual(expected, signature ?? '')) {
       await this.reject(request, principal, 'The signature does not match the request');
     }
     const expiresAt = new Date(

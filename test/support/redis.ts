@@ -1,0 +1,19 @@
+import Redis from 'ioredis';
+
+/** Runs `use` with a fresh Redis connection, closed afterwards. */
+export async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(url);
+  try {
+    return await use(redis);
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Deletes every key a test wrote under its own `REDIS_KEY_PREFIX`. */
+export function dropRedisKeys(url: string, keyPrefix: string): Promise<void> {
+  return withRedis(url, async (redis) => {
+    const stale = await redis.keys(`${keyPrefix}*`);
+    if (stale.length > 0) await redis.del(...stale);
+  });
+}
