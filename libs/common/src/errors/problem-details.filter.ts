@@ -1,9 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { resolveRequestId } from '../http/request-id';
+import { REQUEST_ID_HEADER, resolveRequestId } from '../http/request-id';
 import { toProblem } from './to-problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** `instance` echoes the URL; past this many characters (a 414, say) it is cut. */
+const MAX_INSTANCE_LENGTH = 1024;
 
 /**
  * The single exit for errors: every exception, from a guard, a pipe, a
@@ -35,7 +38,11 @@ export function sendProblem(
   logger: Logger,
 ): void {
   const requestId = resolveRequestId(request.raw);
-  const { body, unexpected } = toProblem(exception, { instance: request.url, requestId });
+  const instance =
+    request.url.length > MAX_INSTANCE_LENGTH
+      ? `${request.url.slice(0, MAX_INSTANCE_LENGTH - 1)}…`
+      : request.url;
+  const { body, unexpected } = toProblem(exception, { instance, requestId });
   if (unexpected) {
     logger.error(
       { err: exception, requestId, method: request.method, url: request.url },
@@ -48,5 +55,10 @@ export function sendProblem(
   if (request.raw.readable && !request.raw.readableEnded && !request.raw.complete) {
     void reply.header('connection', 'close');
   }
-  void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  // Refusals raised before the hook that sets it (the router's) still carry the id.
+  void reply
+    .status(body.status)
+    .header(REQUEST_ID_HEADER, requestId)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(body);
 }

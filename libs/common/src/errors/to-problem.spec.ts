@@ -184,7 +184,7 @@ describe('toProblem', () => {
       });
     });
 
-    it('maps an invalid JSON body to malformed-body', () => {
+    it('maps an invalid JSON body to bad-request', () => {
       const error = Object.assign(new SyntaxError('Unexpected token } in JSON'), {
         statusCode: 400,
         code: 'FST_ERR_CTP_INVALID_JSON_BODY',
@@ -192,7 +192,7 @@ describe('toProblem', () => {
 
       const { body } = toProblem(error, context);
 
-      expect(body.type).toBe('/problems/malformed-body');
+      expect(body.type).toBe('/problems/bad-request');
       expect(body.status).toBe(400);
       expect(body.detail).toBe('The body is not valid JSON: Unexpected token } in JSON');
     });

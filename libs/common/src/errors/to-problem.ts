@@ -13,26 +13,23 @@ export interface MappedProblem {
 }
 
 interface FastifyLikeError {
-  code?: unknown;
   statusCode?: unknown;
   message: string;
 }
 
-/** Slugs for the framework's own client errors, so clients can switch on `type`. */
-const FASTIFY_SLUGS: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-body',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-body',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed-body',
-};
-
+/**
+ * Slugs for plain statuses, the framework's own refusals included (Nest hands Fastify's
+ * errors over as an `HttpException` with their status, so the status is all that is left).
+ */
 const STATUS_SLUGS: Record<number, string> = {
   400: 'bad-request',
   404: 'not-found',
   405: 'method-not-allowed',
+  408: 'request-timeout',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
+  431: 'headers-too-large',
 };
 
 function isFastifyClientError(error: unknown): error is FastifyLikeError & { statusCode: number } {
@@ -91,10 +88,7 @@ export function toProblem(exception: unknown, context: ProblemContext): MappedPr
 
   if (isFastifyClientError(exception)) {
     const status = exception.statusCode;
-    const code = typeof exception.code === 'string' ? exception.code : '';
-    const slug =
-      FASTIFY_SLUGS[code] ??
-      (exception instanceof SyntaxError ? 'malformed-body' : STATUS_SLUGS[status]);
+    const slug = STATUS_SLUGS[status];
     const detail =
       exception instanceof SyntaxError
         ? `The body is not valid JSON: ${exception.message}`
