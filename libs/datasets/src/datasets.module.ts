@@ -5,6 +5,7 @@ import { DatasetsController } from './controllers/datasets.controller';
 import { DatasetEntity } from './entities/dataset.entity';
 import { IngestWarmUp } from './ingest/ingest-warm-up';
 import { ProfileThread } from './ingest/profile-thread';
+import { DatasetRowsRepository } from './repositories/dataset-rows.repository';
 import { DatasetsRepository } from './repositories/datasets.repository';
 import { DatasetChartsService } from './services/dataset-charts.service';
 import { DatasetRowsService } from './services/dataset-rows.service';
@@ -20,6 +21,7 @@ import { IdempotentUploads } from './services/idempotent-uploads.service';
   imports: [TypeOrmModule.forFeature([DatasetEntity]), AuditCoreModule],
   providers: [
     DatasetsRepository,
+    DatasetRowsRepository,
     DatasetUploadService,
     DatasetsService,
     DatasetRowsService,

@@ -2,7 +2,6 @@ import { invalidCursor } from '@app/common';
 import { streamQuery } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -16,20 +15,25 @@ import {
   selectExpression,
 } from '../export/cell-values';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
+import { DatasetRowsRepository, FIRST_ROW } from '../repositories/dataset-rows.repository';
 
 /** Rows fetched per round trip while exporting: memory stays flat whatever the size. */
 const EXPORT_BATCH_ROWS = 1000;
+/** A row's place as `(block,offset)`: block < 2^32, offset < 2^16 (PostgreSQL's `tid`). */
 const TID = /^\((\d{1,10}),(\d{1,5})\)$/;
 
-function encodeRowCursor(tid: string): string {
-  return Buffer.from(tid).toString('base64url');
+function encodeRowCursor(place: string): string {
+  return Buffer.from(place).toString('base64url');
 }
 
 function decodeRowCursor(cursor: string | undefined): string {
-  if (cursor === undefined) return '(0,0)';
-  const tid = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!TID.test(tid)) throw invalidCursor();
-  return tid;
+  if (cursor === undefined) return FIRST_ROW;
+  const place = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = TID.exec(place);
+  if (match === null || Number(match[1]) > 0xffffffff || Number(match[2]) > 0xffff) {
+    throw invalidCursor();
+  }
+  return place;
 }
 
 function rowObject(values: readonly unknown[], columns: readonly DatasetColumn[]) {
@@ -43,33 +47,29 @@ function rowObject(values: readonly unknown[], columns: readonly DatasetColumn[]
 /**
  * Rows of a dataset, paged and exported. Rows are in file order: a dataset table is
  * written once by COPY and never updated, so its physical order (`ctid`) is the file's
- * and stays put, and keyset pages over `ctid` use a TID range scan (no index needed).
+ * and stays put (see DatasetRowsRepository); a page's cursor is its last row's `ctid`.
  */
 @Injectable()
 export class DatasetRowsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rows: DatasetRowsRepository,
+  ) {}
 
   async page(
     dataset: DatasetEntity,
     limit: number,
     cursor: string | undefined,
   ): Promise<DatasetRowsPageDto> {
-    const after = decodeRowCursor(cursor);
-    const select = dataset.columns.map(selectExpression).join(', ');
-    const rows = await this.withClient((client) =>
-      client.query<unknown[]>({
-        text: `SELECT ctid::text, ${select} FROM ${datasetTable(dataset)} WHERE ctid > $1::tid ORDER BY ctid LIMIT $2`,
-        values: [after, limit + 1],
-        rowMode: 'array',
-        types: DATASET_VALUE_TYPES,
-      }),
-    );
-    const visible = rows.rows.slice(0, limit);
-    const last = visible[visible.length - 1];
+    const places = await this.rows.placesAfter(dataset, decodeRowCursor(cursor), limit + 1);
+    const shown = places.slice(0, limit);
+    const first = shown[0];
+    const last = shown[shown.length - 1];
+    if (first === undefined || last === undefined) return { data: [], nextCursor: null };
+    const values = await this.rows.valuesBetween(dataset, first, last);
     return {
-      data: visible.map((values) => rowObject(values.slice(1), dataset.columns)),
-      nextCursor:
-        rows.rows.length > limit && last !== undefined ? encodeRowCursor(last[0] as string) : null,
+      data: values.map((row) => rowObject(row, dataset.columns)),
+      nextCursor: places.length > limit ? encodeRowCursor(last) : null,
     };
   }
 
@@ -110,17 +110,5 @@ export class DatasetRowsService {
       encode.push(columns.map((column) => csvCell(column.name, 'string')).join(',') + '\n');
     }
     return streamQuery(this.dataSource, query, encode);
-  }
-
-  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const [client, release] = (await this.dataSource.driver.obtainMasterConnection()) as [
-      PoolClient,
-      () => void,
-    ];
-    try {
-      return await work(client);
-    } finally {
-      release();
-    }
   }
 }

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
+import { DATASET_VALUE_TYPES, selectExpression } from '../export/cell-values';
+
+/** The first row's place: before block 0's first line pointer (which is 1). */
+export const FIRST_ROW = '(0,0)';
+
+/**
+ * The rows of a dataset table by their place in it (`ctid`, as `(block,offset)` text).
+ * A dataset table is written once by COPY and never updated, so `ctid` order is file
+ * order and a row's `ctid` stays put: keyset pages need no index (an ordinal column with
+ * a btree would cost the upload a third of its COPY time to build).
+ *
+ * `ctid` is always qualified (`r.ctid`): a bare `ORDER BY ctid` binds to an output
+ * column of that name first, and `ctid::text` in the select list is one — text order
+ * (`(0,1)`, `(0,10)`, `(0,2)`) skipped and repeated rows.
+ */
+@Injectable()
+export class DatasetRowsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The places of up to `count` rows after `after`, in file order. Scanned a window of
+   * blocks at a time (a TID range scan of about `count` rows, sorted), never the rest
+   * of the table: a window is sized from the table's rows per block and doubles while it
+   * comes back short (rows of uneven width).
+   */
+  async placesAfter(
+    dataset: Pick<DatasetEntity, 'tableName' | 'rowCount'>,
+    after: string,
+    count: number,
+  ): Promise<string[]> {
+    const table = datasetTable(dataset);
+    return this.withClient(async (client) => {
+      const size = await client.query<{ blocks: string }>(
+        `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS blocks`,
+        [table],
+      );
+      const blocks = Number(size.rows[0]?.blocks ?? 0);
+      const rowsPerBlock = Math.max(1, dataset.rowCount / Math.max(1, blocks));
+      let span = Math.ceil(count / rowsPerBlock) + 1;
+      let from = blockOf(after);
+      const places: string[] = [];
+      while (places.length < count && from < blocks) {
+        const to = Math.min(blocks, from + span);
+        const found = await client.query<{ at: string }>(
+          `SELECT r.ctid::text AS at FROM ${table} AS r
+           WHERE r.ctid > $1::tid AND r.ctid >= $2::tid AND r.ctid < $3::tid
+           ORDER BY r.ctid LIMIT $4`,
+          [places[places.length - 1] ?? after, `(${from},0)`, `(${to},0)`, count - places.length],
+        );
+        for (const { at } of found.rows) places.push(at);
+        from = to;
+        span *= 2;
+      }
+      return places;
+    });
+  }
+
+  /** The values of the rows from place `first` through `last`, in file order (`rowMode: 'array'`). */
+  async valuesBetween(
+    dataset: Pick<DatasetEntity, 'tableName' | 'columns'>,
+    first: string,
+    last: string,
+  ): Promise<unknown[][]> {
+    const select = dataset.columns.map(selectExpression).join(', ');
+    const result = await this.withClient((client) =>
+      client.query<unknown[]>({
+        text: `SELECT ${select} FROM ${datasetTable(dataset)} AS r
+               WHERE r.ctid >= $1::tid AND r.ctid <= $2::tid ORDER BY r.ctid`,
+        values: [first, last],
+        rowMode: 'array',
+        types: DATASET_VALUE_TYPES,
+      }),
+    );
+    return result.rows;
+  }
+
+  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const [client, release] = (await this.dataSource.driver.obtainMasterConnection()) as [
+      PoolClient,
+      () => void,
+    ];
+    try {
+      return await work(client);
+    } finally {
+      release();
+    }
+  }
+}
+
+function blockOf(place: string): number {
+  return Number(place.slice(1, place.indexOf(',')));
+}
