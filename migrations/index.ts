@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { ListTimeIndexes1796604030578 } from './1796604030578-ListTimeIndexes';
 import { AnalysisHeartbeat1796013783093 } from './1796013783093-AnalysisHeartbeat';
 import { AnalysisEvents1795660932489 } from './1795660932489-AnalysisEvents';
 import { Analyses1795658937048 } from './1795658937048-Analyses';
@@ -22,4 +23,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Analyses1795658937048,
   AnalysisEvents1795660932489,
   AnalysisHeartbeat1796013783093,
+  ListTimeIndexes1796604030578,
 ];

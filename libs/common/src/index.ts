@@ -33,6 +33,7 @@ export {
   decodeCursor,
   encodeCursor,
   invalidCursor,
+  type Keyed,
   type KeysetPosition,
   type Page,
   PageQueryDto,

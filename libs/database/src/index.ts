@@ -8,7 +8,7 @@ export {
   startEmbeddedServer,
   stopEmbeddedServer,
 } from './embedded-postgres';
-export { newestFirstAfter } from './keyset';
+export { keysetAfterSql, keysetTimeSql, newestFirstPage } from './keyset';
 export { streamQuery } from './stream-query';
 export { isTransientDatabaseError } from './transient-errors';
 export { JOB_SCHEMA, JobQueue, type JobQueueOptions } from './job-queue';

@@ -1,5 +1,5 @@
-import type { KeysetPosition } from '@app/common';
-import { newestFirstAfter } from '@app/database';
+import type { Keyed, KeysetPosition } from '@app/common';
+import { newestFirstPage } from '@app/database';
 import { DatasetEntity } from '@app/datasets';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -90,7 +90,7 @@ export class AnalysisStore {
     filter: { status?: AnalysisStatus; datasetId?: string },
     limit: number,
     after: KeysetPosition | undefined,
-  ): Promise<AnalysisEntity[]> {
+  ): Promise<Array<Keyed<AnalysisEntity>>> {
     const query = this.analyses
       .createQueryBuilder('analysis')
       .where('analysis.organization_id = :organizationId', { organizationId });
@@ -100,6 +100,6 @@ export class AnalysisStore {
     if (filter.datasetId !== undefined) {
       query.andWhere('analysis.dataset_id = :datasetId', { datasetId: filter.datasetId });
     }
-    return newestFirstAfter(query, 'analysis', limit, after).getMany();
+    return newestFirstPage(query, 'analysis', limit, after);
   }
 }

@@ -1,5 +1,5 @@
-import type { KeysetPosition } from '@app/common';
-import { newestFirstAfter } from '@app/database';
+import type { Keyed, KeysetPosition } from '@app/common';
+import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -26,7 +26,7 @@ export class AuditEventsRepository {
     filter: AuditEventFilter,
     limit: number,
     after: KeysetPosition | undefined,
-  ): Promise<AuditEventEntity[]> {
+  ): Promise<Array<Keyed<AuditEventEntity>>> {
     const query = this.events
       .createQueryBuilder('event')
       .where('event.organization_id = :organizationId', { organizationId });
@@ -35,6 +35,6 @@ export class AuditEventsRepository {
     if (filter.from !== undefined)
       query.andWhere('event.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) query.andWhere('event.created_at < :to', { to: filter.to });
-    return newestFirstAfter(query, 'event', limit, after).getMany();
+    return newestFirstPage(query, 'event', limit, after);
   }
 }

@@ -15,11 +15,12 @@ import { OrganizationEntity } from './organization.entity';
  * is stored, which is also the HMAC key for request signatures.
  */
 @Entity({ name: 'api_keys' })
+// Newest first, keyset-paginated (GET lists); also serves lookups by organization alone.
+@Index('api_keys_organization_time_idx', ['organizationId', 'createdAt', 'id'])
 export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('api_keys_organization_idx')
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;
 

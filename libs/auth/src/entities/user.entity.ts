@@ -13,11 +13,12 @@ import { OrganizationEntity } from './organization.entity';
 
 /** A person who signs in with email and password. */
 @Entity({ name: 'users' })
+// Newest first, keyset-paginated (GET lists); also serves lookups by organization alone.
+@Index('users_organization_time_idx', ['organizationId', 'createdAt', 'id'])
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('users_organization_idx')
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;
 

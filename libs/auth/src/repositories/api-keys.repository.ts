@@ -1,5 +1,5 @@
-import type { KeysetPosition } from '@app/common';
-import { newestFirstAfter } from '@app/database';
+import type { Keyed, KeysetPosition } from '@app/common';
+import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
@@ -42,11 +42,11 @@ export class ApiKeysRepository {
     organizationId: string,
     limit: number,
     after: KeysetPosition | undefined,
-  ): Promise<ApiKeyEntity[]> {
+  ): Promise<Array<Keyed<ApiKeyEntity>>> {
     const query = this.keys
       .createQueryBuilder('key')
       .where('key.organization_id = :organizationId', { organizationId });
-    return newestFirstAfter(query, 'key', limit, after).getMany();
+    return newestFirstPage(query, 'key', limit, after);
   }
 
   /** Replaces the secret; returns the old hash (to evict from caches), or null if not found or revoked. */

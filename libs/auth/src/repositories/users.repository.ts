@@ -1,5 +1,5 @@
-import type { KeysetPosition } from '@app/common';
-import { newestFirstAfter } from '@app/database';
+import type { Keyed, KeysetPosition } from '@app/common';
+import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
@@ -48,11 +48,11 @@ export class UsersRepository {
     organizationId: string,
     limit: number,
     after: KeysetPosition | undefined,
-  ): Promise<UserEntity[]> {
+  ): Promise<Array<Keyed<UserEntity>>> {
     const query = this.users
       .createQueryBuilder('user')
       .where('user.organization_id = :organizationId', { organizationId });
-    return newestFirstAfter(query, 'user', limit, after).getMany();
+    return newestFirstPage(query, 'user', limit, after);
   }
 
   async update(

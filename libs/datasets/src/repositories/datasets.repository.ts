@@ -1,5 +1,5 @@
-import type { KeysetPosition } from '@app/common';
-import { newestFirstAfter } from '@app/database';
+import type { Keyed, KeysetPosition } from '@app/common';
+import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
@@ -28,11 +28,11 @@ export class DatasetsRepository {
     organizationId: string,
     limit: number,
     after: KeysetPosition | undefined,
-  ): Promise<DatasetEntity[]> {
+  ): Promise<Array<Keyed<DatasetEntity>>> {
     const query = this.datasets
       .createQueryBuilder('dataset')
       .where('dataset.organization_id = :organizationId', { organizationId });
-    return newestFirstAfter(query, 'dataset', limit, after).getMany();
+    return newestFirstPage(query, 'dataset', limit, after);
   }
 
   /** Deletes within the caller's transaction; true when a row went. */

@@ -1,3 +1,5 @@
+import type { Keyed, KeysetPosition } from '@app/common';
+import { keysetAfterSql, keysetTimeSql } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -25,12 +27,6 @@ export interface MetricFilter {
   /** Exclusive. */
   to?: Date;
   dimensions: MetricDimensions;
-}
-
-/** Position after the last metric of a page, ordered by `(observed_at DESC, id DESC)`. */
-export interface MetricPosition {
-  observedAt: Date;
-  id: string;
 }
 
 export interface MetricRow {
@@ -180,26 +176,32 @@ export class MetricsRepository {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** Newest first, `limit + 1` rows after `after` (the extra one says a next page exists). */
-  list(
+  /**
+   * Newest first by `(observed_at, id)`, `limit + 1` rows after `after` (the extra one says
+   * a next page exists), each with its exact position.
+   */
+  async list(
     organizationId: string,
     filter: MetricFilter,
     limit: number,
-    after: MetricPosition | undefined,
-  ): Promise<MetricRow[]> {
+    after: KeysetPosition | undefined,
+  ): Promise<Array<Keyed<MetricRow>>> {
     const { where, values } = whereClause(organizationId, filter);
     if (after !== undefined) {
-      values.push(after.observedAt.toISOString(), after.id);
-      where.push(
-        `(observed_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`,
-      );
+      values.push(after.time, after.id);
+      where.push(keysetAfterSql('observed_at', 'id', `$${values.length - 1}`, `$${values.length}`));
     }
     values.push(limit + 1);
-    return this.dataSource.query<MetricRow[]>(
-      `SELECT ${METRIC_COLUMNS} FROM metrics WHERE ${where.join(' AND ')}
+    const rows = await this.dataSource.query<Array<MetricRow & { keysetTime: string }>>(
+      `SELECT ${METRIC_COLUMNS}, ${keysetTimeSql('observed_at')} AS "keysetTime"
+         FROM metrics WHERE ${where.join(' AND ')}
        ORDER BY observed_at DESC, id DESC LIMIT $${values.length}`,
       values,
     );
+    return rows.map(({ keysetTime, ...item }) => ({
+      item,
+      position: { time: keysetTime, id: item.id },
+    }));
   }
 
   /** The statement and parameters of an export: every match, newest first. */

@@ -1,9 +1,11 @@
 import type { Principal } from '@app/access';
 import {
+  decodeCursor,
   type FieldError,
   type Page,
   ProblemException,
   RequestValidationException,
+  toPage,
 } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
@@ -23,7 +25,6 @@ import {
   type SeriesQueryDto,
   type WriteMetricsResultDto,
 } from '../dtos/metric.dto';
-import { decodeMetricCursor, encodeMetricCursor } from '../metric-cursor';
 import { parseMetricInputs } from '../metric-input';
 import {
   type MetricFilter,
@@ -127,7 +128,7 @@ export class MetricsService {
 
   async list(organizationId: string, query: ListMetricsQueryDto): Promise<string> {
     const filter = toFilter(query);
-    const after = decodeMetricCursor(query.cursor);
+    const after = decodeCursor(query.cursor);
     const normalised = {
       ...normaliseFilter(filter),
       limit: query.limit,
@@ -135,13 +136,7 @@ export class MetricsService {
     };
     return this.cache.read('list', { organizationId, name: filter.name }, normalised, async () => {
       const rows = await this.metrics.list(organizationId, filter, query.limit, after);
-      const visible = rows.slice(0, query.limit);
-      const last = visible[visible.length - 1];
-      const page: Page<MetricDto> = {
-        data: visible.map(mapMetric),
-        nextCursor:
-          rows.length > query.limit && last !== undefined ? encodeMetricCursor(last) : null,
-      };
+      const page: Page<MetricDto> = toPage(rows, query.limit, mapMetric);
       return JSON.stringify(page);
     });
   }
