@@ -18,6 +18,7 @@ export interface Point {
   t: string;
   value: number | null;
   group?: string | null;
+  other?: boolean;
 }
 
 export const DAY = 86_400_000;
@@ -68,9 +69,9 @@ export interface MetricsTest {
   close(): Promise<void>;
 }
 
-export async function startMetricsTest(): Promise<MetricsTest> {
+export async function startMetricsTest(env: Record<string, string> = {}): Promise<MetricsTest> {
   const app = await startTestApp({
-    env: { RATE_LIMIT_DEFAULT_LIMIT: '100000', RATE_LIMIT_EXPENSIVE_LIMIT: '10000' },
+    env: { RATE_LIMIT_DEFAULT_LIMIT: '100000', RATE_LIMIT_EXPENSIVE_LIMIT: '10000', ...env },
   });
   const factory = new Factory(app.app);
   const [org, other] = await Promise.all([factory.newOrganization(), factory.newOrganization()]);

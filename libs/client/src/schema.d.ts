@@ -887,8 +887,13 @@ export interface components {
             t: string;
             /** @description The aggregate, or null for a bucket without points (0 for `count`). */
             value: number | null;
-            /** @description The `groupBy` dimension's value (null: metrics without it); absent without `groupBy`. */
+            /**
+             * @description The `groupBy` dimension's value (null: metrics without it); absent without `groupBy`
+             *     and on the points of the `other` run.
+             */
             group?: string | null;
+            /** @description True on the points of the `other` run: the values of `groupBy` beyond the top `groups`. */
+            other?: boolean;
         };
         SeriesDto: {
             /** @enum {string} */
@@ -901,6 +906,10 @@ export interface components {
             to: string;
             name: string;
             groupBy?: string;
+            /** @description With `groupBy`: how many values could keep their own run (the request's `groups`). */
+            groups?: number;
+            /** @description With `groupBy`: how many values were folded into the `other` run (0: there is none). */
+            otherGroups?: number;
             points: components["schemas"]["SeriesPointDto"][];
         };
         CreateAnalysisDto: {
@@ -3141,6 +3150,12 @@ export interface operations {
             query: {
                 interval?: "minute" | "hour" | "day" | "week" | "month";
                 agg?: "avg" | "sum" | "min" | "max" | "count" | "p50" | "p95";
+                /**
+                 * @description With `groupBy`: how many values keep their own run, those with the most metrics in the
+                 *     window (ties by value, the `null` group last); every other value is folded into one
+                 *     `other` run, aggregated over its metrics. Ignored without `groupBy`.
+                 */
+                groups?: number;
                 /** @description The metric to chart. */
                 name: string;
                 /** @description Start (inclusive; its bucket is the first). Default: 100 intervals before `to`. */
@@ -3224,6 +3239,12 @@ export interface operations {
             query: {
                 interval?: "minute" | "hour" | "day" | "week" | "month";
                 agg?: "avg" | "sum" | "min" | "max" | "count" | "p50" | "p95";
+                /**
+                 * @description With `groupBy`: how many values keep their own run, those with the most metrics in the
+                 *     window (ties by value, the `null` group last); every other value is folded into one
+                 *     `other` run, aggregated over its metrics. Ignored without `groupBy`.
+                 */
+                groups?: number;
                 /** @description The metric to chart. */
                 name: string;
                 /** @description Start (inclusive; its bucket is the first). Default: 100 intervals before `to`. */

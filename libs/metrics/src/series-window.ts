@@ -5,6 +5,11 @@ import type { SeriesInterval } from './repositories/metrics.repository';
 /** Buckets before `to` that a series covers when `from` is not given. */
 export const DEFAULT_SERIES_BUCKETS = 100;
 
+/** With `groupBy`: the most frequent values that keep their own run, unless `groups` says. */
+export const SERIES_DEFAULT_GROUPS = 10;
+/** The largest `groups` a series request may ask for. */
+export const SERIES_MAX_GROUPS = 100;
+
 const FIXED_MS: Record<Exclude<SeriesInterval, 'month'>, number> = {
   minute: 60_000,
   hour: 3_600_000,
@@ -83,11 +88,34 @@ export function resolveSeriesWindow(
       400,
       'series-too-large',
       `From ${from.toISOString()} to ${to.toISOString()} is ${buckets} ${query.interval} buckets; ` +
-        `a series has at most ${maxPoints} points. Narrow the range or use a longer interval.`,
+        `a series has at most ${maxPoints} points (METRICS_SERIES_MAX_POINTS). ` +
+        'Narrow the range or use a longer interval.',
       [{ field: 'interval', message: `at most ${maxPoints} buckets` }],
     );
   }
   return { from, to };
+}
+
+/**
+ * A grouped series is `runs` runs of buckets (the kept groups, and `other` when values were
+ * folded): refuses it before it is queried when buckets × runs is over `maxPoints`.
+ */
+export function checkGroupedSeriesSize(
+  window: { from: Date; to: Date; interval: SeriesInterval },
+  runs: number,
+  maxPoints: number,
+): void {
+  const buckets = bucketCount(window.from, window.to, window.interval);
+  if (buckets * runs <= maxPoints) return;
+  throw new ProblemException(
+    400,
+    'series-too-large',
+    `From ${window.from.toISOString()} to ${window.to.toISOString()} is ${buckets} ` +
+      `${window.interval} buckets × ${runs} groups = ${buckets * runs} points; a series has at ` +
+      `most ${maxPoints} points (METRICS_SERIES_MAX_POINTS). Narrow the range, use a longer ` +
+      'interval or ask for fewer groups.',
+    [{ field: 'groups', message: `at most ${maxPoints} points (buckets × groups)` }],
+  );
 }
 
 /**

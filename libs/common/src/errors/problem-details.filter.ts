@@ -42,7 +42,7 @@ export function sendProblem(
     request.url.length > MAX_INSTANCE_LENGTH
       ? `${request.url.slice(0, MAX_INSTANCE_LENGTH - 1)}…`
       : request.url;
-  const { body, unexpected } = toProblem(exception, { instance, requestId });
+  const { body, unexpected, headers } = toProblem(exception, { instance, requestId });
   if (unexpected) {
     logger.error(
       { err: exception, requestId, method: request.method, url: request.url },
@@ -55,6 +55,7 @@ export function sendProblem(
   if (request.raw.readable && !request.raw.readableEnded && !request.raw.complete) {
     void reply.header('connection', 'close');
   }
+  for (const [name, value] of Object.entries(headers ?? {})) void reply.header(name, value);
   // Refusals raised before the hook that sets it (the router's) still carry the id.
   void reply
     .status(body.status)

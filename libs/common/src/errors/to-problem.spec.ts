@@ -4,6 +4,7 @@ import {
   InternalServerErrorException,
   NotFoundException,
 } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { ProblemException, RequestValidationException } from './problem';
 import { toProblem } from './to-problem';
 
@@ -160,6 +161,39 @@ describe('toProblem', () => {
 
       expect(body.status).toBe(500);
       expect(body.detail).not.toContain('db-7');
+    });
+  });
+
+  describe('statement timeouts', () => {
+    const canceled = () =>
+      Object.assign(new Error('canceling statement due to statement timeout'), {
+        code: '57014',
+      });
+
+    it.each([
+      ['the driver error', canceled()],
+      ['a TypeORM QueryFailedError', new QueryFailedError('SELECT pg_sleep(60)', [], canceled())],
+    ])('maps %s to a 503 query-timeout with Retry-After and no driver text', (_, error) => {
+      const { body, unexpected, headers } = toProblem(error, context);
+      expect(body).toMatchObject({
+        type: '/problems/query-timeout',
+        title: 'Service Unavailable',
+        status: 503,
+      });
+      expect(body.detail).not.toMatch(/statement timeout|pg_sleep/);
+      expect(Number(headers?.['retry-after'])).toBeGreaterThan(0);
+      expect(unexpected).toBe(true);
+    });
+
+    it('leaves other database errors a 500 without headers', () => {
+      const error = new QueryFailedError(
+        'SELECT 1',
+        [],
+        Object.assign(new Error('x'), { code: '23505' }),
+      );
+      const { body, headers } = toProblem(error, context);
+      expect(body.status).toBe(500);
+      expect(headers).toBeUndefined();
     });
   });
 

@@ -10,7 +10,12 @@ export interface MappedProblem {
   body: ProblemDetails;
   /** True when the error was not an expected client or server condition: log it with its stack. */
   unexpected: boolean;
+  /** Response headers the problem needs (`Retry-After` on a 503). */
+  headers?: Record<string, string>;
 }
+
+/** How long a client should wait after a query-timeout before trying again. */
+export const QUERY_TIMEOUT_RETRY_AFTER_SECONDS = 10;
 
 interface FastifyLikeError {
   statusCode?: unknown;
@@ -36,6 +41,17 @@ function isFastifyClientError(error: unknown): error is FastifyLikeError & { sta
   if (!(error instanceof Error)) return false;
   const { statusCode } = error as FastifyLikeError;
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
+}
+
+/**
+ * SQLSTATE 57014 (query_canceled): `statement_timeout` fired, or an operator cancelled the
+ * backend. Either way the server is overloaded or the request too big, not broken: a 503
+ * the client can retry. TypeORM wraps the driver's error; both are read.
+ */
+function isQueryCanceled(error: unknown): boolean {
+  return [error, (error as { driverError?: unknown } | null)?.driverError].some(
+    (candidate) => (candidate as { code?: unknown } | null | undefined)?.code === '57014',
+  );
 }
 
 function httpExceptionDetail(exception: HttpException): string {
@@ -96,6 +112,22 @@ export function toProblem(exception: unknown, context: ProblemContext): MappedPr
     return {
       body: { type: problemType(slug), title: statusTitle(status), status, detail, ...base },
       unexpected: false,
+    };
+  }
+
+  if (isQueryCanceled(exception)) {
+    return {
+      body: {
+        type: problemType('query-timeout'),
+        title: statusTitle(503),
+        status: 503,
+        detail:
+          'The database cancelled the query: it ran longer than allowed. Retry later, or ask ' +
+          'for less (a narrower range, a longer interval, fewer groups).',
+        ...base,
+      },
+      unexpected: true,
+      headers: { 'retry-after': String(QUERY_TIMEOUT_RETRY_AFTER_SECONDS) },
     };
   }
 

@@ -20,6 +20,7 @@ function series(name: string, agg: SeriesQuery['agg'] = 'avg'): SeriesQuery {
     to: new Date('2026-02-01T00:00:00Z'),
     interval: 'day',
     agg,
+    groups: 10,
   };
 }
 

@@ -1,7 +1,7 @@
 import { renderVegaLiteSvg } from '@app/common';
 import type { SeriesDto } from '../dtos/metric.dto';
 
-/** A series as a line chart (one line per group), gaps where buckets are empty. */
+/** A series as a line chart (one line per group, `other` last), gaps where buckets are empty. */
 export function seriesSvg(series: SeriesDto): Promise<string> {
   const grouped = series.groupBy !== undefined;
   return renderVegaLiteSvg({
@@ -13,7 +13,7 @@ export function seriesSvg(series: SeriesDto): Promise<string> {
       values: series.points.map((point) => ({
         t: point.t,
         value: point.value,
-        group: point.group ?? '(none)',
+        group: point.other === true ? '(other)' : (point.group ?? '(none)'),
       })),
     },
     mark: { type: 'line', point: true, tooltip: true },

@@ -25,6 +25,7 @@ import {
   type SeriesAggregate,
   type SeriesInterval,
 } from '../repositories/metrics.repository';
+import { SERIES_DEFAULT_GROUPS, SERIES_MAX_GROUPS } from '../series-window';
 
 /** `dim.<key>=<value>` filters, gathered into one object by the query string parser. */
 function IsDimensionFilter(options?: ValidationOptions): PropertyDecorator {
@@ -45,6 +46,18 @@ function IsDimensionFilter(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/** One message for a number out of range, not one per failed rule. */
+function IsWholeNumber(min: number, max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'isWholeNumber',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
+      defaultMessage: (args) => `${args?.property} must be a whole number from ${min} to ${max}`,
+    },
+  });
 }
 
 const ISO_TIME = {
@@ -137,6 +150,22 @@ export class SeriesQueryDto {
   @IsOptional()
   @Matches(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, { message: 'groupBy must be a dimension key' })
   groupBy?: string;
+
+  /**
+   * With `groupBy`: how many values keep their own run, those with the most metrics in the
+   * window (ties by value, the `null` group last); every other value is folded into one
+   * `other` run, aggregated over its metrics. Ignored without `groupBy`.
+   */
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    maximum: SERIES_MAX_GROUPS,
+    default: SERIES_DEFAULT_GROUPS,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsWholeNumber(1, SERIES_MAX_GROUPS)
+  groups: number = SERIES_DEFAULT_GROUPS;
 }
 
 /** One metric to write. */
@@ -232,9 +261,15 @@ export class SeriesPointDto {
   /** The aggregate, or null for a bucket without points (0 for `count`). */
   @ApiProperty({ nullable: true, type: Number })
   value!: number | null;
-  /** The `groupBy` dimension's value (null: metrics without it); absent without `groupBy`. */
+  /**
+   * The `groupBy` dimension's value (null: metrics without it); absent without `groupBy`
+   * and on the points of the `other` run.
+   */
   @ApiPropertyOptional({ nullable: true, type: String })
   group?: string | null;
+  /** True on the points of the `other` run: the values of `groupBy` beyond the top `groups`. */
+  @ApiPropertyOptional({ type: Boolean })
+  other?: true;
 }
 
 export class SeriesDto {
@@ -244,6 +279,10 @@ export class SeriesDto {
   @ApiProperty({ enum: SERIES_AGGREGATES })
   agg!: SeriesAggregate;
   groupBy?: string;
+  /** With `groupBy`: how many values could keep their own run (the request's `groups`). */
+  groups?: number;
+  /** With `groupBy`: how many values were folded into the `other` run (0: there is none). */
+  otherGroups?: number;
   @ApiProperty({ format: 'date-time' })
   from!: string;
   @ApiProperty({ format: 'date-time' })

@@ -62,12 +62,23 @@ export interface SeriesQuery {
   interval: SeriesInterval;
   agg: SeriesAggregate;
   groupBy?: string;
+  /** With `groupBy`: how many of its values keep their own run (the rest fold into `other`). */
+  groups: number;
 }
 
 export interface SeriesRow {
   t: Date;
   group: string | null;
+  /** A bucket of the `other` run: every value of `groupBy` outside the kept groups. */
+  other: boolean;
   value: number | null;
+}
+
+/** The values of a series' `groupBy` that keep their own run, and how many there are in all. */
+export interface SeriesGroups {
+  kept: Array<string | null>;
+  /** Distinct values (the `null` group included) in the window. */
+  total: number;
 }
 
 const AGGREGATE_SQL: Record<SeriesAggregate, string> = {
@@ -228,15 +239,58 @@ export class MetricsRepository {
   }
 
   /**
+   * The `limit` values of `groupBy` with the most metrics of `name` in the window (ties by
+   * value, `null` — metrics without the key — last), and how many distinct values there are.
+   */
+  async topGroups(
+    organizationId: string,
+    query: SeriesQuery & { groupBy: string },
+    limit: number,
+  ): Promise<SeriesGroups> {
+    const rows = await this.dataSource.query<Array<{ grp: string | null; total: string }>>(
+      `SELECT grp, count(*) OVER () AS total
+       FROM (
+         SELECT dimensions ->> $5 AS grp, count(*) AS n
+         FROM metrics
+         WHERE organization_id = $1 AND name = $2 AND observed_at >= $3::timestamptz AND observed_at < $4::timestamptz
+         GROUP BY 1
+       ) g
+       ORDER BY n DESC, grp ASC NULLS LAST
+       LIMIT $6`,
+      [
+        organizationId,
+        query.name,
+        query.from.toISOString(),
+        query.to.toISOString(),
+        query.groupBy,
+        limit,
+      ],
+    );
+    return { kept: rows.map((row) => row.grp), total: Number(rows[0]?.total ?? 0) };
+  }
+
+  /**
    * Buckets of `interval` from the one holding `from` up to `to` (exclusive), in UTC,
    * aggregated in the database; a bucket without points is there with a null value
-   * (0 for `count`). With `groupBy`, one run of buckets per value of that dimension
-   * (metrics without it form the `null` group). At most `limit` rows.
+   * (0 for `count`). With `groupBy`, one run of buckets per value in `kept` (metrics
+   * without the key form the `null` group), in value order, then one `other` run whose
+   * aggregate is computed over the rows of every other value (an average of the rows,
+   * not of the groups' averages), if there are any. At most `limit` rows.
    */
-  series(organizationId: string, query: SeriesQuery, limit: number): Promise<SeriesRow[]> {
-    const group = query.groupBy === undefined ? 'NULL::text' : 'dimensions ->> $6';
-    const groups =
-      query.groupBy === undefined ? 'SELECT NULL::text AS grp' : 'SELECT DISTINCT grp FROM points';
+  series(
+    organizationId: string,
+    query: SeriesQuery,
+    kept: Array<string | null>,
+    limit: number,
+  ): Promise<SeriesRow[]> {
+    // A run is a slot: an index into `kept` (1-based), 0 for other, 1 for the ungrouped series.
+    const slot =
+      query.groupBy === undefined
+        ? '1'
+        : 'COALESCE(array_position($6::text[], dimensions ->> $7), 0)';
+    const group = query.groupBy === undefined ? 'NULL::text' : '($6::text[])[s.slot]';
+    const slots =
+      query.groupBy === undefined ? 'SELECT 1 AS slot' : 'SELECT DISTINCT slot FROM points';
     const empty = query.agg === 'count' ? '0' : 'NULL';
     // A literal from the enum, not a parameter: the bucket expression then matches the
     // extended statistics on it (migration SeriesBucketStatistics), so the planner knows
@@ -250,10 +304,10 @@ export class MetricsRepository {
       query.to.toISOString(),
       limit,
     ];
-    if (query.groupBy !== undefined) values.push(query.groupBy);
+    if (query.groupBy !== undefined) values.push(kept, query.groupBy);
     return this.dataSource.query<SeriesRow[]>(
       `WITH points AS (
-         SELECT ${bucket} AS t, ${group} AS grp, ${AGGREGATE_SQL[query.agg]} AS value
+         SELECT ${bucket} AS t, ${slot} AS slot, ${AGGREGATE_SQL[query.agg]} AS value
          FROM metrics
          WHERE organization_id = $1 AND name = $2 AND observed_at >= $3::timestamptz AND observed_at < $4::timestamptz
          GROUP BY 1, 2
@@ -264,10 +318,11 @@ export class MetricsRepository {
            ($4::timestamptz AT TIME ZONE 'UTC') - interval '1 microsecond',
            interval '1 ${unit}') AS t
        )
-       SELECT b.t AT TIME ZONE 'UTC' AS t, g.grp AS "group", COALESCE(p.value, ${empty}) AS value
-       FROM (${groups}) g CROSS JOIN buckets b
-       LEFT JOIN points p ON p.t = b.t AND p.grp IS NOT DISTINCT FROM g.grp
-       ORDER BY g.grp NULLS LAST, b.t
+       SELECT b.t AT TIME ZONE 'UTC' AS t, ${group} AS "group", s.slot = 0 AS other,
+         COALESCE(p.value, ${empty}) AS value
+       FROM (${slots}) s CROSS JOIN buckets b
+       LEFT JOIN points p ON p.t = b.t AND p.slot = s.slot
+       ORDER BY s.slot = 0, ${group} NULLS LAST, b.t
        LIMIT $5`,
       values,
     );

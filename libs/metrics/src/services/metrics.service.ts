@@ -32,7 +32,7 @@ import {
   MetricsRepository,
   type SeriesQuery,
 } from '../repositories/metrics.repository';
-import { parseQueryTime, resolveSeriesWindow } from '../series-window';
+import { checkGroupedSeriesSize, parseQueryTime, resolveSeriesWindow } from '../series-window';
 
 /** Where an agent's `record_metric` call comes from: its analysis, agent and tool call. */
 export interface RecordMetricContext {
@@ -160,6 +160,7 @@ export class MetricsService {
       interval: query.interval,
       agg: query.agg,
       groupBy: query.groupBy,
+      groups: query.groups,
     };
     return this.cachedSeries(organizationId, series, true);
   }
@@ -183,26 +184,37 @@ export class MetricsService {
     const scope = { organizationId, name: series.name };
     return this.cache.read('series', scope, normalised, async () => {
       const max = this.config.metrics.seriesMaxPoints;
-      const rows = await this.metrics.series(organizationId, series, max + 1);
+      const { groupBy } = series;
+      // The groups are found first (one grouped scan of the window), so a series of too many
+      // points is refused before the bucket-by-group query that would build it.
+      const groups =
+        groupBy === undefined
+          ? { kept: [], total: 0 }
+          : await this.metrics.topGroups(organizationId, { ...series, groupBy }, series.groups);
+      const folded = groups.total - groups.kept.length;
+      if (groupBy !== undefined)
+        checkGroupedSeriesSize(series, groups.kept.length + (folded > 0 ? 1 : 0), max);
+      const rows = await this.metrics.series(organizationId, series, groups.kept, max + 1);
       if (rows.length > max) {
+        // Only when writes added groups between the two statements.
         throw new ProblemException(
           400,
           'series-too-large',
-          `The series has more than ${max} points (buckets × groups); narrow from/to, ` +
-            'use a longer interval or drop groupBy',
+          `The series has more than ${max} points (buckets × groups, METRICS_SERIES_MAX_POINTS); ` +
+            'narrow from/to, use a longer interval or ask for fewer groups',
         );
       }
       const result: SeriesDto = {
         name: series.name,
         interval: series.interval,
         agg: series.agg,
-        ...(series.groupBy === undefined ? {} : { groupBy: series.groupBy }),
+        ...(groupBy === undefined ? {} : { groupBy, groups: series.groups, otherGroups: folded }),
         from: series.from.toISOString(),
         to: series.to.toISOString(),
         points: rows.map((row) => ({
           t: row.t.toISOString(),
           value: row.value === null ? null : Number(row.value),
-          ...(series.groupBy === undefined ? {} : { group: row.group }),
+          ...(groupBy === undefined ? {} : row.other ? { other: true } : { group: row.group }),
         })),
       };
       return JSON.stringify(result);
@@ -285,5 +297,7 @@ function normaliseSeries(series: SeriesQuery): Record<string, unknown> {
     interval: series.interval,
     agg: series.agg,
     groupBy: series.groupBy ?? null,
+    // Without groupBy the number of groups changes nothing: one entry for every value.
+    groups: series.groupBy === undefined ? null : series.groups,
   };
 }
