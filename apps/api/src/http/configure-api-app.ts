@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE } from '@app/common';
+import { PROBLEM_CONTENT_TYPE, ProblemException } from '@app/common';
 import type { AppConfig } from '@app/config';
 import fastifyCompress from '@fastify/compress';
 import fastifyHelmet from '@fastify/helmet';
@@ -81,7 +81,19 @@ export async function configureApiApp(
     ],
     maxAge: 600,
   });
-  await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  // Request bodies may be compressed too: the route's body limit (or, for uploads, the CSV
+  // reader's DATASET_MAX_BYTES) counts decompressed bytes, so a small bomb is a 413.
+  await app.register(fastifyCompress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+    requestEncodings: ['br', 'gzip', 'deflate'],
+    onUnsupportedRequestEncoding: (encoding) =>
+      new ProblemException(
+        415,
+        'unsupported-content-encoding',
+        `Content-Encoding ${encoding} is not accepted; send gzip, deflate, br or identity`,
+      ),
+  });
   // Uploads stream: a CSV body and a multipart file reach the route unread, and the route
   // reads them as it stores them (limits are the route's, see DatasetUploadService).
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 10, parts: 12 } });

@@ -52,7 +52,8 @@ export function sendProblem(
   if (reply.sent) return;
   // A refused request whose body is still arriving (an upload refused for its credential,
   // say) would otherwise be read to the end and thrown away: close the connection instead.
-  if (request.raw.readable && !request.raw.readableEnded && !request.raw.complete) {
+  // The same for a body whose reader stopped early (an upload over its limit).
+  if (!request.raw.complete) {
     void reply.header('connection', 'close');
   }
   for (const [name, value] of Object.entries(headers ?? {})) void reply.header(name, value);

@@ -33,6 +33,7 @@ export async function readUploadRequest(
   }
   const clientGone = () => request.raw.destroyed && !request.raw.complete;
   if (request.isMultipart()) {
+    refuseEncodedMultipart(request);
     const parts = request.parts({
       // One byte over the limit lets the CSV reader report it (with the limit named).
       limits: { fileSize: maxBytes + 1, files: 1, fields: MAX_FORM_FIELDS, fieldSize: 1024 },
@@ -79,6 +80,20 @@ export async function readUploadRequest(
     header: options.header ?? true,
     clientGone,
   };
+}
+
+/**
+ * A multipart body is parsed from the socket's own bytes, past request decompression:
+ * compressed, it would be read as garbage. Compress the CSV and send it as `text/csv`.
+ */
+function refuseEncodedMultipart(request: FastifyRequest): void {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity') return;
+  throw new ProblemException(
+    415,
+    'unsupported-content-encoding',
+    `A multipart/form-data upload cannot be sent with Content-Encoding ${encoding}; send the compressed CSV as a text/csv body instead`,
+  );
 }
 
 /**
