@@ -7,6 +7,13 @@ import { injectionExcerpt, injectionPattern } from './prompt-injection';
 export const MAX_MODEL_INPUT_CHARACTERS = 120_000;
 /** Cells reported per analysis (the first ones found, column by column). */
 const MAX_CELL_FINDINGS = 20;
+/**
+ * Most characters of one value (the question, the free text, a column name) the screen reads:
+ * a longer value is not read at all, and every agent whose model would read it is refused.
+ */
+export const MAX_SCREENED_VALUE_CHARACTERS = MAX_MODEL_INPUT_CHARACTERS;
+/** Most characters of column names the screen reads in all (the rest: refused as above). */
+export const MAX_SCREENED_NAME_CHARACTERS = 1_000_000;
 
 /**
  * What each agent's model reads of the user's input, beyond numbers:
@@ -39,6 +46,8 @@ export interface InjectionFinding {
  */
 export class InputScreening {
   private readonly upfront: InjectionFinding[] = [];
+  /** Values too long to screen: the agents that would read them are refused. */
+  private readonly unread: Array<Pick<InjectionFinding, 'source' | 'columnPosition'>> = [];
   private cells: Promise<InjectionFinding[]> | undefined;
 
   constructor(
@@ -47,8 +56,12 @@ export class InputScreening {
   ) {
     if (typeof brief.question === 'string') this.screen('question', brief.question);
     if (typeof brief.text === 'string') this.screen('text', brief.text);
+    let names = 0;
     for (const [index, column] of (context?.dataset.columns ?? []).entries()) {
-      this.screen('column-name', column.name, { columnPosition: index + 1 });
+      if (column.name.length <= MAX_SCREENED_VALUE_CHARACTERS) names += column.name.length;
+      if (names > MAX_SCREENED_NAME_CHARACTERS) {
+        this.unread.push({ source: 'column-name', columnPosition: index + 1 });
+      } else this.screen('column-name', column.name, { columnPosition: index + 1 });
     }
   }
 
@@ -56,6 +69,10 @@ export class InputScreening {
   async refusal(scope: ScreeningScope, input: string): Promise<string | undefined> {
     if (input.length > MAX_MODEL_INPUT_CHARACTERS) {
       return `the input is ${input.length} characters; a model is given at most ${MAX_MODEL_INPUT_CHARACTERS}`;
+    }
+    const unread = this.unread.filter((value) => inScope(value, scope));
+    if (unread.length > 0) {
+      return `${where(unread[0])} is too long to screen for prompt injection (at most ${MAX_SCREENED_VALUE_CHARACTERS} characters a value, ${MAX_SCREENED_NAME_CHARACTERS} of column names in all); not given to the model`;
     }
     const found = await this.findings(scope);
     if (found.length === 0) return undefined;
@@ -69,15 +86,10 @@ export class InputScreening {
   }
 
   private async findings(scope: ScreeningScope): Promise<InjectionFinding[]> {
-    const inScope = this.upfront.filter(
-      (finding) =>
-        finding.source === 'question' ||
-        (finding.source === 'column-name' && scope !== 'question') ||
-        (finding.source === 'text' && scope === 'text'),
-    );
-    if (scope !== 'text' || this.context === undefined) return inScope;
+    const upfront = this.upfront.filter((finding) => inScope(finding, scope));
+    if (scope !== 'text' || this.context === undefined) return upfront;
     this.cells ??= this.screenCells(this.context);
-    return [...inScope, ...(await this.cells)];
+    return [...upfront, ...(await this.cells)];
   }
 
   private screen(
@@ -85,6 +97,10 @@ export class InputScreening {
     text: string,
     at: Partial<InjectionFinding> = {},
   ): boolean {
+    if (text.length > MAX_SCREENED_VALUE_CHARACTERS) {
+      this.unread.push({ source, ...at });
+      return false;
+    }
     const pattern = injectionPattern(text);
     if (pattern !== undefined) {
       this.upfront.push({ source, pattern, ...at, excerpt: injectionExcerpt(text) });
@@ -124,8 +140,23 @@ export class InputScreening {
   }
 }
 
+/** Whether an agent reading `scope` reads the value a finding is about. */
+function inScope(finding: Pick<InjectionFinding, 'source'>, scope: ScreeningScope): boolean {
+  switch (finding.source) {
+    case 'question':
+      return true;
+    case 'column-name':
+      return scope !== 'question';
+    case 'text':
+    case 'cell':
+      return scope === 'text';
+  }
+}
+
 /** Where a finding is, in words a model may read (a column's name only if it is clean). */
-export function where(finding: InjectionFinding | undefined): string {
+export function where(
+  finding: Pick<InjectionFinding, 'source' | 'columnPosition' | 'column' | 'row'> | undefined,
+): string {
   switch (finding?.source) {
     case 'question':
       return 'the question';

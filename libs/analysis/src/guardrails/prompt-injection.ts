@@ -7,6 +7,12 @@
  * These are patterns, not a classifier: they catch the common phrasings in English and
  * miss paraphrases. The guardrail's job is to stop the obvious cases before a model reads
  * them; the agents' design (numbers only from tools, read-only SQL) limits the rest.
+ *
+ * Linear time (a backtracking matcher, so by construction): every unbounded quantifier is
+ * `\s*`/`\s+` right after a fixed word or mark, followed by a word or mark that is not
+ * whitespace. A run of whitespace is then scanned from a constant number of starts, and
+ * giving back one character of it fails at once; nothing tries splits of one run.
+ * `prompt-injection.spec.ts` times each pattern on 1 MiB of the shapes that would break it.
  */
 export const INJECTION_PATTERNS: ReadonlyArray<{ name: string; pattern: RegExp }> = [
   {
@@ -30,8 +36,10 @@ export const INJECTION_PATTERNS: ReadonlyArray<{ name: string; pattern: RegExp }
   },
   {
     name: 'chat-markup',
+    // `(\/\s*)?`, not `\/?\s*`: two `\s*` side by side try every split of a run. At a line
+    // start only horizontal space: `^\s*` would rescan every later line from each line start.
     pattern:
-      /(<\|?\s*(system|im_start|im_end|assistant)\s*\|?>|\[\s*\/?\s*(INST|SYSTEM)\s*\]|^\s*(system|assistant)\s*:)/im,
+      /(<\|?\s*(system|im_start|im_end|assistant)\s*\|?>|\[\s*(\/\s*)?(INST|SYSTEM)\s*\]|^[^\S\n\r\u2028\u2029]*(system|assistant)\s*:)/im,
   },
   {
     name: 'jailbreak',
