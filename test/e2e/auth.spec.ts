@@ -23,9 +23,10 @@ describe('authentication, keys, signatures and audit', () => {
     role: 'admin' | 'analyst' | 'viewer',
     email = `u-${Date.now()}-${Math.random()}@example.com`,
   ) {
+    const body = JSON.stringify({ email, password: PASSWORD, role });
     const created = await api('POST', '/v1/users', {
-      headers: { 'x-api-key': org.adminKey },
-      body: { email, password: PASSWORD, role },
+      headers: signedHeaders(org.adminKey, 'POST', '/v1/users', body),
+      body,
     });
     expect(created.status).toBe(201);
     return { id: String(created.body.id), email };
@@ -326,19 +327,31 @@ describe('authentication, keys, signatures and audit', () => {
       expect(otherPath.status).toBe(401);
     });
 
-    it('guard role changes by API key, but not other profile changes', async () => {
+    it('guard role and password changes by API key, and no other change', async () => {
       const user = await newUser('viewer');
       const path = `/v1/users/${user.id}`;
-      const unsigned = await api('PATCH', path, {
+      for (const change of [{ role: 'admin' }, { password: 'another long password' }]) {
+        const unsigned = await api('PATCH', path, {
+          headers: { 'x-api-key': org.adminKey },
+          body: change,
+        });
+        expect({ change, status: unsigned.status, type: unsigned.body.type }).toEqual({
+          change,
+          status: 401,
+          type: '/problems/signature-invalid',
+        });
+      }
+      const nothing = await api('PATCH', path, {
         headers: { 'x-api-key': org.adminKey },
-        body: { role: 'admin' },
+        body: {},
       });
-      expect(unsigned.status).toBe(401);
-      const passwordOnly = await api('PATCH', path, {
-        headers: { 'x-api-key': org.adminKey },
-        body: { password: 'another long password' },
+      expect(nothing.status).toBe(200);
+      const passwordBody = JSON.stringify({ password: 'another long password' });
+      const signedPassword = await api('PATCH', path, {
+        headers: signedHeaders(org.adminKey, 'PATCH', path, passwordBody),
+        body: passwordBody,
       });
-      expect(passwordOnly.status).toBe(200);
+      expect(signedPassword.status).toBe(200);
       const roleBody = JSON.stringify({ role: 'analyst' });
       const signed = await api('PATCH', path, {
         headers: signedHeaders(org.adminKey, 'PATCH', path, roleBody),
@@ -357,6 +370,94 @@ describe('authentication, keys, signatures and audit', () => {
           }),
         ]),
       );
+    });
+
+    it('guard creating an admin or service person by API key, not a viewer or analyst', async () => {
+      for (const role of ['admin', 'service']) {
+        const body = JSON.stringify({
+          email: `p-${role}-${Date.now()}@example.com`,
+          password: PASSWORD,
+          role,
+        });
+        const unsigned = await api('POST', '/v1/users', {
+          headers: { 'x-api-key': org.adminKey },
+          body,
+        });
+        expect({ role, status: unsigned.status, type: unsigned.body.type }).toEqual({
+          role,
+          status: 401,
+          type: '/problems/signature-invalid',
+        });
+        const signed = await api('POST', '/v1/users', {
+          headers: signedHeaders(org.adminKey, 'POST', '/v1/users', body),
+          body,
+        });
+        expect({ role, status: signed.status }).toEqual({ role, status: 201 });
+      }
+      for (const role of ['viewer', 'analyst']) {
+        const plain = await api('POST', '/v1/users', {
+          headers: { 'x-api-key': org.adminKey },
+          body: { email: `p-${role}-${Date.now()}@example.com`, password: PASSWORD, role },
+        });
+        expect({ role, status: plain.status }).toEqual({ role, status: 201 });
+      }
+    });
+
+    it('guard creating and rotating keys of every role by API key', async () => {
+      const target = await factory.newApiKey(org.organizationId, 'viewer');
+      for (const role of ['admin', 'service', 'viewer']) {
+        const unsigned = await api('POST', '/v1/api-keys', {
+          headers: { 'x-api-key': org.adminKey },
+          body: { name: `unsigned ${role}`, role },
+        });
+        expect({ role, status: unsigned.status, type: unsigned.body.type }).toEqual({
+          role,
+          status: 401,
+          type: '/problems/signature-invalid',
+        });
+      }
+      const rotatePath = `/v1/api-keys/${target.id}/rotate`;
+      const unsignedRotate = await api('POST', rotatePath, {
+        headers: { 'x-api-key': org.adminKey },
+      });
+      expect(unsignedRotate.status).toBe(401);
+      expect(unsignedRotate.body.type).toBe('/problems/signature-invalid');
+      const body = JSON.stringify({ name: 'signed service', role: 'service' });
+      const signed = await api('POST', '/v1/api-keys', {
+        headers: signedHeaders(org.adminKey, 'POST', '/v1/api-keys', body),
+        body,
+      });
+      expect(signed.status).toBe(201);
+      secrets.push(String(signed.body.key));
+    });
+
+    it('are not asked of people for any sensitive change', async () => {
+      const admin = await newUser('admin');
+      const bearer = {
+        authorization: `Bearer ${String((await login(admin.email)).body.accessToken)}`,
+      };
+      const person = await api('POST', '/v1/users', {
+        headers: bearer,
+        body: { email: `by-bearer-${Date.now()}@example.com`, password: PASSWORD, role: 'admin' },
+      });
+      expect(person.status).toBe(201);
+      const path = `/v1/users/${String(person.body.id)}`;
+      const changed = await api('PATCH', path, {
+        headers: bearer,
+        body: { role: 'service', password: 'yet another long password' },
+      });
+      expect(changed.status).toBe(200);
+      const key = await api('POST', '/v1/api-keys', {
+        headers: bearer,
+        body: { name: 'by bearer', role: 'admin' },
+      });
+      expect(key.status).toBe(201);
+      secrets.push(String(key.body.key));
+      const rotated = await api('POST', `/v1/api-keys/${String(key.body.id)}/rotate`, {
+        headers: bearer,
+      });
+      expect(rotated.status).toBe(200);
+      secrets.push(String(rotated.body.key));
     });
   });
 

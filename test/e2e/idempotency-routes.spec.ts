@@ -79,9 +79,13 @@ describe('Idempotency-Key across the write routes', () => {
     expect(reused.body.type).toBe('/problems/idempotency-key-reused');
 
     const id = String(created.first.body.id);
-    const changed = await twice('PATCH', `/v1/users/${id}`, admin, {
-      password: 'another-long-password-2',
-    });
+    const change = { password: 'another-long-password-2' };
+    const changed = await twice(
+      'PATCH',
+      `/v1/users/${id}`,
+      () => signedHeaders(org.adminKey, 'PATCH', `/v1/users/${id}`, JSON.stringify(change)),
+      change,
+    );
     expect(changed.first.status).toBe(200);
     const removed = await twice('DELETE', `/v1/users/${id}`, admin);
     // A plain repeat of the DELETE would be a 404: the key makes it the first 204.

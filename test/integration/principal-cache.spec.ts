@@ -103,9 +103,10 @@ describe('principal cache shared by replicas', () => {
   it('applies a role change made on one replica to a session on the other', async () => {
     const org = await factory.newOrganization();
     const email = `ops-${randomUUID()}@example.com`;
+    const person = JSON.stringify({ email, password: 'a long enough password', role: 'admin' });
     const created = await call(first.baseUrl, 'POST', '/v1/users', {
-      headers: { 'x-api-key': org.adminKey },
-      body: { email, password: 'a long enough password', role: 'admin' },
+      headers: signedHeaders(org.adminKey, 'POST', '/v1/users', person),
+      body: person,
     });
     const tokens = await call(second.baseUrl, 'POST', '/v1/auth/login', {
       body: { email, password: 'a long enough password' },

@@ -21,3 +21,8 @@ export {
   rolesWithPermission,
 } from './permissions';
 export type { Principal } from './principal';
+export {
+  changesRoleOrPassword,
+  grantsPrivilegedRole,
+  PRIVILEGED_ROLES,
+} from './sensitive-operations';

@@ -176,8 +176,10 @@ export interface paths {
         get: operations["users_list"];
         put?: never;
         /**
-         * Add a person to the organization
+         * Add a person to the organization (an admin or service by API key must be signed)
          * @description Requires the `users:manage` permission (roles: admin).
+         *
+         *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.
          */
         post: operations["users_create"];
         delete?: never;
@@ -208,7 +210,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a person's role or password (a role change by API key must be signed)
+         * Change a person's role or password (by API key, it must be signed)
          * @description Requires the `users:manage` permission (roles: admin).
          *
          *     API-key callers must sign this request: `X-Signature: v1=<hex HMAC-SHA256>` over `timestamp\nMETHOD\npath-with-query\nsha256hex(body)` keyed with the signing key `hex(HMAC-SHA256(key = apiKey, data = "sightline-request-signing-v1"))`, with `X-Signature-Timestamp` and a single-use `X-Signature-Nonce`.

@@ -1,4 +1,11 @@
-import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
+import {
+  changesRoleOrPassword,
+  CurrentPrincipal,
+  grantsPrivilegedRole,
+  type Principal,
+  RequirePermission,
+  RequireSignature,
+} from '@app/access';
 import { Idempotent, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
 import {
   Body,
@@ -30,7 +37,10 @@ export class UsersController {
   @Post()
   @Idempotent()
   @RequirePermission('users:manage')
-  @ApiOperation({ summary: 'Add a person to the organization' })
+  @RequireSignature({ when: grantsPrivilegedRole })
+  @ApiOperation({
+    summary: 'Add a person to the organization (an admin or service by API key must be signed)',
+  })
   @ApiCreatedResponse({ type: UserDto })
   create(
     @CurrentPrincipal() principal: Principal,
@@ -65,9 +75,9 @@ export class UsersController {
   @Patch(':id')
   @Idempotent()
   @RequirePermission('users:manage')
-  @RequireSignature({ when: (body) => typeof body === 'object' && body !== null && 'role' in body })
+  @RequireSignature({ when: changesRoleOrPassword })
   @ApiOperation({
-    summary: "Change a person's role or password (a role change by API key must be signed)",
+    summary: "Change a person's role or password (by API key, it must be signed)",
   })
   @ApiOkResponse({ type: UserDto })
   update(
