@@ -1,6 +1,7 @@
 export { CsvError, type CsvErrorCode } from './csv/csv-errors';
 export { DEFAULT_CSV_LIMITS, type CsvLimits, type CsvReadOptions } from './csv/csv-options';
 export { openCsv, type CsvFile } from './csv/csv-reader';
+export { headerNameFault, MAX_HEADER_LENGTH, shownName } from './csv/header-names';
 export { columnIdentifiers, quoteIdentifier } from './csv/identifiers';
 export {
   convert,

@@ -1,4 +1,5 @@
 import { csvField, type FieldError, RequestValidationException } from '@app/common';
+import { headerNameFault, shownName } from '@app/datasets';
 
 /** Field errors reported at most per request (the first ones, in record order). */
 const MAX_REPORTED_ERRORS = 20;
@@ -24,7 +25,18 @@ export function recordsToCsv(
         errors.push({ field: `records[${index}]`, message: 'keys must not be empty' });
         continue;
       }
-      if (!columns.has(key)) columns.set(key, columns.size);
+      if (!columns.has(key)) {
+        // The rule an uploaded header obeys, reported here by field like the rest.
+        const fault = headerNameFault(key.trim());
+        if (fault !== undefined) {
+          errors.push({
+            field: `records[${index}]`,
+            message: `key ${shownName(key)} ${fault.reason}`,
+          });
+          continue;
+        }
+        columns.set(key, columns.size);
+      }
       if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
         errors.push({
           field: `records[${index}].${key}`,

@@ -10,6 +10,8 @@ export type CsvErrorCode =
   | 'mixed-line-endings'
   | 'duplicate-header'
   | 'empty-header'
+  | 'header-control-character'
+  | 'header-too-long'
   | 'not-utf8'
   | 'binary-content'
   | 'too-many-columns'
@@ -31,6 +33,8 @@ const STATUS: Record<CsvErrorCode, CsvErrorStatus> = {
   'mixed-line-endings': 400,
   'duplicate-header': 400,
   'empty-header': 400,
+  'header-control-character': 400,
+  'header-too-long': 400,
   'not-utf8': 415,
   'binary-content': 415,
   'too-many-columns': 413,

@@ -2,6 +2,7 @@ import { CsvError } from './csv-errors';
 import { type CsvLimits, type CsvReadOptions, DEFAULT_CSV_LIMITS } from './csv-options';
 import { CsvTokenizer, type CsvRow } from './csv-tokenizer';
 import { sniffDelimiter, type CsvDelimiter } from './delimiter-sniffer';
+import { headerNameFault, shownName } from './header-names';
 import { Utf8DecodeError, Utf8Decoder } from './utf8-decoder';
 
 /** Bytes read before deciding anything: binary sniffing and delimiter sniffing. */
@@ -302,7 +303,10 @@ function decodeSample(body: Uint8Array, complete: boolean): string {
   }
 }
 
-/** Header names, trimmed; each must be non-empty and unique ignoring case. */
+/**
+ * Header names, trimmed; each must be non-empty, unique ignoring case, at most
+ * MAX_HEADER_LENGTH characters and free of control characters (./header-names).
+ */
 function headerNames(row: CsvRow): string[] {
   if (row.length === 1 && row[0] === null) {
     throw new CsvError(
@@ -321,6 +325,7 @@ function headerNames(row: CsvRow): string[] {
         1,
       );
     }
+    checkHeaderName(name, i);
     const key = name.toLowerCase();
     const earlier = seen.get(key);
     if (earlier !== undefined) {
@@ -334,6 +339,17 @@ function headerNames(row: CsvRow): string[] {
     seen.set(key, i);
   });
   return names;
+}
+
+function checkHeaderName(name: string, i: number): void {
+  const fault = headerNameFault(name);
+  if (fault !== undefined) {
+    throw new CsvError(
+      fault.code,
+      `Column ${i + 1} of the header, ${shownName(name)}, ${fault.reason} (line 1)`,
+      1,
+    );
+  }
 }
 
 /** NUL bytes, or many control characters, at the start: an image, a zip, UTF-16 text… */
