@@ -14,6 +14,9 @@ export {
 export { Idempotent } from './idempotency/idempotent.decorator';
 export {
   type FieldError,
+  MAX_FIELD_ERROR_LENGTH,
+  MAX_FIELD_ERRORS,
+  MAX_PROBLEM_DETAIL_LENGTH,
   type ProblemDetails,
   ProblemException,
   RequestValidationException,

@@ -1,7 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { ServerObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { addDocumentFormatBounds } from './format-bounds';
 import { addProblemResponses } from './problem-responses';
+import { addResponseHeaders } from './response-headers';
 
 /**
  * The OpenAPI document, generated from the controllers' decorators and the
@@ -20,7 +23,6 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     )
     .setVersion('1.0.0')
     .setLicense('UNLICENSED', 'https://spdx.org/licenses/')
-    .addServer('/', 'This server')
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key for machines' },
       'apiKey',
@@ -30,7 +32,8 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'Access token for people',
+        description:
+          'Access token for people, from `POST /v1/auth/login`: a JWS signed with HS256 only (any other `alg`, `none` included, is refused), expiring after `expiresIn` seconds, and accepted only as an access token (`typ`), following the JWT best current practices of RFC8725.',
       },
       'bearer',
     )
@@ -38,11 +41,22 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .addSecurityRequirements('bearer')
     .addTag('health', 'Liveness and readiness probes')
     .build();
+  // Relative, so the document describes whichever deployment serves it; the audience is
+  // stated as OWASP's API9 (inventory) asks.
+  config.servers = [
+    {
+      url: '/',
+      description: 'This server: the local, staging or production deployment serving this document',
+      'x-internal': false,
+    } as ServerObject,
+  ];
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '').replace(/^./, (first) => first.toLowerCase())}_${methodKey}`,
   });
   addProblemResponses(document);
+  addResponseHeaders(document);
+  addDocumentFormatBounds(document);
   return document;
 }
 

@@ -6,6 +6,7 @@ import {
   type Role,
 } from '@app/access';
 import { OPENAPI_RATE_LIMIT_CLASS } from '@app/rate-limit';
+import { MAX_FIELD_ERRORS, MAX_FIELD_ERROR_LENGTH, MAX_PROBLEM_DETAIL_LENGTH } from '@app/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type {
   OperationObject,
@@ -19,23 +20,41 @@ const PROBLEM_SCHEMA = {
   properties: {
     type: {
       type: 'string',
-      description: 'URI reference naming the kind of problem',
+      description: 'URI reference naming the kind of problem (docs/problems.md)',
+      maxLength: 200,
+      pattern: '^(about:blank|/problems/[a-z0-9-]+)$',
       example: '/problems/validation-error',
     },
-    title: { type: 'string', example: 'Bad Request' },
-    status: { type: 'integer', example: 400 },
-    detail: { type: 'string', example: 'The request is invalid: name: name must be a string' },
-    instance: { type: 'string', description: 'The request path', example: '/v1/datasets' },
-    requestId: { type: 'string', description: 'Same as the X-Request-Id response header' },
+    title: { type: 'string', maxLength: 200, example: 'Bad Request' },
+    status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599, example: 400 },
+    detail: {
+      type: 'string',
+      maxLength: MAX_PROBLEM_DETAIL_LENGTH,
+      example: 'The request is invalid: name: name must be a string',
+    },
+    instance: {
+      type: 'string',
+      description:
+        'The request URL (cut at 1,024 characters), or `urn:uuid:<requestId>` when the request could not be read',
+      maxLength: 1024,
+      example: '/v1/datasets',
+    },
+    requestId: {
+      type: 'string',
+      description: 'Same as the X-Request-Id response header',
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9._:-]{1,128}$',
+    },
     errors: {
       type: 'array',
-      description: 'Present for validation failures: one entry per invalid field',
+      description: `Present for validation failures: one entry per invalid field (the first ${MAX_FIELD_ERRORS})`,
+      maxItems: MAX_FIELD_ERRORS,
       items: {
         type: 'object',
         required: ['field', 'message'],
         properties: {
-          field: { type: 'string', example: 'metrics[3].value' },
-          message: { type: 'string' },
+          field: { type: 'string', maxLength: MAX_FIELD_ERROR_LENGTH, example: 'metrics[3].value' },
+          message: { type: 'string', maxLength: MAX_FIELD_ERROR_LENGTH },
         },
       },
     },
@@ -53,21 +72,7 @@ function problemResponse(description: string): ResponseObject {
 
 const RATE_LIMITED: ResponseObject = {
   description: "Over the rate limit of the route's class (problem+json)",
-  headers: {
-    'Retry-After': {
-      description: 'Seconds until a retry can succeed',
-      schema: { type: 'integer' },
-    },
-    'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-    'RateLimit-Remaining': {
-      description: 'Requests left in this window',
-      schema: { type: 'integer' },
-    },
-    'RateLimit-Reset': {
-      description: 'Seconds until the window resets',
-      schema: { type: 'integer' },
-    },
-  },
+  headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
   content: {
     'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
   },
@@ -126,6 +131,9 @@ export function addProblemResponses(document: OpenAPIObject): void {
       describeAccess(operation);
       // Ranges complement explicit codes: any other 4xx or 5xx is problem+json too.
       operation.responses['4XX'] ??= problemResponse('Client error (problem+json)');
+      operation.responses['500'] ??= problemResponse(
+        'An unexpected error (problem+json, no internal detail); quote its requestId',
+      );
       operation.responses['5XX'] ??= problemResponse('Server error (problem+json)');
     }
   }

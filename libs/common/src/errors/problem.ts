@@ -1,6 +1,20 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 
+/** Bounds of a problem body (documented in its OpenAPI schema): an error answer stays small. */
+export const MAX_PROBLEM_DETAIL_LENGTH = 16_384;
+/** A validation problem lists this many fields at most. */
+export const MAX_FIELD_ERRORS = 100;
+/** Longest `field` or `message` of a listed field error. */
+export const MAX_FIELD_ERROR_LENGTH = 1024;
+/** Fields named in a validation problem's `detail` (all of them are in `errors`). */
+const FIELDS_IN_DETAIL = 10;
+
+/** `text`, or its start and an ellipsis when it is longer than `max` characters. */
+export function cutText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** One invalid field of a request, named the way the client sent it (`items[2].name`). */
 export interface FieldError {
   field: string;
@@ -46,10 +60,19 @@ export class ProblemException extends HttpException {
   }
 }
 
-/** A request whose body, query or parameters failed validation. */
+/**
+ * A request whose body, query or parameters failed validation. A body with thousands of
+ * bad items (or a huge unknown key) is named within the bounds above, not echoed whole.
+ */
 export class RequestValidationException extends ProblemException {
   constructor(errors: FieldError[]) {
-    const summary = errors.map((error) => `${error.field}: ${error.message}`).join('; ');
-    super(400, 'validation-error', `The request is invalid: ${summary}`, errors);
+    const listed = errors.slice(0, MAX_FIELD_ERRORS).map((error) => ({
+      field: cutText(error.field, MAX_FIELD_ERROR_LENGTH),
+      message: cutText(error.message, MAX_FIELD_ERROR_LENGTH),
+    }));
+    const named = listed.slice(0, FIELDS_IN_DETAIL).map((e) => `${e.field}: ${e.message}`);
+    const more = errors.length - named.length;
+    const summary = named.join('; ') + (more > 0 ? `; and ${more} more` : '');
+    super(400, 'validation-error', `The request is invalid: ${summary}`, listed);
   }
 }

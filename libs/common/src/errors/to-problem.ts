@@ -1,5 +1,12 @@
 import { HttpException } from '@nestjs/common';
-import { type ProblemDetails, ProblemException, problemType, statusTitle } from './problem';
+import {
+  cutText,
+  MAX_PROBLEM_DETAIL_LENGTH,
+  type ProblemDetails,
+  ProblemException,
+  problemType,
+  statusTitle,
+} from './problem';
 
 export interface ProblemContext {
   instance: string;
@@ -63,12 +70,19 @@ function httpExceptionDetail(exception: HttpException): string {
   return exception.message;
 }
 
+/** Maps anything thrown while serving a request to problem details of a bounded size. */
+export function toProblem(exception: unknown, context: ProblemContext): MappedProblem {
+  const mapped = mapException(exception, context);
+  mapped.body.detail = cutText(mapped.body.detail, MAX_PROBLEM_DETAIL_LENGTH);
+  return mapped;
+}
+
 /**
  * Maps anything thrown while serving a request to problem details. Only
  * deliberate errors contribute their message; anything else becomes a 500 whose
  * detail says nothing about the internals (no stack, no SQL, no driver text).
  */
-export function toProblem(exception: unknown, context: ProblemContext): MappedProblem {
+function mapException(exception: unknown, context: ProblemContext): MappedProblem {
   const base = { instance: context.instance, requestId: context.requestId };
 
   if (exception instanceof ProblemException) {
