@@ -567,7 +567,7 @@ export interface paths {
         };
         /**
          * Follow an analysis as Server-Sent Events
-         * @description Events `status`, `agent.started`, `agent.finished`, then a final `completed` or `failed`, each with an `id`; send `Last-Event-ID` to resume. A `: keep-alive` comment every 15 s.
+         * @description Events `status`, `agent.started`, `agent.finished`, then a final `completed` or `failed`, each with an `id`; send `Last-Event-ID` to resume. A `: keep-alive` comment every 15 s. On a finished analysis the stream sends the events after `Last-Event-ID` and ends.
          *
          *     Requires the `analyses:read` permission (roles: admin, analyst, viewer).
          */

@@ -136,6 +136,11 @@ export interface AppConfigShape {
     timeoutMs: number;
     /** A running analysis whose worker has not reported for this long is retried elsewhere. */
     staleAfterMs: number;
+    /**
+     * An event stream re-reads the log this often even without a notification (a safety
+     * net: new events are announced by NOTIFY).
+     */
+    eventsPollMs: number;
   };
 }
 

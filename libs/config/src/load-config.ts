@@ -279,6 +279,7 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
       concurrency: env.ANALYSIS_CONCURRENCY,
       timeoutMs: env.ANALYSIS_TIMEOUT_SECONDS * 1000,
       staleAfterMs: env.ANALYSIS_STALE_SECONDS * 1000,
+      eventsPollMs: env.ANALYSIS_EVENTS_POLL_MS,
     },
   });
 }

@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source-options';
+import { DatabaseNotifications } from './database-notifications';
 import { DatabasePoolMetrics } from './pool-metrics';
 
 export interface DatabaseModuleOptions {
@@ -21,6 +22,8 @@ export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
     return {
       module: DatabaseModule,
+      // Every feature module may listen for notifications (one connection per process).
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
@@ -40,7 +43,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabasePoolMetrics],
+      providers: [DatabasePoolMetrics, DatabaseNotifications],
+      exports: [DatabaseNotifications],
     };
   }
 }

@@ -1,5 +1,6 @@
 export { buildDataSourceOptions, MIGRATIONS_TABLE } from './data-source-options';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
+export { DatabaseNotifications, type NotificationHandler } from './database-notifications';
 export {
   type BootLogger,
   type EmbeddedPostgres,

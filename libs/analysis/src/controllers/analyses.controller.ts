@@ -141,7 +141,8 @@ export class AnalysesController {
     summary: 'Follow an analysis as Server-Sent Events',
     description:
       'Events `status`, `agent.started`, `agent.finished`, then a final `completed` or `failed`, ' +
-      'each with an `id`; send `Last-Event-ID` to resume. A `: keep-alive` comment every 15 s.',
+      'each with an `id`; send `Last-Event-ID` to resume. A `: keep-alive` comment every 15 s. ' +
+      'On a finished analysis the stream sends the events after `Last-Event-ID` and ends.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream that ends after the final event' })
@@ -151,14 +152,21 @@ export class AnalysesController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.analyses.get(principal.organizationId, analysisId);
+    const analysis = await this.analyses.get(principal.organizationId, analysisId);
     const header = request.headers['last-event-id'];
     const lastEventId = typeof header === 'string' && /^\d{1,18}$/.test(header) ? header : '0';
     // Headers set so far (rate limit, security, CORS) are Fastify's to send, and a hijacked
     // reply sends none of them: the stream writes them itself.
     const headers = reply.getHeaders();
     reply.hijack();
-    await this.stream.stream(analysisId, lastEventId, reply.raw, String(request.id), headers);
+    await this.stream.stream(
+      analysisId,
+      analysis.status,
+      lastEventId,
+      reply.raw,
+      String(request.id),
+      headers,
+    );
   }
 
   @Delete(':id')
