@@ -26,6 +26,13 @@ export interface DatabaseConfig {
   embedded: { dir: string; port: number };
 }
 
+/**
+ * `configured`: JWT_SECRET (or the test profile's constant); `generated-kept`: development's
+ * random secret kept beside the embedded database; `generated-per-start`: development with
+ * an external database, a new secret each start.
+ */
+export type JwtSecretSource = 'configured' | 'generated-kept' | 'generated-per-start';
+
 export interface RateLimit {
   limit: number;
   windowSeconds: number;
@@ -83,6 +90,8 @@ export interface AppConfigShape {
   workers: { mode: 'inline' | 'off'; healthPort: number };
   auth: {
     jwtSecret: string;
+    /** Where `jwtSecret` came from; `generated-per-start` means sessions end at restart. */
+    jwtSecretSource: JwtSecretSource;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
     /** Used as the first admin key on an empty database instead of a generated one. */

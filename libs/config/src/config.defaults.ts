@@ -64,16 +64,15 @@ const common: Defaults = {
 
 /**
  * Defaults per environment. Development favours a zero-setup start; test keeps
- * logs quiet; production insists on explicit secrets and HTTPS. A `JWT_SECRET`
- * default exists only outside production, marked `insecure-` so the schema can
- * refuse it there.
+ * logs quiet; production insists on explicit secrets and HTTPS. Only the test
+ * profile has a constant `JWT_SECRET`, marked `insecure-` so production refuses
+ * it; development generates one (load-config.ts, development-secret.ts).
  */
 const perEnvironment: Record<NodeEnvironment, Defaults> = {
   development: {
     LOG_LEVEL: 'debug',
     LOG_PRETTY: 'true',
     CORS_ORIGINS: 'http://localhost:3000',
-    JWT_SECRET: 'insecure-development-secret-change-me-0000000000',
   },
   test: {
     LOG_LEVEL: 'warn',

@@ -2,6 +2,7 @@ export {
   AppConfig,
   type DatabaseConfig,
   type HttpConfig,
+  type JwtSecretSource,
   type LlmConfig,
   type RateLimit,
   type TelemetryConfig,

@@ -10,7 +10,8 @@ import {
   type ValidatedEnvironment,
 } from './config.schema';
 import { DEFAULT_OPENAI_MODEL, defaultsFor } from './config.defaults';
-import { AppConfig, type LlmConfig } from './app-config';
+import { AppConfig, type JwtSecretSource, type LlmConfig } from './app-config';
+import { developmentSecretPath, keptSecret, perStartSecret } from './development-secret';
 
 /** Thrown when the environment does not describe a runnable service; lists every problem. */
 export class ConfigValidationError extends Error {
@@ -77,6 +78,28 @@ function productionProblems(values: Environment): string[] {
     problems.push('JWT_SECRET: is required in production (set JWT_SECRET or JWT_SECRET_FILE)');
   }
   return problems;
+}
+
+/**
+ * Development without `JWT_SECRET`: a random secret, never a published constant. With the
+ * embedded database it is kept beside the data, so sessions survive a restart; with an
+ * external database there is nowhere of ours to keep it, so it lasts one process.
+ */
+function developmentJwtSecret(values: Environment, problems: string[]): JwtSecretSource {
+  const { NODE_ENV: environment, JWT_SECRET: configured } = values;
+  if (configured !== undefined || environment === 'test' || environment === 'production') {
+    return 'configured';
+  }
+  // An unknown NODE_ENV is refused on its own; keep nothing on disk for it.
+  if (values.DATABASE_URL !== undefined || environment !== 'development') {
+    values.JWT_SECRET = perStartSecret();
+    return 'generated-per-start';
+  }
+  const kept = keptSecret(developmentSecretPath(resolve(values.EMBEDDED_DATABASE_DIR ?? '.')));
+  if ('problem' in kept) problems.push(`JWT_SECRET: ${kept.problem}`);
+  // On a problem the configuration is refused; a stand-in keeps the schema from adding another.
+  values.JWT_SECRET = 'secret' in kept ? kept.secret : perStartSecret();
+  return 'generated-kept';
 }
 
 /**
@@ -193,7 +216,7 @@ function tracesEndpoint(env: ValidatedEnvironment): string | undefined {
   return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
-function toAppConfig(env: ValidatedEnvironment): AppConfig {
+function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource): AppConfig {
   return new AppConfig({
     environment: env.NODE_ENV,
     http: {
@@ -219,6 +242,7 @@ function toAppConfig(env: ValidatedEnvironment): AppConfig {
     workers: { mode: env.WORKERS, healthPort: env.WORKER_HEALTH_PORT },
     auth: {
       jwtSecret: env.JWT_SECRET,
+      jwtSecretSource,
       accessTokenTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTokenTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
       bootstrapAdminApiKey: env.BOOTSTRAP_ADMIN_API_KEY,
@@ -310,6 +334,7 @@ export function loadConfig(environment: Environment): AppConfig {
 
   problems.push(...productionProblems(values));
   problems.push(...llmProblems(values, inferredBecause));
+  const jwtSecretSource = developmentJwtSecret(values, problems);
   const parsed = environmentSchema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -320,5 +345,5 @@ export function loadConfig(environment: Environment): AppConfig {
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigValidationError(problems);
-  return toAppConfig(parsed.data);
+  return toAppConfig(parsed.data, jwtSecretSource);
 }

@@ -47,6 +47,11 @@ export async function runService(
   }
 
   const logger = bootLogger(config, name);
+  if (config.auth.jwtSecretSource === 'generated-per-start') {
+    logger.warn(
+      'JWT_SECRET is not set: using a secret generated for this start, so sessions end when the process restarts (set JWT_SECRET to keep them)',
+    );
+  }
   let embedded: EmbeddedPostgres | undefined;
   let started: StartedService | undefined;
   try {
