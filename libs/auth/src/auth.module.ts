@@ -28,6 +28,7 @@ import { AuthService } from './services/auth.service';
 import { BootstrapOnStart } from './services/bootstrap-on-start.service';
 import { OrganizationBootstrapService } from './services/organization-bootstrap.service';
 import { PrincipalCache } from './services/principal-cache.service';
+import { UnknownKeyPrefixes } from './services/unknown-key-prefixes.service';
 import { RequestSignatureService } from './services/request-signature.service';
 import { UsersService } from './services/users.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
@@ -61,6 +62,7 @@ const core = {
     RefreshTokensRepository,
     SignatureNoncesRepository,
     PrincipalCache,
+    UnknownKeyPrefixes,
     ApiKeysService,
     AuthService,
     UsersService,

@@ -107,6 +107,8 @@ export interface AppConfigShape {
     expensive: RateLimit;
     login: RateLimit;
     refresh: RateLimit;
+    /** Failed authentications (401) and unknown routes (404), per client IP. */
+    anonymous: RateLimit;
     /** Callers from these IPs/CIDRs are never limited (internal networks). */
     exemptCidrs: string[];
   };

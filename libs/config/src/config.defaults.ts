@@ -36,6 +36,8 @@ const common: Defaults = {
   // Each person refreshes about once per access-token lifetime (15 min): room for an office.
   RATE_LIMIT_REFRESH_LIMIT: '600',
   RATE_LIMIT_REFRESH_WINDOW_SECONDS: '900',
+  RATE_LIMIT_ANONYMOUS_LIMIT: '60',
+  RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS: '60',
   RATE_LIMIT_EXEMPT_CIDRS: '',
   DATASET_MAX_BYTES: String(1024 ** 3),
   DATASET_MAX_COLUMNS: '1000',
@@ -87,6 +89,9 @@ const perEnvironment: Record<NodeEnvironment, Defaults> = {
     // Never inferred from keys in a developer's shell: a test calls no model over the network
     // unless it asks for a provider itself.
     LLM_PROVIDER: 'builtin',
+    // Every test client is 127.0.0.1, and access tests send hundreds of 401s on purpose;
+    // the anonymous-limit tests set their own limit.
+    RATE_LIMIT_ANONYMOUS_LIMIT: '100000',
   },
   production: {
     ENFORCE_HTTPS: 'true',

@@ -267,6 +267,10 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
         limit: env.RATE_LIMIT_REFRESH_LIMIT,
         windowSeconds: env.RATE_LIMIT_REFRESH_WINDOW_SECONDS,
       },
+      anonymous: {
+        limit: env.RATE_LIMIT_ANONYMOUS_LIMIT,
+        windowSeconds: env.RATE_LIMIT_ANONYMOUS_WINDOW_SECONDS,
+      },
       exemptCidrs: env.RATE_LIMIT_EXEMPT_CIDRS,
     },
     health: {

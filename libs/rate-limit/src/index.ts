@@ -1,3 +1,4 @@
+export { AnonymousRateLimit } from './anonymous-rate-limit';
 export { RateLimitGuard } from './rate-limit.guard';
 export { RateLimitModule } from './rate-limit.module';
 export {

@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Logger, Module } from '@nestjs/common';
 import { seconds, ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { AnonymousRateLimit } from './anonymous-rate-limit';
 import { RATE_LIMIT_CLASSES } from './rate-limit-class';
 
 /** ioredis states in which a command would wait for the next reconnection attempt. */
@@ -81,6 +82,7 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
       useFactory: rateLimitOptions,
     }),
   ],
-  exports: [ThrottlerModule],
+  providers: [AnonymousRateLimit],
+  exports: [ThrottlerModule, AnonymousRateLimit],
 })
 export class RateLimitModule {}

@@ -13,6 +13,7 @@ import {
   recordHttpMetrics,
   traceHttpRequests,
 } from '@app/observability';
+import { AnonymousRateLimit } from '@app/rate-limit';
 import { setupOpenApi } from '../openapi/openapi-document';
 
 /** The OpenTelemetry instrumentation scope of the request spans. */
@@ -81,6 +82,8 @@ export async function configureApiApp(
     ],
     maxAge: 600,
   });
+  // Before compression: a 429 it writes replaces the uncompressed body.
+  app.get(AnonymousRateLimit).register(fastify);
   // Request bodies may be compressed too: the route's body limit (or, for uploads, the CSV
   // reader's DATASET_MAX_BYTES) counts decompressed bytes, so a small bomb is a 413.
   await app.register(fastifyCompress, {

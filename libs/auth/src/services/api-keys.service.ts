@@ -20,6 +20,7 @@ import type { ApiKeyEntity } from '../entities/api-key.entity';
 import { ApiKeysRepository } from '../repositories/api-keys.repository';
 import { generateApiKey, parseApiKey } from './credentials';
 import { type CachedApiKey, PrincipalCache } from './principal-cache.service';
+import { UnknownKeyPrefixes } from './unknown-key-prefixes.service';
 
 // `lastUsedAt` is written at most this often per key, so authentication stays read-only.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -44,6 +45,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly cache: PrincipalCache,
     private readonly audit: AuditService,
+    private readonly unknownPrefixes: UnknownKeyPrefixes,
   ) {}
 
   /** The principal for a presented key, or null if it is malformed, unknown, expired or revoked. */
@@ -52,7 +54,9 @@ export class ApiKeysService {
     if (parsed === undefined) return null;
     let resolved = await this.cache.getApiKey(parsed.keyHash);
     if (resolved === undefined) {
+      if (await this.unknownPrefixes.has(parsed.prefix)) return null;
       const key = await this.keys.findByPrefixForAuthentication(parsed.prefix);
+      if (key === null) await this.unknownPrefixes.add(parsed.prefix);
       // The hash is unique per key; comparing it (not only the prefix) proves possession of the secret.
       if (key === null || key.keyHash !== parsed.keyHash || key.revokedAt !== null) return null;
       resolved = {
@@ -150,6 +154,7 @@ export class ApiKeysService {
       { name, role, prefix: generated.prefix, keyHash: generated.keyHash, expiresAt },
       manager,
     );
+    await this.unknownPrefixes.forget(generated.prefix);
     return { ...mapApiKey(entity), key: generated.key };
   }
 
@@ -167,6 +172,7 @@ export class ApiKeysService {
       generated.keyHash,
     );
     if (rotated === null) throw notFound(id);
+    await this.unknownPrefixes.forget(generated.prefix);
     await this.cache.evictApiKey(rotated.previousHash);
     await this.audit.record({
       actor: actorOf(actor),
