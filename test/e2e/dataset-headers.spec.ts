@@ -17,6 +17,8 @@ describe('dataset column names', () => {
     await app.close();
   });
 
+  const get = (pathname: string) =>
+    call(app.baseUrl, 'GET', pathname, { headers: { 'x-api-key': key } });
   const post = (pathname: string, body: unknown) =>
     call(app.baseUrl, 'POST', pathname, { headers: { 'x-api-key': key }, body });
 
@@ -76,5 +78,95 @@ describe('dataset column names', () => {
         direction: 'increasing',
       }),
     );
+  });
+
+  describe('names that are special in JavaScript or equal once sanitised', () => {
+    const names = ['day', '__proto__', 'constructor', 'toString', 'a b', 'a_b'];
+    let id: string;
+    /** The rows as the file has them, as [name, value] pairs (no object literal: `__proto__`). */
+    const expected = Array.from({ length: 30 }, (_, d) => [
+      ['day', new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10)],
+      ['__proto__', 10 + 2 * d],
+      ['constructor', d % 5],
+      ['toString', `t${d}`],
+      ['a b', d % 2 === 0],
+      ['a_b', `x${d % 3}`],
+    ]);
+
+    beforeAll(async () => {
+      const csv =
+        names.join(',') +
+        '\n' +
+        expected.map((row) => row.map(([, value]) => String(value)).join(',')).join('\n') +
+        '\n';
+      const created = await uploadCsv(app, key, csv);
+      expect(created.status).toBe(201);
+      id = String(created.body.id);
+      expect((created.body.columns as Json[]).map((c) => [c.name, c.column])).toEqual([
+        ['day', 'day'],
+        ['__proto__', 'proto'],
+        ['constructor', 'constructor'],
+        ['toString', 'to_string'],
+        ['a b', 'a_b'],
+        ['a_b', 'a_b_2'],
+      ]);
+    });
+
+    it('keys rows and the JSON export by every name, as own properties', async () => {
+      const page = await get(`/v1/datasets/${id}/rows?limit=500`);
+      expect(page.status).toBe(200);
+      expect((page.body.data as Json[]).map((row) => Object.entries(row))).toEqual(expected);
+      const json = await get(`/v1/datasets/${id}/export?format=json`);
+      const exported = JSON.parse(json.text) as Json[];
+      expect(exported.map((row) => Object.entries(row))).toEqual(expected);
+      const csv = await get(`/v1/datasets/${id}/export?format=csv`);
+      expect(csv.text.split('\n')[0]).toBe(names.join(','));
+    });
+
+    it('profiles and analyses every column under its own name', async () => {
+      const profile = await get(`/v1/datasets/${id}/profile`);
+      expect((profile.body.columns as Json[]).map((c) => c.name)).toEqual(names);
+      const analysis = await post('/v1/analyses?wait=30', { datasetId: id });
+      expect(analysis.status).toBe(200);
+      expect(analysis.body.status).toBe('succeeded');
+      expect((analysis.body.result as Json).trends).toContainEqual(
+        expect.objectContaining({
+          column: '__proto__',
+          timeColumn: 'day',
+          direction: 'increasing',
+        }),
+      );
+    });
+
+    it('keeps record keys named like Object members; refuses prototype keys by name', async () => {
+      const records = Array.from({ length: 30 }, (_, d) => ({
+        n: d,
+        toString: 2 * d,
+        valueOf: 'v',
+      }));
+      const analysis = await post('/v1/analyses?wait=30', { records, agents: ['profile'] });
+      expect(analysis.status).toBe(200);
+      const datasetId = String((analysis.body.input as Json).datasetId);
+      const rows = await get(`/v1/datasets/${datasetId}/rows?limit=2`);
+      expect(rows.body.data).toEqual([
+        { n: 0, toString: 0, valueOf: 'v' },
+        { n: 1, toString: 2, valueOf: 'v' },
+      ]);
+      const withConstructor = await post('/v1/analyses', {
+        records: [{ n: 1 }, { n: 2, constructor: 1, prototype: 2 }],
+      });
+      expect(withConstructor.status).toBe(400);
+      expect(withConstructor.body.type).toBe('/problems/validation-error');
+      expect((withConstructor.body.errors as Json[]).map((error) => error.field)).toEqual([
+        'records[1].constructor',
+        'records[1].prototype',
+      ]);
+      const poisoned = await call(app.baseUrl, 'POST', '/v1/analyses', {
+        headers: { 'x-api-key': key },
+        body: '{"records": [{"__proto__": 1}]}',
+      });
+      expect(poisoned.status).toBe(400);
+      expect(poisoned.headers.get('content-type')).toContain('application/problem+json');
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { PageQueryDto } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -51,6 +51,9 @@ export class CreateAnalysisDto {
   @ArrayMinSize(1, { message: 'records must hold at least one record' })
   @ArrayMaxSize(MAX_RECORDS, { message: `records must hold at most ${MAX_RECORDS} records` })
   @IsObject({ each: true, message: 'records must be an array of objects' })
+  // As parsed: class-transformer's copy drops keys named like Object.prototype's members
+  // (`constructor`, `toString`), and a key is a column name.
+  @Transform(({ obj }: { obj: { records?: unknown } }) => obj.records)
   records?: Array<Record<string, unknown>>;
 
   /** Free text to analyse (sentiment, entities, keywords). */

@@ -61,7 +61,9 @@ export function recordsToCsv(
   const chunks: Buffer[] = [];
   let pending = names.map(csvField).join(',') + '\n';
   for (const record of records) {
-    pending += names.map((name) => cell(record[name])).join(',') + '\n';
+    // Own keys only: `record.toString` of a record without that key is Object.prototype's.
+    pending +=
+      names.map((name) => cell(Object.hasOwn(record, name) ? record[name] : null)).join(',') + '\n';
     if (pending.length >= CHUNK_BYTES) {
       chunks.push(Buffer.from(pending, 'utf8'));
       pending = '';

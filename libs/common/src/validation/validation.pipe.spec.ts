@@ -165,4 +165,17 @@ describe('createValidationPipe', () => {
     });
     expect(error.message).toContain('title: title must be a string');
   });
+
+  it('refuses constructor and prototype keys by path instead of deleting them', async () => {
+    const value = JSON.parse(
+      '{"title": "Order", "priority": 3, "items": [{"name": "bolt", "count": 2, "constructor": 0}], "prototype": {}}',
+    ) as unknown;
+
+    const error = await rejectionOf(value);
+
+    expect(error.fieldErrors?.map((fieldError) => fieldError.field)).toEqual([
+      'items[0].constructor',
+      'prototype',
+    ]);
+  });
 });

@@ -12,6 +12,7 @@ import {
   csvLine,
   DATASET_VALUE_TYPES,
   jsonCell,
+  type JsonCell,
   selectExpression,
 } from '../export/cell-values';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
@@ -36,8 +37,13 @@ function decodeRowCursor(cursor: string | undefined): string {
   return place;
 }
 
+/**
+ * A row keyed by its columns' names. Without a prototype, so that every name is an own
+ * property as it is: on `{}`, assigning `__proto__` set the prototype and the column was
+ * lost from the JSON. Names are unique ignoring case (the reader refuses duplicates).
+ */
 function rowObject(values: readonly unknown[], columns: readonly DatasetColumn[]) {
-  const row: Record<string, string | number | boolean | null> = {};
+  const row = Object.create(null) as Record<string, JsonCell>;
   columns.forEach((column, i) => {
     row[column.name] = jsonCell(values[i], column.type);
   });
