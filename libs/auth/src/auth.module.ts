@@ -1,6 +1,6 @@
 import { AuditModule } from '@app/audit';
 import { AppConfig } from '@app/config';
-import { RateLimitGuard, RateLimitModule } from '@app/rate-limit';
+import { LongRequestGuard, RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -74,7 +74,8 @@ const core = {
 /**
  * Organizations, people, API keys and the request pipeline that admits them.
  * `forHttp()` also mounts the routes and the global guards, in order:
- * authenticate → rate-limit → check the permission → verify the signature.
+ * authenticate → rate-limit → check the permission → verify the signature → take a
+ * long-request slot (exports, streams, uploads: only what passed everything else holds one).
  * Nest runs global guards in the order their providers are registered, so
  * they are listed together here, in that order.
  */
@@ -95,6 +96,7 @@ export class AuthModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_GUARD, useClass: SignatureGuard },
+        { provide: APP_GUARD, useClass: LongRequestGuard },
       ],
       exports: [ApiKeysService, OrganizationBootstrapService],
     };

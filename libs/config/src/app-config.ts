@@ -138,6 +138,11 @@ export interface AppConfigShape {
     /** Most points (buckets × groups) one series may return. */
     seriesMaxPoints: number;
   };
+  /**
+   * Exports, event streams and uploads one process serves at once per caller and per
+   * organization; over either, a 429.
+   */
+  longRequests: { perPrincipal: number; perOrganization: number };
   llm: LlmConfig;
   telemetry: TelemetryConfig;
   analyses: {
@@ -162,6 +167,7 @@ export interface AppConfigShape {
 export class AppConfig implements AppConfigShape {
   readonly environment!: NodeEnvironment;
   readonly http!: HttpConfig;
+  readonly longRequests!: AppConfigShape['longRequests'];
   readonly log!: AppConfigShape['log'];
   readonly database!: DatabaseConfig;
   readonly redis!: AppConfigShape['redis'];

@@ -218,6 +218,8 @@ export const environmentSchema = z.object({
   ANALYSIS_TIMEOUT_SECONDS: integer(1, 3600),
   ANALYSIS_STALE_SECONDS: integer(2, 3600),
   ANALYSIS_EVENTS_POLL_MS: integer(100, 600_000),
+  LONG_REQUESTS_PER_PRINCIPAL: integer(1, 10_000),
+  LONG_REQUESTS_PER_ORGANIZATION: integer(1, 100_000),
 
   // Cross-field rules (which provider needs which variable) live in load-config.ts.
   LLM_PROVIDER: z.enum(LLM_PROVIDERS, { error: 'must be builtin, openai or openai-compatible' }),

@@ -292,6 +292,10 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
       warmSeries: env.METRICS_CACHE_WARM_SERIES,
       seriesMaxPoints: env.METRICS_SERIES_MAX_POINTS,
     },
+    longRequests: {
+      perPrincipal: env.LONG_REQUESTS_PER_PRINCIPAL,
+      perOrganization: env.LONG_REQUESTS_PER_ORGANIZATION,
+    },
     llm: toLlmConfig(env),
     telemetry: {
       serviceName: env.OTEL_SERVICE_NAME,

@@ -1,6 +1,6 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
 import { Idempotent, type Page } from '@app/common';
-import { RateLimitClass } from '@app/rate-limit';
+import { LongRequest, RateLimitClass } from '@app/rate-limit';
 import {
   Body,
   Controller,
@@ -136,6 +136,7 @@ export class AnalysesController {
   }
 
   @Get(':id/events')
+  @LongRequest()
   @RequirePermission('analyses:read')
   @ApiOperation({
     summary: 'Follow an analysis as Server-Sent Events',

@@ -9,7 +9,7 @@ import {
   RequestMetadata,
 } from '@app/common';
 import { AppConfig } from '@app/config';
-import { RateLimitClass } from '@app/rate-limit';
+import { LongRequest, RateLimitClass } from '@app/rate-limit';
 import {
   Controller,
   Delete,
@@ -69,6 +69,7 @@ export class DatasetsController {
   ) {}
 
   @Post()
+  @LongRequest()
   @RequirePermission('datasets:write')
   @RateLimitClass('expensive')
   @ApiHeader({
@@ -169,6 +170,7 @@ export class DatasetsController {
   }
 
   @Get(':id/export')
+  @LongRequest()
   @RequirePermission('datasets:read')
   @RateLimitClass('expensive')
   @ApiOperation({

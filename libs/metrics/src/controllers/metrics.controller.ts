@@ -1,6 +1,6 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
 import { BodyLimit, Idempotent } from '@app/common';
-import { RateLimitClass } from '@app/rate-limit';
+import { LongRequest, RateLimitClass } from '@app/rate-limit';
 import { Body, Controller, Get, Header, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -114,6 +114,7 @@ export class MetricsController {
   }
 
   @Get('export')
+  @LongRequest()
   @RequirePermission('metrics:read')
   @RateLimitClass('expensive')
   @ApiOperation({
