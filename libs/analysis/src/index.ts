@@ -27,7 +27,15 @@ export {
   MAX_ANOMALIES_PER_COLUMN,
   ROBUST_Z_LIMIT,
 } from './agents/anomalies-agent';
-export { TEXT_SAMPLE_VALUES, textAgent, type TextOutput } from './agents/text-agent';
+export {
+  TEXT_CELL_CHARACTERS,
+  TEXT_COLUMN_CHARACTERS,
+  TEXT_SAMPLE_VALUES,
+  TEXT_TOTAL_CHARACTERS,
+  textAgent,
+  type TextOutput,
+  textSample,
+} from './agents/text-agent';
 export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
 export {
   composeSummary,

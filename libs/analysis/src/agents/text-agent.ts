@@ -6,6 +6,14 @@ import { analyzeText } from '../text/text-analysis';
 
 /** Values of a text column read for its analysis (the first ones, in file order). */
 export const TEXT_SAMPLE_VALUES = 2000;
+/** Characters read of one value (cell) of a text column; the rest of a longer one is not read. */
+export const TEXT_CELL_CHARACTERS = 4000;
+/** Characters read of one text column in all: values past it are not read. */
+export const TEXT_COLUMN_CHARACTERS = 500_000;
+/** Characters read of all text columns of an analysis, shared equally between them. */
+export const TEXT_TOTAL_CHARACTERS = 2_000_000;
+/** Characters of free text `analyze_text` reads (an API text is at most 100,000). */
+export const TEXT_FREE_CHARACTERS = 120_000;
 
 const Passage = z.object({
   index: z.number(),
@@ -41,11 +49,16 @@ const FIRST_WINDOW_PAGES = 32;
  * order is `ctid` order; rather than sort the whole table by `ctid` for a few thousand
  * cells, windows of pages are read in order by TID range scans, each twice the size of the
  * last, until enough cells are found or the table ends.
+ *
+ * Bounded in bytes too: each cell is cut to `cellCharacters` in PostgreSQL (`left()` reads
+ * a slice of a long value), and cells stop once `budget` characters are read (the last one
+ * cut to fit), so a table of 1 MiB cells costs no more than one of short ones.
  */
 export async function firstTextCells(
   context: AnalysisContext,
   column: string,
   limit: number,
+  { cellCharacters = TEXT_CELL_CHARACTERS, budget = TEXT_COLUMN_CHARACTERS } = {},
 ): Promise<TextCells> {
   const table = datasetTable(context.dataset);
   const stored = quoteIdentifier(column);
@@ -55,20 +68,44 @@ export async function firstTextCells(
   );
   const pages = Number(size?.pages ?? 0);
   const cells: Array<{ at: string; value: string }> = [];
+  let left = budget;
   for (
     let start = 0, window = FIRST_WINDOW_PAGES;
-    start < pages && cells.length < limit;
+    start < pages && cells.length < limit && left > 0;
     start += window, window *= 2
   ) {
-    cells.push(
-      ...(await context.query<{ at: string; value: string }>(
-        `SELECT ctid::text AS at, ${stored} AS value FROM ${table}
-         WHERE ctid >= $1::tid AND ctid < $2::tid AND ${stored} <> '' ORDER BY ctid LIMIT $3`,
-        [`(${start},0)`, `(${Math.min(start + window, pages)},0)`, limit - cells.length],
-      )),
+    // Only the cells that start within the budget leave PostgreSQL (a running sum of lengths).
+    const found = await context.query<{ at: string; value: string }>(
+      `SELECT at, value FROM (
+         SELECT at, value, sum(length(value)) OVER (ORDER BY tid) - length(value) AS before
+         FROM (SELECT ctid AS tid, ctid::text AS at, left(${stored}, $4) AS value FROM ${table}
+               WHERE ctid >= $1::tid AND ctid < $2::tid AND ${stored} <> ''
+               ORDER BY ctid LIMIT $3) AS window_cells
+       ) AS counted WHERE before < $5 ORDER BY before`,
+      [
+        `(${start},0)`,
+        `(${Math.min(start + window, pages)},0)`,
+        limit - cells.length,
+        cellCharacters,
+        left,
+      ],
     );
+    for (const cell of found) {
+      const value = cell.value.slice(0, Math.min(cellCharacters, left));
+      cells.push({ at: cell.at, value });
+      left -= value.length;
+    }
   }
   return cells;
+}
+
+/**
+ * The characters each text column of `dataset` may read: {@link TEXT_TOTAL_CHARACTERS}
+ * shared equally, at most {@link TEXT_COLUMN_CHARACTERS} a column.
+ */
+export function textColumnBudget(dataset: AnalysisContext['dataset']): number {
+  const columns = dataset.columns.filter((column) => column.type === 'string').length;
+  return Math.min(TEXT_COLUMN_CHARACTERS, Math.floor(TEXT_TOTAL_CHARACTERS / Math.max(1, columns)));
 }
 
 const samples = new WeakMap<
@@ -77,7 +114,8 @@ const samples = new WeakMap<
 >();
 
 /**
- * The first {@link TEXT_SAMPLE_VALUES} cells of a text column, read once per analysis: the
+ * The first {@link TEXT_SAMPLE_VALUES} cells of a text column (within the caps on characters
+ * above), read once per analysis: the
  * input guardrail screens them before the text tool analyses them (both get the same cells,
  * and the table is read once). Keyed by the analysis' context, so nothing outlives it.
  */
@@ -86,7 +124,9 @@ export function textSample(context: AnalysisContext, column: string): Promise<Te
   samples.set(context, byColumn);
   let sample = byColumn.get(column);
   if (sample === undefined) {
-    sample = firstTextCells(context, column, TEXT_SAMPLE_VALUES);
+    sample = firstTextCells(context, column, TEXT_SAMPLE_VALUES, {
+      budget: textColumnBudget(context.dataset),
+    });
     byColumn.set(column, sample);
   }
   return sample;
@@ -110,10 +150,13 @@ export function textAgent(
       name: 'analyze_text',
       description: 'Sentiment per sentence and overall, entities and keywords of a text',
       parameters: z.object({ text: z.string() }),
-      execute: ({ text }, _runContext, details?) =>
+      execute: async ({ text }, _runContext, details?) =>
         JSON.stringify({
           documents: [
-            { ...analyzeText('text', text), toolCallId: details?.toolCall?.callId ?? null },
+            {
+              ...(await analyzeText('text', text.slice(0, TEXT_FREE_CHARACTERS))),
+              toolCallId: details?.toolCall?.callId ?? null,
+            },
           ],
         }),
     }),
@@ -124,7 +167,7 @@ export function textAgent(
             // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
             errorFunction: null,
             name: 'analyze_column',
-            description: `Sentiment per value and overall, entities and keywords of a text column (its first ${TEXT_SAMPLE_VALUES} values)`,
+            description: `Sentiment per value and overall, entities and keywords of a text column (its first ${TEXT_SAMPLE_VALUES} values, within a bound on characters)`,
             parameters: z.object({ column: z.enum(textColumns as [string, ...string[]]) }),
             execute: async ({ column }, runContext?: RunContext<AnalysisContext>, details?) => {
               if (runContext === undefined)
@@ -132,7 +175,7 @@ export function textAgent(
               const context = runContext.context;
               const stored = context.dataset.columns.find((c) => c.name === column);
               if (stored === undefined) throw new Error(`no column ${column}`);
-              const document = analyzeText(
+              const document = await analyzeText(
                 column,
                 (await textSample(context, stored.column)).map((cell) => cell.value),
               );

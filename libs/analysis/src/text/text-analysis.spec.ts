@@ -9,8 +9,8 @@ const REVIEW =
   'Write to support@example.com for details.';
 
 describe('analyzeText', () => {
-  it('labels clearly positive and negative passages and finds the entities', () => {
-    const document = analyzeText('text', REVIEW);
+  it('labels clearly positive and negative passages and finds the entities', async () => {
+    const document = await analyzeText('text', REVIEW);
     expect(document.passages.map((p) => p.label)).toEqual(['positive', 'negative', 'neutral']);
     expect(document.entities.map((e) => `${e.type}:${e.value}`).sort()).toEqual(
       ['DATE:5 March 2024', 'EMAIL:support@example.com', 'MONEY:$40'].sort(),
@@ -20,12 +20,12 @@ describe('analyzeText', () => {
     );
   });
 
-  it('gives the same result for the same text', () => {
-    expect(analyzeText('text', REVIEW)).toEqual(analyzeText('text', REVIEW));
+  it('gives the same result for the same text', async () => {
+    expect(await analyzeText('text', REVIEW)).toEqual(await analyzeText('text', REVIEW));
   });
 
-  it('treats each value of a column as a passage', () => {
-    const document = analyzeText('comment', [
+  it('treats each value of a column as a passage', async () => {
+    const document = await analyzeText('comment', [
       'Great, fast and friendly!',
       'Broken on arrival. Awful.',
     ]);
@@ -48,7 +48,7 @@ describe('textAgent on the builtin model', () => {
       JSON.stringify({ text: REVIEW }),
     );
     expect(result.finalOutput?.documents).toEqual([
-      { ...analyzeText('text', REVIEW), toolCallId: 'call_1_analyze_text' },
+      { ...(await analyzeText('text', REVIEW)), toolCallId: 'call_1_analyze_text' },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/unbound-method -- wink-nlp's `its.*` are accessors passed by reference, as its API intends */
-import winkNLP, { type ItemToken } from 'wink-nlp';
+import winkNLP, { type ItemSentence, type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 /** Sentiment (−1…1) from which a passage is labelled positive, and at or below minus it negative. */
@@ -8,6 +8,15 @@ export const SENTIMENT_LABEL_THRESHOLD = 0.2;
 const TOP = 10;
 /** Characters of a passage quoted back in the result. */
 const QUOTE_LENGTH = 200;
+/**
+ * Longest run of non-space characters given to wink-nlp; longer runs are broken with a space.
+ * Its tokenizer is quadratic in a token's length (10,000 characters of `a-a-…` take seconds).
+ */
+export const MAX_TOKEN_CHARACTERS = 100;
+/** Text given to one wink-nlp call: between calls the event loop may run. */
+const CHUNK_CHARACTERS = 2000;
+/** Longest the analysis holds the event loop before it lets it run. */
+const YIELD_AFTER_MS = 10;
 
 export type SentimentLabel = 'positive' | 'negative' | 'neutral';
 
@@ -42,47 +51,54 @@ export function label(sentiment: number): SentimentLabel {
  * Sentiment per passage (a sentence of free text, or one value of a text column) and
  * overall, entities and keywords, offline with wink-nlp's English model. Same text, same
  * result. `passages` are sentences unless given.
+ *
+ * Linear in the text and never holding the event loop long: runs of more than
+ * {@link MAX_TOKEN_CHARACTERS} non-space characters are broken, and the text is read in
+ * chunks of about {@link CHUNK_CHARACTERS} characters (cut at a line or sentence end when
+ * there is one), yielding between them. Overall sentiment is wink-nlp's (the mean over
+ * sentences), taken over every chunk's sentences; a text within one chunk reads as before.
  */
-export function analyzeText(source: string, text: string | string[]): TextDocument {
-  const pieces = Array.isArray(text) ? text : undefined;
-  const doc = nlp.readDoc(typeof text === 'string' ? text : text.join('\n\n'));
+export async function analyzeText(source: string, text: string | string[]): Promise<TextDocument> {
+  const pace = new Pace();
+  const totals: Totals = { sentiment: 0, sentences: 0, entities: new Map(), words: new Map() };
   const passages: Passage[] = [];
-  if (pieces === undefined) {
-    doc.sentences().each((sentence, index) => {
-      const sentiment = Number(sentence.out(its.sentiment));
-      passages.push({
-        index,
-        text: sentence.out().slice(0, QUOTE_LENGTH),
-        sentiment,
-        label: label(sentiment),
+  let single: number | undefined;
+  const parts =
+    typeof text === 'string' ? chunks(breakLongRuns(text)) : joined(text.map(breakLongRuns));
+  for (const [index, part] of parts.entries()) {
+    const doc = read(part, totals);
+    single = index === 0 ? Number(doc.out(its.sentiment)) : undefined;
+    if (typeof text === 'string') {
+      doc.sentences().each((sentence: ItemSentence) => {
+        const sentiment = Number(sentence.out(its.sentiment));
+        passages.push({
+          index: passages.length,
+          text: sentence.out().slice(0, QUOTE_LENGTH),
+          sentiment,
+          label: label(sentiment),
+        });
       });
-    });
-  } else {
-    pieces.forEach((piece, index) => {
-      const sentiment = Number(nlp.readDoc(piece).out(its.sentiment));
+    }
+    await pace.breathe();
+  }
+  if (Array.isArray(text)) {
+    for (const [index, piece] of text.entries()) {
+      const sentiment = await pieceSentiment(piece, pace);
       passages.push({
         index,
         text: piece.slice(0, QUOTE_LENGTH),
         sentiment,
         label: label(sentiment),
       });
-    });
+      await pace.breathe();
+    }
   }
-  const sentiment = Number(doc.out(its.sentiment));
-  const entityCounts = new Map<string, { type: string; value: string; count: number }>();
-  for (const detail of doc.entities().out(its.detail) as Array<{ type: string; value: string }>) {
-    const key = `${detail.type}\u0000${detail.value}`;
-    const entry = entityCounts.get(key) ?? { type: detail.type, value: detail.value, count: 0 };
-    entry.count++;
-    entityCounts.set(key, entry);
-  }
-  const wordCounts = new Map<string, number>();
-  doc.tokens().each((token: ItemToken) => {
-    if (token.out(its.type) !== 'word' || token.out(its.stopWordFlag) === true) return;
-    const word = String(token.out(its.normal));
-    if (word.length < 3) return;
-    wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
-  });
+  const sentiment =
+    parts.length <= 1
+      ? (single ?? 0)
+      : totals.sentences === 0
+        ? 0
+        : totals.sentiment / totals.sentences;
   const byCount = <T extends { count: number }>(a: T, b: T, tieA: string, tieB: string) =>
     b.count - a.count || (tieA < tieB ? -1 : tieA > tieB ? 1 : 0);
   return {
@@ -90,12 +106,135 @@ export function analyzeText(source: string, text: string | string[]): TextDocume
     sentiment,
     label: label(sentiment),
     passages,
-    entities: [...entityCounts.values()]
+    entities: [...totals.entities.values()]
       .sort((a, b) => byCount(a, b, a.type + a.value, b.type + b.value))
       .slice(0, TOP),
-    keywords: [...wordCounts.entries()]
+    keywords: [...totals.words.entries()]
       .map(([word, count]) => ({ word, count }))
       .sort((a, b) => byCount(a, b, a.word, b.word))
       .slice(0, TOP),
   };
+}
+
+interface Totals {
+  /** Sum of sentence sentiments, and sentences: wink-nlp's document sentiment is their mean. */
+  sentiment: number;
+  sentences: number;
+  entities: Map<string, { type: string; value: string; count: number }>;
+  words: Map<string, number>;
+}
+
+/** Reads one chunk with wink-nlp, adding its sentiment, entities and words to `totals`. */
+function read(chunk: string, totals: Totals) {
+  const doc = nlp.readDoc(chunk);
+  const sentences = doc.sentences().length();
+  totals.sentiment += Number(doc.out(its.sentiment)) * sentences;
+  totals.sentences += sentences;
+  for (const detail of doc.entities().out(its.detail) as Array<{ type: string; value: string }>) {
+    const key = `${detail.type}\u0000${detail.value}`;
+    const entry = totals.entities.get(key) ?? { type: detail.type, value: detail.value, count: 0 };
+    entry.count++;
+    totals.entities.set(key, entry);
+  }
+  doc.tokens().each((token: ItemToken) => {
+    if (token.out(its.type) !== 'word' || token.out(its.stopWordFlag) === true) return;
+    const word = String(token.out(its.normal));
+    if (word.length < 3) return;
+    totals.words.set(word, (totals.words.get(word) ?? 0) + 1);
+  });
+  return doc;
+}
+
+/** wink-nlp's sentiment of one passage (the mean over its chunks' sentences if it is long). */
+async function pieceSentiment(piece: string, pace: Pace): Promise<number> {
+  const parts = chunks(breakLongRuns(piece));
+  if (parts.length === 1) return Number(nlp.readDoc(parts[0] ?? '').out(its.sentiment));
+  let sum = 0;
+  let sentences = 0;
+  for (const part of parts) {
+    const doc = nlp.readDoc(part);
+    const count = doc.sentences().length();
+    sum += Number(doc.out(its.sentiment)) * count;
+    sentences += count;
+    await pace.breathe();
+  }
+  return sentences === 0 ? 0 : sum / sentences;
+}
+
+/** `text` in chunks of at most {@link CHUNK_CHARACTERS}, cut at a line, sentence or word end. */
+function chunks(text: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  while (text.length - from > CHUNK_CHARACTERS) {
+    const window = text.slice(from, from + CHUNK_CHARACTERS);
+    const cut = [window.lastIndexOf('\n'), window.lastIndexOf('. '), window.lastIndexOf(' ')]
+      .map((at) => at + 1)
+      .find((at) => at > CHUNK_CHARACTERS / 2);
+    parts.push(window.slice(0, cut));
+    from += cut ?? CHUNK_CHARACTERS;
+  }
+  parts.push(text.slice(from));
+  return parts;
+}
+
+/** Column values joined by blank lines, in chunks (whole values, unless one is too long). */
+function joined(values: string[]): string[] {
+  const parts: string[] = [];
+  let group: string[] = [];
+  let length = 0;
+  for (const value of values.flatMap(chunks)) {
+    if (group.length > 0 && length + value.length > CHUNK_CHARACTERS) {
+      parts.push(group.join('\n\n'));
+      group = [];
+      length = 0;
+    }
+    group.push(value);
+    length += value.length + 2;
+  }
+  if (group.length > 0 || parts.length === 0) parts.push(group.join('\n\n'));
+  return parts;
+}
+
+/** `text` with a space after every {@link MAX_TOKEN_CHARACTERS} non-space characters in a row. */
+export function breakLongRuns(text: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  let run = 0;
+  for (let at = 0; at < text.length; at++) {
+    if (isSpace(text.charCodeAt(at))) run = 0;
+    else if (++run > MAX_TOKEN_CHARACTERS) {
+      parts.push(text.slice(from, at));
+      from = at;
+      run = 1;
+    }
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(from));
+  return parts.join(' ');
+}
+
+/** Whitespace as wink-nlp splits on it (ASCII and the usual Unicode spaces). */
+function isSpace(code: number): boolean {
+  return (
+    code <= 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
+/** Lets the event loop run once work has held it for {@link YIELD_AFTER_MS}. */
+class Pace {
+  private since = performance.now();
+
+  async breathe(): Promise<void> {
+    if (performance.now() - this.since < YIELD_AFTER_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.since = performance.now();
+  }
 }
