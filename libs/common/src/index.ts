@@ -20,6 +20,7 @@ export {
   type ProblemDetails,
   ProblemException,
   RequestValidationException,
+  RetryLaterException,
 } from './errors/problem';
 export {
   PROBLEM_CONTENT_TYPE,

@@ -19,6 +19,11 @@ export interface DatabaseConfig {
   /** Absent: an embedded PostgreSQL is started under `embedded.dir`. */
   url: string | undefined;
   poolSize: number;
+  /**
+   * Connections exports and uploads may hold at once (at most `poolSize - 1`, so short
+   * requests always find one); more wait, then get a 503.
+   */
+  longRequestConnections: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
   ssl: { mode: 'disable' | 'require' | 'verify-full'; ca: string | undefined };

@@ -8,6 +8,8 @@ const common: Defaults = {
   LOG_LEVEL: 'info',
   LOG_PRETTY: 'false',
   DATABASE_POOL_SIZE: '10',
+  // Exports and uploads hold a connection as long as their client: never the whole pool.
+  DATABASE_LONG_REQUEST_CONNECTIONS: '4',
   DATABASE_STATEMENT_TIMEOUT_MS: '30000',
   DATABASE_CONNECT_TIMEOUT_MS: '5000',
   DATABASE_SSL: 'disable',
@@ -83,6 +85,7 @@ const perEnvironment: Record<NodeEnvironment, Defaults> = {
     PORT: '0',
     WORKER_HEALTH_PORT: '0',
     DATABASE_POOL_SIZE: '4',
+    DATABASE_LONG_REQUEST_CONNECTIONS: '2',
     // Tests create their organizations with factories; nothing appears on its own.
     BOOTSTRAP_ON_START: 'false',
     // Every test app would spend ~1 CPU-second warming an ingest path most never use.
@@ -98,6 +101,7 @@ const perEnvironment: Record<NodeEnvironment, Defaults> = {
   production: {
     ENFORCE_HTTPS: 'true',
     DATABASE_POOL_SIZE: '20',
+    DATABASE_LONG_REQUEST_CONNECTIONS: '8',
   },
 };
 

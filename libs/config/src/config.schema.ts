@@ -155,6 +155,7 @@ export const environmentSchema = z.object({
 
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: integer(1, 200),
+  DATABASE_LONG_REQUEST_CONNECTIONS: integer(1, 200),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000),
   DATABASE_CONNECT_TIMEOUT_MS: integer(100, 120_000),
   DATABASE_SSL: z.enum(['disable', 'require', 'verify-full'], {

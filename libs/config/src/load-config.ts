@@ -232,6 +232,7 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
     database: {
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
+      longRequestConnections: env.DATABASE_LONG_REQUEST_CONNECTIONS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       ssl: { mode: env.DATABASE_SSL, ca: env.DATABASE_SSL_CA },

@@ -3,6 +3,7 @@ import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseNotifications } from './database-notifications';
+import { LongConnections } from './long-connections';
 import { DatabasePoolMetrics } from './pool-metrics';
 
 export interface DatabaseModuleOptions {
@@ -43,8 +44,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabasePoolMetrics, DatabaseNotifications],
-      exports: [DatabaseNotifications],
+      providers: [DatabasePoolMetrics, DatabaseNotifications, LongConnections],
+      exports: [DatabaseNotifications, LongConnections],
     };
   }
 }

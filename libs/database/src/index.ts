@@ -10,7 +10,7 @@ export {
   stopEmbeddedServer,
 } from './embedded-postgres';
 export { keysetAfterSql, keysetTimeSql, newestFirstPage } from './keyset';
-export { streamQuery } from './stream-query';
+export { LONG_CONNECTION_RETRY_AFTER_SECONDS, LongConnections } from './long-connections';
 export { isTransientDatabaseError } from './transient-errors';
 export { JOB_SCHEMA, JobQueue, type JobQueueOptions } from './job-queue';
 export { JobQueueModule } from './job-queue.module';

@@ -61,6 +61,21 @@ export class ProblemException extends HttpException {
 }
 
 /**
+ * A refusal the client should repeat later (a busy server, a cap on what it holds open):
+ * the response carries `Retry-After`, and it is not logged as a server error.
+ */
+export class RetryLaterException extends ProblemException {
+  constructor(
+    status: 429 | 503,
+    slug: string,
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(status, slug, detail);
+  }
+}
+
+/**
  * A request whose body, query or parameters failed validation. A body with thousands of
  * bad items (or a huge unknown key) is named within the bounds above, not echoed whole.
  */

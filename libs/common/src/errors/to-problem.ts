@@ -5,6 +5,7 @@ import {
   type ProblemDetails,
   ProblemException,
   problemType,
+  RetryLaterException,
   statusTitle,
 } from './problem';
 
@@ -95,6 +96,13 @@ function mapException(exception: unknown, context: ProblemContext): MappedProble
       ...base,
     };
     if (exception.fieldErrors !== undefined) body.errors = exception.fieldErrors;
+    if (exception instanceof RetryLaterException) {
+      return {
+        body,
+        unexpected: false,
+        headers: { 'retry-after': String(exception.retryAfterSeconds) },
+      };
+    }
     return { body, unexpected: status >= 500 };
   }
 

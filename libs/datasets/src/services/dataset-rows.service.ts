@@ -1,10 +1,8 @@
 import { invalidCursor } from '@app/common';
-import { streamQuery } from '@app/database';
+import { LongConnections } from '@app/database';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import QueryStream from 'pg-query-stream';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { DataSource } from 'typeorm';
 import type { DatasetRowsPageDto } from '../dtos/dataset.dto';
 import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import {
@@ -58,7 +56,7 @@ function rowObject(values: readonly unknown[], columns: readonly DatasetColumn[]
 @Injectable()
 export class DatasetRowsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connections: LongConnections,
     private readonly rows: DatasetRowsRepository,
   ) {}
 
@@ -115,6 +113,6 @@ export class DatasetRowsService {
     if (format === 'csv') {
       encode.push(columns.map((column) => csvCell(column.name, 'string')).join(',') + '\n');
     }
-    return streamQuery(this.dataSource, query, encode);
+    return this.connections.streamQuery(query, encode);
   }
 }

@@ -2,6 +2,7 @@ import type { Principal } from '@app/access';
 import { AuditService } from '@app/audit';
 import { ProblemException, type RequestMeta } from '@app/common';
 import { AppConfig } from '@app/config';
+import { LongConnections } from '@app/database';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -40,6 +41,7 @@ export class DatasetUploadService {
     private readonly datasets: DatasetsRepository,
     private readonly audit: AuditService,
     private readonly profileThread: ProfileThread,
+    private readonly connections: LongConnections,
   ) {
     this.gate = new ConcurrencyGate(config.datasets.uploadConcurrency);
   }
@@ -86,10 +88,12 @@ export class DatasetUploadService {
     upload: DatasetUpload,
     meta: RequestMeta | undefined,
   ): Promise<DatasetEntity> {
+    // The connection is held as long as the client sends: one of the pool's long slots.
+    const releaseSlot = await this.connections.acquire();
     const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
     const started = Date.now();
     try {
+      const client = (await runner.connect()) as PoolClient;
       await runner.startTransaction();
       const dataset = await this.store(client, runner.manager, principal, upload);
       await runner.commitTransaction();
@@ -103,6 +107,7 @@ export class DatasetUploadService {
       throw uploadProblem(error, upload);
     } finally {
       await runner.release();
+      releaseSlot();
     }
   }
 

@@ -1,10 +1,8 @@
 import { csvField, csvTextField } from '@app/common';
-import { streamQuery } from '@app/database';
+import { LongConnections } from '@app/database';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import QueryStream from 'pg-query-stream';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { DataSource } from 'typeorm';
 import { mapMetric, type MetricDto } from '../dtos/metric.dto';
 import {
   type MetricFilter,
@@ -48,7 +46,7 @@ export function metricCsvLine(metric: MetricDto): string {
 export class MetricsExportService {
   constructor(
     private readonly metrics: MetricsRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connections: LongConnections,
   ) {}
 
   export(organizationId: string, filter: MetricFilter, format: 'csv' | 'json'): Promise<Readable> {
@@ -72,6 +70,6 @@ export class MetricsExportService {
       },
     });
     if (format === 'csv') encode.push(`${CSV_COLUMNS.map(csvField).join(',')}\n`);
-    return streamQuery(this.dataSource, query, encode);
+    return this.connections.streamQuery(query, encode);
   }
 }
