@@ -127,6 +127,8 @@ export interface AppConfigShape {
     maxFieldLength: number;
     /** Uploads one process loads at once (each holds a database connection); more wait. */
     uploadConcurrency: number;
+    /** Uploads that may wait for one of those slots; more are refused (503). */
+    uploadQueueLength: number;
     /** An upload whose bytes stop arriving for this long is dropped (and its connection). */
     uploadIdleTimeoutMs: number;
     /**

@@ -210,6 +210,7 @@ export const environmentSchema = z.object({
   DATASET_MAX_LINE_LENGTH: integer(16, 256 * 1024 ** 2),
   DATASET_MAX_FIELD_LENGTH: integer(16, 256 * 1024 ** 2),
   DATASET_UPLOAD_CONCURRENCY: integer(1, 64),
+  DATASET_UPLOAD_QUEUE_LENGTH: integer(0, 10_000),
   DATASET_UPLOAD_IDLE_TIMEOUT_MS: integer(100, 3_600_000),
   DATASET_WARM_UP_BYTES: integer(0, 256 * 1024 ** 2),
   METRICS_CACHE_TTL_SECONDS: integer(1, 86_400),

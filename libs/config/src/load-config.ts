@@ -285,6 +285,7 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
       maxLineLength: env.DATASET_MAX_LINE_LENGTH,
       maxFieldLength: env.DATASET_MAX_FIELD_LENGTH,
       uploadConcurrency: env.DATASET_UPLOAD_CONCURRENCY,
+      uploadQueueLength: env.DATASET_UPLOAD_QUEUE_LENGTH,
       uploadIdleTimeoutMs: env.DATASET_UPLOAD_IDLE_TIMEOUT_MS,
       warmUpBytes: env.DATASET_WARM_UP_BYTES,
     },

@@ -1,6 +1,6 @@
 import type { Principal } from '@app/access';
 import { AuditService } from '@app/audit';
-import { ProblemException, type RequestMeta } from '@app/common';
+import { ProblemException, type RequestMeta, RetryLaterException } from '@app/common';
 import { AppConfig } from '@app/config';
 import { LongConnections } from '@app/database';
 import { Injectable, Logger } from '@nestjs/common';
@@ -25,6 +25,9 @@ export interface DatasetUpload {
   clientGone: () => boolean;
 }
 
+/** What a client refused by a full upload queue is told to wait. */
+const UPLOAD_QUEUE_RETRY_AFTER_SECONDS = 10;
+
 /**
  * Turns an upload into a dataset in one transaction: the rows table, its rows (COPY)
  * and the dataset row with its profile commit together or not at all. A broken file,
@@ -43,7 +46,18 @@ export class DatasetUploadService {
     private readonly profileThread: ProfileThread,
     private readonly connections: LongConnections,
   ) {
-    this.gate = new ConcurrencyGate(config.datasets.uploadConcurrency);
+    const { uploadConcurrency, uploadQueueLength } = config.datasets;
+    this.gate = new ConcurrencyGate(
+      uploadConcurrency,
+      uploadQueueLength,
+      () =>
+        new RetryLaterException(
+          503,
+          'upload-queue-full',
+          `${uploadConcurrency} uploads are loading and ${uploadQueueLength} waiting, the most this server queues; try again shortly`,
+          UPLOAD_QUEUE_RETRY_AFTER_SECONDS,
+        ),
+    );
   }
 
   upload(principal: Principal, upload: DatasetUpload, meta?: RequestMeta): Promise<DatasetEntity> {
