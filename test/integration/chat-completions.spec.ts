@@ -1,7 +1,7 @@
 import { type Json, uploadCsv } from '../support/datasets';
 import { call, Factory } from '../support/factory';
 import { OpenTelemetryTracing } from '@app/observability';
-import { FakeChatServer, text } from '../support/fake-chat-server';
+import { FakeChatServer, INVENTED, text } from '../support/fake-chat-server';
 import { FakeOtlpCollector } from '../support/fake-otlp-collector';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -250,6 +250,40 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
         }),
       ]);
     } finally {
+      fake.recordMetrics = false;
+    }
+  }, 60_000);
+
+  it('fails a specialist whose answer shows a number no tool returned, writing no metric of it', async () => {
+    fake.mode = 'answer';
+    fake.inventFor = 'find_quality_issues';
+    fake.recordMetrics = true;
+    try {
+      const response = await analyse({ datasetId, agents: ['profile', 'trends'] });
+      expect(response.body.status).toBe('succeeded');
+      const agents = response.body.agents as Json[];
+      expect(agents.find((agent) => agent.name === 'profile')).toMatchObject({
+        status: 'failed',
+        error: `output guardrail: the output shows ${INVENTED}, which no tool output holds`,
+      });
+      expect(agents.find((agent) => agent.name === 'trends')).toMatchObject({
+        status: 'succeeded',
+      });
+      const result = response.body.result as Json;
+      expect(JSON.stringify(result)).not.toContain(String(INVENTED));
+      const metrics = await call(
+        app.baseUrl,
+        'GET',
+        `/v1/metrics?analysisId=${String(response.body.id)}&limit=100`,
+        { headers: { 'x-api-key': analyst } },
+      );
+      const written = metrics.body.data as Json[];
+      // The trends agent's metrics are written, the failed profile agent's (its own and the
+      // one its model recorded) are not.
+      expect(written.map((metric) => metric.agent)).toContain('trends');
+      expect(written.filter((metric) => metric.agent === 'profile')).toEqual([]);
+    } finally {
+      fake.inventFor = undefined;
       fake.recordMetrics = false;
     }
   }, 60_000);

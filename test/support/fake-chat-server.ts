@@ -47,13 +47,16 @@ export type Mode = 'answer' | 'error' | 'drop' | 'hang';
  *   every number in its answer is a tool's.
  * With `recordMetrics`, before answering it calls `record_metric` (when offered) twice: with
  * the first number of the first tool output, naming that call, and with a number no tool
- * returned. It records every request. `error` answers 500; `drop` cuts the connection (as a server
+ * returned. With `inventFor` set to a tool's name, the final answer of the agent offered that
+ * tool has {@link INVENTED} in place of its first number (a model making a number up).
+ * It records every request. `error` answers 500; `drop` cuts the connection (as a server
  * that went away); `hang` never answers, counting the requests the client gave up on.
  */
 export class FakeChatServer {
   readonly received: Received[] = [];
   mode: Mode = 'answer';
   recordMetrics = false;
+  inventFor: string | undefined;
   abandoned = 0;
   private calls = 0;
   private readonly server: Server;
@@ -172,11 +175,33 @@ export class FakeChatServer {
     }
     const outputs = results.map((result) => parse(text(result.content)));
     const schema = body.response_format?.json_schema?.schema;
+    const answer = schema === undefined ? outputs : fill(schema, outputs);
+    const invent = (body.tools ?? []).some((tool) => tool.function.name === this.inventFor);
     return {
       role: 'assistant',
-      content: JSON.stringify(schema === undefined ? outputs : fill(schema, outputs)),
+      content: JSON.stringify(invent ? withInvented(answer) : answer),
     };
   }
+}
+
+/** A number no tool returns. */
+export const INVENTED = 987654.321;
+
+/** `value` with its first number (depth first) replaced by {@link INVENTED}. */
+function withInvented(value: unknown): unknown {
+  let done = false;
+  const walk = (item: unknown): unknown => {
+    if (done) return item;
+    if (typeof item === 'number') {
+      done = true;
+      return INVENTED;
+    }
+    if (Array.isArray(item)) return item.map(walk);
+    if (typeof item === 'object' && item !== null)
+      return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
+    return item;
+  };
+  return walk(value);
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

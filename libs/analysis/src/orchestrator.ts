@@ -88,8 +88,8 @@ export interface AnalysisRequest {
  * Guardrails: each agent's input is screened first (not in parallel with its model) for
  * what that agent's model would read: the question for all, column names for the dataset
  * specialists, free text and text cells for `text`. A tripped agent fails without its model
- * being called, and the findings are reported in the outcome. The summary's output must
- * show only numbers its tools returned.
+ * being called, and the findings are reported in the outcome. Every agent's output must
+ * show only numbers the run's tools returned (else it fails, and nothing it recorded is kept).
  */
 export function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> {
   // One trace for the whole analysis: each runner.run inside joins it instead of opening its own.
@@ -112,6 +112,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
   const guarded = (name: SpecialistName, agent: AnyAgent, scope: ScreeningScope): AnyAgent => {
     const specialist = agent.clone({
       inputGuardrails: [inputScreeningGuardrail(screening, scope)],
+      outputGuardrails: [numbersFromToolsGuardrail()],
       tools: [...agent.tools, recordMetricTool(ledger, name)],
     });
     specialist.on('agent_tool_end', (_context, _tool, result, { toolCall }) => {
@@ -152,13 +153,16 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
         return run;
       }),
   );
+  // What a model recorded is kept only from an agent that succeeded (passed its guardrails).
+  const succeeded = new Set(runs.filter((run) => run.status === 'succeeded').map((r) => r.agent));
+  const recorded = ledger.recorded().filter((group) => succeeded.has(group.agent as AgentName));
   if (!wanted('summary')) {
     return {
       agents: runs,
       results,
       summary: undefined,
       injections: await screening.reported(),
-      recorded: ledger.recorded(),
+      recorded,
     };
   }
   // The summary reads the specialists' results, not the free text.
@@ -178,7 +182,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
     results,
     summary: summary.output as SummaryOutput | undefined,
     injections: await screening.reported(),
-    recorded: ledger.recorded(),
+    recorded,
   };
 }
 

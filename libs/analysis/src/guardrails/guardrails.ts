@@ -25,7 +25,7 @@ export function inputScreeningGuardrail(
 }
 
 /**
- * The output guardrail of the summary: every number its output shows must be in one of
+ * The output guardrail of every agent: every number its output shows must be in one of
  * the run's tool outputs (at the precision shown), so a model cannot put a number of its
  * own into a result.
  */

@@ -38,6 +38,13 @@ describe('numbers from tools (the summary output guardrail)', () => {
         output: { type: 'text', text: '{"x":42}' },
       },
       { type: 'function_call_result', callId: 'c2', name: 't', output: '{"y":7}' },
+      // A model's own number, quoted back by record_metric's refusal: not a tool's.
+      {
+        type: 'function_call_result',
+        callId: 'c3',
+        name: 'record_metric',
+        output: '5 is not in the output of tool call c1',
+      },
     ] as unknown as AgentOutputItem[];
     expect(toolOutputTexts(items)).toEqual(['{"x":42}', '{"y":7}']);
   });

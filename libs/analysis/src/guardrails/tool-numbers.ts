@@ -12,10 +12,13 @@ export function numbersIn(value: unknown, into: string[] = []): string[] {
   return into;
 }
 
-/** The text of the tool outputs among a run's items. */
+/**
+ * The text of the tool outputs among a run's items. `record_metric`'s are left out: they
+ * echo the model's own arguments (a refusal quotes the number it refused).
+ */
 export function toolOutputTexts(items: readonly AgentOutputItem[]): string[] {
   return items.flatMap((item) => {
-    if (item.type !== 'function_call_result') return [];
+    if (item.type !== 'function_call_result' || item.name === 'record_metric') return [];
     const output: unknown = item.output;
     if (typeof output === 'string') return [output];
     if (typeof output === 'object' && output !== null && 'text' in output)
