@@ -52,7 +52,9 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<Principal | null> {
     const parsed = parseApiKey(presented);
     if (parsed === undefined) return null;
-    let resolved = await this.cache.getApiKey(parsed.keyHash);
+    // Read before the database: a fill stamped with it cannot outlive a revoke (PrincipalCache).
+    const cached = await this.cache.getApiKey(parsed.keyHash);
+    let resolved = cached.value;
     if (resolved === undefined) {
       if (await this.unknownPrefixes.has(parsed.prefix)) return null;
       const key = await this.keys.findByPrefixForAuthentication(parsed.prefix);
@@ -69,14 +71,14 @@ export class ApiKeysService {
         expiresAt: key.expiresAt?.toISOString() ?? null,
         lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       };
-      await this.cache.setApiKey(parsed.keyHash, resolved);
+      await this.cache.setApiKey(parsed.keyHash, resolved, cached.generation);
     }
     if (resolved.expiresAt !== null && Date.parse(resolved.expiresAt) <= Date.now()) return null;
-    this.recordUse(parsed.keyHash, resolved);
+    this.recordUse(parsed.keyHash, resolved, cached.generation);
     return resolved.principal;
   }
 
-  private recordUse(keyHash: string, resolved: CachedApiKey): void {
+  private recordUse(keyHash: string, resolved: CachedApiKey, generation: string): void {
     const now = new Date();
     if (
       resolved.lastUsedAt !== null &&
@@ -84,7 +86,7 @@ export class ApiKeysService {
     )
       return;
     // A new object: the in-process cache hands out the stored one, which must not change.
-    void this.cache.setApiKey(keyHash, { ...resolved, lastUsedAt: now.toISOString() });
+    void this.cache.setApiKey(keyHash, { ...resolved, lastUsedAt: now.toISOString() }, generation);
     this.keys.touchLastUsed(resolved.principal.id, now).catch((error: unknown) => {
       this.logger.warn(
         `Could not record lastUsedAt: ${error instanceof Error ? error.message : String(error)}`,

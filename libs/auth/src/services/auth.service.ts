@@ -107,7 +107,8 @@ export class AuthService {
   /** The principal of a verified access token's claims, or null when its user is gone. */
   async principalForAccessToken(claims: AccessTokenClaims): Promise<Principal | null> {
     if (claims.typ !== 'access') return null;
-    const cached = await this.cache.getUser(claims.sub);
+    // Read before the database: a fill stamped with it cannot outlive a role change (PrincipalCache).
+    const { value: cached, generation } = await this.cache.getUser(claims.sub);
     if (cached !== undefined) return cached.organizationId === claims.org ? cached : null;
     const user = await this.users.findForAuthentication(claims.sub, claims.org);
     if (user === null) return null;
@@ -117,7 +118,7 @@ export class AuthService {
       organizationId: user.organizationId,
       role: user.role,
     };
-    await this.cache.setUser(principal);
+    await this.cache.setUser(principal, generation);
     return principal;
   }
 
