@@ -604,18 +604,73 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        HealthDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "error" | "shutting_down" | "degraded";
+            /**
+             * @description The checks that passed.
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            } | null;
+            /**
+             * @description The checks that failed.
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            error?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            } | null;
+            /**
+             * @description Every check.
+             * @example {
+             *       "database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            details: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
         LoginDto: {
             /** Format: email */
             email: string;
             password: string;
         };
         TokenPairDto: {
-            /** @enum {string} */
-            tokenType: "Bearer";
             /** @description Send as `Authorization: Bearer <accessToken>`. */
             accessToken: string;
             /** @description Exchange at `POST /v1/auth/refresh` for a new pair; works once. */
             refreshToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
             /** @description Seconds until the access token expires. */
             expiresIn: number;
         };
@@ -624,11 +679,13 @@ export interface components {
             refreshToken: string;
         };
         MeDto: {
+            /** Format: uuid */
+            id: string;
             /** @enum {string} */
             kind: "user" | "apiKey";
             /** @enum {string} */
             role: "admin" | "analyst" | "viewer" | "service";
-            id: string;
+            /** Format: uuid */
             organizationId: string;
         };
         CreateApiKeyDto: {
@@ -646,14 +703,15 @@ export interface components {
             expiresAt?: string;
         };
         CreatedApiKeyDto: {
-            /** @enum {string} */
-            role: "admin" | "analyst" | "viewer" | "service";
-            /** @description The key itself. Shown only in this response: store it now. */
-            key: string;
+            /** Format: uuid */
             id: string;
             name: string;
+            /** @enum {string} */
+            role: "admin" | "analyst" | "viewer" | "service";
             /** @description The visible part of the key (`sl_<prefix>_…`), to recognise it. */
             prefix: string;
+            /** @description The key itself. Shown only in this response: store it now. */
+            key: string;
             /** Format: date-time */
             expiresAt: string | null;
             /** Format: date-time */
@@ -666,10 +724,11 @@ export interface components {
             createdAt: string;
         };
         ApiKeyDto: {
-            /** @enum {string} */
-            role: "admin" | "analyst" | "viewer" | "service";
+            /** Format: uuid */
             id: string;
             name: string;
+            /** @enum {string} */
+            role: "admin" | "analyst" | "viewer" | "service";
             /** @description The visible part of the key (`sl_<prefix>_…`), to recognise it. */
             prefix: string;
             /** Format: date-time */
@@ -697,10 +756,11 @@ export interface components {
             password: string;
         };
         UserDto: {
-            /** @enum {string} */
-            role: "admin" | "analyst" | "viewer" | "service";
+            /** Format: uuid */
             id: string;
             email: string;
+            /** @enum {string} */
+            role: "admin" | "analyst" | "viewer" | "service";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -721,35 +781,37 @@ export interface components {
             password?: string;
         };
         DatasetColumnDto: {
-            /** @enum {string} */
-            type: "integer" | "number" | "boolean" | "date" | "datetime" | "string";
             /** @description The name as the file gave it. */
             name: string;
             /** @description The column's name in SQL (sanitised), for reference. */
             column: string;
+            /** @enum {string} */
+            type: "integer" | "number" | "boolean" | "date" | "datetime" | "string";
         };
         TypeChangeDto: {
+            column: string;
             /** @enum {string} */
             from: "integer" | "number" | "boolean" | "date" | "datetime" | "string" | "unknown";
             /** @enum {string} */
             to: "integer" | "number" | "boolean" | "date" | "datetime" | "string";
-            column: string;
             /** @description Rows stored before the change; their values were converted (`1.50` → `1.5` as text). */
             rowsBefore: number;
         };
         DatasetDto: {
-            /** @enum {string} */
-            status: "ready";
+            /** Format: uuid */
             id: string;
             name: string;
-            rowCount: number;
-            /** @description Size of the uploaded file in bytes. */
-            byteSize: number;
-            delimiter: string;
-            header: boolean;
+            /** @enum {string} */
+            status: "ready";
+            /** @enum {string} */
+            delimiter: "," | ";" | "\t" | "|";
             columns: components["schemas"]["DatasetColumnDto"][];
             /** @description Columns whose type widened after the first 64 KiB (see docs/datasets.md). */
             typeChanges: components["schemas"]["TypeChangeDto"][];
+            rowCount: number;
+            /** @description Size of the uploaded file in bytes. */
+            byteSize: number;
+            header: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -758,6 +820,11 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        TopValueDto: {
+            value: string | number | boolean;
+            /** @description Occurrences: exact while the column has ≤ 100 distinct values, else a lower bound. */
+            count: number;
+        };
         QuantilesDto: {
             p05: number | null;
             p25: number | null;
@@ -765,12 +832,8 @@ export interface components {
             p75: number | null;
             p95: number | null;
         };
-        TopValueDto: {
-            value: string | number | boolean;
-            /** @description Occurrences: exact while the column has ≤ 100 distinct values, else a lower bound. */
-            count: number;
-        };
         ColumnProfileDto: {
+            name: string;
             /** @enum {string} */
             type: "integer" | "number" | "boolean" | "date" | "datetime" | "string";
             /** @description Numbers for numeric columns, ISO-8601 for dates and datetimes, null otherwise. */
@@ -779,7 +842,7 @@ export interface components {
             mean: number | null;
             /** @description Sample standard deviation (n − 1). */
             stddev: number | null;
-            name: string;
+            topValues: components["schemas"]["TopValueDto"][];
             /** @description Rows, nulls included. */
             count: number;
             nullCount: number;
@@ -787,12 +850,12 @@ export interface components {
             distinctCount: number;
             /** @description From a KLL sketch: exact up to 200 values, else within 1.65 % of rank (99 % confidence). */
             quantiles: components["schemas"]["QuantilesDto"];
-            topValues: components["schemas"]["TopValueDto"][];
         };
         DatasetProfileDto: {
+            /** Format: uuid */
             datasetId: string;
-            rowCount: number;
             columns: components["schemas"]["ColumnProfileDto"][];
+            rowCount: number;
         };
         DatasetRowsPageDto: {
             /** @description Rows in file order, as objects keyed by the column names of the file. */
@@ -808,6 +871,7 @@ export interface components {
              */
             name: string;
             /**
+             * Format: double
              * @description A finite number.
              * @example 1234.5
              */
@@ -841,11 +905,16 @@ export interface components {
             metrics: components["schemas"]["MetricInputDto"][];
         };
         WriteMetricsResultDto: {
-            count: number;
             /** @description The new metrics' ids, in the order they were sent. */
             ids: string[];
+            count: number;
         };
         MetricDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: double */
+            value: number;
             unit: string | null;
             dimensions: {
                 [key: string]: string;
@@ -864,18 +933,15 @@ export interface components {
             toolCallId: string | null;
             /** Format: date-time */
             createdAt: string;
-            id: string;
-            name: string;
-            value: number;
         };
         MetricPageDto: {
-            nextCursor: string | null;
             data: components["schemas"]["MetricDto"][];
+            nextCursor: string | null;
         };
         MetricNameDto: {
+            name: string;
             /** Format: date-time */
             lastObservedAt: string;
-            name: string;
             count: number;
         };
         MetricNamesDto: {
@@ -898,21 +964,22 @@ export interface components {
             other?: boolean;
         };
         SeriesDto: {
+            name: string;
             /** @enum {string} */
             interval: "minute" | "hour" | "day" | "week" | "month";
             /** @enum {string} */
             agg: "avg" | "sum" | "min" | "max" | "count" | "p50" | "p95";
+            groupBy?: string;
             /** Format: date-time */
             from: string;
             /** Format: date-time */
             to: string;
-            name: string;
-            groupBy?: string;
+            /** @description At most `METRICS_SERIES_MAX_POINTS` (its largest setting is 1,000,000). */
+            points: components["schemas"]["SeriesPointDto"][];
             /** @description With `groupBy`: how many values could keep their own run (the request's `groups`). */
             groups?: number;
             /** @description With `groupBy`: how many values were folded into the `other` run (0: there is none). */
             otherGroups?: number;
-            points: components["schemas"]["SeriesPointDto"][];
         };
         CreateAnalysisDto: {
             /**
@@ -922,20 +989,32 @@ export interface components {
             records?: {
                 [key: string]: unknown;
             }[];
+            /** @description Free text to analyse (sentiment, entities, keywords). */
+            text?: string;
             /** @description The agents to run; default all that apply. */
             agents?: ("profile" | "trends" | "anomalies" | "text" | "summary")[];
             /** Format: uuid */
             datasetId?: string;
-            /** @description Free text to analyse (sentiment, entities, keywords). */
-            text?: string;
             /** @description A question to steer the analysis (kept with it; the builtin model does not read it). */
             question?: string;
         };
-        AnalysisSentimentDto: {
+        AnalysisAgentDto: {
             /** @enum {string} */
-            label: "positive" | "neutral" | "negative";
-            /** @description From -1 (negative) to 1 (positive). */
-            score: number;
+            name: "profile" | "trends" | "anomalies" | "text" | "summary";
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            error?: string;
+            durationMs: number;
+            usage: {
+                requests: number;
+                inputTokens: number;
+                outputTokens: number;
+                totalTokens: number;
+            };
         };
         AnalysisInsightDto: {
             /** @enum {string} */
@@ -949,85 +1028,85 @@ export interface components {
             detail: string;
         };
         AnalysisAnomalyDto: {
-            /** @description 1-based row of the file (header excluded). */
+            column: string;
+            /**
+             * Format: int64
+             * @description 1-based row of the file (header excluded).
+             */
             row: number;
             /**
              * @description What was tested: the value itself, or its residual from the column's trend over time.
              * @enum {string}
              */
             basis: "value" | "trend_residual";
-            column: string;
+            reason: string;
             value: number;
             /** @description |robust z| of the tested quantity. */
             score: number;
-            reason: string;
         };
         AnalysisTrendDto: {
+            column: string;
             /** @enum {string} */
             direction: "increasing" | "decreasing" | "none";
-            column: string;
+            description: string;
             /** @description Change per day (Theil–Sen). */
             slope: number;
-            description: string;
+        };
+        AnalysisSentimentDto: {
+            /** @enum {string} */
+            label: "positive" | "neutral" | "negative";
+            /** @description From -1 (negative) to 1 (positive). */
+            score: number;
         };
         AnalysisResultDto: {
             /** @description The summary agent's narrative; null when it did not run. */
             summary: string | null;
+            insights: components["schemas"]["AnalysisInsightDto"][];
+            anomalies: components["schemas"]["AnalysisAnomalyDto"][];
+            trends: components["schemas"]["AnalysisTrendDto"][];
             sentiment: components["schemas"]["AnalysisSentimentDto"] | null;
             /** @description Named entities found in the text (people, places, organizations, ...). */
             entities: {
                 [key: string]: unknown;
             }[];
+            recommendations: string[];
             /** @description Ids of the metrics the analysis wrote. */
             metrics: string[];
-            insights: components["schemas"]["AnalysisInsightDto"][];
-            anomalies: components["schemas"]["AnalysisAnomalyDto"][];
-            trends: components["schemas"]["AnalysisTrendDto"][];
-            recommendations: string[];
-        };
-        AnalysisAgentDto: {
-            /** @enum {string} */
-            status: "succeeded" | "failed";
-            name: string;
-            startedAt: string;
-            finishedAt: string;
-            durationMs: number;
-            usage: {
-                requests: number;
-                inputTokens: number;
-                outputTokens: number;
-                totalTokens: number;
-            };
-            error?: string;
         };
         AnalysisDto: {
+            /** Format: uuid */
+            id: string;
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             input: {
                 [key: string]: unknown;
             };
+            agentsRequested: ("profile" | "trends" | "anomalies" | "text" | "summary")[] | null;
             /**
              * Format: uuid
              * @description The analysis this one replays.
              */
             replayOf: string | null;
-            /** @description Null until the analysis succeeded. */
-            result: ({
-                [key: string]: unknown;
-            } & components["schemas"]["AnalysisResultDto"]) | null;
-            id: string;
-            agentsRequested: string[] | null;
             question: string | null;
-            model: {
+            model?: {
                 provider: string;
                 name: string;
                 sdkVersion: string;
             };
+            /** @description sha256 of the input, hex. */
             inputHash: string;
+            /** @description One run per agent, in the order they ran. */
             agents: components["schemas"]["AnalysisAgentDto"][];
+            /** @description Null until the analysis succeeded. */
+            result: ({
+                [key: string]: unknown;
+            } & components["schemas"]["AnalysisResultDto"]) | null;
             error: string | null;
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             startedAt: string | null;
+            /** Format: date-time */
             completedAt: string | null;
         };
         AnalysisAcceptedDto: {
@@ -1055,24 +1134,27 @@ export interface components {
             replayOf: string;
         };
         AnalysisPageDto: {
-            nextCursor: string | null;
             data: components["schemas"]["AnalysisDto"][];
+            nextCursor: string | null;
         };
         AuditEventDto: {
+            /** Format: uuid */
+            id: string;
             /**
              * @description `user`, `apiKey`, `anonymous` or `system`.
              * @enum {string}
              */
             actorKind: "user" | "apiKey" | "anonymous" | "system";
-            /** @enum {string} */
-            outcome: "success" | "failure" | "denied";
-            id: string;
             actorId: string | null;
             /** @description What was done, e.g. `auth.login`, `api-key.rotated`, `user.role-changed`. */
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /** @enum {string} */
+            outcome: "success" | "failure" | "denied";
+            /** @description The client's address (IPv4 or IPv6, as the proxy setting resolves it). */
             ip: string | null;
+            /** @description As sent (bounded only by the 16 KiB limit on request heads). */
             userAgent: string | null;
             requestId: string | null;
             details: {
@@ -1147,7 +1229,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The Health Check is successful */
+            /** @description The probe passed (`degraded`: only an optional check, the cache, failed) */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1155,46 +1237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example ok */
-                        status?: string;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /** @example {} */
-                        error?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
+                    "application/json": components["schemas"]["HealthDto"];
                 };
             };
             /** @description An unexpected error (problem+json, no internal detail); quote its requestId */
@@ -1208,7 +1251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The Health Check is not successful */
+            /** @description A required check failed, or the process is draining */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1216,57 +1259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example error */
-                        status?: string;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
+                    "application/json": components["schemas"]["HealthDto"];
                 };
             };
             /** @description Client error (problem+json) */
@@ -1302,7 +1295,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The Health Check is successful */
+            /** @description The probe passed (`degraded`: only an optional check, the cache, failed) */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1310,46 +1303,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example ok */
-                        status?: string;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /** @example {} */
-                        error?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
+                    "application/json": components["schemas"]["HealthDto"];
                 };
             };
             /** @description An unexpected error (problem+json, no internal detail); quote its requestId */
@@ -1363,7 +1317,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The Health Check is not successful */
+            /** @description A required check failed, or the process is draining */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1371,57 +1325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example error */
-                        status?: string;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up"
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect"
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
+                    "application/json": components["schemas"]["HealthDto"];
                 };
             };
             /** @description Client error (problem+json) */
@@ -2809,14 +2713,16 @@ export interface operations {
                     /** Format: binary */
                     file: string;
                     name?: string;
-                    delimiter?: string;
+                    /** @enum {string} */
+                    delimiter?: "," | ";" | "\t" | "|" | "comma" | "semicolon" | "tab" | "pipe";
                     header?: boolean;
                 } | string;
                 "text/csv": {
                     /** Format: binary */
                     file: string;
                     name?: string;
-                    delimiter?: string;
+                    /** @enum {string} */
+                    delimiter?: "," | ";" | "\t" | "|" | "comma" | "semicolon" | "tab" | "pipe";
                     header?: boolean;
                 } | string;
             };

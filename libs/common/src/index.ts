@@ -1,6 +1,7 @@
 export { CommonModule } from './common.module';
 export {
   IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_KEY_SCHEMA,
   IDEMPOTENT_REPLAY_HEADER,
   IdempotencyInterceptor,
   idempotencyKeyOf,

@@ -2,8 +2,20 @@ import { Public } from '@app/access';
 import { CacheHealth } from '@app/cache';
 import { ServiceLifecycle } from '@app/common';
 import { AppConfig } from '@app/config';
-import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Res,
+  ServiceUnavailableException,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   DiskHealthIndicator,
   HealthCheck,
@@ -15,6 +27,21 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { HealthDto } from './dtos/health.dto';
+
+/** Terminus's probe behaviour (no caching), documented with Sightline's bounded `HealthDto`. */
+const HealthProbe = (): MethodDecorator =>
+  applyDecorators(
+    HealthCheck({ swaggerDocumentation: false }),
+    ApiOkResponse({
+      type: HealthDto,
+      description: 'The probe passed (`degraded`: only an optional check, the cache, failed)',
+    }),
+    ApiServiceUnavailableResponse({
+      type: HealthDto,
+      description: 'A required check failed, or the process is draining',
+    }),
+  );
 
 /** Dependencies whose outage degrades the service without making it unready. */
 const OPTIONAL_INDICATORS = new Set(['cache']);
@@ -37,7 +64,7 @@ export class HealthController {
 
   /** Liveness: 200 while the process serves HTTP. Checks no dependency, so a database outage never restarts pods. */
   @Get('live')
-  @HealthCheck()
+  @HealthProbe()
   @ApiOperation({ summary: 'Liveness probe' })
   async live(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.respond(reply, []);
@@ -49,7 +76,7 @@ export class HealthController {
    * service (reads go to the database): 200 with `status: "degraded"`.
    */
   @Get('ready')
-  @HealthCheck()
+  @HealthProbe()
   @ApiOperation({ summary: 'Readiness probe' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.respond(reply, [

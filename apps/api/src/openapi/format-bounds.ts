@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { MAX_PARAM_LENGTH } from '../http/framework-refusals';
 
 /**
  * Lengths that a string format implies (validation of the format enforces them): a UUID
@@ -25,7 +26,24 @@ export function addFormatBounds(node: unknown): void {
   for (const value of Object.values(schema)) addFormatBounds(value);
 }
 
+/**
+ * Bounds that hold for the whole document: those of string formats, and the router's for
+ * path parameters (a longer segment is a 414 before any route runs).
+ */
 export function addDocumentFormatBounds(document: OpenAPIObject): void {
   addFormatBounds(document.paths);
   addFormatBounds(document.components);
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem) as Array<{ parameters?: unknown[] }>) {
+      for (const parameter of operation.parameters ?? []) {
+        const { in: where, schema } = parameter as {
+          in?: string;
+          schema?: Record<string, unknown>;
+        };
+        if (where === 'path' && schema?.type === 'string' && schema.maxLength === undefined) {
+          schema.maxLength = MAX_PARAM_LENGTH;
+        }
+      }
+    }
+  }
 }

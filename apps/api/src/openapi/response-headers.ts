@@ -3,7 +3,6 @@ import type {
   HeaderObject,
   OperationObject,
   ReferenceObject,
-  ResponseObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /** Whole seconds or requests; a budget or window never needs more than 32 bits. */
@@ -57,12 +56,12 @@ export function addResponseHeaders(document: OpenAPIObject): void {
   document.components.headers = { ...document.components.headers, ...HEADERS };
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
-      const operation = pathItem[method] as OperationObject | undefined;
+      const operation: OperationObject | undefined = pathItem[method];
       if (operation === undefined) continue;
       const rateLimited = operation.responses['429'] !== undefined;
       for (const [status, response] of Object.entries(operation.responses)) {
         if (response === undefined || '$ref' in response) continue;
-        const headers = ((response as ResponseObject).headers ??= {});
+        const headers = (response.headers ??= {});
         headers['X-Request-Id'] ??= ref('X-Request-Id');
         headers['Access-Control-Allow-Origin'] ??= ref('Access-Control-Allow-Origin');
         if (rateLimited && /^[24]/.test(status)) {

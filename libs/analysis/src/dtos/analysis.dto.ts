@@ -57,15 +57,17 @@ export class CreateAnalysisDto {
   records?: Array<Record<string, unknown>>;
 
   /** Free text to analyse (sentiment, entities, keywords). */
+  @ApiPropertyOptional({ minLength: 1, maxLength: MAX_TEXT_LENGTH })
   @IsOptional()
   @IsString()
   @Length(1, MAX_TEXT_LENGTH, { message: `text must be 1–${MAX_TEXT_LENGTH} characters` })
   text?: string;
 
   /** The agents to run; default all that apply. */
-  @ApiPropertyOptional({ enum: AGENT_NAMES, isArray: true })
+  @ApiPropertyOptional({ enum: AGENT_NAMES, isArray: true, maxItems: AGENT_NAMES.length })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(AGENT_NAMES.length)
   @ArrayUnique()
   @IsIn(AGENT_NAMES, { each: true, message: `agents must be among ${AGENT_NAMES.join(', ')}` })
   agents?: Array<(typeof AGENT_NAMES)[number]>;
@@ -76,6 +78,13 @@ export class CreateAnalysisDto {
   @Length(1, 2000)
   question?: string;
 }
+
+/** Most characters of a text an agent or a rule writes into a result (a generous bound). */
+const MAX_RESULT_TEXT = 20_000;
+/** Most items of a result list; a dataset has at most 1,600 columns, 50 anomalies each. */
+const MAX_RESULT_ITEMS = 100_000;
+/** Longest column name (as the file gave it, see docs/datasets.md). */
+const MAX_COLUMN_NAME = 256;
 
 /** Most analyses one batch may start. */
 export const MAX_BATCH_ITEMS = 100;
@@ -112,13 +121,17 @@ export class ListAnalysesQueryDto extends PageQueryDto {
 }
 
 export class AnalysisAgentDto {
+  @ApiProperty({ enum: AGENT_NAMES })
   name!: string;
   @ApiProperty({ enum: ['succeeded', 'failed'] })
   status!: string;
+  @ApiProperty({ format: 'date-time' })
   startedAt!: string;
+  @ApiProperty({ format: 'date-time' })
   finishedAt!: string;
   durationMs!: number;
   usage!: { requests: number; inputTokens: number; outputTokens: number; totalTokens: number };
+  @ApiPropertyOptional({ maxLength: MAX_RESULT_TEXT })
   error?: string;
 }
 
@@ -128,14 +141,17 @@ export class AnalysisInsightDto {
   /** The specialist whose result it comes from. */
   @ApiProperty({ enum: ['profile', 'trends', 'anomalies', 'text', 'analysis'] })
   source!: string;
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
   title!: string;
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
   detail!: string;
 }
 
 export class AnalysisAnomalyDto {
+  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
   column!: string;
   /** 1-based row of the file (header excluded). */
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
   row!: number;
   value!: number;
   /** What was tested: the value itself, or its residual from the column's trend over time. */
@@ -143,15 +159,18 @@ export class AnalysisAnomalyDto {
   basis!: string;
   /** |robust z| of the tested quantity. */
   score!: number;
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
   reason!: string;
 }
 
 export class AnalysisTrendDto {
+  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
   column!: string;
   @ApiProperty({ enum: ['increasing', 'decreasing', 'none'] })
   direction!: string;
   /** Change per day (Theil–Sen). */
   slope!: number;
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
   description!: string;
 }
 
@@ -169,19 +188,35 @@ export class AnalysisSentimentDto {
  */
 export class AnalysisResultDto {
   /** The summary agent's narrative; null when it did not run. */
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: MAX_RESULT_TEXT })
   summary!: string | null;
+  @ApiProperty({ type: [AnalysisInsightDto], maxItems: MAX_RESULT_ITEMS })
   insights!: AnalysisInsightDto[];
+  @ApiProperty({ type: [AnalysisAnomalyDto], maxItems: MAX_RESULT_ITEMS })
   anomalies!: AnalysisAnomalyDto[];
+  @ApiProperty({ type: [AnalysisTrendDto], maxItems: MAX_RESULT_ITEMS })
   trends!: AnalysisTrendDto[];
   @ApiProperty({ nullable: true, type: AnalysisSentimentDto })
   sentiment!: AnalysisSentimentDto | null;
   /** Named entities found in the text (people, places, organizations, ...). */
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    maxItems: MAX_RESULT_ITEMS,
+  })
   entities!: Array<Record<string, unknown>>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: MAX_RESULT_TEXT },
+    maxItems: MAX_RESULT_ITEMS,
+  })
   recommendations!: string[];
   /** Ids of the metrics the analysis wrote. */
-  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' } })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+    maxItems: MAX_RESULT_ITEMS,
+  })
   metrics!: string[];
 }
 
@@ -201,35 +236,62 @@ export class AnalysisReplayAcceptedDto extends AnalysisAcceptedDto {
 
 export class AnalysisBatchAcceptedDto {
   /** In the order of the items. */
+  @ApiProperty({ type: [AnalysisAcceptedDto], maxItems: MAX_BATCH_ITEMS })
   data!: AnalysisAcceptedDto[];
 }
 
 export class AnalysisDto {
+  @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ enum: ANALYSIS_STATUSES })
   status!: AnalysisStatus;
   @ApiProperty({ type: 'object', additionalProperties: true })
   input!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', enum: [...AGENT_NAMES] },
+    nullable: true,
+    maxItems: AGENT_NAMES.length,
+  })
   agentsRequested!: string[] | null;
   /** The analysis this one replays. */
   @ApiProperty({ nullable: true, type: String, format: 'uuid' })
   replayOf!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 })
   question!: string | null;
+  @ApiProperty({
+    type: 'object',
+    required: ['provider', 'name', 'sdkVersion'],
+    properties: {
+      provider: { type: 'string', maxLength: 100 },
+      name: { type: 'string', maxLength: 200 },
+      sdkVersion: { type: 'string', maxLength: 100 },
+    },
+  })
   model!: { provider: string; name: string; sdkVersion: string };
+  /** sha256 of the input, hex. */
+  @ApiProperty({ maxLength: 64, pattern: '^[0-9a-f]{64}$' })
   inputHash!: string;
+  /** One run per agent, in the order they ran. */
+  @ApiProperty({ type: [AnalysisAgentDto], maxItems: 100 })
   agents!: AnalysisAgentDto[];
   /** Null until the analysis succeeded. */
   @ApiProperty({ nullable: true, type: AnalysisResultDto })
   result!: Record<string, unknown> | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_RESULT_TEXT })
   error!: string | null;
+  @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt!: string | null;
 }
 
 export class AnalysisPageDto {
+  @ApiProperty({ type: [AnalysisDto], maxItems: 500 })
   data!: AnalysisDto[];
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: 512 })
   nextCursor!: string | null;
 }
 

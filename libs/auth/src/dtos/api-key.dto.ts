@@ -24,11 +24,14 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyDto {
+  @ApiProperty({ format: 'uuid' })
   id!: string;
+  @ApiProperty({ maxLength: 100 })
   name!: string;
   @ApiProperty({ enum: ROLES })
   role!: Role;
   /** The visible part of the key (`sl_<prefix>_…`), to recognise it. */
+  @ApiProperty({ maxLength: 12, pattern: '^[0-9A-Za-z]{12}$' })
   prefix!: string;
   expiresAt!: Date | null;
   revokedAt!: Date | null;
@@ -39,12 +42,15 @@ export class ApiKeyDto {
 
 export class CreatedApiKeyDto extends ApiKeyDto {
   /** The key itself. Shown only in this response: store it now. */
+  @ApiProperty({ maxLength: 59, pattern: '^sl_[0-9A-Za-z]{12}_[A-Za-z0-9_-]{43}$' })
   key!: string;
 }
 
 export class ApiKeyPageDto {
+  @ApiProperty({ type: [ApiKeyDto], maxItems: 500 })
   data!: ApiKeyDto[];
   /** Pass as `cursor` for the next page; null on the last page. */
+  @ApiProperty({ type: String, nullable: true, maxLength: 512 })
   nextCursor!: string | null;
 }
 

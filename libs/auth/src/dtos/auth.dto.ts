@@ -23,8 +23,10 @@ export class RefreshDto {
 
 export class TokenPairDto {
   /** Send as `Authorization: Bearer <accessToken>`. */
+  @ApiProperty({ maxLength: 2048, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' })
   accessToken!: string;
   /** Exchange at `POST /v1/auth/refresh` for a new pair; works once. */
+  @ApiProperty({ maxLength: 200 })
   refreshToken!: string;
   /** Seconds until the access token expires. */
   expiresIn!: number;
@@ -33,10 +35,12 @@ export class TokenPairDto {
 }
 
 export class MeDto {
+  @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ enum: ['user', 'apiKey'] })
   kind!: 'user' | 'apiKey';
   @ApiProperty({ enum: ROLES })
   role!: Role;
+  @ApiProperty({ format: 'uuid' })
   organizationId!: string;
 }

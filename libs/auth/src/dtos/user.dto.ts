@@ -35,7 +35,9 @@ export class UpdateUserDto {
 }
 
 export class UserDto {
+  @ApiProperty({ format: 'uuid' })
   id!: string;
+  @ApiProperty({ maxLength: 254 })
   email!: string;
   @ApiProperty({ enum: ROLES })
   role!: Role;
@@ -44,8 +46,10 @@ export class UserDto {
 }
 
 export class UserPageDto {
+  @ApiProperty({ type: [UserDto], maxItems: 500 })
   data!: UserDto[];
   /** Pass as `cursor` for the next page; null on the last page. */
+  @ApiProperty({ type: String, nullable: true, maxLength: 512 })
   nextCursor!: string | null;
 }
 

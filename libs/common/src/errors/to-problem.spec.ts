@@ -242,3 +242,27 @@ describe('toProblem', () => {
     });
   });
 });
+
+describe('bounded problem bodies (their OpenAPI schema states the bounds)', () => {
+  const context = { instance: '/v1/metrics', requestId: 'req-1' };
+
+  it('lists at most 100 field errors, cut at 1,024 characters, and names 10 in the detail', () => {
+    const errors = Array.from({ length: 5000 }, (_, index) => ({
+      field: `metrics[${index}].${'k'.repeat(index === 0 ? 5000 : 1)}`,
+      message: 'must be a finite number',
+    }));
+    const { body } = toProblem(new RequestValidationException(errors), context);
+    expect(body.errors).toHaveLength(100);
+    expect(body.errors?.[0]?.field).toHaveLength(1024);
+    expect(body.detail).toMatch(/; and 4990 more$/);
+    expect(body.detail.length).toBeLessThan(2000);
+  });
+
+  it('cuts any detail at 16,384 characters', () => {
+    const { body } = toProblem(
+      new ProblemException(400, 'bad-request', 'x'.repeat(100_000)),
+      context,
+    );
+    expect(body.detail).toHaveLength(16_384);
+  });
+});

@@ -22,6 +22,14 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/** The `Idempotency-Key` header as OpenAPI states it (the bounds `idempotencyKeyOf` enforces). */
+export const IDEMPOTENCY_KEY_SCHEMA = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  pattern: KEY_PATTERN.source,
+} as const;
+
 /** The request's `Idempotency-Key`, if it sent one; a 400 when it is malformed. */
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const key = request.headers[IDEMPOTENCY_HEADER];

@@ -1,6 +1,6 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IDEMPOTENCY_KEY_SCHEMA, IdempotencyInterceptor } from './idempotency.interceptor';
 
 /** The route honours `Idempotency-Key` (API.md, Conventions). */
 export const Idempotent = (): MethodDecorator =>
@@ -9,6 +9,7 @@ export const Idempotent = (): MethodDecorator =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
+      schema: IDEMPOTENCY_KEY_SCHEMA,
       description:
         'Makes a retry safe: the same key with the same request within 24 h answers the first ' +
         'response (with `Idempotent-Replayed: true`) and writes nothing again; with a different ' +

@@ -1,5 +1,6 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
 import {
+  IDEMPOTENCY_KEY_SCHEMA,
   IDEMPOTENT_REPLAY_HEADER,
   Idempotent,
   idempotencyKeyOf,
@@ -38,6 +39,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   DatasetDto,
   DatasetPageDto,
+  DELIMITERS,
   DatasetProfileDto,
   DatasetRowsPageDto,
   DatasetRowsQueryDto,
@@ -75,6 +77,7 @@ export class DatasetsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: IDEMPOTENCY_KEY_SCHEMA,
     description:
       'Makes a retry safe: the same key with the same upload (caller, options, file bytes) within ' +
       '24 h answers the first response (with `Idempotent-Replayed: true`) and stores nothing ' +
@@ -97,8 +100,8 @@ export class DatasetsController {
           required: ['file'],
           properties: {
             file: { type: 'string', format: 'binary' },
-            name: { type: 'string' },
-            delimiter: { type: 'string' },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            delimiter: { type: 'string', enum: Object.keys(DELIMITERS) },
             header: { type: 'boolean' },
           },
         },

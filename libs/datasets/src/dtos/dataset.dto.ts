@@ -2,6 +2,7 @@ import { PageQueryDto } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { MAX_HEADER_LENGTH } from '../csv/header-names';
 import type { DatasetEntity } from '../entities/dataset.entity';
 import type { ColumnProfile } from '../profiling/column-profiler';
 
@@ -18,6 +19,12 @@ export const DELIMITERS: Record<string, ',' | ';' | '\t' | '|'> = {
   tab: '\t',
   pipe: '|',
 };
+
+/** Bounds of what a stored dataset can hold, as the responses state them. */
+const MAX_COLUMNS = 1600; // DATASET_MAX_COLUMNS at its largest (PostgreSQL's column limit)
+const MAX_CELL_LENGTH = 268_435_456; // DATASET_MAX_FIELD_LENGTH at its largest
+const MAX_SQL_NAME = 63; // PostgreSQL's identifier length
+const MAX_TOP_VALUES = 100; // the counters of the top-values sketch
 
 /** `true`/`false` from a query string or a form field. */
 const toBoolean = ({ value }: { value: unknown }): unknown =>
@@ -48,14 +55,17 @@ export class UploadDatasetOptionsDto {
 
 export class DatasetColumnDto {
   /** The name as the file gave it. */
+  @ApiProperty({ maxLength: MAX_HEADER_LENGTH })
   name!: string;
   /** The column's name in SQL (sanitised), for reference. */
+  @ApiProperty({ maxLength: MAX_SQL_NAME })
   column!: string;
   @ApiProperty({ enum: COLUMN_TYPES })
   type!: (typeof COLUMN_TYPES)[number];
 }
 
 export class TypeChangeDto {
+  @ApiProperty({ maxLength: MAX_HEADER_LENGTH })
   column!: string;
   @ApiProperty({ enum: [...COLUMN_TYPES, 'unknown'] })
   from!: string;
@@ -66,24 +76,31 @@ export class TypeChangeDto {
 }
 
 export class DatasetDto {
+  @ApiProperty({ format: 'uuid' })
   id!: string;
+  @ApiProperty({ maxLength: 200 })
   name!: string;
   @ApiProperty({ enum: ['ready'] })
   status!: 'ready';
   rowCount!: number;
   /** Size of the uploaded file in bytes. */
   byteSize!: number;
+  @ApiProperty({ enum: [',', ';', '\t', '|'] })
   delimiter!: string;
   header!: boolean;
+  @ApiProperty({ type: [DatasetColumnDto], maxItems: MAX_COLUMNS })
   columns!: DatasetColumnDto[];
   /** Columns whose type widened after the first 64 KiB (see docs/datasets.md). */
+  @ApiProperty({ type: [TypeChangeDto], maxItems: MAX_COLUMNS })
   typeChanges!: TypeChangeDto[];
   createdAt!: Date;
 }
 
 export class DatasetPageDto {
+  @ApiProperty({ type: [DatasetDto], maxItems: 500 })
   data!: DatasetDto[];
   /** Pass as `cursor` for the next page; null on the last page. */
+  @ApiProperty({ type: String, nullable: true, maxLength: 512 })
   nextCursor!: string | null;
 }
 
@@ -101,13 +118,20 @@ export class QuantilesDto {
 }
 
 export class TopValueDto {
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] })
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', maxLength: MAX_CELL_LENGTH },
+      { type: 'number' },
+      { type: 'boolean' },
+    ],
+  })
   value!: string | number | boolean;
   /** Occurrences: exact while the column has ≤ 100 distinct values, else a lower bound. */
   count!: number;
 }
 
 export class ColumnProfileDto {
+  @ApiProperty({ maxLength: MAX_HEADER_LENGTH })
   name!: string;
   @ApiProperty({ enum: COLUMN_TYPES })
   type!: (typeof COLUMN_TYPES)[number];
@@ -120,14 +144,14 @@ export class ColumnProfileDto {
   @ApiProperty({
     anyOf: [
       { type: 'number', nullable: true },
-      { type: 'string', nullable: true },
+      { type: 'string', nullable: true, maxLength: 40 },
     ],
   })
   min!: number | string | null;
   @ApiProperty({
     anyOf: [
       { type: 'number', nullable: true },
-      { type: 'string', nullable: true },
+      { type: 'string', nullable: true, maxLength: 40 },
     ],
   })
   max!: number | string | null;
@@ -138,12 +162,15 @@ export class ColumnProfileDto {
   stddev!: number | null;
   /** From a KLL sketch: exact up to 200 values, else within 1.65 % of rank (99 % confidence). */
   quantiles!: QuantilesDto;
+  @ApiProperty({ type: [TopValueDto], maxItems: MAX_TOP_VALUES })
   topValues!: TopValueDto[];
 }
 
 export class DatasetProfileDto {
+  @ApiProperty({ format: 'uuid' })
   datasetId!: string;
   rowCount!: number;
+  @ApiProperty({ type: [ColumnProfileDto], maxItems: MAX_COLUMNS })
   columns!: ColumnProfileDto[];
 }
 
@@ -151,8 +178,13 @@ export class DatasetRowsQueryDto extends PageQueryDto {}
 
 export class DatasetRowsPageDto {
   /** Rows in file order, as objects keyed by the column names of the file. */
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    maxItems: 500,
+  })
   data!: Array<Record<string, string | number | boolean | null>>;
+  @ApiProperty({ type: String, nullable: true, maxLength: 512 })
   nextCursor!: string | null;
 }
 

@@ -8,6 +8,7 @@ import {
   IsString,
   IsUUID,
   Matches,
+  MaxLength,
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
@@ -60,6 +61,15 @@ function IsWholeNumber(min: number, max: number): PropertyDecorator {
   });
 }
 
+/** Longest metric name, unit and dimension value (the rules of metric-input.ts). */
+const MAX_METRIC_NAME = 200;
+const MAX_UNIT = 32;
+const MAX_DIMENSION_VALUE = 200;
+/** The dimension values, as OpenAPI states them. */
+const DIMENSIONS_SCHEMA = { type: 'string', maxLength: MAX_DIMENSION_VALUE } as const;
+
+// Literal bounds in the decorators below (a name at most 200, a time at most 64 characters):
+// the swagger plugin documents class-validator bounds only when they are literals.
 const ISO_TIME = {
   message: 'must be a date (2026-01-31) or an ISO 8601 time with a zone (2026-01-31T12:00:00Z)',
 };
@@ -69,6 +79,7 @@ export class MetricFilterDto {
   /** Only metrics of this name. */
   @IsOptional()
   @IsString()
+  @MaxLength(200)
   @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$/, { message: 'name is not a valid metric name' })
   name?: string;
 
@@ -88,11 +99,13 @@ export class MetricFilterDto {
   /** Observed at or after this time (ISO 8601). */
   @IsOptional()
   @IsString({ message: `from ${ISO_TIME.message}` })
+  @MaxLength(64, { message: `from ${ISO_TIME.message}` })
   from?: string;
 
   /** Observed before this time (ISO 8601). */
   @IsOptional()
   @IsString({ message: `to ${ISO_TIME.message}` })
+  @MaxLength(64, { message: `to ${ISO_TIME.message}` })
   to?: string;
 
   /**
@@ -102,7 +115,7 @@ export class MetricFilterDto {
   @ApiPropertyOptional({
     name: 'dim',
     type: 'object',
-    additionalProperties: { type: 'string' },
+    additionalProperties: DIMENSIONS_SCHEMA,
     description: 'Send as `dim.<key>=<value>` parameters, e.g. `dim.region=eu`.',
   })
   @IsOptional()
@@ -123,17 +136,20 @@ export class ExportMetricsQueryDto extends MetricFilterDto {
 export class SeriesQueryDto {
   /** The metric to chart. */
   @IsString({ message: 'name is required' })
+  @MaxLength(200)
   @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$/, { message: 'name is not a valid metric name' })
   name!: string;
 
   /** Start (inclusive; its bucket is the first). Default: 100 intervals before `to`. */
   @IsOptional()
   @IsString({ message: `from ${ISO_TIME.message}` })
+  @MaxLength(64, { message: `from ${ISO_TIME.message}` })
   from?: string;
 
   /** End (exclusive). Default: the end of the current bucket. */
   @IsOptional()
   @IsString({ message: `to ${ISO_TIME.message}` })
+  @MaxLength(64, { message: `to ${ISO_TIME.message}` })
   to?: string;
 
   @ApiPropertyOptional({ enum: SERIES_INTERVALS, default: 'day' })
@@ -148,6 +164,7 @@ export class SeriesQueryDto {
 
   /** A dimension key: one series per value of it (metrics without it form the `null` group). */
   @IsOptional()
+  @MaxLength(64, { message: 'groupBy must be a dimension key' })
   @Matches(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, { message: 'groupBy must be a dimension key' })
   groupBy?: string;
 
@@ -171,18 +188,23 @@ export class SeriesQueryDto {
 /** One metric to write. */
 export class MetricInputDto {
   /** 1–200 characters: letters, digits and `_ . : / -`. */
-  @ApiProperty({ example: 'revenue.daily' })
+  @ApiProperty({
+    example: 'revenue.daily',
+    maxLength: MAX_METRIC_NAME,
+    pattern: '^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$',
+  })
   name!: string;
   /** A finite number. */
-  @ApiProperty({ example: 1234.5 })
+  @ApiProperty({ example: 1234.5, format: 'double' })
   value!: number;
   /** Up to 32 characters, e.g. `EUR`, `ms`, `%`. */
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'EUR' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'EUR', maxLength: MAX_UNIT })
   unit?: string | null;
   /** Up to 20 keys (letters, digits, `_ . -`) with string values of up to 200 characters. */
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: { type: 'string' },
+    additionalProperties: DIMENSIONS_SCHEMA,
+    maxProperties: 20,
     example: { region: 'eu' },
   })
   dimensions?: MetricDimensions;
@@ -208,16 +230,20 @@ export class WriteMetricsDto {
 export class WriteMetricsResultDto {
   count!: number;
   /** The new metrics' ids, in the order they were sent. */
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10_000 })
   ids!: string[];
 }
 
 export class MetricDto {
+  @ApiProperty({ format: 'uuid' })
   id!: string;
+  @ApiProperty({ maxLength: MAX_METRIC_NAME })
   name!: string;
+  @ApiProperty({ format: 'double' })
   value!: number;
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: MAX_UNIT })
   unit!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiProperty({ type: 'object', additionalProperties: DIMENSIONS_SCHEMA, maxProperties: 20 })
   dimensions!: MetricDimensions;
   @ApiProperty({ format: 'date-time' })
   observedAt!: string;
@@ -228,22 +254,24 @@ export class MetricDto {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' })
   analysisId!: string | null;
   /** For agent-written metrics: the agent that recorded the value. */
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: 100 })
   agent!: string | null;
   /** For agent-written metrics: the tool call whose output holds the value. */
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: 256 })
   toolCallId!: string | null;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 }
 
 export class MetricPageDto {
+  @ApiProperty({ type: [MetricDto], maxItems: 500 })
   data!: MetricDto[];
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, maxLength: 512 })
   nextCursor!: string | null;
 }
 
 export class MetricNameDto {
+  @ApiProperty({ maxLength: MAX_METRIC_NAME })
   name!: string;
   count!: number;
   @ApiProperty({ format: 'date-time' })
@@ -265,7 +293,7 @@ export class SeriesPointDto {
    * The `groupBy` dimension's value (null: metrics without it); absent without `groupBy`
    * and on the points of the `other` run.
    */
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: MAX_DIMENSION_VALUE })
   group?: string | null;
   /** True on the points of the `other` run: the values of `groupBy` beyond the top `groups`. */
   @ApiPropertyOptional({ type: Boolean })
@@ -273,11 +301,13 @@ export class SeriesPointDto {
 }
 
 export class SeriesDto {
+  @ApiProperty({ maxLength: MAX_METRIC_NAME })
   name!: string;
   @ApiProperty({ enum: SERIES_INTERVALS })
   interval!: SeriesInterval;
   @ApiProperty({ enum: SERIES_AGGREGATES })
   agg!: SeriesAggregate;
+  @ApiPropertyOptional({ maxLength: 64 })
   groupBy?: string;
   /** With `groupBy`: how many values could keep their own run (the request's `groups`). */
   groups?: number;
@@ -287,6 +317,8 @@ export class SeriesDto {
   from!: string;
   @ApiProperty({ format: 'date-time' })
   to!: string;
+  /** At most `METRICS_SERIES_MAX_POINTS` (its largest setting is 1,000,000). */
+  @ApiProperty({ type: [SeriesPointDto], maxItems: 1_000_000 })
   @Type(() => SeriesPointDto)
   points!: SeriesPointDto[];
 }
