@@ -1,9 +1,7 @@
-import { DATASET_ROWS_SCHEMA } from '@app/datasets';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { Client } from 'pg';
 import { call, Factory } from '../support/factory';
-import { uploadCsv } from '../support/datasets';
+import { largeDataset } from '../support/datasets';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const SLOW_EXPORTS = 30;
@@ -46,34 +44,7 @@ describe('long requests never take the whole pool', () => {
     const factory = new Factory(app.app);
     const busy = (await factory.newOrganization()).adminKey;
     const other = (await factory.newOrganization()).adminKey;
-    // A dataset far larger than the socket buffers (~40 MB of CSV), so an unread export
-    // keeps its cursor open.
-    const uploaded = await uploadCsv(app, busy, 'text,n\nx,1\n');
-    expect(uploaded.status).toBe(201);
-    const datasetId = String(uploaded.body.id);
-    const db = new Client({ connectionString: app.database.url });
-    await db.connect();
-    try {
-      const { rows } = await db.query<{ table_name: string }>(
-        'SELECT table_name FROM datasets WHERE id = $1',
-        [datasetId],
-      );
-      const table = `"${DATASET_ROWS_SCHEMA}"."${rows[0]?.table_name}"`;
-      const columns = await db.query<{ column_name: string }>(
-        `SELECT column_name FROM information_schema.columns
-         WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
-        [DATASET_ROWS_SCHEMA, rows[0]?.table_name],
-      );
-      const names = columns.rows.map((row) => `"${row.column_name}"`);
-      // The row-number column (if any) comes first; fill the two data columns.
-      const [text, n] = names.slice(-2);
-      await db.query(
-        `INSERT INTO ${table} (${text}, ${n}) SELECT repeat('x', 1000), g FROM generate_series(2, 40000) g`,
-      );
-      await db.query('UPDATE datasets SET row_count = 40000 WHERE id = $1', [datasetId]);
-    } finally {
-      await db.end();
-    }
+    const datasetId = await largeDataset(app, busy, 40_000);
     const analysis = await call(app.baseUrl, 'POST', '/v1/analyses', {
       headers: { 'x-api-key': busy },
       body: { text: 'Still waiting.' },

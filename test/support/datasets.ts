@@ -20,6 +20,41 @@ export async function uploadCsv(
   return { status: response.status, headers: response.headers, body: JSON.parse(text) as Json };
 }
 
+/**
+ * A dataset of `rows` rows of ~1 KB each (far larger than socket buffers, so an unread
+ * export keeps its cursor open), written with SQL rather than uploaded, for speed. Answers
+ * its id.
+ */
+export async function largeDataset(app: TestApp, key: string, rows: number): Promise<string> {
+  const uploaded = await uploadCsv(app, key, 'text,n\nx,1\n');
+  if (uploaded.status !== 201) throw new Error(`upload failed: ${uploaded.status}`);
+  const datasetId = String(uploaded.body.id);
+  const client = new Client({ connectionString: app.database.url });
+  await client.connect();
+  try {
+    const stored = await client.query<{ table_name: string }>(
+      'SELECT table_name FROM datasets WHERE id = $1',
+      [datasetId],
+    );
+    const tableName = stored.rows[0]?.table_name ?? '';
+    const columns = await client.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+      [DATASET_ROWS_SCHEMA, tableName],
+    );
+    const [text, n] = columns.rows.slice(-2).map((row) => `"${row.column_name}"`);
+    await client.query(
+      `INSERT INTO "${DATASET_ROWS_SCHEMA}"."${tableName}" (${text}, ${n})
+       SELECT repeat('x', 1000), g FROM generate_series(2, $1::int) g`,
+      [rows],
+    );
+    await client.query('UPDATE datasets SET row_count = $2 WHERE id = $1', [datasetId, rows]);
+  } finally {
+    await client.end();
+  }
+  return datasetId;
+}
+
 /** Tables in the dataset rows schema, and dataset rows, as the app's database has them. */
 export async function storedDatasets(
   app: TestApp,

@@ -48,3 +48,8 @@ export { type RequestMeta, RequestMetadata, requestMetaOf } from './http/request
 export { csvField, csvTextField } from './export/csv-text';
 export { renderVegaLiteSvg } from './charts/vega-svg';
 export { parseQueryString } from './http/query-string';
+export {
+  type TransferLimits,
+  type TransferProbe,
+  TransferWatchdog,
+} from './http/transfer-watchdog';

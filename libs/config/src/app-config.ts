@@ -149,7 +149,15 @@ export interface AppConfigShape {
    * Exports, event streams and uploads one process serves at once per caller and per
    * organization; over either, a 429.
    */
-  longRequests: { perPrincipal: number; perOrganization: number };
+  longRequests: {
+    perPrincipal: number;
+    perOrganization: number;
+    /** Exports and uploads slower than this while waiting on their client are aborted. */
+    minBytesPerSecond: number;
+    rateWindowMs: number;
+    /** Longest an export or an upload may take. */
+    maxDurationMs: number;
+  };
   llm: LlmConfig;
   telemetry: TelemetryConfig;
   analyses: {

@@ -222,6 +222,9 @@ export const environmentSchema = z.object({
   ANALYSIS_EVENTS_POLL_MS: integer(100, 600_000),
   LONG_REQUESTS_PER_PRINCIPAL: integer(1, 10_000),
   LONG_REQUESTS_PER_ORGANIZATION: integer(1, 100_000),
+  LONG_REQUEST_MIN_BYTES_PER_SECOND: integer(0, 1024 ** 3),
+  LONG_REQUEST_RATE_WINDOW_SECONDS: integer(1, 3600),
+  LONG_REQUEST_MAX_SECONDS: integer(1, 86_400),
 
   // Cross-field rules (which provider needs which variable) live in load-config.ts.
   LLM_PROVIDER: z.enum(LLM_PROVIDERS, { error: 'must be builtin, openai or openai-compatible' }),

@@ -297,6 +297,9 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
     longRequests: {
       perPrincipal: env.LONG_REQUESTS_PER_PRINCIPAL,
       perOrganization: env.LONG_REQUESTS_PER_ORGANIZATION,
+      minBytesPerSecond: env.LONG_REQUEST_MIN_BYTES_PER_SECOND,
+      rateWindowMs: env.LONG_REQUEST_RATE_WINDOW_SECONDS * 1000,
+      maxDurationMs: env.LONG_REQUEST_MAX_SECONDS * 1000,
     },
     llm: toLlmConfig(env),
     telemetry: {

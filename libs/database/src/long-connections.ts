@@ -1,9 +1,9 @@
-import { RetryLaterException } from '@app/common';
+import { RetryLaterException, TransferWatchdog } from '@app/common';
 import { AppConfig } from '@app/config';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type QueryStream from 'pg-query-stream';
-import type { Readable, Transform } from 'node:stream';
+import { PassThrough, pipeline, type Readable, type Transform } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { streamQuery } from './stream-query';
 
@@ -20,6 +20,7 @@ export const LONG_CONNECTION_RETRY_AFTER_SECONDS = 5;
 @Injectable()
 export class LongConnections {
   readonly size: number;
+  private readonly logger = new Logger('LongConnections');
   private used = 0;
   private readonly waiting: Array<() => void> = [];
 
@@ -29,6 +30,11 @@ export class LongConnections {
   ) {
     const { poolSize, longRequestConnections } = config.database;
     this.size = Math.max(1, Math.min(longRequestConnections, poolSize - 1));
+  }
+
+  /** Slots held now (for tests and metrics). */
+  get inUse(): number {
+    return this.used;
   }
 
   /** Takes a slot (waiting for one); the returned function gives it back (once). */
@@ -48,16 +54,48 @@ export class LongConnections {
     };
   }
 
-  /** {@link streamQuery} on a long slot, given back when the stream ends however it ends. */
+  /**
+   * {@link streamQuery} on a long slot, given back when the stream ends however it ends. A
+   * reader that takes the bytes too slowly, or for too long (`LONG_REQUEST_*`), has the
+   * stream destroyed: its response is cut off and the cursor's connection closed.
+   */
   async streamQuery(query: QueryStream, encode: Transform): Promise<Readable> {
     const release = await this.acquire();
     encode.once('close', release);
     try {
-      return await streamQuery(this.dataSource, query, encode);
+      const rows = await streamQuery(this.dataSource, query, encode);
+      return this.paced(rows);
     } catch (error) {
       release();
       throw error;
     }
+  }
+
+  /** `source` through a meter that counts what its reader takes, under a TransferWatchdog. */
+  private paced(source: Readable): Readable {
+    let pushed = 0;
+    const meter = new PassThrough({
+      transform(chunk: Buffer | string, _encoding, callback) {
+        pushed += Buffer.byteLength(chunk);
+        callback(null, chunk);
+      },
+    });
+    const watchdog = new TransferWatchdog(
+      this.config.longRequests,
+      {
+        bytes: () => pushed - meter.readableLength,
+        // A full buffer on the reader's side: the reader, not the query, holds it up.
+        clientBound: () => meter.readableLength >= meter.readableHighWaterMark,
+      },
+      (reason) => {
+        this.logger.warn(`Export aborted: ${reason}`);
+        meter.destroy(new Error(`Export aborted: ${reason}`));
+      },
+    ).start();
+    meter.once('close', () => watchdog.stop());
+    // Destroying the meter destroys the source too, which releases the cursor's connection.
+    pipeline(source, meter, () => undefined);
+    return meter;
   }
 
   private waitForSlot(): Promise<void> {

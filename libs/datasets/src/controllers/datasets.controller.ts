@@ -118,7 +118,12 @@ export class DatasetsController {
     @RequestMetadata() meta: RequestMeta,
   ): Promise<unknown> {
     const key = idempotencyKeyOf(request);
-    const upload = await readUploadRequest(request, { ...query }, this.config.datasets);
+    const upload = await readUploadRequest(
+      request,
+      { ...query },
+      this.config.datasets,
+      this.config.longRequests,
+    );
     if (key === undefined) return mapDataset(await this.uploads.upload(principal, upload, meta));
     const answer = await this.idempotentUploads.upload(principal, upload, key, meta, mapDataset);
     if (answer.replayed) void reply.header(IDEMPOTENT_REPLAY_HEADER, 'true');

@@ -1,4 +1,10 @@
-import { flattenValidationErrors, ProblemException, RequestValidationException } from '@app/common';
+import {
+  flattenValidationErrors,
+  ProblemException,
+  RequestValidationException,
+  type TransferLimits,
+  TransferWatchdog,
+} from '@app/common';
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -21,8 +27,11 @@ export async function readUploadRequest(
   request: FastifyRequest,
   query: Record<string, unknown>,
   limits: { maxBytes: number; uploadIdleTimeoutMs: number },
+  pace: TransferLimits,
 ): Promise<DatasetUpload> {
   const { maxBytes, uploadIdleTimeoutMs } = limits;
+  const guarded = (body: AsyncIterable<Uint8Array>) =>
+    droppedWhenSlow(request, droppedWhenIdle(request, body, uploadIdleTimeoutMs), pace);
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
     throw new ProblemException(
@@ -56,7 +65,7 @@ export async function readUploadRequest(
     const file = part;
     const options = await validOptions({ ...query, ...fields }, () => file.file.resume());
     return {
-      source: droppedWhenIdle(request, fileThenNoFields(file, parts), uploadIdleTimeoutMs),
+      source: guarded(fileThenNoFields(file, parts)),
       name: options.name ?? defaultName(part.filename),
       delimiter: options.delimiter === undefined ? undefined : DELIMITERS[options.delimiter],
       header: options.header ?? true,
@@ -74,7 +83,7 @@ export async function readUploadRequest(
   }
   const options = await validOptions(query, () => undefined);
   return {
-    source: droppedWhenIdle(request, request.body, uploadIdleTimeoutMs),
+    source: guarded(request.body),
     name: options.name ?? 'Untitled dataset',
     delimiter: options.delimiter === undefined ? undefined : DELIMITERS[options.delimiter],
     header: options.header ?? true,
@@ -124,6 +133,45 @@ function droppedWhenIdle(
       socket.off('timeout', onIdle);
     }
   })();
+}
+
+/**
+ * The upload's bytes, but a client that sends them too slowly while the load waits for
+ * them, or for too long in all (`LONG_REQUEST_*`), loses its connection, like an idle one:
+ * one byte a minute must not hold an upload slot, a connection and a transaction forever.
+ * Timed from the first read, as the idle timer is.
+ */
+async function* droppedWhenSlow(
+  request: FastifyRequest,
+  body: AsyncIterable<Uint8Array>,
+  pace: TransferLimits,
+): AsyncIterable<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]();
+  let received = 0;
+  let waiting = false;
+  const watchdog = new TransferWatchdog(
+    pace,
+    { bytes: () => received, clientBound: () => waiting },
+    (reason) => {
+      request.log.warn({ reason }, 'Upload too slow; dropping the connection');
+      request.raw.destroy(new Error(`Upload aborted: ${reason}`));
+    },
+  ).start();
+  let finished = false;
+  try {
+    for (;;) {
+      waiting = true;
+      const next = await iterator.next();
+      waiting = false;
+      if (next.done === true) break;
+      received += next.value.length;
+      yield next.value;
+    }
+    finished = true;
+  } finally {
+    watchdog.stop();
+    if (!finished) await iterator.return?.();
+  }
 }
 
 /**
