@@ -28,7 +28,7 @@ export {
   ProblemDetailsFilter,
   sendProblem,
 } from './errors/problem-details.filter';
-export { toProblem } from './errors/to-problem';
+export { toProblem, uniqueViolationOf } from './errors/to-problem';
 export { Housekeeping } from './lifecycle/housekeeping';
 export { ServiceLifecycle } from './lifecycle/service-lifecycle';
 export { applyRouteBodyLimits, BodyLimit } from './http/body-limit';

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
+import { serializeError } from './error-serializer';
 import { requestTraceIds } from './tracing/http-tracing';
 
 export interface LoggingModuleOptions {
@@ -62,6 +63,8 @@ export class LoggingModule {
               customProps: (request) => requestTraceIds(request) as object,
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
               serializers: {
+                // Never the values of a failing query: they can be credentials.
+                err: serializeError,
                 req: (request: {
                   id: string;
                   method: string;

@@ -7,6 +7,7 @@ import {
   ProblemException,
   type RequestMeta,
   toPage,
+  uniqueViolationOf,
 } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { type CreateUserDto, mapUser, type UpdateUserDto, type UserDto } from '../dtos/user.dto';
@@ -20,6 +21,15 @@ function notFound(id: string): ProblemException {
   return new ProblemException(404, 'not-found', `User ${id} was not found`);
 }
 
+function emailTaken(email: string): ProblemException {
+  return new ProblemException(409, 'conflict', `A user with email ${email} already exists`, [
+    { field: 'email', message: 'email is already taken' },
+  ]);
+}
+
+/** The unique index on `users.email` (migrations/…-AuthAndAudit.ts). */
+const EMAIL_UNIQUE = 'users_email_unique';
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -31,16 +41,14 @@ export class UsersService {
 
   async create(actor: Principal, dto: CreateUserDto, meta: RequestMeta): Promise<UserDto> {
     const email = dto.email.toLowerCase();
-    if (await this.users.existsByEmail(email)) {
-      throw new ProblemException(409, 'conflict', `A user with email ${email} already exists`, [
-        { field: 'email', message: 'email is already taken' },
-      ]);
-    }
-    const user = await this.users.insert(actor.organizationId, {
-      email,
-      role: dto.role,
-      passwordHash: await hashPassword(dto.password),
-    });
+    if (await this.users.existsByEmail(email)) throw emailTaken(email);
+    const passwordHash = await hashPassword(dto.password);
+    // The check above is only a shortcut: two requests can pass it at once, and the index decides.
+    const user = await this.users
+      .insert(actor.organizationId, { email, role: dto.role, passwordHash })
+      .catch((error: unknown) => {
+        throw uniqueViolationOf(error) === EMAIL_UNIQUE ? emailTaken(email) : error;
+      });
     await this.audit.record({
       actor: actorOf(actor),
       action: 'user.created',

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { ProblemException, RequestValidationException } from './problem';
-import { toProblem } from './to-problem';
+import { toProblem, uniqueViolationOf } from './to-problem';
 
 const context = { instance: '/v1/datasets/42?x=1', requestId: 'req-123' };
 
@@ -189,11 +189,34 @@ describe('toProblem', () => {
       const error = new QueryFailedError(
         'SELECT 1',
         [],
-        Object.assign(new Error('x'), { code: '23505' }),
+        Object.assign(new Error('x'), { code: '23514' }),
       );
       const { body, headers } = toProblem(error, context);
       expect(body.status).toBe(500);
       expect(headers).toBeUndefined();
+    });
+  });
+
+  describe('unique violations', () => {
+    const violation = Object.assign(
+      new Error('duplicate key value violates unique constraint "things_name_unique"'),
+      { code: '23505', constraint: 'things_name_unique', detail: 'Key (name)=(secret) exists.' },
+    );
+
+    it.each([
+      ['the driver error', violation],
+      ['a TypeORM QueryFailedError', new QueryFailedError('INSERT …', ['secret'], violation)],
+    ])('maps %s to a 409 conflict naming no value', (_, error) => {
+      expect(uniqueViolationOf(error)).toBe('things_name_unique');
+      const { body, unexpected } = toProblem(error, context);
+      expect(body).toMatchObject({ type: '/problems/conflict', status: 409 });
+      expect(body.detail).not.toMatch(/secret|things_name_unique/);
+      expect(unexpected).toBe(false);
+    });
+
+    it('recognises nothing else', () => {
+      expect(uniqueViolationOf(new Error('x'))).toBeUndefined();
+      expect(uniqueViolationOf(Object.assign(new Error('x'), { code: '23514' }))).toBeUndefined();
     });
   });
 

@@ -51,15 +51,35 @@ function isFastifyClientError(error: unknown): error is FastifyLikeError & { sta
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
 }
 
+/** The PostgreSQL error in `error`: itself, or the driver's error TypeORM wrapped. */
+function databaseErrorOf(error: unknown): { code?: unknown; constraint?: unknown } | undefined {
+  return [error, (error as { driverError?: unknown } | null)?.driverError].find(
+    (candidate): candidate is { code?: unknown; constraint?: unknown } =>
+      typeof candidate === 'object' &&
+      candidate !== null &&
+      typeof (candidate as { code?: unknown }).code === 'string',
+  );
+}
+
 /**
  * SQLSTATE 57014 (query_canceled): `statement_timeout` fired, or an operator cancelled the
  * backend. Either way the server is overloaded or the request too big, not broken: a 503
- * the client can retry. TypeORM wraps the driver's error; both are read.
+ * the client can retry.
  */
 function isQueryCanceled(error: unknown): boolean {
-  return [error, (error as { driverError?: unknown } | null)?.driverError].some(
-    (candidate) => (candidate as { code?: unknown } | null | undefined)?.code === '57014',
-  );
+  return databaseErrorOf(error)?.code === '57014';
+}
+
+/**
+ * SQLSTATE 23505 (unique_violation): the name of the unique constraint or index a write hit,
+ * `''` when the server did not say which, undefined for any other error. The one place that
+ * recognises it: a service that knows the constraint turns it into its own 409, and
+ * {@link toProblem} answers any other one with a 409 `conflict` (a race two requests ran).
+ */
+export function uniqueViolationOf(error: unknown): string | undefined {
+  const database = databaseErrorOf(error);
+  if (database?.code !== '23505') return undefined;
+  return typeof database.constraint === 'string' ? database.constraint : '';
 }
 
 function httpExceptionDetail(exception: HttpException): string {
@@ -133,6 +153,20 @@ function mapException(exception: unknown, context: ProblemContext): MappedProble
         : exception.message;
     return {
       body: { type: problemType(slug), title: statusTitle(status), status, detail, ...base },
+      unexpected: false,
+    };
+  }
+
+  if (uniqueViolationOf(exception) !== undefined) {
+    return {
+      body: {
+        type: problemType('conflict'),
+        title: statusTitle(409),
+        status: 409,
+        detail:
+          'The request conflicts with an existing resource: a value that must be unique is taken',
+        ...base,
+      },
       unexpected: false,
     };
   }
