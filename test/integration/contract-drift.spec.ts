@@ -43,4 +43,22 @@ describe('the committed OpenAPI document', () => {
     expect(`${stdout}${stderr}`).toMatch(/valid/i);
     expect(`${stdout}${stderr}`).not.toMatch(/You have \d+ warnings?/);
   });
+
+  it("has no error under Spectral's oas and OWASP API Top 10 (2023) rules (.spectral.yaml)", async () => {
+    // Spectral exits 1 when it finds errors; its JSON report is on stdout either way.
+    const result = await run(
+      join(ROOT, 'node_modules', '.bin', 'spectral'),
+      ['lint', '--format=json', '--quiet', 'openapi.json'],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    const findings = JSON.parse(result.stdout) as Array<{
+      code: string;
+      severity: number;
+      path: string[];
+    }>;
+    const errors = findings
+      .filter((finding) => finding.severity === 0)
+      .map((finding) => `${finding.code} at ${finding.path.join('.')}`);
+    expect(errors).toEqual([]);
+  });
 });
