@@ -1,6 +1,12 @@
-import { type Json, storedDatasets, uploadCsv } from '../support/datasets';
-import { call, Factory } from '../support/factory';
-import { startTestApp, type TestApp } from '../support/test-app';
+import {
+  type Json,
+  storedDatasets,
+  uploadCsv,
+  getWithKey,
+  startAnalystApp,
+} from '../support/datasets';
+import { call } from '../support/factory';
+import type { TestApp } from '../support/test-app';
 
 /** Column names that are hard to carry: refused at upload, or carried intact everywhere. */
 describe('dataset column names', () => {
@@ -8,17 +14,13 @@ describe('dataset column names', () => {
   let key: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { RATE_LIMIT_EXPENSIVE_LIMIT: '10000' } });
-    const factory = new Factory(app.app);
-    const org = await factory.newOrganization();
-    key = (await factory.newApiKey(org.organizationId, 'analyst')).key;
+    ({ app, key } = await startAnalystApp({ RATE_LIMIT_EXPENSIVE_LIMIT: '10000' }));
   });
   afterAll(async () => {
     await app.close();
   });
 
-  const get = (pathname: string) =>
-    call(app.baseUrl, 'GET', pathname, { headers: { 'x-api-key': key } });
+  const get = (pathname: string) => getWithKey(app, key, pathname);
   const post = (pathname: string, body: unknown) =>
     call(app.baseUrl, 'POST', pathname, { headers: { 'x-api-key': key }, body });
 

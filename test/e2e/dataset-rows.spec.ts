@@ -1,6 +1,5 @@
-import { type Json, uploadCsv } from '../support/datasets';
-import { call, Factory } from '../support/factory';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { type Json, uploadCsv, getWithKey, startAnalystApp } from '../support/datasets';
+import type { TestApp } from '../support/test-app';
 
 /** Letters from a fixed seed: rows of varied width, the same on every run. */
 function letters(seed: number, length: number): string {
@@ -28,18 +27,13 @@ describe('dataset rows: pages and exports in file order, each row exactly once',
   let key: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { RATE_LIMIT_DEFAULT_LIMIT: '100000' } });
-    const factory = new Factory(app.app);
-    const org = await factory.newOrganization();
-    key = (await factory.newApiKey(org.organizationId, 'analyst')).key;
+    ({ app, key } = await startAnalystApp({ RATE_LIMIT_DEFAULT_LIMIT: '100000' }));
   });
   afterAll(async () => {
     await app.close();
   });
 
-  function get(pathname: string) {
-    return call(app.baseUrl, 'GET', pathname, { headers: { 'x-api-key': key } });
-  }
+  const get = (pathname: string) => getWithKey(app, key, pathname);
 
   async function upload(csv: string): Promise<string> {
     const created = await uploadCsv(app, key, csv);

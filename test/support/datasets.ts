@@ -1,6 +1,7 @@
 import { DATASET_ROWS_SCHEMA } from '@app/datasets';
 import { Client } from 'pg';
-import type { TestApp } from './test-app';
+import { call, Factory } from './factory';
+import { startTestApp, type TestApp } from './test-app';
 
 export type Json = Record<string, unknown>;
 
@@ -81,4 +82,19 @@ export function warmUpLogs(app: TestApp): string[] {
   return app.logs
     .map((line) => String(line.msg))
     .filter((message) => message.startsWith('Ingest warm-up'));
+}
+
+/** An app started with `env`, and the key of an analyst in a fresh organization. */
+export async function startAnalystApp(
+  env: Record<string, string>,
+): Promise<{ app: TestApp; key: string }> {
+  const app = await startTestApp({ env });
+  const factory = new Factory(app.app);
+  const org = await factory.newOrganization();
+  return { app, key: (await factory.newApiKey(org.organizationId, 'analyst')).key };
+}
+
+/** GET with an API key. */
+export function getWithKey(app: TestApp, key: string, pathname: string) {
+  return call(app.baseUrl, 'GET', pathname, { headers: { 'x-api-key': key } });
 }

@@ -857,12 +857,29 @@ export interface components {
             columns: components["schemas"]["ColumnProfileDto"][];
             rowCount: number;
         };
+        TruncatedCellDto: {
+            /** @description The column's name. */
+            column: string;
+            /** @description Index of the row in `data`. */
+            row: number;
+            /** @description The cell's whole size in bytes (UTF-8); the export has it whole. */
+            bytes: number;
+        };
         DatasetRowsPageDto: {
-            /** @description Rows in file order, as objects keyed by the column names of the file. */
+            /**
+             * @description Rows in file order, as objects keyed by the column names of the file. At most
+             *     `limit`, and fewer when they are large: a page holds at most
+             *     `DATASET_ROWS_PAGE_MAX_BYTES` of cells, and `nextCursor` goes on after its last row.
+             */
             data: {
                 [key: string]: unknown;
             }[];
             nextCursor: string | null;
+            /**
+             * @description Cells served cut: only when a single row is larger than the page's byte budget (it
+             *     then comes alone, each text cell over an equal share of the budget cut). Usually empty.
+             */
+            truncatedCells: components["schemas"]["TruncatedCellDto"][];
         };
         MetricInputDto: {
             /**

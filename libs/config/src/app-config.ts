@@ -136,6 +136,11 @@ export interface AppConfigShape {
      * runs compiled code (0: no warm-up).
      */
     warmUpBytes: number;
+    /**
+     * Cell bytes one page of `GET /v1/datasets/:id/rows` holds at most: a page stops short
+     * of `limit` rather than pass it; a single row over it has its longest cells cut.
+     */
+    rowsPageMaxBytes: number;
   };
   metrics: {
     /** Longest a cached metrics read lives; writes invalidate sooner (versioned keys). */

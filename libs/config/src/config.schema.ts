@@ -213,6 +213,7 @@ export const environmentSchema = z.object({
   DATASET_UPLOAD_QUEUE_LENGTH: integer(0, 10_000),
   DATASET_UPLOAD_IDLE_TIMEOUT_MS: integer(100, 3_600_000),
   DATASET_WARM_UP_BYTES: integer(0, 256 * 1024 ** 2),
+  DATASET_ROWS_PAGE_MAX_BYTES: integer(16 * 1024, 256 * 1024 ** 2),
   METRICS_CACHE_TTL_SECONDS: integer(1, 86_400),
   METRICS_CACHE_WARM_SERIES: integer(0, 100),
   METRICS_SERIES_MAX_POINTS: integer(10, 1_000_000),

@@ -288,6 +288,7 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
       uploadQueueLength: env.DATASET_UPLOAD_QUEUE_LENGTH,
       uploadIdleTimeoutMs: env.DATASET_UPLOAD_IDLE_TIMEOUT_MS,
       warmUpBytes: env.DATASET_WARM_UP_BYTES,
+      rowsPageMaxBytes: env.DATASET_ROWS_PAGE_MAX_BYTES,
     },
     metrics: {
       cacheTtlSeconds: env.METRICS_CACHE_TTL_SECONDS,

@@ -176,8 +176,22 @@ export class DatasetProfileDto {
 
 export class DatasetRowsQueryDto extends PageQueryDto {}
 
+export class TruncatedCellDto {
+  /** Index of the row in `data`. */
+  row!: number;
+  /** The column's name. */
+  @ApiProperty({ maxLength: MAX_HEADER_LENGTH })
+  column!: string;
+  /** The cell's whole size in bytes (UTF-8); the export has it whole. */
+  bytes!: number;
+}
+
 export class DatasetRowsPageDto {
-  /** Rows in file order, as objects keyed by the column names of the file. */
+  /**
+   * Rows in file order, as objects keyed by the column names of the file. At most
+   * `limit`, and fewer when they are large: a page holds at most
+   * `DATASET_ROWS_PAGE_MAX_BYTES` of cells, and `nextCursor` goes on after its last row.
+   */
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
@@ -186,6 +200,12 @@ export class DatasetRowsPageDto {
   data!: Array<Record<string, string | number | boolean | null>>;
   @ApiProperty({ type: String, nullable: true, maxLength: 512 })
   nextCursor!: string | null;
+  /**
+   * Cells served cut: only when a single row is larger than the page's byte budget (it
+   * then comes alone, each text cell over an equal share of the budget cut). Usually empty.
+   */
+  @ApiProperty({ type: [TruncatedCellDto], maxItems: MAX_COLUMNS })
+  truncatedCells!: TruncatedCellDto[];
 }
 
 export class ExportQueryDto {
@@ -205,7 +225,7 @@ export class HistogramQueryDto {
   bins: number = 20;
 }
 
-export function mapDataset(dataset: DatasetEntity): DatasetDto {
+export function mapDataset(dataset: Omit<DatasetEntity, 'profile'>): DatasetDto {
   return {
     id: dataset.id,
     name: dataset.name,

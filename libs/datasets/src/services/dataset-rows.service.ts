@@ -1,4 +1,5 @@
 import { invalidCursor } from '@app/common';
+import { AppConfig } from '@app/config';
 import { LongConnections } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import QueryStream from 'pg-query-stream';
@@ -36,6 +37,19 @@ function decodeRowCursor(cursor: string | undefined): string {
 }
 
 /**
+ * Bytes a row's JSON takes besides its text cells' own: each key quoted, its colon and
+ * comma, and a typed value at its longest (a datetime: `"2024-01-02T10:00:00.123456Z"`).
+ */
+function fixedRowBytes(columns: readonly DatasetColumn[]): number {
+  let bytes = 2;
+  for (const column of columns) {
+    bytes += Buffer.byteLength(JSON.stringify(column.name)) + 2;
+    bytes += column.type === 'string' ? 2 : 30;
+  }
+  return bytes;
+}
+
+/**
  * A row keyed by its columns' names. Without a prototype, so that every name is an own
  * property as it is: on `{}`, assigning `__proto__` set the prototype and the column was
  * lost from the JSON. Names are unique ignoring case (the reader refuses duplicates).
@@ -58,22 +72,56 @@ export class DatasetRowsService {
   constructor(
     private readonly connections: LongConnections,
     private readonly rows: DatasetRowsRepository,
+    private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A page of rows: up to `limit`, and no more than `rowsPageMaxBytes` of cells (counted
+   * as stored, plus a fixed share per cell for its key and punctuation), so a page of wide
+   * rows ends early and its cursor goes on from there. A row larger than the whole budget
+   * comes alone, its text cells over an equal share of the budget cut, and says which in
+   * `truncatedCells` (the export has them whole).
+   */
   async page(
     dataset: DatasetEntity,
     limit: number,
     cursor: string | undefined,
   ): Promise<DatasetRowsPageDto> {
+    const budget = this.config.datasets.rowsPageMaxBytes;
     const places = await this.rows.placesAfter(dataset, decodeRowCursor(cursor), limit + 1);
-    const shown = places.slice(0, limit);
-    const first = shown[0];
-    const last = shown[shown.length - 1];
-    if (first === undefined || last === undefined) return { data: [], nextCursor: null };
-    const values = await this.rows.valuesBetween(dataset, first, last);
+    const fixed = fixedRowBytes(dataset.columns);
+    let used = 0;
+    let count = 0;
+    for (const place of places.slice(0, limit)) {
+      const bytes = place.textBytes + fixed;
+      if (count > 0 && used + bytes > budget) break;
+      used += bytes;
+      count += 1;
+    }
+    const first = places[0];
+    const last = places[count - 1];
+    if (first === undefined || last === undefined) {
+      return { data: [], nextCursor: null, truncatedCells: [] };
+    }
+    const nextCursor = places.length > count ? encodeRowCursor(last.at) : null;
+    const textColumns = dataset.columns.filter((column) => column.type === 'string').length;
+    if (used <= budget || textColumns === 0) {
+      const values = await this.rows.valuesBetween(dataset, first.at, last.at);
+      const data = values.map((row) => rowObject(row, dataset.columns));
+      return { data, nextCursor, truncatedCells: [] };
+    }
+    const cutBytes = Math.max(4, Math.floor(Math.max(0, budget - fixed) / textColumns));
+    const [values, cells] = await Promise.all([
+      this.rows.valuesBetween(dataset, first.at, first.at, cutBytes),
+      this.rows.textCellBytes(dataset, first.at),
+    ]);
+    const truncatedCells = [...cells]
+      .filter(([, bytes]) => bytes > cutBytes)
+      .map(([column, bytes]) => ({ row: 0, column, bytes }));
     return {
       data: values.map((row) => rowObject(row, dataset.columns)),
-      nextCursor: places.length > limit ? encodeRowCursor(last) : null,
+      nextCursor,
+      truncatedCells,
     };
   }
 
