@@ -1,4 +1,5 @@
 import { AnalysisEvents } from '../../libs/analysis/src/services/analysis-events';
+import { Client } from 'pg';
 import { call, Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -126,6 +127,29 @@ describe('analysis event streams', () => {
       await app.app.get(AnalysisEvents).append(analysisId, 'status', { status: 'running' });
       expect(await until(() => stream.events.length === 1, 3000)).toBe(true);
     } finally {
+      stream.close();
+    }
+  });
+
+  it('reconnects its LISTEN connection when the database drops it, and misses nothing', async () => {
+    const analysisId = await queuedAnalysis();
+    const stream = await openStream(app, key, analysisId);
+    const db = new Client({ connectionString: app.database.url });
+    await db.connect();
+    try {
+      expect(await until(() => stream.events.length === 1, 5000)).toBe(true);
+      const killed = await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name LIKE '%-listen'`,
+      );
+      expect(killed.rowCount).toBe(1);
+      // Appended while nobody listens: found when the listener is back (first retry 250 ms).
+      await app.app.get(AnalysisEvents).append(analysisId, 'status', { status: 'running' });
+      expect(await until(() => stream.events.length === 2, 5000)).toBe(true);
+      await app.app.get(AnalysisEvents).append(analysisId, 'agent.started', { agent: 'text' });
+      expect(await until(() => stream.events.length === 3, 5000)).toBe(true);
+    } finally {
+      await db.end();
       stream.close();
     }
   });
