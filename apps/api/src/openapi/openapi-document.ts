@@ -40,6 +40,13 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .addSecurityRequirements('apiKey')
     .addSecurityRequirements('bearer')
     .addTag('health', 'Liveness and readiness probes')
+    .addTag('auth', 'Sign in, refresh a session, and who am I')
+    .addTag('api-keys', "The organization's API keys for machines")
+    .addTag('users', "The organization's people and their roles")
+    .addTag('datasets', 'CSV uploads: stored, typed and profiled; rows, exports and charts')
+    .addTag('metrics', 'Time-stamped values with dimensions: writes, lists, series and exports')
+    .addTag('analyses', 'Agent-driven analyses of a dataset, records or text')
+    .addTag('audit', "The organization's audit trail of sensitive actions")
     .build();
   // Relative, so the document describes whichever deployment serves it; the audience is
   // stated as OWASP's API9 (inventory) asks.
