@@ -1,3 +1,4 @@
+export { serializeError } from './error-serializer';
 export { LoggingModule, type LoggingModuleOptions, REDACTED_PATHS } from './logging.module';
 export { recordHttpMetrics } from './metrics/http-metrics';
 export { MetricsModule } from './metrics/metrics.module';

@@ -1,5 +1,6 @@
 import { type AppConfig, ConfigValidationError, loadConfigFromProcess } from '@app/config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '@app/database';
+import { serializeError } from '@app/observability';
 import type { INestApplication } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import { restoreFastStringPrototype } from './fast-string-prototype';
@@ -22,6 +23,8 @@ function bootLogger(config: AppConfig, name: string): Logger {
   return pino({
     name,
     level: config.log.level,
+    // A start that fails inside a query (the first admin key's insert, say) logs no values.
+    serializers: { err: serializeError },
     transport: config.log.pretty
       ? { target: 'pino-pretty', options: { singleLine: true } }
       : undefined,
