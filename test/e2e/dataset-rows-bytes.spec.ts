@@ -61,6 +61,10 @@ describe('dataset responses bounded by bytes', () => {
     } while (cursor !== null && pages < 100);
     expect(rows).toEqual(notes.map((note, id) => ({ id, note })));
     expect(pages).toBeGreaterThanOrEqual(20);
+    // The export streams every cell whole (in batches of about 4 MiB of rows).
+    const exported = await get(`/v1/datasets/${String(created.body.id)}/export?format=json`);
+    expect(exported.status).toBe(200);
+    expect(JSON.parse(exported.text)).toEqual(rows);
   });
 
   it('lists datasets without reading their profiles', async () => {

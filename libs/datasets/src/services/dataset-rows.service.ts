@@ -14,11 +14,10 @@ import {
   type JsonCell,
   selectExpression,
 } from '../export/cell-values';
+import { exportBatchRows } from '../export/export-batch';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
 import { DatasetRowsRepository, FIRST_ROW } from '../repositories/dataset-rows.repository';
 
-/** Rows fetched per round trip while exporting: memory stays flat whatever the size. */
-const EXPORT_BATCH_ROWS = 1000;
 /** A row's place as `(block,offset)`: block < 2^32, offset < 2^16 (PostgreSQL's `tid`). */
 const TID = /^\((\d{1,10}),(\d{1,5})\)$/;
 
@@ -136,7 +135,7 @@ export class DatasetRowsService {
       `SELECT ${select} FROM ${datasetTable(dataset)} ORDER BY ctid`,
       [],
       {
-        batchSize: EXPORT_BATCH_ROWS,
+        batchSize: exportBatchRows(dataset),
         rowMode: 'array',
         types: DATASET_VALUE_TYPES,
       },
