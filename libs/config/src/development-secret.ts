@@ -31,7 +31,9 @@ export function keptSecret(path: string): { secret: string } | { problem: string
   try {
     let text = readSecret(path);
     if (text === undefined) {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // The folder's mode is the embedded database's business (it must stay traversable for
+      // the postgres user when run as root); the file itself is 0600.
+      mkdirSync(dirname(path), { recursive: true });
       const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
       writeFileSync(temporary, `${perStartSecret()}\n`, { mode: 0o600, flag: 'wx' });
       chmodSync(temporary, 0o600); // whatever the umask
