@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { AnalysisErrorCode1796607677897 } from './1796607677897-AnalysisErrorCode';
 import { ListTimeIndexes1796604030578 } from './1796604030578-ListTimeIndexes';
 import { AnalysisHeartbeat1796013783093 } from './1796013783093-AnalysisHeartbeat';
 import { AnalysisEvents1795660932489 } from './1795660932489-AnalysisEvents';
@@ -24,4 +25,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AnalysisEvents1795660932489,
   AnalysisHeartbeat1796013783093,
   ListTimeIndexes1796604030578,
+  AnalysisErrorCode1796607677897,
 ];

@@ -265,6 +265,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
       expect(agents.find((agent) => agent.name === 'profile')).toMatchObject({
         status: 'failed',
         error: `output guardrail: the output shows ${INVENTED}, which no tool output holds`,
+        errorCode: 'model-invented-number',
       });
       expect(agents.find((agent) => agent.name === 'trends')).toMatchObject({
         status: 'succeeded',

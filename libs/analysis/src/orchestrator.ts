@@ -1,18 +1,15 @@
-import {
-  type Agent,
-  InputGuardrailTripwireTriggered,
-  OutputGuardrailTripwireTriggered,
-  type Runner,
-  withTrace,
-} from '@openai/agents';
+import { Logger } from '@nestjs/common';
+import { type Agent, type Runner, withTrace } from '@openai/agents';
 import type { AnalysisContext } from './analysis-context';
+import {
+  type AnalysisErrorCode,
+  type AnalysisFailure,
+  describeFailure,
+  failureDetail,
+} from './analysis-errors';
 import type { MetricGroup } from './analysis-metrics';
 import { recordMetricTool, ToolLedger } from './tools/record-metric';
-import {
-  guardrailReason,
-  inputScreeningGuardrail,
-  numbersFromToolsGuardrail,
-} from './guardrails/guardrails';
+import { inputScreeningGuardrail, numbersFromToolsGuardrail } from './guardrails/guardrails';
 import {
   type InjectionFinding,
   InputScreening,
@@ -41,9 +38,13 @@ export interface AgentRun {
   endedAt: string;
   durationMs: number;
   usage: { requests: number; inputTokens: number; outputTokens: number; totalTokens: number };
-  /** Why it failed (timeout, cancellation, a tool's error). */
+  /** Why it failed, in a sentence (timeout, cancellation, a guardrail, a model call). */
   error?: string;
+  /** Why it failed, as a code (docs/analyses.md). */
+  errorCode?: AnalysisErrorCode;
 }
+
+const logger = new Logger('Analysis');
 
 export interface AnalysisOutcome {
   agents: AgentRun[];
@@ -199,7 +200,7 @@ async function runAgent(
   const signal =
     request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
   let output: unknown;
-  let error: string | undefined;
+  let failure: AnalysisFailure | undefined;
   let usage = { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   try {
     const result = await request.runner.run(agent, JSON.stringify(brief), {
@@ -214,32 +215,33 @@ async function runAgent(
       outputTokens: total.outputTokens,
       totalTokens: total.totalTokens,
     };
-    if (output === undefined) error = 'the agent gave no final output';
+    if (output === undefined)
+      failure = { code: 'model-error', message: 'the agent gave no final output' };
   } catch (caught) {
-    error = timeout.aborted
-      ? `timed out after ${request.agentTimeoutMs} ms`
+    failure = timeout.aborted
+      ? { code: 'timeout', message: `timed out after ${request.agentTimeoutMs} ms` }
       : request.signal?.aborted === true
         ? (request.signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
-          ? 'the analysis ran out of time'
-          : 'cancelled'
-        : caught instanceof InputGuardrailTripwireTriggered
-          ? `input guardrail: ${guardrailReason(caught.result.output.outputInfo)}`
-          : caught instanceof OutputGuardrailTripwireTriggered
-            ? `output guardrail: ${guardrailReason(caught.result.output.outputInfo)}`
-            : caught instanceof Error
-              ? caught.message
-              : String(caught);
+          ? { code: 'timeout', message: 'the analysis ran out of time' }
+          : { code: 'cancelled', message: 'cancelled' }
+        : describeFailure(caught);
+    // The cause as it was (a driver's message) stays in the server's log.
+    if (!['cancelled', 'input-rejected', 'model-invented-number'].includes(failure.code)) {
+      logger.warn(
+        `Analysis ${request.analysisId ?? '(none)'}: agent ${name} failed (${failure.code}): ${failureDetail(caught)}`,
+      );
+    }
   }
   const ended = Date.now();
   const run: AgentRun = {
     agent: name,
-    status: error === undefined ? 'succeeded' : 'failed',
+    status: failure === undefined ? 'succeeded' : 'failed',
     startedAt: new Date(started).toISOString(),
     endedAt: new Date(ended).toISOString(),
     durationMs: ended - started,
     usage,
-    ...(error === undefined ? {} : { error }),
+    ...(failure === undefined ? {} : { error: failure.message, errorCode: failure.code }),
   };
   request.onEvent?.({ type: 'agent.finished', run });
-  return { run, output: error === undefined ? output : undefined };
+  return { run, output: failure === undefined ? output : undefined };
 }

@@ -1024,7 +1024,13 @@ export interface components {
             startedAt: string;
             /** Format: date-time */
             finishedAt: string;
+            /** @description Why it failed, in a sentence. */
             error?: string;
+            /**
+             * @description Why it failed, as a code (docs/analyses.md).
+             * @enum {string}
+             */
+            errorCode?: "timeout" | "cancelled" | "dataset-unavailable" | "input-rejected" | "model-error" | "model-invented-number" | "agents-failed" | "worker-lost" | "internal";
             durationMs: number;
             usage: {
                 requests: number;
@@ -1118,7 +1124,13 @@ export interface components {
             result: ({
                 [key: string]: unknown;
             } & components["schemas"]["AnalysisResultDto"]) | null;
+            /** @description Why it failed or was cancelled, in a sentence; null otherwise. */
             error: string | null;
+            /**
+             * @description Why it failed or was cancelled, as a code (docs/analyses.md); null otherwise.
+             * @enum {string|null}
+             */
+            errorCode: "timeout" | "cancelled" | "dataset-unavailable" | "input-rejected" | "model-error" | "model-invented-number" | "agents-failed" | "worker-lost" | "internal" | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

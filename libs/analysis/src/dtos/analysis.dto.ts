@@ -17,6 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { ANALYSIS_ERROR_CODES, type AnalysisErrorCode } from '../analysis-errors';
 import {
   ANALYSIS_STATUSES,
   type AnalysisEntity,
@@ -131,8 +132,12 @@ export class AnalysisAgentDto {
   finishedAt!: string;
   durationMs!: number;
   usage!: { requests: number; inputTokens: number; outputTokens: number; totalTokens: number };
+  /** Why it failed, in a sentence. */
   @ApiPropertyOptional({ maxLength: MAX_RESULT_TEXT })
   error?: string;
+  /** Why it failed, as a code (docs/analyses.md). */
+  @ApiPropertyOptional({ enum: ANALYSIS_ERROR_CODES })
+  errorCode?: AnalysisErrorCode;
 }
 
 export class AnalysisInsightDto {
@@ -278,8 +283,13 @@ export class AnalysisDto {
   /** Null until the analysis succeeded. */
   @ApiProperty({ nullable: true, type: AnalysisResultDto })
   result!: Record<string, unknown> | null;
+  /** Why it failed or was cancelled, in a sentence; null otherwise. */
   @ApiProperty({ type: String, nullable: true, maxLength: MAX_RESULT_TEXT })
   error!: string | null;
+  /** Why it failed or was cancelled, as a code (docs/analyses.md); null otherwise. */
+  // `null` listed too: OpenAPI 3.0 checks a nullable enum's values against the list.
+  @ApiProperty({ nullable: true, type: String, enum: [...ANALYSIS_ERROR_CODES, null] })
+  errorCode!: AnalysisErrorCode | null;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -304,6 +314,7 @@ export function mapAnalysis(analysis: AnalysisEntity): AnalysisDto {
     durationMs: number;
     usage: AnalysisAgentDto['usage'];
     error?: string;
+    errorCode?: AnalysisErrorCode;
   }>;
   return {
     id: analysis.id,
@@ -326,9 +337,11 @@ export function mapAnalysis(analysis: AnalysisEntity): AnalysisDto {
       durationMs: run.durationMs,
       usage: run.usage,
       ...(run.error === undefined ? {} : { error: run.error }),
+      ...(run.errorCode === undefined ? {} : { errorCode: run.errorCode }),
     })),
     result: analysis.result,
     error: analysis.error,
+    errorCode: analysis.errorCode,
     createdAt: analysis.createdAt.toISOString(),
     startedAt: analysis.startedAt?.toISOString() ?? null,
     completedAt: analysis.completedAt?.toISOString() ?? null,

@@ -1,4 +1,5 @@
 import { OrganizationEntity } from '@app/auth';
+import type { AnalysisErrorCode } from '../analysis-errors';
 import {
   Column,
   CreateDateColumn,
@@ -73,8 +74,13 @@ export class AnalysisEntity {
   @Column({ type: 'jsonb', nullable: true })
   result!: Record<string, unknown> | null;
 
+  /** Why it failed or was cancelled, in a sentence of ours (never a driver's message). */
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** Why it failed or was cancelled, as a code (docs/analyses.md). */
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: AnalysisErrorCode | null;
 
   /** The analysis this one replays, if any. */
   @Column({ name: 'replay_of', type: 'uuid', nullable: true })

@@ -147,6 +147,7 @@ export class AnalysesService {
           agentRuns: null,
           result: null,
           error: null,
+          errorCode: null,
           replayOf,
           createdBy: principal.id,
           startedAt: null,
@@ -222,16 +223,17 @@ export class AnalysesService {
       id,
       ['queued', 'running'],
       'cancelled',
-      {
-        completedAt: new Date(),
-        error: 'cancelled',
-      },
+      { completedAt: new Date(), error: 'cancelled', errorCode: 'cancelled' },
     );
     if (!cancelled) {
       throw new ProblemException(409, 'conflict', `Analysis ${id} is already ${analysis.status}`);
     }
     this.runner.abort(id);
-    await this.events.append(id, 'failed', { status: 'cancelled', error: 'cancelled' });
+    await this.events.append(id, 'failed', {
+      status: 'cancelled',
+      error: 'cancelled',
+      errorCode: 'cancelled',
+    });
     return this.get(organizationId, id);
   }
 

@@ -11,6 +11,7 @@ import { isTransientDatabaseError, JobQueue } from '@app/database';
 import { MetricsService } from '@app/metrics';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
+import { AnalysisFailureError, describeFailure, failureDetail } from '../analysis-errors';
 import { AnalysisModel } from '../models/analysis-model';
 import { type AgentName, type AnalysisEvent, runAnalysis } from '../orchestrator';
 import { analysisMetrics } from '../analysis-metrics';
@@ -28,6 +29,8 @@ const TOOL_QUERY_TIMEOUT_MS = 30_000;
 const HEARTBEAT_MS = 2000;
 
 class CancelledMeanwhile extends Error {}
+
+const EVERY_AGENT_FAILED = { code: 'agents-failed', message: 'every agent failed' } as const;
 
 export interface AnalysisJob {
   organizationId: string;
@@ -121,9 +124,15 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       const error = 'its worker stopped and no retry is left';
       const failed = await this.store.transition(organizationId, id, ['running'], 'failed', {
         error,
+        errorCode: 'worker-lost',
         completedAt: new Date(),
       });
-      if (failed) await this.events.append(id, 'failed', { status: 'failed', error });
+      if (failed)
+        await this.events.append(id, 'failed', {
+          status: 'failed',
+          error,
+          errorCode: 'worker-lost',
+        });
     }
   }
 
@@ -175,7 +184,9 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
               agent: event.run.agent,
               status: event.run.status,
               durationMs: event.run.durationMs,
-              ...(event.run.error === undefined ? {} : { error: event.run.error }),
+              ...(event.run.error === undefined
+                ? {}
+                : { error: event.run.error, errorCode: event.run.errorCode }),
             }),
       );
     };
@@ -200,7 +211,8 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
           {
             agentRuns: outcome.agents,
             result: { ...toAnalysisResult(outcome), metrics: metrics.ids },
-            error: failedAll ? 'every agent failed' : null,
+            error: failedAll ? EVERY_AGENT_FAILED.message : null,
+            errorCode: failedAll ? EVERY_AGENT_FAILED.code : null,
             completedAt: new Date(),
           },
           manager,
@@ -210,7 +222,13 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
         await this.events.append(
           analysisId,
           failedAll ? 'failed' : 'completed',
-          failedAll ? { status: 'failed', error: 'every agent failed' } : { status: 'succeeded' },
+          failedAll
+            ? {
+                status: 'failed',
+                error: EVERY_AGENT_FAILED.message,
+                errorCode: EVERY_AGENT_FAILED.code,
+              }
+            : { status: 'succeeded' },
           manager,
         );
         return metrics;
@@ -218,24 +236,26 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       await this.metrics.afterCommit(organizationId, written.names);
     } catch (error) {
       if (error instanceof CancelledMeanwhile) return;
-      const message = error instanceof Error ? error.message : String(error);
       if (retriesLeft > 0 && isTransientDatabaseError(error)) {
-        this.logger.warn(`Analysis ${analysisId}: ${message}; the queue retries it`);
+        this.logger.warn(`Analysis ${analysisId}: ${failureDetail(error)}; the queue retries it`);
         throw error;
       }
-      this.logger.warn(`Analysis ${analysisId} failed: ${message}`);
+      // The user gets a code and a sentence of ours; the cause as it was stays in this log.
+      const { code, message } = describeFailure(error);
+      this.logger.warn(`Analysis ${analysisId} failed (${code}): ${failureDetail(error)}`);
       const failed = await this.store.transition(
         organizationId,
         analysisId,
         ['running'],
         'failed',
-        {
-          error: message,
-          completedAt: new Date(),
-        },
+        { error: message, errorCode: code, completedAt: new Date() },
       );
       if (failed)
-        await this.events.append(analysisId, 'failed', { status: 'failed', error: message });
+        await this.events.append(analysisId, 'failed', {
+          status: 'failed',
+          error: message,
+          errorCode: code,
+        });
     } finally {
       clearInterval(heartbeat);
       this.running.delete(analysisId);
@@ -253,7 +273,8 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       input.kind === 'text'
         ? null
         : await this.store.dataset(analysis.organizationId, input.datasetId);
-    if (input.kind !== 'text' && dataset === null) throw new Error('the dataset no longer exists');
+    if (input.kind !== 'text' && dataset === null)
+      throw new AnalysisFailureError('dataset-unavailable', 'the dataset no longer exists');
     const timeoutMs = this.config.analyses.timeoutMs;
     // Cancelled or out of time: the agents stop, and so does their SQL.
     const stop = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
