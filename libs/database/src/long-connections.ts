@@ -63,7 +63,13 @@ export class LongConnections {
     const release = await this.acquire();
     encode.once('close', release);
     try {
-      const rows = await streamQuery(this.dataSource, query, encode);
+      // The cursor's statement lasts as long as its reader: the long-request deadline bounds it.
+      const rows = await streamQuery(
+        this.dataSource,
+        query,
+        encode,
+        this.config.longRequests.maxDurationMs,
+      );
       return this.paced(rows);
     } catch (error) {
       release();
