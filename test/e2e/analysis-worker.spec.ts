@@ -199,10 +199,16 @@ describe('analyses in a separate worker process', () => {
       [id],
     );
     expect(stored.map((row) => row.id).sort()).toEqual([...written].sort());
-    const { rows: jobs } = await db.query<{ state: string; retry_count: number }>(
-      `SELECT state, retry_count FROM pgboss.job WHERE name = 'analysis' AND data->>'analysisId' = $1`,
-      [id],
-    );
+    // The worker completes the queue's job after the analysis row says succeeded.
+    const jobs = await until('the job to settle', async () => {
+      const { rows } = await db.query<{ state: string; retry_count: number }>(
+        `SELECT state, retry_count FROM pgboss.job WHERE name = 'analysis' AND data->>'analysisId' = $1`,
+        [id],
+      );
+      return rows.every((row) => row.state !== 'active' && row.state !== 'retry')
+        ? rows
+        : undefined;
+    });
     expect(jobs).toEqual([{ state: 'completed', retry_count: 1 }]);
     const events = await db.query<{ type: string; data: Json }>(
       'SELECT type, data FROM analysis_events WHERE analysis_id = $1 ORDER BY id',
