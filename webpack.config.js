@@ -1,16 +1,18 @@
 // The Nest CLI builds each app (api, worker, cli) with its default webpack options and
 // this function. It adds the profile worker thread's own entry point (see ProfileThread in
 // libs/datasets/src/ingest/profile-thread.ts), emitted as profile-worker.js beside the
-// app's main.js, so the thread loads the profiling code and nothing else of the app.
+// app's main.js, so the thread loads the profiling code and nothing else of the app. Each
+// app's bundle starts with the Node version check, so an older Node stops with a message.
 const { dirname, join } = require('node:path');
 
 const PROFILE_WORKER = './libs/datasets/src/ingest/profile-worker.ts';
+const SUPPORTED_NODE_CHECK = './libs/runtime/src/require-supported-node.ts';
 
 module.exports = (options) => {
   const main = options.output.filename;
   return {
     ...options,
-    entry: { main: options.entry, 'profile-worker': PROFILE_WORKER },
+    entry: { main: [SUPPORTED_NODE_CHECK, options.entry], 'profile-worker': PROFILE_WORKER },
     output: {
       ...options.output,
       filename: (pathData) =>

@@ -19,8 +19,8 @@ interface CliRun {
 function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'ts-node'),
-      ['apps/cli/src/main.ts', ...args],
+      process.execPath,
+      [join(ROOT, 'node_modules', '.bin', 'ts-node'), 'apps/cli/src/main.ts', ...args],
       {
         cwd: ROOT,
         // Nothing from the developer's shell (DATABASE_URL, .env) leaks in.

@@ -13,6 +13,8 @@ export default async function globalSetup(globalConfig: {
   selectProjects?: string[];
 }): Promise<void> {
   process.env.SIGHTLINE_TEST_RUN = `${process.pid}`;
+  // Which Node runs the suite, for the log of a CI run (supported-node.spec.ts checks it).
+  console.log(`\nRunning the suite on Node.js ${process.version} (${process.execPath})`);
   const onlyUnitTests =
     globalConfig.selectProjects?.length === 1 && globalConfig.selectProjects[0] === 'unit';
   if (process.env.TEST_DATABASE_URL !== undefined || onlyUnitTests) return;

@@ -50,6 +50,7 @@ export async function runService(
   }
 
   const logger = bootLogger(config, name);
+  logger.info({ node: process.version }, `${name} starting on Node.js ${process.version}`);
   if (config.auth.jwtSecretSource === 'generated-per-start') {
     logger.warn(
       'JWT_SECRET is not set: using a secret generated for this start, so sessions end when the process restarts (set JWT_SECRET to keep them)',
