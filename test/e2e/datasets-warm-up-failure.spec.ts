@@ -2,7 +2,8 @@ import { storedDatasets, warmUpLogs } from '../support/datasets';
 import { startTestApp } from '../support/test-app';
 
 // Its own file: a later app of the same Jest file does not get its log lines captured
-// (nestjs-pino keeps its root logger in a static), and this test reads them.
+// (nestjs-pino builds one logger per process, on the first app's destination), and this
+// test reads them.
 describe('the ingest warm-up at start-up, when it fails', () => {
   it('is logged, and the API starts anyway with nothing stored', async () => {
     // The generated file has 8 columns: over this limit, its load fails like a bad upload.

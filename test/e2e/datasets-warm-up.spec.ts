@@ -3,7 +3,8 @@ import { call, Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // One app per file: a later app of the same Jest file does not get its log lines captured
-// (nestjs-pino keeps its root logger in a static), and these tests read them.
+// (nestjs-pino builds one logger per process, on the first app's destination), and these
+// tests read them.
 describe('the ingest warm-up at start-up', () => {
   describe('when it runs', () => {
     let app: TestApp;

@@ -13,7 +13,10 @@ export interface TestApp {
   database: TestDatabase;
   /** Base URL of the listening server, e.g. `http://127.0.0.1:41234`. */
   baseUrl: string;
-  /** Every log line the app wrote, parsed. */
+  /**
+   * Every log line the app wrote, parsed. Only the first app of a Jest file gets any:
+   * nestjs-pino builds one pino-http logger per process, on the first destination given.
+   */
   logs: Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
