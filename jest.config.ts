@@ -7,8 +7,9 @@ import tsconfig from './tsconfig.json' with { type: 'json' };
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   // OpenTelemetry's OTLP exporter loads `http` with `import()`, which jest's sandbox refuses
-  // without --experimental-vm-modules: its files are compiled to `require` like ours.
-  '/node_modules/@opentelemetry/otlp-exporter-base/.+\\.js$': [
+  // without --experimental-vm-modules (still so on Node 24): its CommonJS build (`.cjs`) is
+  // compiled to `require` like ours.
+  '/node_modules/@opentelemetry/otlp-exporter-base/.+\\.cjs$': [
     'ts-jest',
     { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
   ],

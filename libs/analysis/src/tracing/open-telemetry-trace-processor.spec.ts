@@ -11,11 +11,11 @@ import {
 } from '@openai/agents';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
-  BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { BuiltinModelProvider } from '../models/builtin-model';
 import { OpenTelemetryTraceProcessor } from './open-telemetry-trace-processor';
 import { INPUT_MARKER, lookupAgent, OUTPUT_MARKER, PROMPT_MARKER } from './testing/lookup-agent';
@@ -23,7 +23,7 @@ import { INPUT_MARKER, lookupAgent, OUTPUT_MARKER, PROMPT_MARKER } from './testi
 /** A processor over a real OpenTelemetry SDK whose finished spans are kept in memory. */
 function collect() {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const processor = new OpenTelemetryTraceProcessor(provider.getTracer('spec'));
   return { processor, spans: () => exporter.getFinishedSpans() };
 }

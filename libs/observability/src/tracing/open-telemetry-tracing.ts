@@ -2,7 +2,7 @@ import { AppConfig } from '@app/config';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { TracerProvider } from '@opentelemetry/sdk-trace';
 
 /**
  * The process's OpenTelemetry tracer provider. With an OTLP endpoint configured
@@ -19,7 +19,7 @@ import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 @Injectable()
 export class OpenTelemetryTracing implements OnApplicationShutdown {
   private readonly logger = new Logger(OpenTelemetryTracing.name);
-  private readonly provider: BasicTracerProvider | undefined;
+  private readonly provider: TracerProvider | undefined;
 
   constructor(config: AppConfig) {
     registerContextManager();

@@ -4,12 +4,12 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
-  BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
   type Sampler,
   TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { type ExportFailureLog, ReportedSpanExporter } from './reported-span-exporter';
 
 /**
@@ -21,14 +21,14 @@ export function otlpTracerProvider(
   telemetry: TelemetryConfig,
   shown: string,
   log: ExportFailureLog,
-): BasicTracerProvider {
+): TracerProvider {
   const { traces } = telemetry;
-  return new BasicTracerProvider({
+  return new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': telemetry.serviceName }),
     sampler: samplerFor(traces),
     spanProcessors: [
-      new BatchSpanProcessor(
-        new ReportedSpanExporter(
+      new BatchSpanProcessor({
+        exporter: new ReportedSpanExporter(
           new OTLPTraceExporter({
             url: traces.endpoint,
             headers: traces.headers,
@@ -37,8 +37,8 @@ export function otlpTracerProvider(
           shown,
           log,
         ),
-        { exportTimeoutMillis: traces.timeoutMs },
-      ),
+        exportTimeoutMillis: traces.timeoutMs,
+      }),
     ],
   });
 }

@@ -1,5 +1,5 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { FAILURE_REPORT_INTERVAL_MS, ReportedSpanExporter } from './reported-span-exporter';
 
 /** An exporter whose every export answers `result`. */
