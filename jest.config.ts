@@ -3,18 +3,23 @@ import { pathsToModuleNameMapper } from 'ts-jest';
 // Node 24 loads this file as an ES module (its own TypeScript support): JSON needs the attribute.
 import tsconfig from './tsconfig.json' with { type: 'json' };
 
+// Packages in node_modules that jest compiles to CommonJS (see the transform below).
+const compiled = ['@opentelemetry/otlp-exporter-base', 'content-disposition'].join('|');
+
 // Type checking is `npm run check`'s job; tests transpile file by file, which is much faster.
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  // OpenTelemetry's OTLP exporter loads `http` with `import()`, which jest's sandbox refuses
-  // without --experimental-vm-modules (still so on Node 24): its CommonJS build (`.cjs`) is
-  // compiled to `require` like ours.
-  '/node_modules/@opentelemetry/otlp-exporter-base/.+\\.cjs$': [
+  // Jest's sandbox loads ES modules (`import()`, or `require()` of one on Node 24) only under
+  // --experimental-vm-modules, so these are compiled to `require` like ours: OpenTelemetry's
+  // OTLP exporter loads `http` with `import()` (its `.cjs` build), and content-disposition 3
+  // (under @fastify/static, which serves Swagger UI) is ES modules only.
+  [`/node_modules/(${compiled})/.+\\.c?js$`]: [
     'ts-jest',
     { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
   ],
 };
-const transformIgnorePatterns = ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'];
+// Any node_modules file but those packages', wherever they are nested.
+const transformIgnorePatterns = [`^(?!.*/node_modules/(${compiled})/).*/node_modules/`];
 const moduleNameMapper = pathsToModuleNameMapper(tsconfig.compilerOptions.paths, {
   prefix: '<rootDir>/',
 });
