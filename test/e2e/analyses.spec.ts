@@ -64,7 +64,7 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     expect(analysis).toMatchObject({
       status: 'succeeded',
       input: { kind: 'dataset', datasetId },
-      model: { provider: 'builtin', name: 'sightline-builtin-planner-1', sdkVersion: '0.14.3' },
+      model: { provider: 'builtin', name: 'sightline-builtin-planner-1', sdkVersion: '0.20.0' },
       error: null,
     });
     const agents = analysis.agents as Array<{ name: string; status: string }>;

@@ -83,7 +83,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     firstAnalysisId = String(analysis.id);
     expect(analysis).toMatchObject({
       status: 'succeeded',
-      model: { provider: 'openai-compatible', name: MODEL, sdkVersion: '0.14.3' },
+      model: { provider: 'openai-compatible', name: MODEL, sdkVersion: '0.20.0' },
       error: null,
     });
     const agents = analysis.agents as Array<{ name: string; status: string; usage: Json }>;

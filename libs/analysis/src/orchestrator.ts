@@ -26,7 +26,7 @@ import { trendsAgent } from './agents/trends-agent';
 type AnyAgent = Agent<any, any>;
 
 /** The SDK the agents run on (a test checks it against package.json). */
-export const AGENTS_SDK_VERSION = '0.14.3';
+export const AGENTS_SDK_VERSION = '0.20.0';
 
 export type SpecialistName = 'profile' | 'trends' | 'anomalies' | 'text';
 export type AgentName = SpecialistName | 'summary';

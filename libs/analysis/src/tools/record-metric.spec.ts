@@ -1,4 +1,5 @@
-import { MAX_RECORDED_METRICS, ToolLedger } from './record-metric';
+import { RunContext } from '@openai/agents';
+import { MAX_RECORDED_METRICS, recordMetricTool, ToolLedger } from './record-metric';
 
 describe('ToolLedger', () => {
   it('groups recorded metrics by agent and call, with the dataset, up to the limit', () => {
@@ -21,5 +22,22 @@ describe('ToolLedger', () => {
       ['trends', 'c1', MAX_RECORDED_METRICS / 2],
     ]);
     expect(groups[0]?.metrics[0]).toEqual({ name: 'm', value: 0, dimensions: {}, datasetId: 'd1' });
+  });
+});
+
+describe('record_metric', () => {
+  it('answers a refused call with the reason, so that the model may correct it', async () => {
+    const ledger = new ToolLedger(undefined);
+    ledger.remember('c1', '{"rowCount":30}');
+    const call = (value: number, fromToolCallId: string) =>
+      recordMetricTool(ledger, 'profile').invoke(
+        new RunContext(),
+        JSON.stringify({ name: 'rows', value, unit: null, dimensions: null, fromToolCallId }),
+      );
+    await expect(call(31, 'c1')).resolves.toContain('31 is not in the output of tool call c1');
+    await expect(call(30, 'c9')).resolves.toContain('no tool call c9 has returned');
+    expect(ledger.recorded()).toEqual([]);
+    await expect(call(30, 'c1')).resolves.toBe('{"recorded":{"name":"rows","value":30}}');
+    expect(ledger.recorded()).toHaveLength(1);
   });
 });

@@ -55,6 +55,10 @@ export class ToolLedger {
  */
 export function recordMetricTool(ledger: ToolLedger, agent: string) {
   return tool({
+    // The reason goes back to the model, so that it may correct the call. (The SDK's default
+    // answer has been a fixed sentence without the reason since 0.15; this keeps its wording.)
+    errorFunction: (_context, error) =>
+      `An error occurred while running the tool. Please try again. Error: ${String(error)}`,
     name: 'record_metric',
     description:
       'Record one number that a tool returned in this analysis as a metric. Give the id of ' +
