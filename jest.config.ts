@@ -4,7 +4,13 @@ import { pathsToModuleNameMapper } from 'ts-jest';
 import tsconfig from './tsconfig.json' with { type: 'json' };
 
 // Packages in node_modules that jest compiles to CommonJS (see the transform below).
-const compiled = ['@opentelemetry/otlp-exporter-base', 'content-disposition'].join('|');
+const compiled = [
+  '@opentelemetry/otlp-exporter-base',
+  'content-disposition',
+  'pg-boss',
+  'serialize-error',
+  'non-error',
+].join('|');
 
 // Type checking is `npm run check`'s job; tests transpile file by file, which is much faster.
 const transform: Config['transform'] = {
@@ -12,7 +18,8 @@ const transform: Config['transform'] = {
   // Jest's sandbox loads ES modules (`import()`, or `require()` of one on Node 24) only under
   // --experimental-vm-modules, so these are compiled to `require` like ours: OpenTelemetry's
   // OTLP exporter loads `http` with `import()` (its `.cjs` build), and content-disposition 3
-  // (under @fastify/static, which serves Swagger UI) is ES modules only.
+  // (under @fastify/static, which serves Swagger UI) is ES modules only, as are pg-boss 12 and
+  // its serialize-error 13 and non-error.
   [`/node_modules/(${compiled})/.+\\.c?js$`]: [
     'ts-jest',
     { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },

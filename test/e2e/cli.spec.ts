@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
+// pg-boss 10.4.2 under an alias, in devDependencies for tests only: the job queue's old schema.
+import PgBoss10 from 'pg-boss-10';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -216,6 +218,39 @@ describe('admin CLI', () => {
       }
     } finally {
       await empty.drop();
+    }
+  });
+
+  it('upgrade-job-queue moves a pg-boss 10 job queue, keeping its jobs, and then has nothing to do', async () => {
+    const old = await createTestDatabase();
+    try {
+      const boss = new PgBoss10({ connectionString: old.url, max: 1 });
+      await boss.start();
+      await boss.createQueue('analysis', { name: 'analysis' });
+      const id = await boss.send('analysis', { analysisId: 'kept' });
+      await boss.stop({ graceful: false, wait: true });
+
+      const upgraded = await runCli(['upgrade-job-queue'], { DATABASE_URL: old.url });
+      expect(upgraded).toMatchObject({ code: 0, stderr: '' });
+      expect(upgraded.stdout).toContain(
+        'Upgraded the job queue from pg-boss 10 (schema version 24)',
+      );
+      expect(field(upgraded, 'queues')).toBe('1');
+      expect(field(upgraded, 'jobs')).toBe('1');
+      const client = new Client({ connectionString: old.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query('SELECT id, state, data FROM pgboss.job');
+        expect(rows).toEqual([{ id, state: 'created', data: { analysisId: 'kept' } }]);
+      } finally {
+        await client.end();
+      }
+
+      const again = await runCli(['upgrade-job-queue'], { DATABASE_URL: old.url });
+      expect(again).toMatchObject({ code: 0, stderr: '' });
+      expect(again.stdout).toBe('The job queue holds no pg-boss 10 schema: nothing to upgrade.\n');
+    } finally {
+      await old.drop();
     }
   });
 });

@@ -22,7 +22,12 @@ describe('JobQueue', () => {
 
   it("applies the consumer's retry and expiry options to a queue a sender created first", async () => {
     await sender.queue('first-sent');
-    expect(await sender.boss.getQueue('first-sent')).toMatchObject({ retryLimit: null });
+    // pg-boss' own defaults (pg-boss 12 stores them on the queue; 10 left them null).
+    expect(await sender.boss.getQueue('first-sent')).toMatchObject({
+      retryDelay: 0,
+      retryBackoff: false,
+      expireInSeconds: 900,
+    });
 
     const options = { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 180 };
     await consumer.queue('first-sent', options);

@@ -1,9 +1,10 @@
 /**
- * The admin CLI: creates organizations and API keys without HTTP.
+ * The admin CLI: creates organizations and API keys without HTTP; upgrades the job queue.
  *   npm run cli -- create-organization --name <name>
  *   npm run cli -- create-api-key --role <role> [--organization <uuid>] [--name <label>] [--expires-at <ISO-8601>]
+ *   npm run cli -- upgrade-job-queue
  *   node dist/apps/cli/main.js --help
- * The key is printed alone on the last line of standard output; diagnostics go to
+ * A created key is printed alone on the last line of standard output; diagnostics go to
  * standard error. Exit codes: 0 done, 1 failed (bad configuration, unknown
  * organization, database), 2 bad arguments.
  */
@@ -16,6 +17,7 @@ import { type CliCommand, parseCliArguments, USAGE, UsageError } from './command
 import { CommandFailure, type CommandResult } from './commands/command-result';
 import { createApiKey } from './commands/create-api-key.command';
 import { createOrganization } from './commands/create-organization.command';
+import { upgradeJobQueueCommand } from './commands/upgrade-job-queue.command';
 
 const NAME = 'sightline-cli';
 
@@ -38,6 +40,7 @@ function describe(error: unknown): string {
 
 function run(
   app: INestApplicationContext,
+  databaseUrl: string,
   command: Exclude<CliCommand, { name: 'help' }>,
 ): Promise<CommandResult> {
   switch (command.name) {
@@ -45,6 +48,8 @@ function run(
       return createApiKey(app, command);
     case 'create-organization':
       return createOrganization(app, command.organizationName);
+    case 'upgrade-job-queue':
+      return upgradeJobQueueCommand(databaseUrl);
   }
 }
 
@@ -72,9 +77,10 @@ async function execute(command: Exclude<CliCommand, { name: 'help' }>): Promise<
       logger: false,
       abortOnError: false,
     });
-    const result = await run(app, command);
+    const result = await run(app, databaseUrl, command);
     // Printed before closing: the key exists now, and a failure to close must not lose it.
-    await write(process.stdout, `${[...result.lines, result.key].join('\n')}\n`);
+    const key = result.key === undefined ? [] : [result.key];
+    await write(process.stdout, `${[...result.lines, ...key].join('\n')}\n`);
     return 0;
   } catch (error) {
     const prefix = error instanceof CommandFailure ? '' : 'failed: ';

@@ -13,4 +13,10 @@ export { keysetAfterSql, keysetTimeSql, newestFirstPage } from './keyset';
 export { LONG_CONNECTION_RETRY_AFTER_SECONDS, LongConnections } from './long-connections';
 export { isTransientDatabaseError } from './transient-errors';
 export { JOB_SCHEMA, JobQueue, type JobQueueOptions } from './job-queue';
+export {
+  JobQueueSchemaError,
+  RETIRED_JOB_SCHEMA,
+  upgradeJobQueue,
+  type JobQueueUpgrade,
+} from './job-queue-upgrade';
 export { JobQueueModule } from './job-queue.module';

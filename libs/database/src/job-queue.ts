@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import { PgBoss, type Queue, type SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
+import { assertJobSchemaUsable, JOB_SCHEMA } from './job-queue-upgrade';
 
-/** The schema pg-boss keeps its tables in (it migrates them itself on start). */
-export const JOB_SCHEMA = 'pgboss';
+export { JOB_SCHEMA };
 
 export interface JobQueueOptions {
   databaseUrl: string;
@@ -23,22 +23,31 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly created = new Set<string>();
   private readonly configured = new Set<string>();
 
-  constructor(options: JobQueueOptions) {
+  constructor(private readonly options: JobQueueOptions) {
     this.boss = new PgBoss({
       connectionString: options.databaseUrl,
       schema: JOB_SCHEMA,
       max: options.poolSize ?? 2,
       application_name: 'sightline-jobs',
+      // Our own spans already follow a job (its data carries the trace context); pg-boss 12's
+      // tracing would add its own spans and a second copy of the context to every job.
+      openTelemetry: { enabled: false },
     });
     this.boss.on('error', (error: Error) => this.logger.warn(`Job queue: ${error.message}`));
   }
 
+  /**
+   * Starts pg-boss, which installs its schema or migrates it. A schema of pg-boss 10 it cannot
+   * migrate: start-up fails with a `JobQueueSchemaError` saying what the operator must do.
+   */
   async onModuleInit(): Promise<void> {
+    await assertJobSchemaUsable(this.options.databaseUrl);
     await this.boss.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    // Resolves once the workers have finished (or the timeout passed) and the pool is closed.
+    await this.boss.stop({ graceful: true, timeout: 10_000 });
   }
 
   /**
@@ -47,12 +56,12 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
    * (an api with WORKERS=off) may have created it first, without them, or an earlier
    * version with others.
    */
-  async queue(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
+  async queue(name: string, options: Omit<Queue, 'name'> = {}): Promise<void> {
     const configure = Object.keys(options).length > 0;
     if (this.created.has(name) && !(configure && !this.configured.has(name))) return;
-    await this.boss.createQueue(name, { name, ...options });
+    await this.boss.createQueue(name, options);
     if (configure) {
-      await this.boss.updateQueue(name, { name, ...options });
+      await this.boss.updateQueue(name, options);
       this.configured.add(name);
     }
     this.created.add(name);
@@ -78,13 +87,13 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     manager: EntityManager,
     name: string,
     data: object,
-    options: PgBoss.SendOptions = {},
+    options: SendOptions = {},
   ): Promise<string | null> {
     await this.queue(name);
     return this.boss.send(name, data, {
       ...options,
       db: {
-        executeSql: async (text, values) => ({
+        executeSql: async (text: string, values?: unknown[]) => ({
           rows: await manager.query<unknown[]>(text, values),
         }),
       },

@@ -56,6 +56,10 @@ describe('parseCliArguments', () => {
     });
   });
 
+  it('reads upgrade-job-queue', () => {
+    expect(parseCliArguments(['upgrade-job-queue'], NOW)).toEqual({ name: 'upgrade-job-queue' });
+  });
+
   it.each([['--help'], ['-h'], ['help'], ['create-api-key', '--role', 'nope', '--help']])(
     'answers %s with help',
     (...argv) => {
@@ -80,6 +84,7 @@ describe('parseCliArguments', () => {
     [['create-api-key', '--role', 'admin', 'extra'], /unexpected argument "extra"/],
     [['create-organization'], /needs --name/],
     [['create-organization', '--name', 'Acme', '--role', 'admin'], /does not take --role/],
+    [['upgrade-job-queue', '--name', 'x'], /does not take --name/],
   ])('refuses %j', (argv, message) => {
     expect(usageErrorOf(argv)).toMatch(message);
   });

@@ -5,7 +5,8 @@ import type { CreateApiKeyOptions } from './create-api-key.command';
 export type CliCommand =
   | { name: 'help' }
   | ({ name: 'create-api-key' } & CreateApiKeyOptions)
-  | { name: 'create-organization'; organizationName: string };
+  | { name: 'create-organization'; organizationName: string }
+  | { name: 'upgrade-job-queue' };
 
 /** Arguments that do not form a command; the CLI answers with the usage and exit code 2. */
 export class UsageError extends Error {}
@@ -18,11 +19,14 @@ Commands:
       there is none).
   create-organization --name <name>
       Creates an organization and its first admin API key.
+  upgrade-job-queue
+      Moves a job queue written by pg-boss 10 (Sightline before pg-boss 12) to the new
+      schema, keeping its queued jobs. Stop every api and worker process first.
 
 Options:
   -h, --help  Shows this help.
 
-The key is printed alone on the last line of standard output, once: store it.
+A created key is printed alone on the last line of standard output, once: store it.
 Configuration comes from the environment, as for the services (DATABASE_URL, or the
 embedded PostgreSQL when it is unset).
 `;
@@ -125,6 +129,9 @@ export function parseCliArguments(argv: string[], now = new Date()): CliCommand 
     case 'create-organization':
       onlyOptions(command, values, ['name']);
       return { name: command, organizationName: requiredName(values, command) };
+    case 'upgrade-job-queue':
+      onlyOptions(command, values, []);
+      return { name: command };
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,7 +1,7 @@
-/** What a command prints: `lines` describe what was created; `key` goes alone on the last line. */
+/** What a command prints: `lines` describe what it did; a created `key` goes alone on the last line. */
 export interface CommandResult {
   lines: string[];
-  key: string;
+  key?: string;
 }
 
 /** An expected failure (e.g. an unknown organization): its message is printed, exit code 1. */

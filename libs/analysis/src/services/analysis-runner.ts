@@ -9,6 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isTransientDatabaseError, JobQueue } from '@app/database';
 import { MetricsService } from '@app/metrics';
+import type { JobWithMetadata } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
 import { AnalysisFailureError, describeFailure, failureDetail } from '../analysis-errors';
@@ -82,10 +83,10 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     });
     // pg-boss runs one batch per work() at a time: one registration per concurrent analysis.
     for (let slot = 0; slot < this.config.analyses.concurrency; slot++) {
-      await this.jobs.boss.work<AnalysisJob>(
+      await this.jobs.boss.work(
         ANALYSIS_QUEUE,
         { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
-        async ([job]) => {
+        async ([job]: JobWithMetadata<AnalysisJob>[]) => {
           if (job !== undefined) await this.run(job.data, job.retryLimit - job.retryCount);
         },
       );
