@@ -10,6 +10,7 @@ import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,12 +21,6 @@ const root = join(__dirname, '..');
 const METADATA_DIR = join(root, 'apps/api/src/openapi');
 const OPENAPI_FILE = join(root, 'openapi.json');
 const SCHEMA_FILE = join(root, 'libs/client/src/schema.d.ts');
-
-// The package's `exports` only allow `@nestjs/swagger/plugin`, which TypeScript's
-// node10 resolution cannot type; the types live under dist/.
-const { ReadonlyVisitor } =
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('@nestjs/swagger/plugin') as typeof import('@nestjs/swagger/dist/plugin');
 
 function generateMetadata(outputDir: string): string {
   new PluginMetadataGenerator().generate({

@@ -136,6 +136,14 @@ describe('the built api process, as `npm start` runs it', () => {
         },
       ],
     });
+    // A chart rendered by the bundle: Vega loads with Node's import() (ES modules, top-level await).
+    const histogram = await fetch(
+      `http://127.0.0.1:${httpPort}/v1/datasets/${id}/columns/n/histogram.svg?bins=3`,
+      { headers: { 'x-api-key': bootstrapKey } },
+    );
+    expect(histogram.status).toBe(200);
+    expect(histogram.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await histogram.text()).toMatch(/^<svg[\s\S]*<\/svg>$/);
     await withEmbeddedClient(dir, databasePort, async (client) => {
       await client.query(
         'CREATE TABLE quickstart_note (id serial PRIMARY KEY, note text NOT NULL)',

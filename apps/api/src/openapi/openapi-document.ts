@@ -1,7 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { ServerObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  type ServerObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
 import { addDocumentFormatBounds } from './format-bounds';
 import { addProblemResponses } from './problem-responses';
 import { addResponseHeaders } from './response-headers';
@@ -13,7 +17,10 @@ import { addResponseHeaders } from './response-headers';
  */
 export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
   // Loaded on use, not at import: `npm run openapi` regenerates the file first, then builds the document.
-  const { default: metadata } = await import('./metadata');
+  // A `require`, not `import()`: in this CommonJS code, `import()` is Node's ES module loader,
+  // which neither webpack's bundle nor ts-node resolves extensionless TypeScript files for.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: metadata } = require('./metadata') as typeof import('./metadata');
   await SwaggerModule.loadPluginMetadata(metadata);
   const config = new DocumentBuilder()
     .setTitle('Sightline API')

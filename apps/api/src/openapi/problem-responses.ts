@@ -7,11 +7,7 @@ import {
 } from '@app/access';
 import { OPENAPI_RATE_LIMIT_CLASS } from '@app/rate-limit';
 import { MAX_FIELD_ERRORS, MAX_FIELD_ERROR_LENGTH, MAX_PROBLEM_DETAIL_LENGTH } from '@app/common';
-import type { OpenAPIObject } from '@nestjs/swagger';
-import type {
-  OperationObject,
-  ResponseObject,
-} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 
 const PROBLEM_SCHEMA = {
   type: 'object',

@@ -1,9 +1,9 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
 import type {
   HeaderObject,
+  OpenAPIObject,
   OperationObject,
   ReferenceObject,
-} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+} from '@nestjs/swagger';
 
 /** Whole seconds or requests; a budget or window never needs more than 32 bits. */
 const COUNT_SCHEMA = { type: 'integer', format: 'int32', minimum: 0, maximum: 2_147_483_647 };

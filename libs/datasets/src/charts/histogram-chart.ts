@@ -23,7 +23,7 @@ export function histogramSvg(
 ): Promise<string> {
   const type = temporal ? 'temporal' : 'quantitative';
   return renderSvg({
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     width: WIDTH,
     height: HEIGHT,
@@ -40,7 +40,7 @@ export function histogramSvg(
 /** Bars per value for a text or boolean column (its most frequent values). */
 export function categorySvg(title: string, values: CategoryCount[]): Promise<string> {
   return renderSvg({
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     width: WIDTH,
     height: HEIGHT,

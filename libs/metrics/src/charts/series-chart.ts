@@ -5,7 +5,7 @@ import type { SeriesDto } from '../dtos/metric.dto';
 export function seriesSvg(series: SeriesDto): Promise<string> {
   const grouped = series.groupBy !== undefined;
   return renderVegaLiteSvg({
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `${series.name} (${series.agg} per ${series.interval})`,
     width: 640,
     height: 280,
