@@ -89,7 +89,10 @@ export class ProfileThread implements OnModuleDestroy {
       }
       if (reply.kind !== 'ready') this.sessions.get(reply.session)?.profiles.receive(reply);
     });
-    worker.on('error', (error) => this.failAll(worker, error));
+    // What the thread threw, uncaught: usually an Error, but JavaScript can throw anything.
+    worker.on('error', (error: unknown) =>
+      this.failAll(worker, error instanceof Error ? error : new Error(String(error))),
+    );
     worker.on('exit', (code) =>
       this.failAll(worker, new Error(`the profile worker thread exited with code ${code}`)),
     );
