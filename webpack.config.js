@@ -5,6 +5,17 @@
 // app's bundle starts with the Node version check, so an older Node stops with a message.
 const { dirname, join } = require('node:path');
 
+const { compilerOptions } = require('./tsconfig.json');
+
+// `@app/*` imports, from tsconfig.json's `paths`, which are relative to that file: without a
+// `baseUrl` (deprecated in TypeScript 6) Nest's TsconfigPathsPlugin reads them relative to
+// each app's own tsconfig (apps/<app>/) instead.
+const APP_ALIASES = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([name, [target]]) => [
+    `${name}$`,
+    join(__dirname, target),
+  ]),
+);
 const PROFILE_WORKER = './libs/datasets/src/ingest/profile-worker.ts';
 const SUPPORTED_NODE_CHECK = './libs/runtime/src/require-supported-node.ts';
 
@@ -13,6 +24,7 @@ module.exports = (options) => {
   return {
     ...options,
     entry: { main: [SUPPORTED_NODE_CHECK, options.entry], 'profile-worker': PROFILE_WORKER },
+    resolve: { ...options.resolve, alias: { ...options.resolve.alias, ...APP_ALIASES } },
     output: {
       ...options.output,
       filename: (pathData) =>
