@@ -75,7 +75,11 @@ export async function startApiService(
   // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service;
   // BENCH_API_MAIN=<path of another build's main.js> runs that build (A/B comparisons);
   // DATASET_* variables set for the benchmark reach the service too.
-  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The service runs with the Node options the image and `npm start` give it (Dockerfile).
+  const nodeArgs = [
+    '--max-semi-space-size=16',
+    ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   const service = spawn(
     process.execPath,
     [...nodeArgs, process.env.BENCH_API_MAIN ?? join(ROOT, 'dist', 'apps', 'api', 'main.js')],
