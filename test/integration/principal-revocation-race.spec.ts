@@ -1,6 +1,5 @@
 import { sha256Hex } from '@app/auth';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import type { Cache } from 'cache-manager';
+import { ReadCache } from '@app/cache';
 import { randomUUID } from 'node:crypto';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
 import { dropRedisKeys } from '../support/redis';
@@ -14,7 +13,7 @@ const PASSWORD = 'a long enough password';
  * credential from the database just before a revoke caches it just after.
  */
 function holdCacheWrites(app: TestApp, entry: string) {
-  const cache = app.app.get<Cache>(CACHE_MANAGER);
+  const cache = app.app.get(ReadCache);
   const set = cache.set.bind(cache);
   let release = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));

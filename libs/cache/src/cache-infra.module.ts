@@ -1,10 +1,9 @@
 import { AppConfig } from '@app/config';
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
-import { Global, Logger, Module } from '@nestjs/common';
-import { Keyv } from 'keyv';
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CacheHealth } from './cache-health';
-import { LruMap } from './lru-map';
+import { MemoryReadCache } from './memory-read-cache';
+import { ReadCache } from './read-cache';
+import { RedisReadCache, redisCacheClient } from './redis-read-cache';
 
 /** Entries the in-process cache keeps (no Redis): the least recently used go first. */
 const MEMORY_CACHE_ENTRIES = 10_000;
@@ -16,40 +15,29 @@ const MEMORY_CACHE_ENTRIES = 10_000;
  */
 @Global()
 @Module({
-  imports: [
-    CacheModule.registerAsync({
-      isGlobal: true,
+  providers: [
+    {
+      provide: ReadCache,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        if (config.redis.url === undefined) {
-          // Values stay objects in process memory: no JSON round trip per read (readers
-          // must not mutate what they get; every cached value here is read-only data).
-          const store = new LruMap<string, unknown>(MEMORY_CACHE_ENTRIES);
-          return { stores: [new Keyv({ store, serialize: undefined, deserialize: undefined })] };
-        }
-        const logger = new Logger('Cache');
-        let failing = false;
-        const store = createKeyv(config.redis.url, {
-          namespace: `${config.redis.keyPrefix}cache`,
-          throwOnConnectError: false,
-          throwOnErrors: false,
-          connectionTimeout: 2000,
-        });
-        // Fail fast while disconnected instead of queueing commands until the reconnect
-        // (seconds per request); the client still reconnects when Redis is back.
-        const client = (store.store as { client?: { options?: { disableOfflineQueue?: boolean } } })
-          .client;
-        if (client?.options !== undefined) client.options.disableOfflineQueue = true;
-        store.on('error', (error: unknown) => {
-          if (failing) return;
-          failing = true;
-          logger.warn(`Redis cache unavailable, reading through to the database: ${String(error)}`);
-        });
-        return { stores: [store] };
+      useFactory: async (config: AppConfig): Promise<ReadCache> => {
+        if (config.redis.url === undefined) return new MemoryReadCache(MEMORY_CACHE_ENTRIES);
+        const cache = new RedisReadCache(
+          redisCacheClient(config.redis.url, `${config.redis.keyPrefix}cache:`),
+        );
+        // The first connection is awaited (bounded by its timeout), so the first requests
+        // find the cache; a Redis that is down only logs, and the client keeps retrying.
+        await cache.connect();
+        return cache;
       },
-    }),
+    },
+    CacheHealth,
   ],
-  providers: [CacheHealth],
-  exports: [CacheHealth],
+  exports: [ReadCache, CacheHealth],
 })
-export class CacheInfraModule {}
+export class CacheInfraModule implements OnApplicationShutdown {
+  constructor(@Inject(ReadCache) private readonly cache: ReadCache) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.close();
+  }
+}

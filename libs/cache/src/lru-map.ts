@@ -1,8 +1,7 @@
 /**
  * A Map that keeps at most `capacity` entries, dropping the least recently used: the
- * in-process cache store when there is no Redis. Keyv takes any Map-like store; a plain
- * Map would grow with every distinct query a client sends (expired entries only go when
- * read again).
+ * in-process cache store when there is no Redis. A plain Map would grow with every
+ * distinct query a client sends (expired entries only go when read again).
  */
 export class LruMap<K, V> extends Map<K, V> {
   constructor(readonly capacity: number) {

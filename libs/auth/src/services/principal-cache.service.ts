@@ -1,9 +1,8 @@
+import { ReadCache } from '@app/cache';
 import type { Principal } from '@app/access';
 import { AppConfig } from '@app/config';
 import { MetricsService } from '@app/observability';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 
 /** A resolved API key, as cached: enough to authenticate without the database. */
@@ -51,7 +50,7 @@ export class PrincipalCache {
   private readonly ttlMs: number;
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly cache: ReadCache,
     config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
   ) {

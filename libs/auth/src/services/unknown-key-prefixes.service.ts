@@ -1,8 +1,6 @@
-import { LruMap } from '@app/cache';
+import { LruMap, ReadCache } from '@app/cache';
 import { AppConfig } from '@app/config';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import { Injectable } from '@nestjs/common';
 
 /**
  * How long a prefix that matched no key is answered from memory. Short, because a key
@@ -27,7 +25,7 @@ export class UnknownKeyPrefixes {
   private readonly memory: LruMap<string, number> | undefined;
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly cache: ReadCache,
     config: AppConfig,
   ) {
     this.memory = config.redis.url === undefined ? new LruMap(MEMORY_ENTRIES) : undefined;

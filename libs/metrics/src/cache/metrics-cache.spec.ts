@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/config';
 import { MetricsService } from '@app/observability';
-import { type Cache, createCache } from 'cache-manager';
-import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import { MemoryReadCache, type ReadCache, type RedisCacheClient, RedisReadCache } from '@app/cache';
+import { Logger } from '@nestjs/common';
 import { MetricsCache } from './metrics-cache';
 
 const config = {
@@ -33,12 +33,12 @@ async function lookups(metrics: MetricsService): Promise<Record<string, number>>
 }
 
 describe('MetricsCache', () => {
-  let cache: Cache;
+  let cache: ReadCache;
   let metrics: MetricsService;
   let metricsCache: MetricsCache;
 
   beforeEach(() => {
-    cache = createCache({ stores: [new Keyv()] });
+    cache = new MemoryReadCache(1000);
     metrics = new MetricsService();
     metricsCache = new MetricsCache(cache, config, metrics);
   });
@@ -285,20 +285,24 @@ describe('MetricsCache', () => {
     await expect(metricsCache.invalidate(acme, ['revenue'])).resolves.toBeUndefined();
   });
 
-  // cache-manager and Keyv swallow their store's errors (Keyv emits them), so a store
-  // outage reaches MetricsCache as empty look-ups: counted as misses, not errors.
+  // The store swallows its own errors (it logs the outage once), so a store outage
+  // reaches MetricsCache as empty look-ups: counted as misses, not errors.
   it('computes every read when its store fails', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const down = (): Promise<never> => Promise.reject(new Error('store down'));
-    const store = {
+    const client = {
+      status: 'reconnecting',
       get: down,
+      mget: down,
       set: down,
-      delete: down,
-      clear: down,
-      on: () => store,
-    } as unknown as KeyvStoreAdapter;
-    const keyv = new Keyv({ store });
-    keyv.on('error', () => undefined);
-    const failing = new MetricsCache(createCache({ stores: [keyv] }), config, metrics);
+      del: down,
+      ping: down,
+      multi: () => ({ set: () => undefined, exec: down }),
+      on: () => client,
+      quit: down,
+      disconnect: () => undefined,
+    } as unknown as RedisCacheClient;
+    const failing = new MetricsCache(new RedisReadCache(client), config, metrics);
     const compute = answering('data');
 
     await failing.read('names', { organizationId: acme }, {}, compute);

@@ -1,8 +1,7 @@
+import { ReadCache } from '@app/cache';
 import { AppConfig } from '@app/config';
 import { MetricsService } from '@app/observability';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 
 /** What a cached read depends on: every metric of the organization, or those of one name. */
@@ -50,7 +49,7 @@ export class MetricsCache implements OnModuleDestroy {
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly cache: ReadCache,
     config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
   ) {
