@@ -68,7 +68,7 @@ const config: Config = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,migrations}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,migrations,scripts}/**/*.spec.ts'],
     },
     {
       ...shared,

@@ -9,6 +9,7 @@ import { runHttpBenchmark } from './bench/http.bench';
 import { runIngestBenchmark } from './bench/ingest.bench';
 import { runIngestStagesBenchmark } from './bench/ingest-stages.bench';
 import { runMetricsBenchmark } from './bench/metrics.bench';
+import { runQualityBenchmark } from './bench/quality.bench';
 
 export interface BenchOptions {
   durationSeconds: number;
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
   ingest: runIngestBenchmark,
   'ingest-stages': runIngestStagesBenchmark,
   metrics: runMetricsBenchmark,
+  quality: runQualityBenchmark,
 };
 
 function option(name: string, fallback: number): number {

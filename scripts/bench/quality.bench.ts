@@ -1,0 +1,18 @@
+/**
+ * `npm run bench -- quality`: how well the analyses find what is there, on data nobody
+ * here wrote — the NAB anomaly corpus (bench/data/nab), a seeded generated set with known
+ * structure, and Seattle's daily weather — each beside baselines computed in the same run.
+ * Offline and deterministic; prints tables and the issue's targets with PASS/FAIL, asserts
+ * nothing. Sections live in scripts/bench/quality/.
+ */
+import { performance } from 'node:perf_hooks';
+import { runNabQuality } from './quality/anomalies';
+
+/** The sections, in the order they print; each may be synchronous. */
+const SECTIONS: ReadonlyArray<() => void | Promise<void>> = [runNabQuality];
+
+export async function runQualityBenchmark(): Promise<void> {
+  const started = performance.now();
+  for (const section of SECTIONS) await section();
+  console.log(`\nquality bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
