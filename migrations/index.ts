@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { AnalysisMaxAnomalies1796626291376 } from './1796626291376-AnalysisMaxAnomalies';
 import { AnalysisErrorCode1796607677897 } from './1796607677897-AnalysisErrorCode';
 import { ListTimeIndexes1796604030578 } from './1796604030578-ListTimeIndexes';
 import { AnalysisHeartbeat1796013783093 } from './1796013783093-AnalysisHeartbeat';
@@ -26,4 +27,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AnalysisHeartbeat1796013783093,
   ListTimeIndexes1796604030578,
   AnalysisErrorCode1796607677897,
+  AnalysisMaxAnomalies1796626291376,
 ];

@@ -338,6 +338,9 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     ['empty text', { text: '' }, '', 'text'],
     ['a wait over 60 s', { text: 'x' }, '?wait=61', 'wait'],
     ['an unknown field', { text: 'x', model: 'gpt' }, '', 'model'],
+    ['maxAnomalies 0', { text: 'x', maxAnomalies: 0 }, '', 'maxAnomalies'],
+    ['maxAnomalies over 100', { text: 'x', maxAnomalies: 101 }, '', 'maxAnomalies'],
+    ['a fractional maxAnomalies', { text: 'x', maxAnomalies: 2.5 }, '', 'maxAnomalies'],
   ])('refuses %s with 400 naming the field', async (_case, body, query, field) => {
     const response = await post(body, query);
     expect(response.status).toBe(400);

@@ -1,6 +1,11 @@
 import type { DatasetEntity } from '@app/datasets';
 import type { DataSource } from 'typeorm';
 
+/** Anomalies reported per column when the request does not say (API `maxAnomalies`). */
+export const DEFAULT_MAX_ANOMALIES = 20;
+/** Most anomalies per column a request may ask for. */
+export const MAX_ANOMALIES_LIMIT = 100;
+
 /**
  * What an agent's tools may use, passed in the SDK's `RunContext.context` (never in
  * globals): the organization, the dataset under analysis, and read-only SQL.
@@ -13,6 +18,8 @@ export interface AnalysisContext {
   >;
   /** A read-only statement with a statement timeout, in a transaction of its own. */
   query<Row>(text: string, values?: unknown[]): Promise<Row[]>;
+  /** Most anomalies reported per column (default {@link DEFAULT_MAX_ANOMALIES}). */
+  maxAnomalies?: number;
 }
 
 /**

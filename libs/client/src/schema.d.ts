@@ -1010,6 +1010,13 @@ export interface components {
             text?: string;
             /** @description The agents to run; default all that apply. */
             agents?: ("profile" | "trends" | "anomalies" | "text" | "summary")[];
+            /**
+             * Format: int32
+             * @description Most anomalies reported per column, the highest scores first (default 20); the result
+             *     says how many were found and whether the list was cut.
+             * @default 20
+             */
+            maxAnomalies: number;
             /** Format: uuid */
             datasetId?: string;
             /** @description A question to steer the analysis (kept with it; the builtin model does not read it). */
@@ -1111,6 +1118,11 @@ export interface components {
              */
             replayOf: string | null;
             question: string | null;
+            /**
+             * Format: int32
+             * @description Most anomalies reported per column, as asked (null: the default).
+             */
+            maxAnomalies: number | null;
             model?: {
                 provider: string;
                 name: string;

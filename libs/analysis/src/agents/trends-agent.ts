@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AnalysisContext } from '../analysis-context';
 import { mannKendall } from '../statistics/normal';
 import { perRun } from './run-memo';
+import { timeRange } from './series-query';
 
 /** Time buckets whose means the Mann-Kendall test compares (pairs grow as k²/2). */
 export const TREND_BUCKETS = 100;
@@ -84,32 +85,9 @@ export function mannKendallS(values: readonly number[]): number {
   return s;
 }
 
-type DatasetColumn = AnalysisContext['dataset']['columns'][number];
-
 /** Seconds since the epoch of a date or datetime column, as a float8 expression. */
-function epochOf(time: DatasetColumn): string {
+function epochOf(time: AnalysisContext['dataset']['columns'][number]): string {
   return `date_part('epoch', ${quoteIdentifier(time.column)})`;
-}
-
-/**
- * The time column's first and last instant in seconds: from the stored profile (its exact
- * minimum and maximum, measured at upload, so no pass over the rows for them), else
- * measured now.
- */
-async function timeRange(
-  context: AnalysisContext,
-  time: DatasetColumn,
-): Promise<[number | null, number | null]> {
-  const profile = context.dataset.profile.find((p) => p.name === time.name);
-  if (typeof profile?.min === 'string' && typeof profile.max === 'string') {
-    const range = [Date.parse(profile.min) / 1000, Date.parse(profile.max) / 1000];
-    if (range.every(Number.isFinite)) return range as [number, number];
-  }
-  const [row] = await context.query<{ x0: number | null; x1: number | null }>(
-    `SELECT date_part('epoch', min(t)) AS x0, date_part('epoch', max(t)) AS x1
-     FROM (SELECT ${quoteIdentifier(time.column)} AS t FROM ${datasetTable(context.dataset)}) AS p`,
-  );
-  return [row?.x0 ?? null, row?.x1 ?? null];
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { DEFAULT_MAX_ANOMALIES, MAX_ANOMALIES_LIMIT } from '../analysis-context';
 import { ANALYSIS_ERROR_CODES, type AnalysisErrorCode } from '../analysis-errors';
 import {
   ANALYSIS_STATUSES,
@@ -78,6 +79,23 @@ export class CreateAnalysisDto {
   @IsString()
   @Length(1, 2000)
   question?: string;
+
+  /**
+   * Most anomalies reported per column, the highest scores first (default 20); the result
+   * says how many were found and whether the list was cut.
+   */
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_ANOMALIES_LIMIT,
+    default: DEFAULT_MAX_ANOMALIES,
+  })
+  @IsOptional()
+  @IsInt({ message: 'maxAnomalies must be an integer' })
+  @Min(1, { message: `maxAnomalies must be 1–${MAX_ANOMALIES_LIMIT}` })
+  @Max(MAX_ANOMALIES_LIMIT, { message: `maxAnomalies must be 1–${MAX_ANOMALIES_LIMIT}` })
+  maxAnomalies?: number;
 }
 
 /** Most characters of a text an agent or a rule writes into a result (a generous bound). */
@@ -264,6 +282,15 @@ export class AnalysisDto {
   replayOf!: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 2000 })
   question!: string | null;
+  /** Most anomalies reported per column, as asked (null: the default). */
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_ANOMALIES_LIMIT,
+  })
+  maxAnomalies!: number | null;
   @ApiProperty({
     type: 'object',
     required: ['provider', 'name', 'sdkVersion'],
@@ -323,6 +350,7 @@ export function mapAnalysis(analysis: AnalysisEntity): AnalysisDto {
     agentsRequested: analysis.agents,
     replayOf: analysis.replayOf,
     question: analysis.question,
+    maxAnomalies: analysis.maxAnomalies ?? null,
     model: {
       provider: analysis.modelProvider,
       name: analysis.modelName,

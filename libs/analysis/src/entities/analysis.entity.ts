@@ -54,6 +54,10 @@ export class AnalysisEntity {
   @Column({ type: 'text', nullable: true })
   question!: string | null;
 
+  /** Most anomalies reported per column, as sent (null: the default). */
+  @Column({ name: 'max_anomalies', type: 'integer', nullable: true })
+  maxAnomalies!: number | null;
+
   /** sha256 of the input and options: two analyses with the same hash had the same input. */
   @Column({ name: 'input_hash', type: 'text' })
   inputHash!: string;

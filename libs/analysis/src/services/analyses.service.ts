@@ -103,6 +103,7 @@ export class AnalysesService {
         ? {}
         : { agents: original.agents as CreateAnalysisDto['agents'] }),
       ...(original.question === null ? {} : { question: original.question }),
+      ...(original.maxAnomalies === null ? {} : { maxAnomalies: original.maxAnomalies }),
     };
     const input = await this.input(principal.organizationId, body);
     // Records were stored as a dataset: the replay reads that dataset, still as records input.
@@ -139,6 +140,7 @@ export class AnalysesService {
           datasetId: input.kind === 'text' ? null : input.datasetId,
           agents: body.agents ?? null,
           question: body.question ?? null,
+          maxAnomalies: body.maxAnomalies ?? null,
           inputHash: inputHash(input, body),
           // The model configured here; the process that runs it records its own when it starts.
           modelProvider: this.model.provider,
@@ -269,6 +271,14 @@ function inputHash(input: AnalysisInput, body: CreateAnalysisDto): string {
       ? [input.kind, input.text]
       : [input.kind, input.datasetId, input.kind === 'records' ? input.records : null];
   return createHash('sha256')
-    .update(JSON.stringify([...what, body.agents ?? null, body.question ?? null]))
+    .update(
+      JSON.stringify([
+        ...what,
+        body.agents ?? null,
+        body.question ?? null,
+        // Only when asked for: the hashes of analyses from before the option stay as they were.
+        ...(body.maxAnomalies === undefined ? [] : [body.maxAnomalies]),
+      ]),
+    )
     .digest('hex');
 }

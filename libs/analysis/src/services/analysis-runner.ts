@@ -285,6 +285,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       brief: {
         ...(input.kind === 'text' ? { text: input.text } : { datasetId: input.datasetId }),
         ...(analysis.question === null ? {} : { question: analysis.question }),
+        ...(analysis.maxAnomalies === null ? {} : { maxAnomalies: analysis.maxAnomalies }),
       },
       context:
         dataset === null
@@ -293,6 +294,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
               organizationId: analysis.organizationId,
               dataset,
               query: readOnlyQuery(this.dataSource, TOOL_QUERY_TIMEOUT_MS, stop),
+              ...(analysis.maxAnomalies === null ? {} : { maxAnomalies: analysis.maxAnomalies }),
             },
       agentTimeoutMs: timeoutMs,
       agents: (analysis.agents ?? undefined) as AgentName[] | undefined,
