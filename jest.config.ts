@@ -10,6 +10,7 @@ const compiled = [
   'pg-boss',
   'serialize-error',
   'non-error',
+  'vader-sentiment',
 ].join('|');
 
 // Type checking is `npm run check`'s job; tests transpile file by file, which is much faster.
@@ -19,7 +20,7 @@ const transform: Config['transform'] = {
   // --experimental-vm-modules, so these are compiled to `require` like ours: OpenTelemetry's
   // OTLP exporter loads `http` with `import()` (its `.cjs` build), and content-disposition 3
   // (under @fastify/static, which serves Swagger UI) is ES modules only, as are pg-boss 12 and
-  // its serialize-error 13 and non-error.
+  // its serialize-error 13 and non-error, and vader-sentiment's lexicon.
   [`/node_modules/(${compiled})/.+\\.c?js$`]: [
     'ts-jest',
     { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },

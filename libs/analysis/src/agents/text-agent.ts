@@ -27,6 +27,7 @@ export const TextDocumentSchema = z.object({
   source: z.string(),
   sentiment: z.number(),
   label: z.enum(['positive', 'negative', 'neutral']),
+  counts: z.object({ positive: z.number(), negative: z.number(), neutral: z.number() }),
   passages: z.array(Passage),
   entities: z.array(z.object({ type: z.string(), value: z.string(), count: z.number() })),
   keywords: z.array(z.object({ word: z.string(), count: z.number() })),

@@ -1,19 +1,19 @@
 import { Runner } from '@openai/agents';
 import { textAgent } from '../agents/text-agent';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
-import { analyzeText, label } from './text-analysis';
+import { analyzeText, label, passageLabel } from './text-analysis';
 
 const REVIEW =
   'I absolutely love this product, the quality is wonderful and the staff were so helpful. ' +
   'The delivery on 5 March 2024 was a terrible, awful experience and the refund of $40 never came. ' +
-  'Write to support@example.com for details.';
+  'Our address is hello@example.com.';
 
 describe('analyzeText', () => {
   it('labels clearly positive and negative passages and finds the entities', async () => {
     const document = await analyzeText('text', REVIEW);
     expect(document.passages.map((p) => p.label)).toEqual(['positive', 'negative', 'neutral']);
     expect(document.entities.map((e) => `${e.type}:${e.value}`).sort()).toEqual(
-      ['DATE:5 March 2024', 'EMAIL:support@example.com', 'MONEY:$40'].sort(),
+      ['DATE:5 March 2024', 'EMAIL:hello@example.com', 'MONEY:$40'].sort(),
     );
     expect(document.keywords.map((k) => k.word)).toEqual(
       expect.arrayContaining(['delivery', 'product', 'love']),
@@ -35,8 +35,22 @@ describe('analyzeText', () => {
     ]);
   });
 
-  it('labels by threshold', () => {
-    expect([label(0.5), label(-0.5), label(0.1)]).toEqual(['positive', 'negative', 'neutral']);
+  it('labels a document by threshold, a passage by side', () => {
+    expect([label(0.5), label(-0.5), label(0.02)]).toEqual(['positive', 'negative', 'neutral']);
+    expect([passageLabel(0.01), passageLabel(-0.01), passageLabel(0)]).toEqual([
+      'positive',
+      'negative',
+      'neutral',
+    ]);
+  });
+
+  it('averages the passages and counts them by label', async () => {
+    const document = await analyzeText('comment', ['Great!', 'Awful.', 'It came on Monday.']);
+    expect(document.counts).toEqual({ positive: 1, negative: 1, neutral: 1 });
+    expect(document.sentiment).toBeCloseTo(
+      document.passages.reduce((sum, p) => sum + p.sentiment, 0) / 3,
+      12,
+    );
   });
 });
 

@@ -1,9 +1,13 @@
 /* eslint-disable @typescript-eslint/unbound-method -- wink-nlp's `its.*` are accessors passed by reference, as its API intends */
 import winkNLP, { type ItemSentence, type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import { scoreSentiment } from './sentiment-scorer';
 
-/** Sentiment (−1…1) from which a passage is labelled positive, and at or below minus it negative. */
-export const SENTIMENT_LABEL_THRESHOLD = 0.2;
+/**
+ * Mean sentiment (−1…1) from which a document is labelled positive, and at or below minus
+ * it negative (VADER's threshold on its compound score).
+ */
+export const SENTIMENT_LABEL_THRESHOLD = 0.05;
 /** Keywords and entities reported per document. */
 const TOP = 10;
 /** Characters of a passage quoted back in the result. */
@@ -29,8 +33,11 @@ export interface Passage {
 
 export interface TextDocument {
   source: string;
+  /** The mean of the passages' sentiments. */
   sentiment: number;
   label: SentimentLabel;
+  /** Passages by label. */
+  counts: Record<SentimentLabel, number>;
   passages: Passage[];
   /** wink-nlp's lite English model: dates, times, numbers, money, percentages, emails, URLs, hashtags, … — not people, places or companies. */
   entities: Array<{ type: string; value: string; count: number }>;
@@ -41,6 +48,7 @@ export interface TextDocument {
 const nlp = winkNLP(model);
 const its = nlp.its;
 
+/** A document's label from its mean sentiment. */
 export function label(sentiment: number): SentimentLabel {
   if (sentiment >= SENTIMENT_LABEL_THRESHOLD) return 'positive';
   if (sentiment <= -SENTIMENT_LABEL_THRESHOLD) return 'negative';
@@ -48,63 +56,61 @@ export function label(sentiment: number): SentimentLabel {
 }
 
 /**
- * Sentiment per passage (a sentence of free text, or one value of a text column) and
- * overall, entities and keywords, offline with wink-nlp's English model. Same text, same
- * result. `passages` are sentences unless given.
+ * A passage's label: the side its score falls on. A passage with any polarity cue (a rated
+ * word, emoji, emoticon, a negation, "too …") gets a decision, however weak; only one with
+ * none is neutral.
+ */
+export function passageLabel(sentiment: number): SentimentLabel {
+  return sentiment > 0 ? 'positive' : sentiment < 0 ? 'negative' : 'neutral';
+}
+
+function passage(index: number, text: string): Passage {
+  const { score } = scoreSentiment(text);
+  return { index, text: text.slice(0, QUOTE_LENGTH), sentiment: score, label: passageLabel(score) };
+}
+
+/**
+ * Sentiment per passage (a sentence of free text, or one value of a text column, scored by
+ * {@link scoreSentiment}) and overall (their mean), entities and keywords (wink-nlp's
+ * English model), offline. Same text, same result. `passages` are sentences unless given.
  *
  * Linear in the text and never holding the event loop long: runs of more than
  * {@link MAX_TOKEN_CHARACTERS} non-space characters are broken, and the text is read in
  * chunks of about {@link CHUNK_CHARACTERS} characters (cut at a line or sentence end when
- * there is one), yielding between them. Overall sentiment is wink-nlp's (the mean over
- * sentences), taken over every chunk's sentences; a text within one chunk reads as before.
+ * there is one), yielding between them.
  */
 export async function analyzeText(source: string, text: string | string[]): Promise<TextDocument> {
   const pace = new Pace();
-  const totals: Totals = { sentiment: 0, sentences: 0, entities: new Map(), words: new Map() };
+  const totals: Totals = { entities: new Map(), words: new Map() };
   const passages: Passage[] = [];
-  let single: number | undefined;
   const parts =
     typeof text === 'string' ? chunks(breakLongRuns(text)) : joined(text.map(breakLongRuns));
-  for (const [index, part] of parts.entries()) {
+  for (const part of parts) {
     const doc = read(part, totals);
-    single = index === 0 ? Number(doc.out(its.sentiment)) : undefined;
     if (typeof text === 'string') {
       doc.sentences().each((sentence: ItemSentence) => {
-        const sentiment = Number(sentence.out(its.sentiment));
-        passages.push({
-          index: passages.length,
-          text: sentence.out().slice(0, QUOTE_LENGTH),
-          sentiment,
-          label: label(sentiment),
-        });
+        passages.push(passage(passages.length, sentence.out()));
       });
     }
     await pace.breathe();
   }
   if (Array.isArray(text)) {
     for (const [index, piece] of text.entries()) {
-      const sentiment = await pieceSentiment(piece, pace);
-      passages.push({
-        index,
-        text: piece.slice(0, QUOTE_LENGTH),
-        sentiment,
-        label: label(sentiment),
-      });
+      passages.push(passage(index, piece));
       await pace.breathe();
     }
   }
   const sentiment =
-    parts.length <= 1
-      ? (single ?? 0)
-      : totals.sentences === 0
-        ? 0
-        : totals.sentiment / totals.sentences;
+    passages.length === 0 ? 0 : passages.reduce((sum, p) => sum + p.sentiment, 0) / passages.length;
+  const counts = { positive: 0, negative: 0, neutral: 0 };
+  for (const { label: passageLabel } of passages) counts[passageLabel]++;
   const byCount = <T extends { count: number }>(a: T, b: T, tieA: string, tieB: string) =>
     b.count - a.count || (tieA < tieB ? -1 : tieA > tieB ? 1 : 0);
   return {
     source,
     sentiment,
     label: label(sentiment),
+    counts,
     passages,
     entities: [...totals.entities.values()]
       .sort((a, b) => byCount(a, b, a.type + a.value, b.type + b.value))
@@ -117,9 +123,6 @@ export async function analyzeText(source: string, text: string | string[]): Prom
 }
 
 interface Totals {
-  /** Sum of sentence sentiments, and sentences: wink-nlp's document sentiment is their mean. */
-  sentiment: number;
-  sentences: number;
   entities: Map<string, { type: string; value: string; count: number }>;
   words: Map<string, number>;
 }
@@ -127,9 +130,6 @@ interface Totals {
 /** Reads one chunk with wink-nlp, adding its sentiment, entities and words to `totals`. */
 function read(chunk: string, totals: Totals) {
   const doc = nlp.readDoc(chunk);
-  const sentences = doc.sentences().length();
-  totals.sentiment += Number(doc.out(its.sentiment)) * sentences;
-  totals.sentences += sentences;
   for (const detail of doc.entities().out(its.detail) as Array<{ type: string; value: string }>) {
     const key = `${detail.type}\u0000${detail.value}`;
     const entry = totals.entities.get(key) ?? { type: detail.type, value: detail.value, count: 0 };
@@ -143,22 +143,6 @@ function read(chunk: string, totals: Totals) {
     totals.words.set(word, (totals.words.get(word) ?? 0) + 1);
   });
   return doc;
-}
-
-/** wink-nlp's sentiment of one passage (the mean over its chunks' sentences if it is long). */
-async function pieceSentiment(piece: string, pace: Pace): Promise<number> {
-  const parts = chunks(breakLongRuns(piece));
-  if (parts.length === 1) return Number(nlp.readDoc(parts[0] ?? '').out(its.sentiment));
-  let sum = 0;
-  let sentences = 0;
-  for (const part of parts) {
-    const doc = nlp.readDoc(part);
-    const count = doc.sentences().length();
-    sum += Number(doc.out(its.sentiment)) * count;
-    sentences += count;
-    await pace.breathe();
-  }
-  return sentences === 0 ? 0 : sum / sentences;
 }
 
 /** `text` in chunks of at most {@link CHUNK_CHARACTERS}, cut at a line, sentence or word end. */
