@@ -7,12 +7,32 @@
  */
 import { performance } from 'node:perf_hooks';
 import { runNabQuality } from './quality/anomalies';
+import { runChangePointQuality } from './quality/change-points';
+import { runGeneratedAnomalyQuality } from './quality/generated-anomalies';
+import { generatedSeries } from './quality/generated-series';
+import { runSeasonQuality } from './quality/seasons';
+import { runWeatherQuality } from './quality/weather';
+
+function runGeneratedQuality(): void {
+  const set = generatedSeries();
+  runSeasonQuality(set);
+  runChangePointQuality(set);
+  runGeneratedAnomalyQuality(set);
+}
 
 /** The sections, in the order they print; each may be synchronous. */
-const SECTIONS: ReadonlyArray<() => void | Promise<void>> = [runNabQuality];
+const SECTIONS: ReadonlyArray<() => void | Promise<void>> = [
+  runNabQuality,
+  runGeneratedQuality,
+  runWeatherQuality,
+];
 
 export async function runQualityBenchmark(): Promise<void> {
   const started = performance.now();
-  for (const section of SECTIONS) await section();
+  for (const section of SECTIONS) {
+    const at = performance.now();
+    await section();
+    console.log(`(${section.name}: ${((performance.now() - at) / 1000).toFixed(1)} s)`);
+  }
   console.log(`\nquality bench: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

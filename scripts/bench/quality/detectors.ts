@@ -4,6 +4,7 @@
  */
 import { globalZScore, windowedGaussian } from './baselines';
 import { sightlineBefore } from './sightline-before';
+import { seriesModule, sightlineDetector } from './sightline';
 
 export interface Series {
   /** Epoch ms, ascending. */
@@ -35,6 +36,5 @@ export const DETECTORS: readonly Detector[] = [
     baseline: false,
     detect: (s) => ({ all: sightlineBefore(s.t, s.y) }),
   },
-  // TODO(bench): "Sightline" — analyzeSeries (libs/analysis/src/statistics/series-analysis.ts)
-  // joins here once helper "series" lands it: its anomalies and change points as detections.
+  ...(seriesModule === undefined ? [] : [sightlineDetector(seriesModule)]),
 ];
