@@ -15,9 +15,20 @@ import {
   InputScreening,
   type ScreeningScope,
 } from './guardrails/input-screening';
+import {
+  focusColumnsOf,
+  focusRuns,
+  questionFocus,
+  type QuestionFocus,
+} from './planning/question-focus';
 import { anomaliesAgent } from './agents/anomalies-agent';
 import { profileAgent } from './agents/profile-agent';
-import { type SpecialistResults, summaryAgent, type SummaryOutput } from './agents/summary-agent';
+import {
+  type SpecialistResults,
+  summaryAgent,
+  type SummaryContext,
+  type SummaryOutput,
+} from './agents/summary-agent';
 import { textAgent } from './agents/text-agent';
 import { trendsAgent } from './agents/trends-agent';
 
@@ -54,6 +65,8 @@ export interface AnalysisOutcome {
   injections: InjectionFinding[];
   /** Metrics the agents recorded with `record_metric` (an LLM's choice; builtin records none). */
   recorded: MetricGroup[];
+  /** What the question named (columns, specialists); absent without a question or dataset. */
+  focus?: QuestionFocus;
 }
 
 /** What happens during a run, for progress events (SSE later). */
@@ -136,19 +149,25 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
     specialists.push(['text', guarded('text', textAgent(request.model, dataset), 'text')]);
   }
 
-  const wanted = (name: AgentName) => request.agents === undefined || request.agents.includes(name);
+  // The question steers (planning/question-focus.ts): the focus rides in the specialists'
+  // brief, where the builtin planner narrows its column enums to it and a model reads it
+  // beside the question; a narrow question also leaves out the specialists it does not name.
+  const focus =
+    dataset === undefined || typeof request.brief.question !== 'string'
+      ? undefined
+      : questionFocus(request.brief.question, focusColumnsOf(dataset));
+  const brief =
+    focus === undefined || (focus.columns.length === 0 && focus.specialists.length === 0)
+      ? request.brief
+      : { ...request.brief, focus: { columns: focus.columns, specialists: focus.specialists } };
+  const wanted = (name: AgentName) =>
+    request.agents === undefined ? focusRuns(focus, name) : request.agents.includes(name);
   const results: SpecialistResults = { failed: [] };
   const runs = await Promise.all(
     specialists
       .filter(([name]) => wanted(name))
       .map(async ([name, agent]) => {
-        const { run, output } = await runAgent(
-          request,
-          name,
-          agent,
-          request.context,
-          request.brief,
-        );
+        const { run, output } = await runAgent(request, name, agent, request.context, brief);
         if (output !== undefined) Object.assign(results, { [name]: output });
         else results.failed.push({ agent: name, reason: run.error ?? 'failed' });
         return run;
@@ -164,6 +183,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       summary: undefined,
       injections: await screening.reported(),
       recorded,
+      ...(focus === undefined ? {} : { focus }),
     };
   }
   // The summary reads the specialists' results, not the free text.
@@ -175,7 +195,10 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       inputGuardrails: [inputScreeningGuardrail(screening, 'question')],
       outputGuardrails: [numbersFromToolsGuardrail<typeof SummaryOutput>()],
     }),
-    { results } as unknown as AnalysisContext,
+    {
+      results,
+      asked: asked(request.brief, focus, dataset),
+    } satisfies SummaryContext as unknown as AnalysisContext,
     summaryBrief,
   );
   return {
@@ -184,7 +207,21 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
     summary: summary.output as SummaryOutput | undefined,
     injections: await screening.reported(),
     recorded,
+    ...(focus === undefined ? {} : { focus }),
   };
+}
+
+/** What the summary needs of the question: the question, its focus, the numeric columns. */
+function asked(
+  brief: Record<string, unknown>,
+  focus: QuestionFocus | undefined,
+  dataset: AnalysisContext['dataset'] | undefined,
+): SummaryContext['asked'] {
+  if (focus === undefined || typeof brief.question !== 'string') return undefined;
+  const numericColumns = (dataset?.columns ?? [])
+    .filter((c) => c.type === 'integer' || c.type === 'number')
+    .map((c) => c.name);
+  return { question: brief.question, focus, numericColumns };
 }
 
 async function runAgent(

@@ -29,6 +29,8 @@ export function toAnalysisResult(outcome: AnalysisOutcome): Record<string, unkno
     texts: documents,
     entities: documents.flatMap((document) => document.entities),
     metrics: [],
+    // What the question named (planning/question-focus.ts); null without a question.
+    focus: outcome.focus ?? null,
     guardrails: { injections },
   };
 }

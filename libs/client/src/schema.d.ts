@@ -1019,7 +1019,10 @@ export interface components {
             maxAnomalies: number;
             /** Format: uuid */
             datasetId?: string;
-            /** @description A question to steer the analysis (kept with it; the builtin model does not read it). */
+            /**
+             * @description A question to steer the analysis: the columns and kinds of finding it names come first,
+             *     and the summary opens with its answer (docs/analyses.md, Questions).
+             */
             question?: string;
         };
         AnalysisAgentDto: {

@@ -1,6 +1,7 @@
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
 import type { AnomaliesOutput } from './anomalies-agent';
+import { answerSentence, type Asked, focusFirst } from './summary-answer';
 import type { ProfileOutput } from './profile-agent';
 import type { TextOutput } from './text-agent';
 import type { TrendsOutput } from './trends-agent';
@@ -18,6 +19,8 @@ export interface SpecialistResults {
 /** The summary agent reads the specialists' results from the run context. */
 export interface SummaryContext {
   results: SpecialistResults;
+  /** The question and what it named, when there was one. */
+  asked?: Asked;
 }
 
 export const Insight = z.object({
@@ -41,9 +44,11 @@ const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
 /**
  * Insights, recommendations and a narrative from the specialists' results, by rule:
  * every number in the text is one of theirs (rounded to 3 significant digits), so the
- * output guardrail can find it in the tool outputs.
+ * output guardrail can find it in the tool outputs. Asked a question, the narrative
+ * opens with the sentence that answers it ({@link answerSentence}) and the insights about
+ * what it names come first.
  */
-export function composeSummary(results: SpecialistResults): SummaryOutput {
+export function composeSummary(results: SpecialistResults, asked?: Asked): SummaryOutput {
   const insights: Insight[] = [];
   const recommendations: string[] = [];
   for (const issue of results.profile?.issues ?? []) {
@@ -119,12 +124,15 @@ export function composeSummary(results: SpecialistResults): SummaryOutput {
     results.anomalies === undefined ? undefined : `${anomalies.length} anomalies`,
     results.text === undefined ? undefined : `${(results.text.documents ?? []).length} texts read`,
   ].filter((part): part is string => part !== undefined);
-  const lead = insights.find((insight) => insight.severity === 'high') ?? insights[0];
+  const ranked = focusFirst(insights, asked);
+  const lead = ranked.find((insight) => insight.severity === 'high') ?? ranked[0];
+  const answer = answerSentence(results, asked);
   const narrative =
+    (answer === undefined ? '' : `${answer} `) +
     (parts.length === 0 ? 'Nothing could be analysed.' : `Analysed: ${parts.join('; ')}.`) +
     (lead === undefined ? '' : ` Most notable: ${lead.title}.`) +
     (results.failed.length === 0 ? '' : ` ${results.failed.length} specialist(s) failed.`);
-  return { narrative, insights, recommendations };
+  return { narrative, insights: ranked, recommendations };
 }
 
 /** The `summary` agent: runs after the specialists and composes the result from theirs. */
@@ -145,7 +153,8 @@ export function summaryAgent(model: string): Agent<SummaryContext, typeof Summar
         execute: (_args, runContext?: RunContext<SummaryContext>) => {
           if (runContext === undefined)
             throw new Error('compose_summary needs the analysis context');
-          return JSON.stringify(composeSummary(runContext.context.results));
+          const { results, asked } = runContext.context;
+          return JSON.stringify(composeSummary(results, asked));
         },
       }),
     ],

@@ -74,7 +74,10 @@ export class CreateAnalysisDto {
   @IsIn(AGENT_NAMES, { each: true, message: `agents must be among ${AGENT_NAMES.join(', ')}` })
   agents?: Array<(typeof AGENT_NAMES)[number]>;
 
-  /** A question to steer the analysis (kept with it; the builtin model does not read it). */
+  /**
+   * A question to steer the analysis: the columns and kinds of finding it names come first,
+   * and the summary opens with its answer (docs/analyses.md, Questions).
+   */
   @IsOptional()
   @IsString()
   @Length(1, 2000)

@@ -67,6 +67,26 @@ describe('BuiltinModel', () => {
     });
   });
 
+  it('calls an enum tool only for the columns the brief focuses on, when it names any', async () => {
+    const focusedCalls: string[] = [];
+    await runner.run(
+      statsAgent(focusedCalls),
+      JSON.stringify({ datasetId: 'd-1', focus: { columns: ['qty'], specialists: [] } }),
+    );
+    expect(focusedCalls.sort()).toEqual(['column_mean(qty)', 'dataset_size(d-1, null)']);
+    // A focus on columns this tool does not take leaves its enum whole.
+    const elsewhere: string[] = [];
+    await runner.run(
+      statsAgent(elsewhere),
+      JSON.stringify({ datasetId: 'd-1', focus: { columns: ['weather'], specialists: [] } }),
+    );
+    expect(elsewhere.sort()).toEqual([
+      'column_mean(price)',
+      'column_mean(qty)',
+      'dataset_size(d-1, null)',
+    ]);
+  });
+
   it('answers the same for the same brief', async () => {
     const first = await runner.run(statsAgent([]), JSON.stringify({ datasetId: 'd-2' }));
     const second = await runner.run(statsAgent([]), JSON.stringify({ datasetId: 'd-2' }));

@@ -40,7 +40,10 @@ interface PlannedCall {
  *    filled: from the brief's field of the same name, with `null` where the schema
  *    allows it, and once per value where the schema is an enum (the agents put the
  *    columns a tool applies to in an enum, so "one call per numeric column" is read off
- *    the schema). All calls go out in one turn, as parallel tool calls.
+ *    the schema). When the brief's `focus.columns` (the columns the question names, see
+ *    planning/question-focus.ts) lists some of an enum's values, only those are called:
+ *    "how did temperatures change" trends the temperatures, not every column. All calls
+ *    go out in one turn, as parallel tool calls.
  * 2. When the tool results are in the input, it answers: for structured output, each
  *    property of the output schema is gathered from the tools' JSON outputs (arrays
  *    concatenated in call order, objects merged, the first scalar kept), so every number
@@ -169,8 +172,9 @@ function argumentSets(
   brief: Record<string, unknown>,
 ): Array<Record<string, unknown>> {
   let sets: Array<Record<string, unknown>> = [{}];
+  const focused = focusedColumns(brief);
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
-    const choices = enumValues(property);
+    const choices = narrowed(enumValues(property), focused);
     let values: unknown[];
     if (choices !== undefined) values = choices;
     else if (name in brief) values = [brief[name]];
@@ -180,6 +184,18 @@ function argumentSets(
     if (sets.length > MAX_CALLS_PER_TURN) sets = sets.slice(0, MAX_CALLS_PER_TURN);
   }
   return sets;
+}
+
+/** The brief's `focus.columns`, if it has any. */
+function focusedColumns(brief: Record<string, unknown>): Set<unknown> {
+  const focus = brief.focus as { columns?: unknown } | null | undefined;
+  return new Set(Array.isArray(focus?.columns) ? (focus.columns as unknown[]) : []);
+}
+
+/** An enum's values the focus names, or all of them when it names none of them. */
+function narrowed(choices: unknown[] | undefined, focused: Set<unknown>): unknown[] | undefined {
+  const named = choices?.filter((choice) => focused.has(choice));
+  return named === undefined || named.length === 0 ? choices : named;
 }
 
 function enumValues(schema: JsonSchema): unknown[] | undefined {
