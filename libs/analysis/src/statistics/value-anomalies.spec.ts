@@ -1,0 +1,60 @@
+import { noise, seeded } from './testing/random';
+import { valueAnomalies } from './value-anomalies';
+
+describe('valueAnomalies', () => {
+  it('scores symmetric data on robust z and ranks the farthest first', () => {
+    const values = Array.from(noise(500, 41), (v) => 50 + 5 * v);
+    values[10] = 100;
+    values[20] = 10;
+    const result = valueAnomalies(values);
+    expect(result.distribution).toBe('symmetric');
+    expect(result.anomalies.map((a) => a.index)).toEqual([10, 20]);
+    expect(result.anomalies[0].kind).toBe('high');
+    expect(result.anomalies[0].expected).toBeCloseTo(50, 0);
+    expect(result.anomalies[1].kind).toBe('low');
+    expect(result.anomalies[0].reason).toMatch(
+      /^value 100 is \d+(\.\d+)? robust SDs above the typical 49\.5$/,
+    );
+  });
+
+  it('judges skewed positive data on the log scale: a long tail is not a list of anomalies', () => {
+    const values = Array.from(noise(1000, 42), (v) => Math.exp(1 + v));
+    const result = valueAnomalies(values);
+    expect(result.distribution).toBe('skewed');
+    // On the raw scale robust z would flag dozens of the tail's values.
+    expect(result.anomaliesFound).toBeLessThanOrEqual(1);
+    values[5] = Math.exp(1 + 7);
+    expect(valueAnomalies(values).anomalies[0].index).toBe(5);
+  });
+
+  it('treats zeros as normal in zero-inflated data and scores the rest among themselves', () => {
+    // Rain-like: 60 % dry days, wet days log-normal around 4 mm, and one 300 mm day.
+    const random = seeded(43);
+    const values = Array.from(noise(1500, 44), (v) =>
+      random() < 0.6 ? 0 : Math.exp(1.4 + 0.8 * v),
+    );
+    values[700] = 300;
+    const result = valueAnomalies(values);
+    expect(result.distribution).toBe('zero_inflated');
+    expect(result.anomalies.map((a) => a.index)).toEqual([700]);
+    expect(result.anomalies[0].reason).toContain('among the non-zero values');
+  });
+
+  it('cuts at maxAnomalies and says so', () => {
+    const values = Array.from(noise(300, 45), (v) => v);
+    for (let i = 0; i < 5; i++) values[i] = 50 + i;
+    const result = valueAnomalies(values, { maxAnomalies: 3 });
+    expect(result.anomaliesFound).toBe(5);
+    expect(result.anomalies.map((a) => a.index)).toEqual([4, 3, 2]);
+    expect(result.truncated).toBe(true);
+  });
+
+  it('finds nothing in a constant column', () => {
+    expect(valueAnomalies([3, 3, 3, 3])).toEqual({
+      distribution: 'constant',
+      anomalies: [],
+      anomaliesFound: 0,
+      truncated: false,
+    });
+  });
+});
