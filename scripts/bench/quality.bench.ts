@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- quality`: how well the analyses find what is there, on data nobody
  * here wrote — the NAB anomaly corpus (bench/data/nab), a seeded generated set with known
- * structure, and Seattle's daily weather — each beside baselines computed in the same run.
+ * structure, Seattle's daily weather and the UCI labelled review sentences — each beside baselines computed in the same run.
  * Offline and deterministic; prints tables and the issue's targets with PASS/FAIL, asserts
  * nothing. Sections live in scripts/bench/quality/.
  */
@@ -11,6 +11,7 @@ import { runChangePointQuality } from './quality/change-points';
 import { runGeneratedAnomalyQuality } from './quality/generated-anomalies';
 import { generatedSeries } from './quality/generated-series';
 import { runSeasonQuality } from './quality/seasons';
+import { runSentimentQuality } from './quality/sentiment';
 import { runWeatherQuality } from './quality/weather';
 
 function runGeneratedQuality(): void {
@@ -25,6 +26,7 @@ const SECTIONS: ReadonlyArray<() => void | Promise<void>> = [
   runNabQuality,
   runGeneratedQuality,
   runWeatherQuality,
+  runSentimentQuality,
 ];
 
 export async function runQualityBenchmark(): Promise<void> {
