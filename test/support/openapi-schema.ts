@@ -3,13 +3,18 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-let ajv: Ajv | undefined;
+const validators = new Map<boolean, Ajv>();
 
 /**
  * A validator for `components.schemas.<name>` of the committed openapi.json (what clients
  * generate their types from), so a test can hold a real response to the documented shape.
+ *
+ * `closed`: every object schema that lists its properties and says nothing of others
+ * refuses others (`additionalProperties: false`), so a field the document does not
+ * describe fails the test. The document itself stays open: clients tolerate new fields.
  */
-export function openApiSchema(name: string): ValidateFunction {
+export function openApiSchema(name: string, { closed = false } = {}): ValidateFunction {
+  let ajv = validators.get(closed);
   if (ajv === undefined) {
     const document = JSON.parse(
       readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8'),
@@ -17,7 +22,9 @@ export function openApiSchema(name: string): ValidateFunction {
     // Not strict: the document is OpenAPI 3.0, whose `nullable` ajv knows, among other words.
     ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    ajv.addSchema(nullableReferences(document) as Record<string, unknown>, 'openapi.json');
+    const schema = nullableReferences(closed ? closedObjects(document) : document);
+    ajv.addSchema(schema as Record<string, unknown>, 'openapi.json');
+    validators.set(closed, ajv);
   }
   const validate = ajv.getSchema(`openapi.json#/components/schemas/${name}`);
   if (validate === undefined) throw new Error(`openapi.json has no schema ${name}`);
@@ -38,4 +45,15 @@ function nullableReferences(node: unknown): unknown {
   if (walked.nullable !== true || !Array.isArray(walked.allOf)) return walked;
   const { allOf, nullable: _nullable, type: _type, ...rest } = walked;
   return { ...rest, anyOf: [{ allOf }, { type: 'null' }] };
+}
+
+/** Object schemas with `properties` and no word on others, closed to others. */
+function closedObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closedObjects);
+  if (typeof node !== 'object' || node === null) return node;
+  const entries = Object.entries(node).map(([key, value]) => [key, closedObjects(value)]);
+  const walked = Object.fromEntries(entries) as Record<string, unknown>;
+  const listsProperties = typeof walked.properties === 'object' && walked.properties !== null;
+  if (!listsProperties || 'additionalProperties' in walked) return walked;
+  return { ...walked, additionalProperties: false };
 }

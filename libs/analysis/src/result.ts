@@ -1,11 +1,13 @@
 import { type InjectionFinding, where } from './guardrails/input-screening';
+import type { AnalysisResultDto } from './dtos/analysis-result.dto';
 import type { AnalysisOutcome } from './orchestrator';
 
 /**
  * The `result` of an analysis in the shape API.md gives (plus what the specialists
- * returned in full): every number in it is a tool's output.
+ * returned in full): every number in it is a tool's output. Typed as the DTO that
+ * documents it, so a field added here does not compile until it is documented.
  */
-export function toAnalysisResult(outcome: AnalysisOutcome): Record<string, unknown> {
+export function toAnalysisResult(outcome: AnalysisOutcome): AnalysisResultDto {
   const { results, summary, injections } = outcome;
   const documents = results.text?.documents ?? [];
   const firstText = documents[0];

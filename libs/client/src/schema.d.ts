@@ -1050,17 +1050,45 @@ export interface components {
             };
         };
         AnalysisInsightDto: {
-            /** @enum {string} */
+            /**
+             * @description How much it matters: `high` first, then `warning`, then `info`.
+             * @enum {string}
+             */
             severity: "info" | "warning" | "high";
             /**
-             * @description The specialist whose result it comes from.
+             * @description The specialist whose result it comes from (`analysis`: the run itself, e.g. a guardrail).
              * @enum {string}
              */
             source: "profile" | "trends" | "anomalies" | "text" | "analysis";
+            /** @description One line naming the finding. */
             title: string;
+            /** @description The finding in a sentence or two, with the numbers the tools measured. */
             detail: string;
         };
+        AnalysisQualityIssueDto: {
+            /** @description The column's name. */
+            column: string;
+            /**
+             * @description What is wrong: every value missing, many missing, one value only, an identifier, or mixed types.
+             * @enum {string}
+             */
+            kind: "all_null" | "high_null_share" | "constant" | "suspected_id" | "mixed_types";
+            /**
+             * @description How much it matters.
+             * @enum {string}
+             */
+            severity: "info" | "warning" | "high";
+            /** @description The problem in words, with its measured number. */
+            detail: string;
+            /**
+             * @description The measured number behind it: the share of values missing (0–1) for `all_null` and
+             *     `high_null_share`, the distinct count for `constant`, the distinct share (0–1) for
+             *     `suspected_id`, the rows before the type changed for `mixed_types`.
+             */
+            value: number | null;
+        };
         AnalysisAnomalyDto: {
+            /** @description The numeric column's name. */
             column: string;
             /**
              * Format: int64
@@ -1072,39 +1100,195 @@ export interface components {
              * @enum {string}
              */
             basis: "value" | "trend_residual";
+            /** @description Why it was reported, in words (the test it failed and by how much). */
             reason: string;
+            /** @description The tool call that found it (the provenance of metrics written from it); null if unknown. */
+            toolCallId: string | null;
+            /** @description The value in that row, in the column's units. */
             value: number;
-            /** @description |robust z| of the tested quantity. */
+            /** @description |robust z| of the tested quantity (≥ 0; the largest double when the spread is zero). */
             score: number;
         };
         AnalysisTrendDto: {
+            /** @description The numeric column's name. */
             column: string;
-            /** @enum {string} */
+            /** @description The time column it was measured against (the dataset's first date or datetime column). */
+            timeColumn: string;
+            /**
+             * Format: int64
+             * @description Rows with both a value and a time.
+             */
+            n: number;
+            /** @description Least-squares slope in the column's units per day; null when every row has the same time. */
+            slopePerDay: number | null;
+            /** @description Share of the variance the least-squares line explains, 0–1; null with slopePerDay. */
+            r2: number | null;
+            /**
+             * Format: int32
+             * @description Mann-Kendall S over the means of up to 100 equal time buckets (positive: rising).
+             */
+            mannKendallS: number;
+            /** @description Two-sided p-value of the Mann-Kendall test, 0–1. */
+            pValue: number;
+            /**
+             * @description `increasing` or `decreasing` when pValue < 0.05, else `none`.
+             * @enum {string}
+             */
             direction: "increasing" | "decreasing" | "none";
+            /** @description The tool call that computed it (the provenance of metrics written from it); null if unknown. */
+            toolCallId: string | null;
+            /** @description slopePerDay again, under the name the contract gives it (API.md). */
+            slope: number | null;
+            /** @description The trend in words: its direction, time column and p-value. */
             description: string;
-            /** @description Change per day (Theil–Sen). */
-            slope: number;
+            /** @description Mann-Kendall z of S (standard normal under no trend). */
+            mannKendallZ: number;
         };
         AnalysisSentimentDto: {
-            /** @enum {string} */
-            label: "positive" | "neutral" | "negative";
-            /** @description From -1 (negative) to 1 (positive). */
+            /** @description Mean sentiment of the first text's passages, from −1 (negative) to 1 (positive). */
             score: number;
+            /**
+             * @description `positive` from 0.05, `negative` from −0.05 down, else `neutral`.
+             * @enum {string}
+             */
+            label: "positive" | "negative" | "neutral";
+        };
+        AnalysisPassageDto: {
+            /**
+             * Format: int32
+             * @description 0-based position: the sentence's in the free text, or the value's among the column's non-empty values read, in file order.
+             */
+            index: number;
+            /** @description The passage, cut to its first 200 characters. */
+            text: string;
+            /** @description Its sentiment, from −1 (negative) to 1 (positive). */
+            sentiment: number;
+            /**
+             * @description `positive` above 0, `negative` below 0, `neutral` at 0 (no polarity cue).
+             * @enum {string}
+             */
+            label: "positive" | "negative" | "neutral";
+        };
+        AnalysisEntityDto: {
+            /** @description Its kind as wink-nlp names it (`DATE`, `CARDINAL`, `MONEY`, `URL`, `HASHTAG`, …). */
+            type: string;
+            /** @description The entity as written in the text. */
+            value: string;
+            /**
+             * Format: int32
+             * @description Times it occurs in the text (≥ 1).
+             */
+            count: number;
+        };
+        AnalysisKeywordDto: {
+            /** @description A word of the text (normalised, lower case, 3+ letters, not a stop word). */
+            word: string;
+            /**
+             * Format: int32
+             * @description Times it occurs in the text (≥ 1).
+             */
+            count: number;
+        };
+        AnalysisSentimentCountsDto: {
+            /**
+             * Format: int32
+             * @description Passages scored above 0.
+             */
+            positive: number;
+            /**
+             * Format: int32
+             * @description Passages scored below 0.
+             */
+            negative: number;
+            /**
+             * Format: int32
+             * @description Passages with no polarity cue (score 0).
+             */
+            neutral: number;
+        };
+        AnalysisTextDto: {
+            /** @description `text` for the free text, else the text column's name. */
+            source: string;
+            /** @description Mean of the passages' sentiments, from −1 (negative) to 1 (positive). */
+            sentiment: number;
+            /**
+             * @description `positive` from 0.05, `negative` from −0.05 down, else `neutral`.
+             * @enum {string}
+             */
+            label: "positive" | "negative" | "neutral";
+            /** @description Every passage read, in order, with its sentiment. */
+            passages: components["schemas"]["AnalysisPassageDto"][];
+            /** @description The most frequent entities (at most 10), most frequent first. */
+            entities: components["schemas"]["AnalysisEntityDto"][];
+            /** @description The most frequent content words (at most 10), most frequent first. */
+            keywords: components["schemas"]["AnalysisKeywordDto"][];
+            /** @description The tool call that analysed it (the provenance of metrics written from it); null if unknown. */
+            toolCallId: string | null;
+            /** @description Passages by label. */
+            counts: components["schemas"]["AnalysisSentimentCountsDto"];
+        };
+        AnalysisFocusDto: {
+            /** @description The columns the question names, in the dataset's order; empty when it names none. */
+            columns: string[];
+            /** @description The kinds of finding it asks for, in the order it asks; empty when it does not say. */
+            specialists: ("profile" | "trends" | "anomalies" | "text" | "segments")[];
+            /** @description Share of the question's content words recognised, weighted by how sure each match is, 0–1. */
+            confidence: number;
+            /** @description True when it names what to look at and what to look for, with confidence ≥ 0.5: only that ran. */
+            narrow: boolean;
+        };
+        AnalysisInjectionDto: {
+            /**
+             * @description Where it was found: the question, the free text, a column's name or a cell of a text column.
+             * @enum {string}
+             */
+            source: "question" | "text" | "column-name" | "cell";
+            /** @description The pattern that matched (`ignore-instructions`, `role-override`, `chat-markup`, …). */
+            pattern: string;
+            /**
+             * Format: int32
+             * @description 1-based position of the column, for a column name or a cell.
+             */
+            columnPosition?: number;
+            /** @description The column's name, for a cell of a column whose name is itself clean. */
+            column?: string;
+            /**
+             * Format: int64
+             * @description 1-based row of the cell in file order (header excluded).
+             */
+            row?: number;
+            /** @description About 120 characters around the match, on one line (never shown to a model). */
+            excerpt: string;
+        };
+        AnalysisGuardrailsDto: {
+            /** @description Prompt-injection text found in the question, the free text, column names and (at most 20) cells. */
+            injections: components["schemas"]["AnalysisInjectionDto"][];
         };
         AnalysisResultDto: {
-            /** @description The summary agent's narrative; null when it did not run. */
+            /** @description The summary agent's narrative, answering the question first when there is one; null when it did not run. */
             summary: string | null;
+            /** @description Findings in a line or two each: guardrail findings first, then the summary's, those about what the question names first. */
             insights: components["schemas"]["AnalysisInsightDto"][];
-            anomalies: components["schemas"]["AnalysisAnomalyDto"][];
-            trends: components["schemas"]["AnalysisTrendDto"][];
-            sentiment: components["schemas"]["AnalysisSentimentDto"] | null;
-            /** @description Named entities found in the text (people, places, organizations, ...). */
-            entities: {
-                [key: string]: unknown;
-            }[];
+            /** @description What to do about the findings, one sentence each. */
             recommendations: string[];
-            /** @description Ids of the metrics the analysis wrote. */
+            /** @description The profile agent's data-quality issues, per column; empty when it did not run. */
+            quality: components["schemas"]["AnalysisQualityIssueDto"][];
+            /** @description Values of numeric columns far from the rest, by column. */
+            anomalies: components["schemas"]["AnalysisAnomalyDto"][];
+            /** @description Each numeric column against the time column; empty without a time column. */
+            trends: components["schemas"]["AnalysisTrendDto"][];
+            /** @description The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
+            sentiment: components["schemas"]["AnalysisSentimentDto"] | null;
+            /** @description One document per text analysed: the free text, or each text column. */
+            texts: components["schemas"]["AnalysisTextDto"][];
+            /** @description The entities of every text, document by document. */
+            entities: components["schemas"]["AnalysisEntityDto"][];
+            /** @description Ids of the metrics the analysis wrote (GET /v1/metrics?analysisId=…). */
             metrics: string[];
+            /** @description What the question named; null without a question or without a dataset. */
+            focus: components["schemas"]["AnalysisFocusDto"] | null;
+            /** @description What the input guardrails found. */
+            guardrails: components["schemas"]["AnalysisGuardrailsDto"];
         };
         AnalysisDto: {
             /** Format: uuid */
@@ -1136,9 +1320,7 @@ export interface components {
             /** @description One run per agent, in the order they ran. */
             agents: components["schemas"]["AnalysisAgentDto"][];
             /** @description Null until the analysis succeeded. */
-            result: ({
-                [key: string]: unknown;
-            } & components["schemas"]["AnalysisResultDto"]) | null;
+            result: components["schemas"]["AnalysisResultDto"] | null;
             /** @description Why it failed or was cancelled, in a sentence; null otherwise. */
             error: string | null;
             /**

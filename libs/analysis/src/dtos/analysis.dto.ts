@@ -24,6 +24,7 @@ import {
   type AnalysisEntity,
   type AnalysisStatus,
 } from '../entities/analysis.entity';
+import { AnalysisResultDto, MAX_RESULT_TEXT } from './analysis-result.dto';
 
 export const AGENT_NAMES = ['profile', 'trends', 'anomalies', 'text', 'summary'] as const;
 /** Longest free text an analysis takes (characters). */
@@ -101,13 +102,6 @@ export class CreateAnalysisDto {
   maxAnomalies?: number;
 }
 
-/** Most characters of a text an agent or a rule writes into a result (a generous bound). */
-const MAX_RESULT_TEXT = 20_000;
-/** Most items of a result list; a dataset has at most 1,600 columns, 50 anomalies each. */
-const MAX_RESULT_ITEMS = 100_000;
-/** Longest column name (as the file gave it, see docs/datasets.md). */
-const MAX_COLUMN_NAME = 256;
-
 /** Most analyses one batch may start. */
 export const MAX_BATCH_ITEMS = 100;
 
@@ -159,91 +153,6 @@ export class AnalysisAgentDto {
   /** Why it failed, as a code (docs/analyses.md). */
   @ApiPropertyOptional({ enum: ANALYSIS_ERROR_CODES })
   errorCode?: AnalysisErrorCode;
-}
-
-export class AnalysisInsightDto {
-  @ApiProperty({ enum: ['info', 'warning', 'high'] })
-  severity!: string;
-  /** The specialist whose result it comes from. */
-  @ApiProperty({ enum: ['profile', 'trends', 'anomalies', 'text', 'analysis'] })
-  source!: string;
-  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
-  title!: string;
-  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
-  detail!: string;
-}
-
-export class AnalysisAnomalyDto {
-  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
-  column!: string;
-  /** 1-based row of the file (header excluded). */
-  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
-  row!: number;
-  value!: number;
-  /** What was tested: the value itself, or its residual from the column's trend over time. */
-  @ApiProperty({ enum: ['value', 'trend_residual'] })
-  basis!: string;
-  /** |robust z| of the tested quantity. */
-  score!: number;
-  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
-  reason!: string;
-}
-
-export class AnalysisTrendDto {
-  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
-  column!: string;
-  @ApiProperty({ enum: ['increasing', 'decreasing', 'none'] })
-  direction!: string;
-  /** Change per day (Theil–Sen). */
-  slope!: number;
-  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
-  description!: string;
-}
-
-export class AnalysisSentimentDto {
-  /** From -1 (negative) to 1 (positive). */
-  score!: number;
-  @ApiProperty({ enum: ['positive', 'neutral', 'negative'] })
-  label!: string;
-}
-
-/**
- * What an analysis found (API.md, Analyses); every number is a tool's output. The
- * specialists' full outputs ride along (`quality`, `texts`, `guardrails`, and more fields
- * on the items than listed here).
- */
-export class AnalysisResultDto {
-  /** The summary agent's narrative; null when it did not run. */
-  @ApiProperty({ nullable: true, type: String, maxLength: MAX_RESULT_TEXT })
-  summary!: string | null;
-  @ApiProperty({ type: [AnalysisInsightDto], maxItems: MAX_RESULT_ITEMS })
-  insights!: AnalysisInsightDto[];
-  @ApiProperty({ type: [AnalysisAnomalyDto], maxItems: MAX_RESULT_ITEMS })
-  anomalies!: AnalysisAnomalyDto[];
-  @ApiProperty({ type: [AnalysisTrendDto], maxItems: MAX_RESULT_ITEMS })
-  trends!: AnalysisTrendDto[];
-  @ApiProperty({ nullable: true, type: AnalysisSentimentDto })
-  sentiment!: AnalysisSentimentDto | null;
-  /** Named entities found in the text (people, places, organizations, ...). */
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    maxItems: MAX_RESULT_ITEMS,
-  })
-  entities!: Array<Record<string, unknown>>;
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'string', maxLength: MAX_RESULT_TEXT },
-    maxItems: MAX_RESULT_ITEMS,
-  })
-  recommendations!: string[];
-  /** Ids of the metrics the analysis wrote. */
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'string', format: 'uuid' },
-    maxItems: MAX_RESULT_ITEMS,
-  })
-  metrics!: string[];
 }
 
 /** A queued (or still running) analysis, as `POST` answers it. */
@@ -312,7 +221,7 @@ export class AnalysisDto {
   agents!: AnalysisAgentDto[];
   /** Null until the analysis succeeded. */
   @ApiProperty({ nullable: true, type: AnalysisResultDto })
-  result!: Record<string, unknown> | null;
+  result!: AnalysisResultDto | null;
   /** Why it failed or was cancelled, in a sentence; null otherwise. */
   @ApiProperty({ type: String, nullable: true, maxLength: MAX_RESULT_TEXT })
   error!: string | null;
@@ -370,7 +279,8 @@ export function mapAnalysis(analysis: AnalysisEntity): AnalysisDto {
       ...(run.error === undefined ? {} : { error: run.error }),
       ...(run.errorCode === undefined ? {} : { errorCode: run.errorCode }),
     })),
-    result: analysis.result,
+    // Written by toAnalysisResult (result.ts), whose return type is this DTO.
+    result: analysis.result as AnalysisResultDto | null,
     error: analysis.error,
     errorCode: analysis.errorCode,
     createdAt: analysis.createdAt.toISOString(),

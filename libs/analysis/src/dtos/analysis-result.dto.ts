@@ -1,0 +1,322 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Anomaly } from '../agents/anomalies-agent';
+import { QualityIssue } from '../agents/profile-agent';
+import { Insight } from '../agents/summary-agent';
+import { TextDocumentSchema } from '../agents/text-agent';
+import { Trend } from '../agents/trends-agent';
+import type { InjectionFinding } from '../guardrails/input-screening';
+import type { FocusSpecialist } from '../planning/question-focus';
+
+/** Most characters of a text an agent or a rule writes into a result (a generous bound). */
+export const MAX_RESULT_TEXT = 20_000;
+/** Most items of a result list; a dataset has at most 1,600 columns, 50 anomalies each. */
+export const MAX_RESULT_ITEMS = 100_000;
+/** Longest column name (as the file gave it, see docs/datasets.md). */
+export const MAX_COLUMN_NAME = 256;
+/** Most characters of a tool call's id (a model's own, or the builtin planner's). */
+const MAX_TOOL_CALL_ID = 200;
+/** Most rows a dataset holds, as a bound on row numbers and counts. */
+const MAX_ROW = Number.MAX_SAFE_INTEGER;
+
+// Listed as records so a new member of the union fails to compile until it is documented.
+const FOCUS_SPECIALISTS: Record<FocusSpecialist, true> = {
+  profile: true,
+  trends: true,
+  anomalies: true,
+  text: true,
+  segments: true,
+};
+const INJECTION_SOURCES: Record<InjectionFinding['source'], true> = {
+  question: true,
+  text: true,
+  'column-name': true,
+  cell: true,
+};
+
+const sentimentLabels = TextDocumentSchema.shape.label.options;
+
+export class AnalysisInsightDto {
+  /** How much it matters: `high` first, then `warning`, then `info`. */
+  @ApiProperty({ enum: Insight.shape.severity.options })
+  severity!: string;
+  /** The specialist whose result it comes from (`analysis`: the run itself, e.g. a guardrail). */
+  @ApiProperty({ enum: Insight.shape.source.options })
+  source!: string;
+  /** One line naming the finding. */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  title!: string;
+  /** The finding in a sentence or two, with the numbers the tools measured. */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  detail!: string;
+}
+
+/** A data-quality problem of one column, from the profile agent. */
+export class AnalysisQualityIssueDto {
+  /** The column's name. */
+  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
+  column!: string;
+  /** What is wrong: every value missing, many missing, one value only, an identifier, or mixed types. */
+  @ApiProperty({ enum: QualityIssue.shape.kind.options })
+  kind!: string;
+  /** How much it matters. */
+  @ApiProperty({ enum: QualityIssue.shape.severity.options })
+  severity!: string;
+  /** The problem in words, with its measured number. */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  detail!: string;
+  /**
+   * The measured number behind it: the share of values missing (0–1) for `all_null` and
+   * `high_null_share`, the distinct count for `constant`, the distinct share (0–1) for
+   * `suspected_id`, the rows before the type changed for `mixed_types`.
+   */
+  @ApiProperty({ type: Number, nullable: true })
+  value!: number | null;
+}
+
+export class AnalysisAnomalyDto {
+  /** The numeric column's name. */
+  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
+  column!: string;
+  /** 1-based row of the file (header excluded). */
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, maximum: MAX_ROW })
+  row!: number;
+  /** The value in that row, in the column's units. */
+  value!: number;
+  /** What was tested: the value itself, or its residual from the column's trend over time. */
+  @ApiProperty({ enum: Anomaly.shape.basis.options })
+  basis!: string;
+  /** |robust z| of the tested quantity (≥ 0; the largest double when the spread is zero). */
+  score!: number;
+  /** Why it was reported, in words (the test it failed and by how much). */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  reason!: string;
+  /** The tool call that found it (the provenance of metrics written from it); null if unknown. */
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_TOOL_CALL_ID })
+  toolCallId!: string | null;
+}
+
+export class AnalysisTrendDto {
+  /** The numeric column's name. */
+  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
+  column!: string;
+  /** The time column it was measured against (the dataset's first date or datetime column). */
+  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
+  timeColumn!: string;
+  /** Rows with both a value and a time. */
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, maximum: MAX_ROW })
+  n!: number;
+  /** Least-squares slope in the column's units per day; null when every row has the same time. */
+  @ApiProperty({ type: Number, nullable: true })
+  slopePerDay!: number | null;
+  /** Share of the variance the least-squares line explains, 0–1; null with slopePerDay. */
+  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1 })
+  r2!: number | null;
+  /** Mann-Kendall S over the means of up to 100 equal time buckets (positive: rising). */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: -4950, maximum: 4950 })
+  mannKendallS!: number;
+  /** Mann-Kendall z of S (standard normal under no trend). */
+  mannKendallZ!: number;
+  /** Two-sided p-value of the Mann-Kendall test, 0–1. */
+  @ApiProperty({ minimum: 0, maximum: 1 })
+  pValue!: number;
+  /** `increasing` or `decreasing` when pValue < 0.05, else `none`. */
+  @ApiProperty({ enum: Trend.shape.direction.options })
+  direction!: string;
+  /** The tool call that computed it (the provenance of metrics written from it); null if unknown. */
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_TOOL_CALL_ID })
+  toolCallId!: string | null;
+  /** slopePerDay again, under the name the contract gives it (API.md). */
+  @ApiProperty({ type: Number, nullable: true })
+  slope!: number | null;
+  /** The trend in words: its direction, time column and p-value. */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  description!: string;
+}
+
+export class AnalysisSentimentDto {
+  /** Mean sentiment of the first text's passages, from −1 (negative) to 1 (positive). */
+  @ApiProperty({ minimum: -1, maximum: 1 })
+  score!: number;
+  /** `positive` from 0.05, `negative` from −0.05 down, else `neutral`. */
+  @ApiProperty({ enum: sentimentLabels })
+  label!: string;
+}
+
+/** A named entity (wink-nlp's lite English model: dates, times, numbers, money, URLs, …). */
+export class AnalysisEntityDto {
+  /** Its kind as wink-nlp names it (`DATE`, `CARDINAL`, `MONEY`, `URL`, `HASHTAG`, …). */
+  @ApiProperty({ maxLength: 100 })
+  type!: string;
+  /** The entity as written in the text. */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  value!: string;
+  /** Times it occurs in the text (≥ 1). */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
+  count!: number;
+}
+
+export class AnalysisKeywordDto {
+  /** A word of the text (normalised, lower case, 3+ letters, not a stop word). */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  word!: string;
+  /** Times it occurs in the text (≥ 1). */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
+  count!: number;
+}
+
+/** Passages of a text by sentiment label. */
+export class AnalysisSentimentCountsDto {
+  /** Passages scored above 0. */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_RESULT_ITEMS })
+  positive!: number;
+  /** Passages scored below 0. */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_RESULT_ITEMS })
+  negative!: number;
+  /** Passages with no polarity cue (score 0). */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_RESULT_ITEMS })
+  neutral!: number;
+}
+
+/** One scored passage: a sentence of free text, or one value of a text column. */
+export class AnalysisPassageDto {
+  /** 0-based position: the sentence's in the free text, or the value's among the column's non-empty values read, in file order. */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_RESULT_ITEMS })
+  index!: number;
+  /** The passage, cut to its first 200 characters. */
+  @ApiProperty({ maxLength: 200 })
+  text!: string;
+  /** Its sentiment, from −1 (negative) to 1 (positive). */
+  @ApiProperty({ minimum: -1, maximum: 1 })
+  sentiment!: number;
+  /** `positive` above 0, `negative` below 0, `neutral` at 0 (no polarity cue). */
+  @ApiProperty({ enum: sentimentLabels })
+  label!: string;
+}
+
+/** What the text agent found in the free text or in one text column. */
+export class AnalysisTextDto {
+  /** `text` for the free text, else the text column's name. */
+  @ApiProperty({ maxLength: MAX_COLUMN_NAME })
+  source!: string;
+  /** Mean of the passages' sentiments, from −1 (negative) to 1 (positive). */
+  @ApiProperty({ minimum: -1, maximum: 1 })
+  sentiment!: number;
+  /** `positive` from 0.05, `negative` from −0.05 down, else `neutral`. */
+  @ApiProperty({ enum: sentimentLabels })
+  label!: string;
+  /** Passages by label. */
+  counts!: AnalysisSentimentCountsDto;
+  /** Every passage read, in order, with its sentiment. */
+  @ApiProperty({ type: [AnalysisPassageDto], maxItems: MAX_RESULT_ITEMS })
+  passages!: AnalysisPassageDto[];
+  /** The most frequent entities (at most 10), most frequent first. */
+  @ApiProperty({ type: [AnalysisEntityDto], maxItems: 10 })
+  entities!: AnalysisEntityDto[];
+  /** The most frequent content words (at most 10), most frequent first. */
+  @ApiProperty({ type: [AnalysisKeywordDto], maxItems: 10 })
+  keywords!: AnalysisKeywordDto[];
+  /** The tool call that analysed it (the provenance of metrics written from it); null if unknown. */
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_TOOL_CALL_ID })
+  toolCallId!: string | null;
+}
+
+/** What the question named, as the planner read it (docs/analyses.md, Questions). */
+export class AnalysisFocusDto {
+  /** The columns the question names, in the dataset's order; empty when it names none. */
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: MAX_COLUMN_NAME },
+    maxItems: 1600,
+  })
+  columns!: string[];
+  /** The kinds of finding it asks for, in the order it asks; empty when it does not say. */
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', enum: Object.keys(FOCUS_SPECIALISTS) },
+    maxItems: Object.keys(FOCUS_SPECIALISTS).length,
+  })
+  specialists!: string[];
+  /** Share of the question's content words recognised, weighted by how sure each match is, 0–1. */
+  @ApiProperty({ minimum: 0, maximum: 1 })
+  confidence!: number;
+  /** True when it names what to look at and what to look for, with confidence ≥ 0.5: only that ran. */
+  narrow!: boolean;
+}
+
+/** Input that reads like an instruction to a language model: reported, kept from every model. */
+export class AnalysisInjectionDto {
+  /** Where it was found: the question, the free text, a column's name or a cell of a text column. */
+  @ApiProperty({ enum: Object.keys(INJECTION_SOURCES) })
+  source!: string;
+  /** The pattern that matched (`ignore-instructions`, `role-override`, `chat-markup`, …). */
+  @ApiProperty({ maxLength: 100 })
+  pattern!: string;
+  /** 1-based position of the column, for a column name or a cell. */
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 100_000 })
+  columnPosition?: number;
+  /** The column's name, for a cell of a column whose name is itself clean. */
+  @ApiPropertyOptional({ maxLength: MAX_COLUMN_NAME })
+  column?: string;
+  /** 1-based row of the cell in file order (header excluded). */
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', minimum: 1, maximum: MAX_ROW })
+  row?: number;
+  /** About 120 characters around the match, on one line (never shown to a model). */
+  @ApiProperty({ maxLength: 122 })
+  excerpt!: string;
+}
+
+export class AnalysisGuardrailsDto {
+  /** Prompt-injection text found in the question, the free text, column names and (at most 20) cells. */
+  @ApiProperty({ type: [AnalysisInjectionDto], maxItems: MAX_RESULT_ITEMS })
+  injections!: AnalysisInjectionDto[];
+}
+
+/**
+ * What an analysis found (API.md, Analyses; docs/analyses.md, Result); every number is a
+ * tool's output.
+ */
+export class AnalysisResultDto {
+  /** The summary agent's narrative, answering the question first when there is one; null when it did not run. */
+  @ApiProperty({ nullable: true, type: String, maxLength: MAX_RESULT_TEXT })
+  summary!: string | null;
+  /** Findings in a line or two each: guardrail findings first, then the summary's, those about what the question names first. */
+  @ApiProperty({ type: [AnalysisInsightDto], maxItems: MAX_RESULT_ITEMS })
+  insights!: AnalysisInsightDto[];
+  /** What to do about the findings, one sentence each. */
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: MAX_RESULT_TEXT },
+    maxItems: MAX_RESULT_ITEMS,
+  })
+  recommendations!: string[];
+  /** The profile agent's data-quality issues, per column; empty when it did not run. */
+  @ApiProperty({ type: [AnalysisQualityIssueDto], maxItems: MAX_RESULT_ITEMS })
+  quality!: AnalysisQualityIssueDto[];
+  /** Values of numeric columns far from the rest, by column. */
+  @ApiProperty({ type: [AnalysisAnomalyDto], maxItems: MAX_RESULT_ITEMS })
+  anomalies!: AnalysisAnomalyDto[];
+  /** Each numeric column against the time column; empty without a time column. */
+  @ApiProperty({ type: [AnalysisTrendDto], maxItems: MAX_RESULT_ITEMS })
+  trends!: AnalysisTrendDto[];
+  /** The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
+  @ApiProperty({ nullable: true, type: AnalysisSentimentDto })
+  sentiment!: AnalysisSentimentDto | null;
+  /** One document per text analysed: the free text, or each text column. */
+  @ApiProperty({ type: [AnalysisTextDto], maxItems: MAX_RESULT_ITEMS })
+  texts!: AnalysisTextDto[];
+  /** The entities of every text, document by document. */
+  @ApiProperty({ type: [AnalysisEntityDto], maxItems: MAX_RESULT_ITEMS })
+  entities!: AnalysisEntityDto[];
+  /** Ids of the metrics the analysis wrote (GET /v1/metrics?analysisId=…). */
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+    maxItems: MAX_RESULT_ITEMS,
+  })
+  metrics!: string[];
+  /** What the question named; null without a question or without a dataset. */
+  @ApiProperty({ nullable: true, type: AnalysisFocusDto })
+  focus!: AnalysisFocusDto | null;
+  /** What the input guardrails found. */
+  guardrails!: AnalysisGuardrailsDto;
+}
