@@ -1,13 +1,14 @@
 import afinn from 'sentiment/languages/en/labels.json';
 import emoji from 'sentiment/build/emoji.json';
 import { lexicon as vader } from 'vader-sentiment/src/vader_lexicon.js';
+import { REVIEW_WORDS } from './sentiment-phrases';
 
 export interface SentimentLexicon {
   /** Word, emoticon or emoji → valence on VADER's −4…4 scale. */
   valences: Map<string, number>;
 }
 
-/** Degree adverbs and their push on a valence (VADER's B_INCR / B_DECR, 0.293). */
+/** Degree adverbs and their push on a valence (VADER's BOOSTER_DICT: B_INCR / B_DECR, 0.293). */
 export const BOOSTERS = new Map<string, number>([
   ...[
     'absolutely',
@@ -17,14 +18,23 @@ export const BOOSTERS = new Map<string, number>([
     'considerably',
     'decidedly',
     'deeply',
+    'effing',
     'enormously',
     'entirely',
     'especially',
     'exceptionally',
     'extremely',
     'fabulously',
+    'flippin',
+    'flipping',
+    'frickin',
+    'fricking',
+    'friggin',
+    'frigging',
+    'fucking',
     'fully',
     'greatly',
+    'hella',
     'highly',
     'hugely',
     'incredibly',
@@ -42,6 +52,7 @@ export const BOOSTERS = new Map<string, number>([
     'thoroughly',
     'totally',
     'tremendously',
+    'uber',
     'unbelievably',
     'unusually',
     'utterly',
@@ -52,6 +63,7 @@ export const BOOSTERS = new Map<string, number>([
     'barely',
     'hardly',
     'kinda',
+    'kindof',
     'less',
     'little',
     'marginally',
@@ -61,6 +73,7 @@ export const BOOSTERS = new Map<string, number>([
     'slightly',
     'somewhat',
     'sorta',
+    'sortof',
   ].map((word): [string, number] => [word, -0.293]),
 ]);
 
@@ -115,7 +128,8 @@ let loaded: SentimentLexicon | undefined;
  * VADER's lexicon (7,500 words, emoticons and slang rated −4…4 by ten people each; MIT,
  * shipped in the `vader-sentiment` package), with the words of AFINN-165 (Nielsen 2011;
  * −5…5, scaled by 4/5) that VADER lacks, and emoji rated by the Emoji Sentiment Ranking
- * (Kralj Novak et al. 2015; −3…3 in the `sentiment` package, scaled by 4/3). Read once.
+ * (Kralj Novak et al. 2015; −3…3 in the `sentiment` package, scaled by 4/3), and the
+ * review words neither rates ({@link REVIEW_WORDS}). Read once.
  */
 export function sentimentLexicon(): SentimentLexicon {
   if (loaded !== undefined) return loaded;
@@ -127,6 +141,7 @@ export function sentimentLexicon(): SentimentLexicon {
     if (!valences.has(symbol) && value !== 0)
       valences.set(symbol.replace(/\uFE0F/g, ''), (value * 4) / 3);
   }
+  for (const [word, value] of REVIEW_WORDS) if (!valences.has(word)) valences.set(word, value);
   loaded = { valences };
   return loaded;
 }

@@ -56,6 +56,41 @@ describe('scoreSentiment', () => {
     expect(score('Highly unrecommended.')).toBeLessThan(0);
   });
 
+  it('rates idioms as wholes, their negations included', () => {
+    expect(score("I can't wait to go back")).toBeGreaterThan(0);
+    expect(score('Cant say enough good things')).toBeGreaterThan(0);
+    expect(score('The tiramisu is to die for')).toBeGreaterThan(0);
+    expect(score('I could not be happier')).toBeGreaterThan(0);
+    expect(score('The service was fair at best')).toBeLessThan(0);
+    expect(score("I've had better bagels")).toBeLessThan(0);
+    expect(score('Stay away from the noodles')).toBeLessThan(0);
+  });
+
+  it('reads an intent to return, and its negation', () => {
+    expect(score('We will be back')).toBeGreaterThan(0);
+    expect(score("We won't be back")).toBeLessThan(0);
+    // Neg-raising: the negation of "think" reaches the clause it takes.
+    expect(score("I don't think we'll be going back")).toBeLessThan(0);
+    // "came back" is no intent.
+    expect(scoreSentiment('The soup came back').cues).toBe(0);
+  });
+
+  it('rates "like" as a verb only, and grades by "pretty" and colloquial intensifiers', () => {
+    expect(scoreSentiment('The potatoes were like rubber').cues).toBe(0);
+    expect(score('I like the potatoes')).toBeGreaterThan(0);
+    expect(score("We didn't like the potatoes")).toBeLessThan(0);
+    expect(score('The rice was pretty bland')).toBeLessThan(0);
+    expect(score('pretty good')).toBeGreaterThan(0);
+    expect(score('pretty good')).toBeLessThan(score('good'));
+    expect(score('insanely good')).toBeGreaterThan(score('good'));
+    expect(score('damn good steak')).toBeGreaterThan(0);
+  });
+
+  it('rates the review words the lexicons lack', () => {
+    expect(score('The soup was bland and the bread stale')).toBeLessThan(0);
+    expect(score('Tasty and the staff attentive')).toBeGreaterThan(0);
+  });
+
   it('splits words joined by punctuation', () => {
     expect(scoreSentiment('boring,pointless').cues).toBe(2);
   });

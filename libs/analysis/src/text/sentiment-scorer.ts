@@ -7,6 +7,7 @@ import {
   type SentimentLexicon,
   sentimentLexicon,
 } from './sentiment-lexicon';
+import { IDIOMS, NEG_RAISING, RETURN_PHRASES, SLANG_INTENSIFIERS } from './sentiment-phrases';
 
 /** How far a booster moves a word's valence, and an all-caps word's (Hutto & Gilbert 2014). */
 const CAPS_INCREMENT = 0.733;
@@ -51,6 +52,46 @@ export interface SentimentScore {
   cues: number;
 }
 
+/** "pretty" before an adjective is a degree adverb that tones it down ("pretty good"). */
+const PRETTY_DAMPENER = -0.293;
+/** A rated "-ly" adverb or slang intensifier before a rated word grades it (VADER's B_INCR). */
+const INTENSIFIER_BOOST = 0.293;
+/** Suffixes of adjectives and adverbs: "pretty" before such a word is an adverb. */
+const ADJECTIVE_SUFFIX = /(?:y|ed|ly|ful|less|ous|ive|able|ible|al|ic|ish)$/;
+/**
+ * Words before which "like" is a verb ("I like", "would like", "didn't like"); elsewhere it
+ * is the preposition of a comparison ("tasted like rubber"), which rates nothing.
+ */
+const LIKE_SUBJECTS = new Set([
+  'i',
+  'we',
+  'you',
+  'they',
+  'he',
+  'she',
+  'people',
+  'everyone',
+  'who',
+  'would',
+  'will',
+  'to',
+  'do',
+  'does',
+  'did',
+  'really',
+  'also',
+  'definitely',
+  'totally',
+  'still',
+  'always',
+  'truly',
+  'actually',
+  'might',
+  'may',
+  'should',
+  'could',
+]);
+
 interface Token {
   /** Lower-cased, punctuation stripped (an emoticon or emoji is kept as it is). */
   lower: string;
@@ -58,6 +99,23 @@ interface Token {
   raw: string;
   /** A clause boundary (`,` `;` `:` `.`) follows this token. */
   clauseEnd: boolean;
+}
+
+/**
+ * A token's part in a rated phrase: the first word carries the phrase's valence; an idiom
+ * is neither negated nor boosted as a whole, a return phrase is ("won't be back").
+ */
+interface PhrasePart {
+  valence: number;
+  idiom: boolean;
+}
+
+/** A text as the scorer reads it. */
+interface Reading {
+  tokens: Token[];
+  phrases: Array<PhrasePart | undefined>;
+  capsDiffer: boolean;
+  lexicon: SentimentLexicon;
 }
 
 const EMOJI = /\p{Extended_Pictographic}/u;
@@ -71,19 +129,26 @@ const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
  * "didn't"), all-caps emphasis, contrast (the clause after "but"/"however" weighs more,
  * a concessive "although …" clause less), exclamation marks; emoji and emoticons are
  * lexicon entries. A text with no polarity word but a negation leans negative (see
- * {@link BARE_NEGATION_VALENCE}).
+ * {@link BARE_NEGATION_VALENCE}). Phrases are rated as wholes ({@link IDIOMS}, "can't
+ * wait", "at best"), and a word is rated only in its evaluative use: "like" as a verb, not
+ * a comparison; "pretty" and "insanely" before an adjective grade it.
  */
 export function scoreSentiment(
   text: string,
   lexicon: SentimentLexicon = sentimentLexicon(),
 ): SentimentScore {
   const tokens = tokenize(text, lexicon);
-  const capsDiffer = hasCapsDifference(tokens);
-  const valences = tokens.map((_token, at) => valence(tokens, at, capsDiffer, lexicon));
+  const reading: Reading = {
+    tokens,
+    phrases: findPhrases(tokens),
+    capsDiffer: hasCapsDifference(tokens),
+    lexicon,
+  };
+  const valences = tokens.map((_token, at) => valence(reading, at));
   const cues = valences.filter((v) => v !== 0).length;
   weighContrast(tokens, valences);
   let sum = valences.reduce((total, v) => total + v, 0);
-  if (cues === 0 && tokens.some((_token, at) => negates(tokens, at))) {
+  if (cues === 0 && tokens.some((_token, at) => negates(reading, at))) {
     sum = BARE_NEGATION_VALENCE;
   }
   if (sum !== 0) {
@@ -131,33 +196,105 @@ function isNegator(word: string): boolean {
   return NEGATORS.has(word) || word.endsWith("n't");
 }
 
-/** The valence of `tokens[at]` in its context (VADER's `sentiment_valence`). */
-function valence(
-  tokens: Token[],
-  at: number,
-  capsDiffer: boolean,
-  lexicon: SentimentLexicon,
-): number {
+/** Phrase words, in lower case without apostrophes, by their first word. */
+const PHRASES = new Map<string, Array<{ words: string[]; valence: number; idiom: boolean }>>();
+for (const [list, idiom] of [
+  [IDIOMS, true],
+  [RETURN_PHRASES, false],
+] as const) {
+  for (const [phrase, valence] of list) {
+    const words = phrase.split(' ');
+    const first = words[0] ?? '';
+    PHRASES.set(first, [...(PHRASES.get(first) ?? []), { words, valence, idiom }]);
+  }
+}
+
+const bare = (word: string) => word.replace(/'/g, '');
+
+/** Each token's part in a rated phrase, the longest match first, phrases not overlapping. */
+function findPhrases(tokens: Token[]): Array<PhrasePart | undefined> {
+  const parts: Array<PhrasePart | undefined> = new Array<PhrasePart | undefined>(tokens.length);
+  for (let at = 0; at < tokens.length; at++) {
+    const candidates = PHRASES.get(bare(tokens[at].lower)) ?? [];
+    const match = candidates
+      .filter(({ words }) =>
+        words.every(
+          (word, k) =>
+            bare(tokens[at + k]?.lower ?? '') === word &&
+            (k === words.length - 1 || !tokens[at + k].clauseEnd),
+        ),
+      )
+      .sort((a, b) => b.words.length - a.words.length)[0];
+    if (match === undefined) continue;
+    parts[at] = { valence: match.valence, idiom: match.idiom };
+    for (let k = 1; k < match.words.length; k++) parts[at + k] = { valence: 0, idiom: true };
+    at += match.words.length - 1;
+  }
+  return parts;
+}
+
+/**
+ * How `tokens[at]` grades the word after it, when it is a degree word there: a booster or
+ * dampener, "pretty" before an adjective, a rated "-ly" adverb or slang intensifier before a
+ * rated word ("insanely good", "damn good"). Undefined when it is not one.
+ */
+function degree({ tokens, lexicon }: Reading, at: number): number | undefined {
   const token = tokens[at];
-  if (BOOSTERS.has(token.lower)) return 0;
+  const boost = BOOSTERS.get(token.lower);
+  if (boost !== undefined) return boost;
+  const next = tokens[at + 1];
+  if (next === undefined || token.clauseEnd) return undefined;
+  if (token.lower === 'pretty')
+    return lookUp(lexicon, next.lower) !== 0 ||
+      BOOSTERS.has(next.lower) ||
+      ADJECTIVE_SUFFIX.test(next.lower)
+      ? PRETTY_DAMPENER
+      : undefined;
+  if (
+    (SLANG_INTENSIFIERS.has(token.lower) || token.lower.endsWith('ly')) &&
+    lookUp(lexicon, token.lower) < 0 &&
+    lookUp(lexicon, next.lower) !== 0
+  )
+    return INTENSIFIER_BOOST;
+  return undefined;
+}
+
+/** "like" after a subject, an auxiliary or a negation: the verb, not a comparison. */
+function isLikeVerb(tokens: Token[], at: number): boolean {
+  const previous = tokens[at - 1];
+  if (previous === undefined || previous.clauseEnd) return false;
+  const word = previous.lower;
+  return LIKE_SUBJECTS.has(word) || word.endsWith("'d") || word.endsWith("'ll") || isNegator(word);
+}
+
+/** The valence of `tokens[at]` in its context (VADER's `sentiment_valence`). */
+function valence(reading: Reading, at: number): number {
+  const { tokens, capsDiffer, lexicon } = reading;
+  const token = tokens[at];
+  const phrase = reading.phrases[at];
+  if (phrase?.idiom === true)
+    return phrase.valence < 0 ? phrase.valence * NEGATIVE_WEIGHT : phrase.valence;
+  if (phrase === undefined && degree(reading, at) !== undefined) return 0;
   if (token.lower === 'too') return isExcess(tokens, at) ? EXCESS_VALENCE : 0;
-  let value = lookUp(lexicon, token.lower);
+  if (token.lower === 'like' && !isLikeVerb(tokens, at)) return 0;
+  let value = phrase?.valence ?? lookUp(lexicon, token.lower);
   if (value === 0) return 0;
   // "no" as a determiner before a word with valence is a negation, not a negative word.
   if (token.lower === 'no' && at + 1 < tokens.length && lexicon.valences.has(tokens[at + 1].lower))
     return 0;
   if (capsDiffer && isShouting(token.raw)) value += Math.sign(value) * CAPS_INCREMENT;
+  if (raisedNegation(reading, at)) value -= Math.sign(value) * NEGATION_SHIFT;
   for (let back = 1; back <= 3 && at - back >= 0; back++) {
     const before = tokens[at - back];
     // A clause boundary ends the reach of a booster or a negation ("not bad, good" is good).
     if (before.clauseEnd) break;
-    if (negates(tokens, at - back)) {
+    if (negates(reading, at - back)) {
       // "Don't waste your money" warns off something bad: the warning is not praise.
       if (!(value < 0 && isProhibitive(tokens, at - back)))
         value -= Math.sign(value) * NEGATION_SHIFT;
       continue;
     }
-    const boost = BOOSTERS.get(before.lower);
+    const boost = reading.phrases[at - back] === undefined ? degree(reading, at - back) : undefined;
     if (boost !== undefined) {
       let scaled = boost * Math.sign(value);
       if (capsDiffer && isShouting(before.raw)) scaled += Math.sign(scaled) * CAPS_INCREMENT;
@@ -168,10 +305,27 @@ function valence(
 }
 
 /**
+ * A negation before a neg-raising verb earlier in the clause, beyond the three words a
+ * negation reaches: "I don't think we'll be going back".
+ */
+function raisedNegation(reading: Reading, at: number): boolean {
+  const { tokens } = reading;
+  for (let back = 4; at - back >= 0; back++) {
+    const before = tokens[at - back];
+    if (before.clauseEnd) return false;
+    if (negates(reading, at - back) && NEG_RAISING.has(tokens[at - back + 1]?.lower ?? ''))
+      return true;
+  }
+  return false;
+}
+
+/**
  * `tokens[at]` is a negation ("not", "never", "didn't"), but not "not only"/"not just", nor
  * the hedge "not too …" (which negates the excess, not the word after it).
  */
-function negates(tokens: Token[], at: number): boolean {
+function negates({ tokens, phrases }: Reading, at: number): boolean {
+  // A negation inside an idiom ("can't wait") belongs to the idiom.
+  if (phrases[at]?.idiom === true) return false;
   const word = tokens[at].lower;
   if (!isNegator(word)) return false;
   const next = tokens[at + 1]?.lower;
