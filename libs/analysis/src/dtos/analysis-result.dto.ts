@@ -109,7 +109,8 @@ export class AnalysisTrendDto {
   @ApiProperty({ type: Number, nullable: true })
   slopePerDay!: number | null;
   /** Share of the variance the least-squares line explains, 0–1; null with slopePerDay. */
-  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1 })
+  // No bounds stated: a perfect fit may come out a rounding error above 1.
+  @ApiProperty({ type: Number, nullable: true })
   r2!: number | null;
   /** Mann-Kendall S over the means of up to 100 equal time buckets (positive: rising). */
   @ApiProperty({ type: 'integer', format: 'int32', minimum: -4950, maximum: 4950 })
