@@ -24,9 +24,13 @@ import {
   type AnalysisEntity,
   type AnalysisStatus,
 } from '../entities/analysis.entity';
+import type { AgentName } from '../orchestrator';
 import { AnalysisResultDto, MAX_RESULT_TEXT } from './analysis-result.dto';
 
 export const AGENT_NAMES = ['profile', 'trends', 'anomalies', 'text', 'summary'] as const;
+type UnlistedAgent = Exclude<AgentName, (typeof AGENT_NAMES)[number]>;
+/** Compiles only while AGENT_NAMES lists every agent the orchestrator runs (the request's enum). */
+export const AGENT_NAMES_COMPLETE: [UnlistedAgent] extends [never] ? true : UnlistedAgent = true;
 /** Longest free text an analysis takes (characters). */
 export const MAX_TEXT_LENGTH = 100_000;
 
