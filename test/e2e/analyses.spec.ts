@@ -28,7 +28,9 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     for (let d = 0; d < 60; d++) {
       const day = new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
       const sales = 100 + 3 * d + ((d * 37) % 11) + (d === 40 ? 300 : 0);
-      lines.push(`${day},${sales},${d % 2 === 0 ? 'great service' : 'awful delay'}`);
+      // Prose (distinct sentences), so the text agent reads it.
+      const comment = d % 2 === 0 ? `great service on day ${d}` : `awful delay on day ${d}`;
+      lines.push(`${day},${sales},${comment}`);
     }
     const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);
     datasetId = String(uploaded.body.id);

@@ -22,7 +22,8 @@ describe('analysis errors: a reason code and a sentence, never the driver text',
 
   it('names a dataset whose table was dropped under the analysis, and logs the cause', async () => {
     const lines = ['day,sales,comment'];
-    for (let d = 0; d < 30; d++) lines.push(`2025-01-${String(d + 1).padStart(2, '0')},${d},fine`);
+    for (let d = 0; d < 30; d++)
+      lines.push(`2025-01-${String(d + 1).padStart(2, '0')},${d},fine on day ${d + 1}`);
     const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);
     expect(uploaded.status).toBe(201);
     const dataset = await app.app

@@ -87,7 +87,11 @@ describe('analysis guardrails (real runner, real SQL, builtin model)', () => {
     const lines = ['day,sales,comment'];
     for (let d = 0; d < 40; d++) {
       const day = new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
-      const comment = d === 16 ? `"great, but: ${INJECTION}"` : d % 2 === 0 ? 'great' : 'slow';
+      // Prose (distinct sentences), so the text agent reads and the guardrail screens it.
+      const comment =
+        d === 16
+          ? `"great, but: ${INJECTION}"`
+          : `${d % 2 === 0 ? 'great' : 'slow'} service on day ${d} of the trip`;
       lines.push(`${day},${100 + 2 * d + (d === 25 ? 90 : 0)},${comment}`);
     }
     context = await datasetContext(`${lines.join('\n')}\n`);
@@ -201,7 +205,13 @@ describe('analysis guardrails (real runner, real SQL, builtin model)', () => {
   it('reports a cell injection over HTTP as a high insight, the analysis still succeeding', async () => {
     const response = await call(app.baseUrl, 'POST', '/v1/analyses?wait=30', {
       headers: { 'x-api-key': analyst },
-      body: { records: [{ note: 'fine' }, { note: INJECTION }, { note: 'good' }] },
+      body: {
+        records: [
+          { note: 'fine, thanks for asking' },
+          { note: INJECTION },
+          { note: 'good value for the money' },
+        ],
+      },
     });
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('succeeded');

@@ -45,7 +45,9 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     const lines = ['day,sales,flat,sparse,comment'];
     for (let d = 0; d < 30; d++) {
       const day = new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
-      const comment = d % 2 === 0 ? `great ${DATA_MARKER} service` : 'awful delay';
+      // Prose (distinct sentences), so the text agent reads it.
+      const comment =
+        d % 2 === 0 ? `great ${DATA_MARKER} service on day ${d}` : `awful delay on day ${d}`;
       lines.push(`${day},${100 + 2 * d + (d % 3)},7,${d % 3 === 0 ? d : ''},${comment}`);
     }
     const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);

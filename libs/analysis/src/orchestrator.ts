@@ -30,6 +30,7 @@ import {
   type SummaryOutput,
 } from './agents/summary-agent';
 import { textAgent } from './agents/text-agent';
+import { proseColumns } from './text/prose-columns';
 import { trendsAgent } from './agents/trends-agent';
 
 // The specialists differ in context and output types; Runner.run itself takes Agent<any, any>.
@@ -144,7 +145,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
   }
   const hasText =
     typeof request.brief.text === 'string' ||
-    (dataset?.columns ?? []).some((c) => c.type === 'string');
+    (dataset !== undefined && proseColumns(dataset).length > 0);
   if (hasText) {
     specialists.push(['text', guarded('text', textAgent(request.model, dataset), 'text')]);
   }

@@ -2,6 +2,7 @@ import { datasetTable, quoteIdentifier } from '@app/datasets';
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../analysis-context';
+import { proseColumns } from '../text/prose-columns';
 import { analyzeText } from '../text/text-analysis';
 
 /** Values of a text column read for its analysis (the first ones, in file order). */
@@ -31,6 +32,8 @@ export const TextDocumentSchema = z.object({
   passages: z.array(Passage),
   entities: z.array(z.object({ type: z.string(), value: z.string(), count: z.number() })),
   keywords: z.array(z.object({ word: z.string(), count: z.number() })),
+  /** Multi-word phrases of content words (RAKE), most frequent first. */
+  keyphrases: z.array(z.object({ phrase: z.string(), count: z.number(), score: z.number() })),
   /** The tool call that analysed it (provenance of the metrics written from it). */
   toolCallId: z.string().nullable(),
 });
@@ -101,11 +104,11 @@ export async function firstTextCells(
 }
 
 /**
- * The characters each text column of `dataset` may read: {@link TEXT_TOTAL_CHARACTERS}
+ * The characters each prose column of `dataset` may read: {@link TEXT_TOTAL_CHARACTERS}
  * shared equally, at most {@link TEXT_COLUMN_CHARACTERS} a column.
  */
 export function textColumnBudget(dataset: AnalysisContext['dataset']): number {
-  const columns = dataset.columns.filter((column) => column.type === 'string').length;
+  const columns = proseColumns(dataset).length;
   return Math.min(TEXT_COLUMN_CHARACTERS, Math.floor(TEXT_TOTAL_CHARACTERS / Math.max(1, columns)));
 }
 
@@ -135,15 +138,14 @@ export function textSample(context: AnalysisContext, column: string): Promise<Te
 
 /**
  * The `text` specialist: sentiment, entities and keywords of free text (`{text}` in the
- * brief) and of each text column of a dataset (one tool call per column, its enum).
+ * brief) and of each prose column of a dataset (one tool call per column, its enum;
+ * categorical codes, names and ids are not prose: {@link proseColumns}).
  */
 export function textAgent(
   model: string,
   dataset: AnalysisContext['dataset'] | undefined,
 ): Agent<AnalysisContext, typeof TextOutput> {
-  const textColumns = (dataset?.columns ?? [])
-    .filter((c) => c.type === 'string')
-    .map((c) => c.name);
+  const textColumns = dataset === undefined ? [] : proseColumns(dataset);
   const tools = [
     tool({
       // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
@@ -192,7 +194,7 @@ export function textAgent(
     model,
     instructions:
       'You read text: analyse the free text and every text column with the tools, and report ' +
-      'their sentiment, entities and keywords as the tools return them.',
+      'their sentiment, entities, keywords and keyphrases as the tools return them.',
     tools,
     outputType: TextOutput,
   });

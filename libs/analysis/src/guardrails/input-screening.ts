@@ -1,6 +1,7 @@
 import { datasetTable } from '@app/datasets';
 import type { AnalysisContext } from '../analysis-context';
 import { textSample } from '../agents/text-agent';
+import { proseColumns } from '../text/prose-columns';
 import { injectionExcerpt, injectionPattern } from './prompt-injection';
 
 /** Longest brief (the run input, serialized) a model is given, in characters. */
@@ -111,9 +112,10 @@ export class InputScreening {
   private async screenCells(context: AnalysisContext): Promise<InjectionFinding[]> {
     const table = datasetTable(context.dataset);
     const found: InjectionFinding[] = [];
+    const prose = new Set(proseColumns(context.dataset));
     const columns = context.dataset.columns
       .map((column, index) => ({ ...column, position: index + 1 }))
-      .filter((column) => column.type === 'string');
+      .filter((column) => prose.has(column.name));
     for (const column of columns) {
       const sample = await textSample(context, column.column);
       const cleanName = injectionPattern(column.name) === undefined;

@@ -304,13 +304,16 @@ function valence(reading: Reading, at: number): number {
   return value < 0 ? value * NEGATIVE_WEIGHT : value;
 }
 
+/** Words a raised negation reaches back over (a clause's worth; bounded, so linear). */
+const RAISED_NEGATION_REACH = 10;
+
 /**
  * A negation before a neg-raising verb earlier in the clause, beyond the three words a
  * negation reaches: "I don't think we'll be going back".
  */
 function raisedNegation(reading: Reading, at: number): boolean {
   const { tokens } = reading;
-  for (let back = 4; at - back >= 0; back++) {
+  for (let back = 4; back <= RAISED_NEGATION_REACH && at - back >= 0; back++) {
     const before = tokens[at - back];
     if (before.clauseEnd) return false;
     if (negates(reading, at - back) && NEG_RAISING.has(tokens[at - back + 1]?.lower ?? ''))

@@ -35,6 +35,19 @@ describe('analyzeText', () => {
     ]);
   });
 
+  it('finds keyphrases within values, never across two', async () => {
+    const document = await analyzeText('comment', [
+      'The customer service was slow',
+      'Customer service never answered my emails',
+      'Battery life',
+      'Screen glare',
+    ]);
+    expect(document.keyphrases[0]).toMatchObject({ phrase: 'customer service', count: 2 });
+    const phrases = document.keyphrases.map((k) => k.phrase);
+    expect(phrases).toEqual(expect.arrayContaining(['battery life', 'screen glare']));
+    expect(phrases.some((phrase) => phrase.includes('life screen'))).toBe(false);
+  });
+
   it('labels a document by threshold, a passage by side', () => {
     expect([label(0.5), label(-0.5), label(0.02)]).toEqual(['positive', 'negative', 'neutral']);
     expect([passageLabel(0.01), passageLabel(-0.01), passageLabel(0)]).toEqual([

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/unbound-method -- wink-nlp's `its.*` are accessors passed by reference, as its API intends */
 import winkNLP, { type ItemSentence, type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import { type Keyphrase, KeyphraseCounter } from './keyphrases';
 import { scoreSentiment } from './sentiment-scorer';
 
 /**
@@ -42,6 +43,8 @@ export interface TextDocument {
   /** wink-nlp's lite English model: dates, times, numbers, money, percentages, emails, URLs, hashtags, … — not people, places or companies. */
   entities: Array<{ type: string; value: string; count: number }>;
   keywords: Array<{ word: string; count: number }>;
+  /** Multi-word phrases of content words (RAKE candidates), most frequent first. */
+  keyphrases: Keyphrase[];
 }
 
 // One pipeline per process: loading the model takes ~100 ms.
@@ -81,7 +84,7 @@ function passage(index: number, text: string): Passage {
  */
 export async function analyzeText(source: string, text: string | string[]): Promise<TextDocument> {
   const pace = new Pace();
-  const totals: Totals = { entities: new Map(), words: new Map() };
+  const totals: Totals = { entities: new Map(), words: new Map(), phrases: new KeyphraseCounter() };
   const passages: Passage[] = [];
   const parts =
     typeof text === 'string' ? chunks(breakLongRuns(text)) : joined(text.map(breakLongRuns));
@@ -119,15 +122,17 @@ export async function analyzeText(source: string, text: string | string[]): Prom
       .map(([word, count]) => ({ word, count }))
       .sort((a, b) => byCount(a, b, a.word, b.word))
       .slice(0, TOP),
+    keyphrases: totals.phrases.top(TOP),
   };
 }
 
 interface Totals {
   entities: Map<string, { type: string; value: string; count: number }>;
   words: Map<string, number>;
+  phrases: KeyphraseCounter;
 }
 
-/** Reads one chunk with wink-nlp, adding its sentiment, entities and words to `totals`. */
+/** Reads one chunk with wink-nlp, adding its entities, words and phrases to `totals`. */
 function read(chunk: string, totals: Totals) {
   const doc = nlp.readDoc(chunk);
   for (const detail of doc.entities().out(its.detail) as Array<{ type: string; value: string }>) {
@@ -136,12 +141,20 @@ function read(chunk: string, totals: Totals) {
     entry.count++;
     totals.entities.set(key, entry);
   }
+  const phrases = totals.phrases;
   doc.tokens().each((token: ItemToken) => {
-    if (token.out(its.type) !== 'word' || token.out(its.stopWordFlag) === true) return;
+    // A line break ends a phrase: column values are joined by blank lines.
+    if (String(token.out(its.precedingSpaces)).includes('\n')) phrases.cut();
+    if (token.out(its.type) !== 'word' || token.out(its.stopWordFlag) === true) {
+      phrases.cut();
+      return;
+    }
     const word = String(token.out(its.normal));
+    phrases.word(word);
     if (word.length < 3) return;
     totals.words.set(word, (totals.words.get(word) ?? 0) + 1);
   });
+  phrases.cut();
   return doc;
 }
 
