@@ -9,7 +9,7 @@ const INJECTED_ROW = 100;
 
 /**
  * Seattle's daily weather (vega-datasets) with two columns added from each day's own
- * values: `note`, a line of prose about the day (text, entities, sentiment), and
+ * values: `note`, a line of prose about the day (text, entities, keyphrases, sentiment), and
  * `station`, filled from 2015 on only (a data-quality issue). With `injected`, one note
  * reads like an instruction to a model.
  */
@@ -29,22 +29,23 @@ function seattleWithNotes({ injected = false } = {}): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A line a person might write about the day; the date makes each one their own. */
 function noteOf(date: string, rain: number, high: number, wind: number, weather: string): string {
   if (weather === 'snow')
     return `Snow on ${date}! Schools closed and the buses were terribly late.`;
   if (rain >= 20)
-    return `Heavy rain (${rain} mm) flooded the roads near Ballard. A miserable commute.`;
-  if (weather === 'rain') return `Rain again, ${rain} mm. Grey and dull.`;
+    return `Heavy rain (${rain} mm) on ${date} flooded the roads near Ballard. A miserable commute.`;
+  if (weather === 'rain') return `Rain again on ${date}, ${rain} mm. Grey and dull.`;
   if (weather === 'fog' || weather === 'drizzle')
-    return `A damp ${weather} morning; the ferry to Bainbridge was delayed by 30 minutes.`;
+    return `A damp ${weather} morning on ${date}; the ferry to Bainbridge was delayed by 30 minutes.`;
   if (wind >= 6) return `Sunny but windy (${wind} m/s) on ${date}, too cold on the water.`;
-  if (high >= 25) return `Hot and sunny, ${high} °C: a wonderful day at Green Lake.`;
-  return `Clear skies over Puget Sound with a high of ${high} °C. A lovely walk.`;
+  if (high >= 25) return `Hot and sunny on ${date}, ${high} °C: a wonderful day at Green Lake.`;
+  return `Clear skies over Puget Sound on ${date} with a high of ${high} °C. A lovely walk.`;
 }
 
 /** The kinds of finding a result holds (non-empty lists, set objects). */
 function kindsIn(result: Json): string[] {
-  const texts = (result.texts ?? []) as Array<{ passages: unknown[] }>;
+  const texts = (result.texts ?? []) as Array<{ passages: unknown[]; keyphrases: unknown[] }>;
   const guardrails = result.guardrails as { injections: unknown[] } | undefined;
   const kinds: Array<[string, boolean]> = [
     ['insights', (result.insights as unknown[]).length > 0],
@@ -55,6 +56,7 @@ function kindsIn(result: Json): string[] {
     ['sentiment', result.sentiment !== null],
     ['texts', texts.length > 0],
     ['passages', texts.some((text) => text.passages.length > 0)],
+    ['keyphrases', texts.some((text) => text.keyphrases.length > 0)],
     ['entities', (result.entities as unknown[]).length > 0],
     ['focus', result.focus !== null],
     ['injections', (guardrails?.injections.length ?? 0) > 0],
@@ -114,6 +116,7 @@ describe('the analysis result, against the OpenAPI document (closed)', () => {
         'focus',
         'injections',
         'insights',
+        'keyphrases',
         'passages',
         'quality',
         'recommendations',

@@ -1189,6 +1189,17 @@ export interface components {
              */
             count: number;
         };
+        AnalysisKeyphraseDto: {
+            /** @description Two to four content words as written, lower case, joined by a space (a RAKE candidate). */
+            phrase: string;
+            /**
+             * Format: int32
+             * @description Times it occurs in the text (≥ 1).
+             */
+            count: number;
+            /** @description RAKE score: the sum over its words of degree / frequency (higher: more specific). */
+            score: number;
+        };
         AnalysisSentimentCountsDto: {
             /**
              * Format: int32
@@ -1207,7 +1218,7 @@ export interface components {
             neutral: number;
         };
         AnalysisTextDto: {
-            /** @description `text` for the free text, else the text column's name. */
+            /** @description `text` for the free text, else the prose column's name. */
             source: string;
             /** @description Mean of the passages' sentiments, from −1 (negative) to 1 (positive). */
             sentiment: number;
@@ -1222,6 +1233,8 @@ export interface components {
             entities: components["schemas"]["AnalysisEntityDto"][];
             /** @description The most frequent content words (at most 10), most frequent first. */
             keywords: components["schemas"]["AnalysisKeywordDto"][];
+            /** @description Phrases of 2–4 content words (at most 10), most frequent first, then by RAKE score. */
+            keyphrases: components["schemas"]["AnalysisKeyphraseDto"][];
             /** @description The tool call that analysed it (the provenance of metrics written from it); null if unknown. */
             toolCallId: string | null;
             /** @description Passages by label. */
@@ -1279,7 +1292,7 @@ export interface components {
             trends: components["schemas"]["AnalysisTrendDto"][];
             /** @description The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
             sentiment: components["schemas"]["AnalysisSentimentDto"] | null;
-            /** @description One document per text analysed: the free text, or each text column. */
+            /** @description One document per text analysed: the free text, or each prose column. */
             texts: components["schemas"]["AnalysisTextDto"][];
             /** @description The entities of every text, document by document. */
             entities: components["schemas"]["AnalysisEntityDto"][];

@@ -165,6 +165,17 @@ export class AnalysisKeywordDto {
   count!: number;
 }
 
+export class AnalysisKeyphraseDto {
+  /** Two to four content words as written, lower case, joined by a space (a RAKE candidate). */
+  @ApiProperty({ maxLength: MAX_RESULT_TEXT })
+  phrase!: string;
+  /** Times it occurs in the text (≥ 1). */
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
+  count!: number;
+  /** RAKE score: the sum over its words of degree / frequency (higher: more specific). */
+  score!: number;
+}
+
 /** Passages of a text by sentiment label. */
 export class AnalysisSentimentCountsDto {
   /** Passages scored above 0. */
@@ -196,7 +207,7 @@ export class AnalysisPassageDto {
 
 /** What the text agent found in the free text or in one text column. */
 export class AnalysisTextDto {
-  /** `text` for the free text, else the text column's name. */
+  /** `text` for the free text, else the prose column's name. */
   @ApiProperty({ maxLength: MAX_COLUMN_NAME })
   source!: string;
   /** Mean of the passages' sentiments, from −1 (negative) to 1 (positive). */
@@ -216,6 +227,9 @@ export class AnalysisTextDto {
   /** The most frequent content words (at most 10), most frequent first. */
   @ApiProperty({ type: [AnalysisKeywordDto], maxItems: 10 })
   keywords!: AnalysisKeywordDto[];
+  /** Phrases of 2–4 content words (at most 10), most frequent first, then by RAKE score. */
+  @ApiProperty({ type: [AnalysisKeyphraseDto], maxItems: 10 })
+  keyphrases!: AnalysisKeyphraseDto[];
   /** The tool call that analysed it (the provenance of metrics written from it); null if unknown. */
   @ApiProperty({ type: String, nullable: true, maxLength: MAX_TOOL_CALL_ID })
   toolCallId!: string | null;
@@ -302,7 +316,7 @@ export class AnalysisResultDto {
   /** The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
   @ApiProperty({ nullable: true, type: AnalysisSentimentDto })
   sentiment!: AnalysisSentimentDto | null;
-  /** One document per text analysed: the free text, or each text column. */
+  /** One document per text analysed: the free text, or each prose column. */
   @ApiProperty({ type: [AnalysisTextDto], maxItems: MAX_RESULT_ITEMS })
   texts!: AnalysisTextDto[];
   /** The entities of every text, document by document. */
