@@ -117,7 +117,7 @@ async function analyse(service: ApiService, key: string, datasetId: string, rows
     headers: { 'x-api-key': key, 'content-type': 'application/json' },
     body: JSON.stringify({
       datasetId,
-      agents: ['profile', 'trends', 'anomalies', 'text', 'summary'],
+      agents: ['profile', 'trends', 'anomalies', 'text', 'segments', 'summary'],
     }),
   });
   const text = await response.text();

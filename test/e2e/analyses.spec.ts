@@ -74,6 +74,7 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
       ['profile', 'succeeded'],
       ['trends', 'succeeded'],
       ['anomalies', 'succeeded'],
+      ['segments', 'succeeded'],
       ['text', 'succeeded'],
       ['summary', 'succeeded'],
     ]);
@@ -231,7 +232,7 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
     );
     expect(names.slice(0, 2)).toEqual(['status queued', 'status running']);
     expect(names.at(-1)).toBe('completed succeeded');
-    for (const agent of ['profile', 'trends', 'anomalies', 'text', 'summary']) {
+    for (const agent of ['profile', 'trends', 'anomalies', 'segments', 'text', 'summary']) {
       const start = names.indexOf(`agent.started ${agent}`);
       const end = names.indexOf(`agent.finished ${agent}`);
       expect(start).toBeGreaterThan(1);

@@ -175,12 +175,14 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
         ['profile', 'succeeded'],
         ['trends', 'succeeded'],
         ['anomalies', 'succeeded'],
+        ['segments', 'succeeded'],
         ['summary', 'succeeded'],
       ]);
-      // All three specialists start before any of them ends; the summary starts last.
-      expect(events.slice(0, 3).sort()).toEqual([
+      // All four specialists start before any of them ends; the summary starts last.
+      expect(events.slice(0, 4).sort()).toEqual([
         'start anomalies',
         'start profile',
+        'start segments',
         'start trends',
       ]);
       expect(events.slice(-2)).toEqual(['start summary', 'end summary']);

@@ -176,6 +176,7 @@ describe('analysis of hostile text: bounded reads, no event-loop stall (builtin 
       trends: 'succeeded',
       anomalies: 'succeeded',
       text: 'succeeded',
+      segments: 'succeeded',
       summary: 'succeeded',
     });
     expectNoStall(held);

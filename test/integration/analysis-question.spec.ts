@@ -87,6 +87,7 @@ describe('a question steers the analysis (builtin model, the real runner, Postgr
       expect((analysis.agents as Json[]).map((agent) => agent.name).sort()).toEqual([
         'anomalies',
         'profile',
+        'segments',
         'summary',
         'trends',
       ]);

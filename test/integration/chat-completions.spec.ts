@@ -93,6 +93,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
       ['profile', 'succeeded'],
       ['trends', 'succeeded'],
       ['anomalies', 'succeeded'],
+      ['segments', 'succeeded'],
       ['text', 'succeeded'],
       ['summary', 'succeeded'],
     ]);
@@ -104,7 +105,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
 
     // What went over the wire: the configured model, Chat Completions without streaming,
     // no GPT-5-only settings, and the placeholder key (never an OpenAI key).
-    expect(fake.received).toHaveLength(10);
+    expect(fake.received).toHaveLength(12);
     for (const { body, authorization } of fake.received) {
       expect(body.model).toBe(MODEL);
       expect(body.stream).not.toBe(true);
@@ -182,7 +183,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
       (line) => line.spanType === 'agent' && line.traceId === traces[0]?.traceId,
     );
     expect(agents.map((line) => line.spanName).sort()).toEqual(
-      ['anomalies', 'profile', 'summary', 'text', 'trends'].sort(),
+      ['anomalies', 'profile', 'segments', 'summary', 'text', 'trends'].sort(),
     );
     expect(JSON.stringify(app.logs)).not.toContain(DATA_MARKER);
     expect(consoleLines.filter((line) => line.includes('tracing exporter'))).toEqual([]);
@@ -197,14 +198,14 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     const trace = collector.spans.filter((span) => span.traceId === analysis?.traceId);
     const chats = trace.filter((span) => span.values['gen_ai.operation.name'] === 'chat');
     // Two model calls per agent (tools, then the answer).
-    expect(chats).toHaveLength(10);
+    expect(chats).toHaveLength(12);
     for (const chat of chats) {
       expect(chat.name).toBe(`chat ${MODEL}`);
       expect(chat.values['gen_ai.request.model']).toBe(MODEL);
     }
     // The SDK counts tokens per turn (its Chat Completions model leaves them off the call).
     const turns = trace.filter((span) => span.values['openai.agents.span_type'] === 'turn');
-    expect(turns).toHaveLength(10);
+    expect(turns).toHaveLength(12);
     for (const turn of turns) {
       expect(turn.values['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
       expect(turn.values['gen_ai.usage.output_tokens']).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ export function analysisMetrics(outcome: AnalysisOutcome, datasetId: string | nu
     group.metrics.push(datasetId === null ? metric : { ...metric, datasetId });
     groups.set(key, group);
   };
-  const { profile, trends, anomalies, text } = outcome.results;
+  const { profile, trends, anomalies, text, segments } = outcome.results;
   if (profile !== undefined) {
     add('profile', profile.issuesToolCallId, {
       name: 'analysis.quality_issues',
@@ -70,6 +70,17 @@ export function analysisMetrics(outcome: AnalysisOutcome, datasetId: string | nu
       name: 'analysis.text.sentiment',
       value: document.sentiment,
       dimensions: { source: dimension(document.source), label: document.label },
+    });
+  }
+  for (const segment of segments?.segments ?? []) {
+    add('segments', segment.toolCallId, {
+      name: 'analysis.segment.effect',
+      value: segment.effect.value,
+      dimensions: {
+        column: dimension(segment.column),
+        by: dimension(segment.by ?? segment.with ?? ''),
+        effect: segment.effect.name,
+      },
     });
   }
   return [...groups.values()];

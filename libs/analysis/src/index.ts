@@ -36,6 +36,12 @@ export {
   type TextOutput,
   textSample,
 } from './agents/text-agent';
+export {
+  SEGMENT_SAMPLE_ROWS,
+  segmentsAgent,
+  segmentsOf,
+  type SegmentsOutput,
+} from './agents/segments-agent';
 export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
 export {
   composeSummary,

@@ -23,6 +23,7 @@ import {
 } from './planning/question-focus';
 import { anomaliesAgent } from './agents/anomalies-agent';
 import { profileAgent } from './agents/profile-agent';
+import { segmentsAgent } from './agents/segments-agent';
 import {
   type SpecialistResults,
   summaryAgent,
@@ -40,7 +41,7 @@ type AnyAgent = Agent<any, any>;
 /** The SDK the agents run on (a test checks it against package.json). */
 export const AGENTS_SDK_VERSION = '0.20.0';
 
-export type SpecialistName = 'profile' | 'trends' | 'anomalies' | 'text';
+export type SpecialistName = 'profile' | 'trends' | 'anomalies' | 'text' | 'segments';
 export type AgentName = SpecialistName | 'summary';
 
 export interface AgentRun {
@@ -141,6 +142,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       ['profile', guarded('profile', profileAgent(request.model), 'dataset')],
       ['trends', guarded('trends', trendsAgent(request.model, dataset), 'dataset')],
       ['anomalies', guarded('anomalies', anomaliesAgent(request.model, dataset), 'dataset')],
+      ['segments', guarded('segments', segmentsAgent(request.model, dataset), 'dataset')],
     );
   }
   const hasText =

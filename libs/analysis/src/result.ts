@@ -26,6 +26,7 @@ export function toAnalysisResult(outcome: AnalysisOutcome): AnalysisResultDto {
           ? `no significant trend over ${trend.timeColumn} (p = ${trend.pValue.toPrecision(3)})`
           : `${trend.direction} over ${trend.timeColumn} (p = ${trend.pValue.toPrecision(3)})`,
     })),
+    segments: results.segments?.segments ?? [],
     sentiment:
       firstText === undefined ? null : { score: firstText.sentiment, label: firstText.label },
     texts: documents,

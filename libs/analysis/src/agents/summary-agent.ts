@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { AnomaliesOutput } from './anomalies-agent';
 import { answerSentence, type Asked, focusFirst } from './summary-answer';
 import type { ProfileOutput } from './profile-agent';
+import type { SegmentsOutput } from './segments-agent';
+import { segmentInsights } from './segments-summary';
 import type { TextOutput } from './text-agent';
 import type { TrendsOutput } from './trends-agent';
 
@@ -12,6 +14,7 @@ export interface SpecialistResults {
   trends?: TrendsOutput;
   anomalies?: AnomaliesOutput;
   text?: TextOutput;
+  segments?: SegmentsOutput;
   /** Specialists that failed, with the reason. */
   failed: Array<{ agent: string; reason: string }>;
 }
@@ -26,7 +29,7 @@ export interface SummaryContext {
 export const Insight = z.object({
   severity: z.enum(['info', 'warning', 'high']),
   /** The specialist whose result it comes from. */
-  source: z.enum(['profile', 'trends', 'anomalies', 'text', 'analysis']),
+  source: z.enum(['profile', 'trends', 'anomalies', 'text', 'segments', 'analysis']),
   title: z.string(),
   detail: z.string(),
 });
@@ -108,6 +111,7 @@ export function composeSummary(results: SpecialistResults, asked?: Asked): Summa
       detail: `${negative} of ${document.passages.length} passages are negative; sentiment ${round(document.sentiment)}.`,
     });
   }
+  insights.push(...segmentInsights(results));
   for (const failure of results.failed) {
     insights.push({
       severity: 'warning',
@@ -123,6 +127,9 @@ export function composeSummary(results: SpecialistResults, asked?: Asked): Summa
     results.trends === undefined ? undefined : `${trends.length} significant trends`,
     results.anomalies === undefined ? undefined : `${anomalies.length} anomalies`,
     results.text === undefined ? undefined : `${(results.text.documents ?? []).length} texts read`,
+    results.segments === undefined
+      ? undefined
+      : `${results.segments.segments.length} segment findings`,
   ].filter((part): part is string => part !== undefined);
   const ranked = focusFirst(insights, asked);
   const lead = ranked.find((insight) => insight.severity === 'high') ?? ranked[0];

@@ -1,5 +1,6 @@
 import type { QuestionFocus } from '../planning/question-focus';
 import type { Anomaly } from './anomalies-agent';
+import { segmentsClause } from './segments-summary';
 import type { Insight, SpecialistResults } from './summary-agent';
 import type { Trend } from './trends-agent';
 
@@ -73,6 +74,8 @@ function clauseOf(
       return textClause(results, columns);
     case 'profile':
       return profileClause(results, columns);
+    case 'segments':
+      return segmentsClause(results, columns);
     default:
       return undefined;
   }

@@ -140,4 +140,20 @@ describe('segmentTests', () => {
     const rhos = findings.map((f) => f.effect.value);
     expect(rhos).toEqual([...rhos].sort((a, b) => b - a));
   });
+
+  it('keeps a perfect correlation JSON-safe (t would be infinite)', () => {
+    const x = Array.from({ length: 20 }, (_, i) => i);
+    const [finding] = segmentTests({
+      categorical: [],
+      numeric: [
+        { name: 'x', values: x },
+        { name: 'y', values: x.map((v) => v * v) },
+      ],
+      sampled: false,
+      tableRows: 20,
+    }).findings;
+    expect(finding?.effect.value).toBe(1);
+    expect(finding?.statistic).toBe(Number.MAX_VALUE);
+    expect(JSON.parse(JSON.stringify(finding))).toEqual(finding);
+  });
 });

@@ -250,7 +250,8 @@ function correlationFinding(
     by: null,
     with: other,
     test: 'spearman',
-    statistic: test.t,
+    // ρ = ±1 gives t = ±∞, which JSON cannot carry: the largest double stands for it.
+    statistic: Number.isFinite(test.t) ? test.t : Math.sign(test.t) * Number.MAX_VALUE,
     df: test.n - 2,
     pValue,
     adjustedPValue,
