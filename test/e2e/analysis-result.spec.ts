@@ -53,6 +53,7 @@ function kindsIn(result: Json): string[] {
     ['quality', (result.quality as unknown[]).length > 0],
     ['anomalies', (result.anomalies as unknown[]).length > 0],
     ['trends', (result.trends as unknown[]).length > 0],
+    ['segments', ((result.segments ?? []) as unknown[]).length > 0],
     ['sentiment', result.sentiment !== null],
     ['texts', texts.length > 0],
     ['passages', texts.some((text) => text.passages.length > 0)],
@@ -120,6 +121,7 @@ describe('the analysis result, against the OpenAPI document (closed)', () => {
         'passages',
         'quality',
         'recommendations',
+        'segments',
         'sentiment',
         'texts',
         'trends',
@@ -130,6 +132,15 @@ describe('the analysis result, against the OpenAPI document (closed)', () => {
       expect.objectContaining({ column: 'station', kind: 'high_null_share' }),
     );
     expect((whole.texts as Json[]).map((text) => text.source)).toContain('note');
+    expect(whole.segments).toContainEqual(
+      expect.objectContaining({
+        kind: 'group_difference',
+        column: 'temp_max',
+        by: 'weather',
+        highest: 'sun',
+        lowest: 'rain',
+      }),
+    );
     expect(asked.focus).toMatchObject({ columns: ['temp_max', 'temp_min'] });
     expect((guarded.guardrails as Json).injections).toContainEqual(
       expect.objectContaining({ source: 'cell', column: 'note', row: INJECTED_ROW }),

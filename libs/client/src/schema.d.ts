@@ -1009,7 +1009,7 @@ export interface components {
             /** @description Free text to analyse (sentiment, entities, keywords). */
             text?: string;
             /** @description The agents to run; default all that apply. */
-            agents?: ("profile" | "trends" | "anomalies" | "text" | "summary")[];
+            agents?: ("profile" | "trends" | "anomalies" | "text" | "segments" | "summary")[];
             /**
              * Format: int32
              * @description Most anomalies reported per column, the highest scores first (default 20); the result
@@ -1027,7 +1027,7 @@ export interface components {
         };
         AnalysisAgentDto: {
             /** @enum {string} */
-            name: "profile" | "trends" | "anomalies" | "text" | "summary";
+            name: "profile" | "trends" | "anomalies" | "text" | "segments" | "summary";
             /** @enum {string} */
             status: "succeeded" | "failed";
             /** Format: date-time */
@@ -1059,7 +1059,7 @@ export interface components {
              * @description The specialist whose result it comes from (`analysis`: the run itself, e.g. a guardrail).
              * @enum {string}
              */
-            source: "profile" | "trends" | "anomalies" | "text" | "analysis";
+            source: "profile" | "trends" | "anomalies" | "text" | "segments" | "analysis";
             /** @description One line naming the finding. */
             title: string;
             /** @description The finding in a sentence or two, with the numbers the tools measured. */
@@ -1143,6 +1143,102 @@ export interface components {
             description: string;
             /** @description Mann-Kendall z of S (standard normal under no trend). */
             mannKendallZ: number;
+        };
+        AnalysisSegmentGroupDto: {
+            /** @description The level (a value of the grouping column, as text). */
+            level: string;
+            /**
+             * Format: int64
+             * @description Rows of this level with a value (of the sample when sampled).
+             */
+            n: number;
+            mean: number;
+            median: number;
+        };
+        AnalysisSegmentContrastEffectDto: {
+            /**
+             * @description Rank-biserial correlation of the pair (= Cliff's delta), > 0 when `highest` ranks higher.
+             * @enum {string}
+             */
+            name: "rank_biserial";
+            value: number;
+        };
+        AnalysisSegmentContrastDto: {
+            /**
+             * Format: int64
+             * @description Rows of the two levels.
+             */
+            n: number;
+            /** @description |Dunn's z| of the pair, from the Kruskal-Wallis ranking. */
+            z: number;
+            /** @description Dunn's test, Bonferroni-adjusted over the pairs of levels. */
+            pValue: number;
+            effect: components["schemas"]["AnalysisSegmentContrastEffectDto"];
+        };
+        AnalysisSegmentEffectDto: {
+            /**
+             * @description `epsilon_squared` (Kruskal-Wallis, 0–1) or `spearman_rho` (−1 to 1).
+             * @enum {string}
+             */
+            name: "epsilon_squared" | "spearman_rho";
+            value: number;
+        };
+        AnalysisSegmentDto: {
+            /** @enum {string} */
+            kind: "group_difference" | "correlation";
+            /** @description The numeric column measured. */
+            column: string;
+            /** @description The categorical column whose levels split it (group differences); null for a correlation. */
+            by: string | null;
+            /** @description The other numeric column (correlations); null for a group difference. */
+            with: string | null;
+            /** @enum {string} */
+            test: "kruskal_wallis" | "spearman";
+            /**
+             * Format: int64
+             * @description Degrees of freedom: levels − 1, or n − 2.
+             */
+            df: number;
+            pValue: number;
+            /** @description Adjusted by `adjustment` over the `tests` of the dataset. */
+            adjustedPValue: number;
+            /** @enum {string} */
+            adjustment: "holm";
+            /**
+             * Format: int32
+             * @description Tests adjusted together: every categorical × numeric pair and numeric pair tested.
+             */
+            tests: number;
+            /** @description The most frequent levels (group differences; the pair below always among them); empty for a correlation. */
+            groups: components["schemas"]["AnalysisSegmentGroupDto"][];
+            /**
+             * Format: int32
+             * @description Levels compared; null for a correlation.
+             */
+            levels: number | null;
+            /** @description Of the pair of levels that differ most clearly (largest |Dunn z|): the higher mean. */
+            highest: string | null;
+            /** @description …and the lower mean. */
+            lowest: string | null;
+            /** @description Mean of `highest` − mean of `lowest`, in the column's units. */
+            difference: number | null;
+            /** @description Median of `highest` − median of `lowest`. */
+            medianDifference: number | null;
+            /** @description The pair's own test; null for a correlation. */
+            contrast: components["schemas"]["AnalysisSegmentContrastDto"] | null;
+            /**
+             * Format: int64
+             * @description Rows with both values (of the sample when sampled).
+             */
+            n: number;
+            description: string;
+            /** @description The tool call that found it. */
+            toolCallId: string | null;
+            /** @description Kruskal-Wallis H (tie-corrected), or Spearman's t. */
+            statistic: number;
+            effect: components["schemas"]["AnalysisSegmentEffectDto"];
+            /** @description Whether the rows were a uniform sample (about 20,000) of a larger table. */
+            sampled: boolean;
         };
         AnalysisSentimentDto: {
             /** @description Mean sentiment of the first text's passages, from −1 (negative) to 1 (positive). */
@@ -1290,6 +1386,8 @@ export interface components {
             anomalies: components["schemas"]["AnalysisAnomalyDto"][];
             /** @description Each numeric column against the time column; empty without a time column. */
             trends: components["schemas"]["AnalysisTrendDto"][];
+            /** @description Group differences and correlations, the largest effects first (docs/analyses.md, Segments). */
+            segments: components["schemas"]["AnalysisSegmentDto"][];
             /** @description The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
             sentiment: components["schemas"]["AnalysisSentimentDto"] | null;
             /** @description One document per text analysed: the free text, or each prose column. */
@@ -1311,7 +1409,7 @@ export interface components {
             input: {
                 [key: string]: unknown;
             };
-            agentsRequested: ("profile" | "trends" | "anomalies" | "text" | "summary")[] | null;
+            agentsRequested: ("profile" | "trends" | "anomalies" | "text" | "segments" | "summary")[] | null;
             /**
              * Format: uuid
              * @description The analysis this one replays.

@@ -6,6 +6,7 @@ import { TextDocumentSchema } from '../agents/text-agent';
 import { Trend } from '../agents/trends-agent';
 import type { InjectionFinding } from '../guardrails/input-screening';
 import type { FocusSpecialist } from '../planning/question-focus';
+import { AnalysisSegmentDto } from './analysis-segment.dto';
 
 /** Most characters of a text an agent or a rule writes into a result (a generous bound). */
 export const MAX_RESULT_TEXT = 20_000;
@@ -313,6 +314,9 @@ export class AnalysisResultDto {
   /** Each numeric column against the time column; empty without a time column. */
   @ApiProperty({ type: [AnalysisTrendDto], maxItems: MAX_RESULT_ITEMS })
   trends!: AnalysisTrendDto[];
+  /** Group differences and correlations, the largest effects first (docs/analyses.md, Segments). */
+  @ApiProperty({ type: [AnalysisSegmentDto], maxItems: MAX_RESULT_ITEMS })
+  segments!: AnalysisSegmentDto[];
   /** The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
   @ApiProperty({ nullable: true, type: AnalysisSentimentDto })
   sentiment!: AnalysisSentimentDto | null;

@@ -27,7 +27,14 @@ import {
 import type { AgentName } from '../orchestrator';
 import { AnalysisResultDto, MAX_RESULT_TEXT } from './analysis-result.dto';
 
-export const AGENT_NAMES = ['profile', 'trends', 'anomalies', 'text', 'segments', 'summary'] as const;
+export const AGENT_NAMES = [
+  'profile',
+  'trends',
+  'anomalies',
+  'text',
+  'segments',
+  'summary',
+] as const;
 type UnlistedAgent = Exclude<AgentName, (typeof AGENT_NAMES)[number]>;
 /** Compiles only while AGENT_NAMES lists every agent the orchestrator runs (the request's enum). */
 export const AGENT_NAMES_COMPLETE: [UnlistedAgent] extends [never] ? true : UnlistedAgent = true;
