@@ -16,7 +16,6 @@ export {
   trendsAgent,
   type TrendsOutput,
   TREND_ALPHA,
-  TREND_BUCKETS,
 } from './agents/trends-agent';
 export { mannKendall, normalCdf } from './statistics/normal';
 export {
@@ -24,7 +23,6 @@ export {
   anomaliesOf,
   type AnomaliesOutput,
   IQR_FENCE,
-  MAX_ANOMALIES_PER_COLUMN,
   ROBUST_Z_LIMIT,
 } from './agents/anomalies-agent';
 export {

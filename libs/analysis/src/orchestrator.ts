@@ -165,12 +165,15 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       : { ...request.brief, focus: { columns: focus.columns, specialists: focus.specialists } };
   const wanted = (name: AgentName) =>
     request.agents === undefined ? focusRuns(focus, name) : request.agents.includes(name);
+  // A context object of this run's own: the trends and anomalies specialists share the
+  // analysis of each column's series through it (agents/series-findings.ts), and nothing else.
+  const context = request.context === undefined ? undefined : { ...request.context };
   const results: SpecialistResults = { failed: [] };
   const runs = await Promise.all(
     specialists
       .filter(([name]) => wanted(name))
       .map(async ([name, agent]) => {
-        const { run, output } = await runAgent(request, name, agent, request.context, brief);
+        const { run, output } = await runAgent(request, name, agent, context, brief);
         if (output !== undefined) Object.assign(results, { [name]: output });
         else results.failed.push({ agent: name, reason: run.error ?? 'failed' });
         return run;

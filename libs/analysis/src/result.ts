@@ -1,6 +1,7 @@
 import { type InjectionFinding, where } from './guardrails/input-screening';
 import type { AnalysisResultDto } from './dtos/analysis-result.dto';
 import type { AnalysisOutcome } from './orchestrator';
+import type { Season, Trend } from './agents/trends-agent';
 
 /**
  * The `result` of an analysis in the shape API.md gives (plus what the specialists
@@ -18,15 +19,15 @@ export function toAnalysisResult(outcome: AnalysisOutcome): AnalysisResultDto {
     recommendations: summary?.recommendations ?? [],
     quality: results.profile?.issues ?? [],
     anomalies: results.anomalies?.anomalies ?? [],
+    anomalyColumns: results.anomalies?.anomalyColumns ?? [],
     trends: (results.trends?.trends ?? []).map((trend) => ({
       ...trend,
       slope: trend.slopePerDay,
-      description:
-        trend.direction === 'none'
-          ? `no significant trend over ${trend.timeColumn} (p = ${trend.pValue.toPrecision(3)})`
-          : `${trend.direction} over ${trend.timeColumn} (p = ${trend.pValue.toPrecision(3)})`,
+      description: describeTrend(trend, results.trends?.seasonality ?? []),
     })),
     segments: results.segments?.segments ?? [],
+    seasonality: results.trends?.seasonality ?? [],
+    changePoints: results.trends?.changePoints ?? [],
     sentiment:
       firstText === undefined ? null : { score: firstText.sentiment, label: firstText.label },
     texts: documents,
@@ -47,4 +48,19 @@ function injectionInsight(finding: InjectionFinding) {
       `It reads like an instruction to a language model (${finding.pattern}): "${finding.excerpt}". ` +
       'It was reported, not obeyed: the agents that would have read it did not run on it.',
   };
+}
+
+/**
+ * "increasing over date once the yearly season is taken out (seasonal Mann-Kendall p =
+ * 0.0012)": the direction, the season removed (strongest first), the test and its p.
+ */
+export function describeTrend(trend: Trend, seasonality: readonly Season[]): string {
+  const seasons = seasonality.filter((season) => season.column === trend.column);
+  const removed =
+    trend.deseasonalised && seasons.length > 0
+      ? ` once the ${seasons.map((season) => season.name).join(' and ')} season${seasons.length > 1 ? 's are' : ' is'} taken out`
+      : '';
+  const test = trend.method === 'seasonal-mann-kendall' ? 'seasonal Mann-Kendall' : 'Mann-Kendall';
+  const what = trend.direction === 'none' ? 'no significant trend' : trend.direction;
+  return `${what} over ${trend.timeColumn}${removed} (${test} p = ${trend.pValue.toPrecision(3)})`;
 }

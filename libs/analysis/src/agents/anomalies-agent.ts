@@ -1,29 +1,25 @@
-import { datasetTable, quoteIdentifier } from '@app/datasets';
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../analysis-context';
-import {
-  candidatesIn,
-  IQR_FENCE,
-  mergeParts,
-  partsOf,
-  ROBUST_Z_LIMIT,
-  rowsIn,
-  type ScanShape,
-  spreads,
-} from './anomalies-scan';
-import { perRun } from './run-memo';
+import { findingsOf, numericColumnsOf } from './series-findings';
 
-export { IQR_FENCE, MAX_ANOMALIES_PER_COLUMN, ROBUST_Z_LIMIT } from './anomalies-scan';
+export { IQR_FENCE, ROBUST_Z_LIMIT } from './anomalies-scan';
 
 export const Anomaly = z.object({
   column: z.string(),
   /** 1-based row of the file (header excluded). */
   row: z.number(),
   value: z.number(),
-  /** What was tested: the value itself, or its residual from the column's linear trend over time. */
-  basis: z.enum(['value', 'trend_residual']),
-  /** |robust z| of the tested quantity. */
+  /** What was scored: the seasonal-trend remainder over time, or the value itself. */
+  basis: z.enum(['remainder', 'value']),
+  /** spike/dip: far above/below what its time leads one to expect; contextual: ordinary overall, wrong for its time; value: no time column. */
+  kind: z.enum(['spike', 'dip', 'contextual', 'value']),
+  /** ISO time of the point (the start of its bucket on a bucketed series); null without a time column. */
+  time: z.string().nullable(),
+  expected: z.number().nullable(),
+  /** The band of ordinary values it fell outside. */
+  band: z.object({ low: z.number(), high: z.number() }).nullable(),
+  /** Robust SDs from the expected value (or |robust z| where the fences decided). */
   score: z.number(),
   reason: z.string(),
   /** The tool call that found it (provenance of the metrics written from it). */
@@ -31,102 +27,50 @@ export const Anomaly = z.object({
 });
 export type Anomaly = z.infer<typeof Anomaly>;
 
-export const AnomaliesOutput = z.object({ anomalies: z.array(Anomaly) });
+export const AnomalyColumn = z.object({
+  column: z.string(),
+  /** Anomalies found in the column. */
+  found: z.number(),
+  /** Of which reported: the highest scores, at most the request's `maxAnomalies`. */
+  reported: z.number(),
+  truncated: z.boolean(),
+  /** The shape its values were scored for (no time column); null for a series over time. */
+  distribution: z.enum(['symmetric', 'skewed', 'zero_inflated', 'constant']).nullable(),
+  toolCallId: z.string().nullable(),
+});
+export type AnomalyColumn = z.infer<typeof AnomalyColumn>;
+
+export const AnomaliesOutput = z.object({
+  anomalies: z.array(Anomaly),
+  anomalyColumns: z.array(AnomalyColumn),
+});
 export type AnomaliesOutput = z.infer<typeof AnomaliesOutput>;
 
-/**
- * Anomalies of numeric columns, in PostgreSQL: where the dataset has a time column, the
- * residuals from each column's least-squares line over time are tested (a trending series
- * is not full of "outliers"), else the values. A value is reported when its robust z-score
- * exceeds {@link ROBUST_Z_LIMIT} or it lies beyond the far-out IQR fences; with MAD = 0
- * (over half the values equal) only the fences apply. At most
- * {@link MAX_ANOMALIES_PER_COLUMN} a column, the farthest from the median first.
- *
- * A few statements, whatever the number of columns: {@link spreads} (from a sample of a
- * large table), then the test of every row against them, split over consecutive parts of
- * the table run at once ({@link candidatesIn}, {@link rowsIn}), merged by {@link mergeParts}.
- */
-export async function anomaliesByColumn(
-  context: AnalysisContext,
-  columns: readonly string[],
-): Promise<Map<string, Array<Omit<Anomaly, 'toolCallId'>>>> {
-  const ys = columns.map((name) => {
-    const found = context.dataset.columns.find((c) => c.name === name);
-    if (found === undefined) throw new Error(`no column ${name}`);
-    return found;
-  });
-  const time = context.dataset.columns.find((c) => c.type === 'date' || c.type === 'datetime');
-  const shape: ScanShape = {
-    table: datasetTable(context.dataset),
-    x: time === undefined ? undefined : `date_part('epoch', ${quoteIdentifier(time.column)})`,
-    values: ys.map((y, i) => `${quoteIdentifier(y.column)}::float8 AS y${i}`).join(', '),
-    count: ys.length,
-  };
-  const found = new Map<string, Array<Omit<Anomaly, 'toolCallId'>>>(ys.map((y) => [y.name, []]));
-  const measured = await spreads(context, shape);
-  const tested = measured.spreads.flatMap((spread, i) =>
-    spread === undefined ? [] : [{ i, spread }],
-  );
-  if (tested.length === 0) return found;
-
-  // The parts run at once, each on its own connection; so do the counts of their rows.
-  const parts = partsOf(measured.pages);
-  const [candidates, partRows] = await Promise.all([
-    Promise.all(parts.map((part) => candidatesIn(context, shape, tested, part))),
-    Promise.all(parts.slice(0, -1).map((part) => rowsIn(context, shape.table, part))),
-  ]);
-
-  const basis = time === undefined ? 'value' : 'trend_residual';
-  const what = basis === 'value' ? 'value' : 'distance from the trend';
-  for (const row of mergeParts(candidates, partRows)) {
-    const column = tested.find((c) => c.i === row.col);
-    const name = ys[row.col]?.name;
-    if (column === undefined || name === undefined) continue;
-    const { q1, q3 } = column.spread;
-    const fence =
-      row.tested < q1 - IQR_FENCE * (q3 - q1)
-        ? 'below'
-        : row.tested > q3 + IQR_FENCE * (q3 - q1)
-          ? 'above'
-          : null;
-    const score = row.robustZ ?? Infinity;
-    const reasons = [
-      ...(row.robustZ !== null && row.robustZ > ROBUST_Z_LIMIT
-        ? [`robust z-score ${row.robustZ.toFixed(1)} > ${ROBUST_Z_LIMIT}`]
-        : []),
-      ...(fence === null ? [] : [`${what} ${fence} the IQR fence (k = ${IQR_FENCE})`]),
-    ];
-    found.get(name)?.push({
-      column: name,
-      row: row.row,
-      value: row.value,
-      basis,
-      score: Number.isFinite(score) ? score : Number.MAX_VALUE,
-      reason: reasons.join('; '),
-    });
-  }
-  return found;
-}
-
-/** Anomalies of one numeric column: {@link anomaliesByColumn} for that column alone. */
+/** One numeric column's anomalies and their count, as the `find_anomalies` tool returns them. */
 export async function anomaliesOf(
   context: AnalysisContext,
   column: string,
   toolCallId: string | null = null,
-): Promise<Anomaly[]> {
-  const found = (await anomaliesByColumn(context, [column])).get(column) ?? [];
-  return found.map((anomaly) => ({ ...anomaly, toolCallId }));
+): Promise<AnomaliesOutput> {
+  const findings = (await findingsOf(context)).get(column);
+  if (findings === undefined) throw new Error(`no numeric column ${column}`);
+  return {
+    anomalies: findings.anomalies.map((anomaly) => ({ ...anomaly, toolCallId })),
+    anomalyColumns: [{ ...findings.anomalyColumn, toolCallId }],
+  };
 }
 
-/** The `anomalies` specialist: one tool call per numeric column (the tool's enum). */
+/**
+ * The `anomalies` specialist: one tool call per numeric column (the tool's enum). Over a
+ * time column, anomalies are scored on each column's seasonal-trend remainder against a
+ * rolling baseline (series-findings.ts, shared with the trends specialist); without one,
+ * on the values, for the shape of their distribution.
+ */
 export function anomaliesAgent(
   model: string,
   dataset: AnalysisContext['dataset'],
 ): Agent<AnalysisContext, typeof AnomaliesOutput> {
-  const numeric = dataset.columns
-    .filter((c) => c.type === 'integer' || c.type === 'number')
-    .map((c) => c.name);
-  const allColumns = perRun<Map<string, Array<Omit<Anomaly, 'toolCallId'>>>>();
+  const numeric = numericColumnsOf(dataset);
   const tools =
     numeric.length === 0
       ? []
@@ -136,19 +80,15 @@ export function anomaliesAgent(
             errorFunction: null,
             name: 'find_anomalies',
             description:
-              'Values of a numeric column far from the rest (robust z-score on median/MAD, IQR fences), on trend residuals when there is a time column',
+              'Values of a numeric column far from what is expected: over time, on the remainder after ' +
+              'trend and seasons against a rolling baseline (spikes, dips, contextual); without a time ' +
+              'column, against the distribution of the values. Top N by score, with the count found',
             parameters: z.object({ column: z.enum(numeric as [string, ...string[]]) }),
             execute: async ({ column }, runContext?: RunContext<AnalysisContext>, details?) => {
               if (runContext === undefined)
                 throw new Error('find_anomalies needs the analysis context');
-              // Every numeric column in the same two statements, shared by this run's calls.
-              const found = await allColumns(runContext, () =>
-                anomaliesByColumn(runContext.context, numeric),
-              );
               const toolCallId = details?.toolCall?.callId ?? null;
-              return JSON.stringify({
-                anomalies: (found.get(column) ?? []).map((anomaly) => ({ ...anomaly, toolCallId })),
-              });
+              return JSON.stringify(await anomaliesOf(runContext.context, column, toolCallId));
             },
           }),
         ];

@@ -1,22 +1,20 @@
 import {
   candidateBounds,
   type ColumnSpread,
+  foundAcrossParts,
   IQR_FENCE,
-  MAX_ANOMALIES_PER_COLUMN,
   mergeParts,
+  ordinaryBand,
   type PartCandidate,
   partsOf,
   ROBUST_Z_LIMIT,
 } from './anomalies-scan';
 
 const spread = (overrides: Partial<ColumnSpread> = {}): ColumnSpread => ({
-  intercept: 0,
-  slope: 0,
   median: 10,
   q1: 8,
   q3: 12,
   mad: 2,
-  reach: null,
   ...overrides,
 });
 
@@ -44,12 +42,12 @@ describe('candidateBounds', () => {
     expect(anomalous(5, s)).toBe(false);
   });
 
-  it('goes out to the reach when more anomalies than can be reported lie that far', () => {
-    const { lower, upper } = candidateBounds(spread({ reach: 40 }));
-    expect(lower).toBeCloseTo(-30, 6);
-    expect(upper).toBeCloseTo(50, 6);
-    // A reach nearer than the limits changes nothing.
-    expect(candidateBounds(spread({ reach: 1 }))).toEqual(candidateBounds(spread()));
+  it('widens nothing but the robust-z limit, and only inwards', () => {
+    const band = ordinaryBand(spread());
+    const { lower, upper } = candidateBounds(spread());
+    expect(lower).toBeGreaterThan(band.low);
+    expect(upper).toBeLessThan(band.high);
+    expect(lower - band.low).toBeLessThan(1e-6);
   });
 
   it('leaves no anomaly inside the bounds, even at the limit itself', () => {
@@ -90,10 +88,10 @@ describe('mergeParts', () => {
   const candidate = (col: number, distance: number, before: number): PartCandidate => ({
     col,
     value: distance,
-    tested: distance,
     distance,
     robustZ: distance,
     before,
+    found: 3,
   });
 
   it('numbers rows after the rows of the parts before, and ranks each column across parts', () => {
@@ -103,6 +101,7 @@ describe('mergeParts', () => {
         [candidate(0, 7, 0), candidate(0, 5, 4)],
       ],
       [100],
+      50,
     );
     expect(merged.map((c) => [c.col, c.distance, c.row])).toEqual([
       [0, 7, 101],
@@ -113,11 +112,22 @@ describe('mergeParts', () => {
     ]);
   });
 
-  it('keeps the farthest MAX_ANOMALIES_PER_COLUMN of each column', () => {
-    const part = Array.from({ length: MAX_ANOMALIES_PER_COLUMN }, (_, i) => candidate(0, i, i));
-    const merged = mergeParts([part, part], [MAX_ANOMALIES_PER_COLUMN]);
-    expect(merged).toHaveLength(MAX_ANOMALIES_PER_COLUMN);
-    expect(merged[0]).toMatchObject({ distance: MAX_ANOMALIES_PER_COLUMN - 1 });
-    expect(merged.at(-1)).toMatchObject({ distance: MAX_ANOMALIES_PER_COLUMN / 2 });
+  it('keeps the farthest max of each column', () => {
+    const part = Array.from({ length: 20 }, (_, i) => candidate(0, i, i));
+    const merged = mergeParts([part, part], [20], 20);
+    expect(merged).toHaveLength(20);
+    expect(merged[0]).toMatchObject({ distance: 19 });
+    expect(merged.at(-1)).toMatchObject({ distance: 10 });
+  });
+
+  it("adds up each column's count over the parts, once a part", () => {
+    const found = foundAcrossParts([
+      [candidate(0, 5, 9), candidate(0, 4, 2), candidate(1, 2, 3)],
+      [candidate(0, 7, 0)],
+    ]);
+    expect([...found]).toEqual([
+      [0, 6],
+      [1, 3],
+    ]);
   });
 });

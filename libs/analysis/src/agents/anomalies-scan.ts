@@ -1,21 +1,22 @@
+import { datasetTable, quoteIdentifier } from '@app/datasets';
 import type { AnalysisContext } from '../analysis-context';
+import { roundForWords } from '../statistics/season-profile';
+import { findColumn } from './series-query';
 
 /** Robust z-score (0.6745·|x − median| / MAD, Iglewicz & Hoaglin) from which a value is an anomaly. */
 export const ROBUST_Z_LIMIT = 3.5;
 /** Tukey's far-out fences: Q1 − k·IQR and Q3 + k·IQR. */
 export const IQR_FENCE = 3;
-/** Anomalies reported per column, the highest scores first. */
-export const MAX_ANOMALIES_PER_COLUMN = 50;
 /**
- * Rows from which a column's trend line, median, quartiles and MAD are estimated on a
- * uniform random sample of about this many rows (`TABLESAMPLE BERNOULLI`) instead of on
- * every row; every row is still tested against them. Smaller tables use every row.
+ * Rows from which a column's median, quartiles and MAD are estimated on a uniform random
+ * sample of about this many rows (`TABLESAMPLE BERNOULLI`) instead of on every row; every
+ * row is still tested against them. Smaller tables use every row.
  */
 export const ANOMALY_SAMPLE_ROWS = 100_000;
 /**
  * Consecutive page ranges the test of every row is split into, each its own statement on
- * its own connection: PostgreSQL runs a statement on one core, and the other agents are
- * done before this pass is, so two statements keep both cores of a small server busy.
+ * its own connection: PostgreSQL runs a statement on one core, so two statements keep both
+ * cores of a small server busy.
  */
 export const ANOMALY_SCAN_PARTS = 2;
 /** Pages (8 kB) a part has at least: a small table is tested in one statement. */
@@ -25,63 +26,54 @@ const SAMPLE_SEED = 1729;
 /** 0.6745 ≈ Φ⁻¹(0.75): MAD / 0.6745 estimates σ for normal data. */
 const MAD_SCALE = 0.6745;
 
-/** Where a column's tested quantity is centred and how far it spreads. */
+/** Where a column's values are centred and how far they spread. */
 export interface ColumnSpread {
-  /** The least-squares line over time the residuals are taken from (0 and 0 without time). */
-  intercept: number;
-  slope: number;
   median: number;
   q1: number;
   q3: number;
   mad: number;
-  /**
-   * Distance from the median of the {@link MAX_ANOMALIES_PER_COLUMN}th farthest estimating
-   * row that is itself an anomaly, or null with fewer: those rows are rows of the table, so
-   * the table has at least as many anomalies that far out, and only they can be reported.
-   */
-  reach: number | null;
 }
 
-/** The table, and the select expressions of the time (seconds) and of each column as y<i>. */
+/** The table, and the select expressions of each column as y<i>. */
 export interface ScanShape {
   table: string;
-  /** `date_part('epoch', …)` of the time column, or undefined without one. */
-  x: string | undefined;
   /** `"<stored column>"::float8 AS y<i>`, one per column. */
   values: string;
   count: number;
+  /** Anomalies reported per column at most. */
+  max: number;
 }
 
 /**
- * Bounds outside which a tested value may be reported: the far-out fences, and where
- * MAD > 0 the robust-z limit, whichever is nearer the median, and then no nearer than the
- * column's {@link ColumnSpread.reach}. The exact test and the ranking run in SQL on the
- * values outside them; here the robust-z limit and the reach are only widened by far more
- * than float8 rounding could move them (the fences are the very expression the test uses),
- * so no reported value is left out.
+ * The band of ordinary values: inside the far-out fences and, where MAD > 0, within the
+ * robust-z limit of the median, whichever is nearer the median.
+ */
+export function ordinaryBand(spread: ColumnSpread): { low: number; high: number } {
+  let low = spread.q1 - IQR_FENCE * (spread.q3 - spread.q1);
+  let high = spread.q3 + IQR_FENCE * (spread.q3 - spread.q1);
+  if (spread.mad > 0) {
+    const limit = (ROBUST_Z_LIMIT * spread.mad) / MAD_SCALE;
+    low = Math.max(low, spread.median - limit);
+    high = Math.min(high, spread.median + limit);
+  }
+  return { low, high };
+}
+
+/**
+ * Bounds outside which a value may be an anomaly: the {@link ordinaryBand}, its robust-z
+ * limit widened by far more than float8 rounding could move it (the fences are the very
+ * expression the test uses), so no anomaly is left out. The exact test runs in SQL.
  */
 export function candidateBounds(spread: ColumnSpread): { lower: number; upper: number } {
-  let lower = spread.q1 - IQR_FENCE * (spread.q3 - spread.q1);
-  let upper = spread.q3 + IQR_FENCE * (spread.q3 - spread.q1);
-  if (spread.mad > 0) {
-    const limit = ((ROBUST_Z_LIMIT * spread.mad) / MAD_SCALE) * (1 - 1e-9);
-    lower = Math.max(lower, spread.median - limit);
-    upper = Math.min(upper, spread.median + limit);
-  }
-  if (spread.reach !== null) {
-    const slack = 1e-9 * (Math.abs(spread.median) + spread.reach + 1);
-    lower = Math.min(lower, spread.median - spread.reach + slack);
-    upper = Math.max(upper, spread.median + spread.reach - slack);
-  }
-  return { lower, upper };
+  const band = ordinaryBand(spread);
+  const slack = spread.mad > 0 ? 1e-9 * ((ROBUST_Z_LIMIT * spread.mad) / MAD_SCALE) : 0;
+  return { lower: band.low + slack, upper: band.high - slack };
 }
 
 /**
- * The spread of each column's tested quantity, in one statement: the trend line
- * (`regr_intercept`, `regr_slope`), then the residuals' (or values') quartiles
- * (`percentile_cont`), MAD and reach, all over the same rows — every row of a table up to
- * {@link ANOMALY_SAMPLE_ROWS}, else a Bernoulli sample of that many, fixed by its seed —
- * and the table's size in pages.
+ * Each column's quartiles (`percentile_cont`) and MAD in one statement, over every row of
+ * a table up to {@link ANOMALY_SAMPLE_ROWS}, else a Bernoulli sample of that many fixed by
+ * its seed, and the table's size in pages.
  */
 export async function spreads(
   context: AnalysisContext,
@@ -90,58 +82,21 @@ export async function spreads(
   const indexes = Array.from({ length: shape.count }, (_, i) => i);
   const rowCount = context.dataset.rowCount;
   const sampled = rowCount > ANOMALY_SAMPLE_ROWS;
-  const sample = sampled ? 'TABLESAMPLE BERNOULLI ($5::float4) REPEATABLE ($6::float8)' : '';
-  const fit =
-    shape.x === undefined
-      ? ''
-      : `f AS (SELECT ${indexes
-          .map(
-            (i) =>
-              `coalesce(regr_intercept(y${i}, x), 0) AS a${i}, coalesce(regr_slope(y${i}, x), 0) AS b${i}`,
-          )
-          .join(', ')} FROM p),`;
-  const residuals =
-    shape.x === undefined
-      ? `SELECT ${indexes.map((i) => `y${i} AS r${i}`).join(', ')} FROM p`
-      : `SELECT ${indexes.map((i) => `y${i} - (f.a${i} + f.b${i} * p.x) AS r${i}`).join(', ')}
-         FROM p CROSS JOIN f WHERE p.x IS NOT NULL`;
-  // The test of an anomaly, as the test of every row runs it (same expressions, same values).
-  // `s` is MATERIALIZED so that each MAD is computed once, not again in each reach.
-  const anomalous = (i: number) =>
-    `(s.mad${i} > 0 AND 0.6745 * abs(r.r${i} - s.q${i}[2]) / s.mad${i} > $1::float8)
-     OR r.r${i} < s.q${i}[1] - $2::float8 * (s.q${i}[3] - s.q${i}[1])
-     OR r.r${i} > s.q${i}[3] + $2::float8 * (s.q${i}[3] - s.q${i}[1])`;
+  const sample = sampled ? 'TABLESAMPLE BERNOULLI ($2::float4) REPEATABLE ($3::float8)' : '';
   const [row] = await context.query<Record<string, number | string | null>>(
-    `WITH p AS (SELECT ${shape.x ?? 'NULL::float8'} AS x, ${shape.values} FROM ${shape.table} ${sample}),
-     ${fit}
-     r AS (${residuals}),
+    `WITH r AS (SELECT ${shape.values} FROM ${shape.table} ${sample}),
      q AS (SELECT ${indexes
-       .map((i) => `percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY r${i}) AS q${i}`)
-       .join(', ')} FROM r),
-     s AS MATERIALIZED (SELECT q.*, ${indexes
+       .map((i) => `percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY y${i}) AS q${i}`)
+       .join(', ')} FROM r)
+     SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages, ${indexes
        .map(
          (i) =>
-           `(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(r.r${i} - q.q${i}[2])) FROM r) AS mad${i}`,
-       )
-       .join(', ')} FROM q)
-     SELECT pg_relation_size($4::regclass) / current_setting('block_size')::int AS pages, ${indexes
-       .map(
-         (i) =>
-           `${shape.x === undefined ? '0::float8' : `f.a${i}`} AS intercept${i}, ` +
-           `${shape.x === undefined ? '0::float8' : `f.b${i}`} AS slope${i}, ` +
-           `s.q${i}[1] AS q1_${i}, s.q${i}[2] AS median${i}, s.q${i}[3] AS q3_${i}, s.mad${i} AS mad${i}, ` +
-           `(SELECT abs(r.r${i} - s.q${i}[2]) FROM r WHERE ${anomalous(i)}
-             ORDER BY 1 DESC OFFSET $3::int - 1 LIMIT 1) AS reach${i}`,
+           `q.q${i}[1] AS q1_${i}, q.q${i}[2] AS median${i}, q.q${i}[3] AS q3_${i}, ` +
+           `(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(r.y${i} - q.q${i}[2])) FROM r) AS mad${i}`,
        )
        .join(',\n            ')}
-     FROM s ${shape.x === undefined ? '' : 'CROSS JOIN f'}`,
-    [
-      ROBUST_Z_LIMIT,
-      IQR_FENCE,
-      MAX_ANOMALIES_PER_COLUMN,
-      shape.table,
-      ...(sampled ? [(100 * ANOMALY_SAMPLE_ROWS) / rowCount, SAMPLE_SEED] : []),
-    ],
+     FROM q`,
+    [shape.table, ...(sampled ? [(100 * ANOMALY_SAMPLE_ROWS) / rowCount, SAMPLE_SEED] : [])],
   );
   const number = (name: string) => Number(row?.[name]);
   return {
@@ -149,15 +104,11 @@ export async function spreads(
     spreads: indexes.map((i) => {
       const median = row?.[`median${i}`];
       if (median === null || median === undefined) return undefined;
-      const reach = row?.[`reach${i}`];
       return {
-        intercept: number(`intercept${i}`),
-        slope: number(`slope${i}`),
         median: Number(median),
         q1: number(`q1_${i}`),
         q3: number(`q3_${i}`),
         mad: number(`mad${i}`),
-        reach: reach === null || reach === undefined ? null : Number(reach),
       };
     }),
   };
@@ -167,11 +118,12 @@ export async function spreads(
 export interface PartCandidate {
   col: number;
   value: number;
-  tested: number;
   distance: number;
   robustZ: number | null;
   /** Rows of its part stored before it. */
   before: number;
+  /** Anomalies of its column in its part (reported or not). */
+  found: number;
 }
 
 /** Consecutive page ranges covering a table of `pages` pages, as TID bounds (`to` open). */
@@ -191,12 +143,13 @@ export function partsOf(
 
 /**
  * Every column's reported values across the parts: the farthest from the median first (the
- * earlier row first among equals), at most {@link MAX_ANOMALIES_PER_COLUMN} a column, with
- * their 1-based row of the file: the rows of the parts before theirs, then theirs.
+ * earlier row first among equals), at most `max` a column, with their 1-based row of the
+ * file: the rows of the parts before theirs, then theirs.
  */
 export function mergeParts(
   parts: ReadonlyArray<readonly PartCandidate[]>,
   partRows: readonly number[],
+  max: number,
 ): Array<PartCandidate & { row: number }> {
   let offset = 0;
   const all = parts.flatMap((part, k) => {
@@ -209,17 +162,32 @@ export function mergeParts(
   return all.filter((candidate) => {
     const count = (kept.get(candidate.col) ?? 0) + 1;
     kept.set(candidate.col, count);
-    return count <= MAX_ANOMALIES_PER_COLUMN;
+    return count <= max;
   });
+}
+
+/** Each column's anomalies found across the parts (each part counts its own). */
+export function foundAcrossParts(
+  parts: ReadonlyArray<readonly PartCandidate[]>,
+): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const part of parts) {
+    const seen = new Set<number>();
+    for (const candidate of part) {
+      if (seen.has(candidate.col)) continue;
+      seen.add(candidate.col);
+      found.set(candidate.col, (found.get(candidate.col) ?? 0) + candidate.found);
+    }
+  }
+  return found;
 }
 
 /**
  * The test of every row of one part of the table (rows from `from`, before `to`): each
- * column's tested quantity against its spread, the values outside {@link candidateBounds}
- * first, the exact test on those, then each column's farthest
- * {@link MAX_ANOMALIES_PER_COLUMN} by a top-N sort, numbered by counting the rows of the
- * part stored before each (TID range scans: a dataset table is written once by COPY in file
- * order, so `ctid` order is file order).
+ * column's values outside {@link candidateBounds} first, the exact test on those and their
+ * count, then each column's farthest `max` by a top-N sort, numbered by counting the rows
+ * of the part stored before each (TID range scans: a dataset table is written once by COPY
+ * in file order, so `ctid` order is file order).
  */
 export async function candidatesIn(
   context: AnalysisContext,
@@ -227,7 +195,7 @@ export async function candidatesIn(
   columns: ReadonlyArray<{ i: number; spread: ColumnSpread }>,
   part: { from: string; to: string | null },
 ): Promise<PartCandidate[]> {
-  const values: unknown[] = [ROBUST_Z_LIMIT, IQR_FENCE, MAX_ANOMALIES_PER_COLUMN, part.from];
+  const values: unknown[] = [ROBUST_Z_LIMIT, IQR_FENCE, shape.max, part.from];
   const parameter = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
   const range = `ctid >= $4::tid${part.to === null ? '' : ` AND ctid < ${parameter(part.to, 'tid')}`}`;
   const tested = columns.map(({ i, spread }) => {
@@ -236,39 +204,28 @@ export async function candidatesIn(
       parameter(v, 'float8'),
     );
     return {
-      i,
-      residual:
-        shape.x === undefined
-          ? `y${i}`
-          : `y${i} - (${parameter(spread.intercept, 'float8')} + ${parameter(spread.slope, 'float8')} * x)`,
-      outside: `r${i} < ${parameter(lower, 'float8')} OR r${i} > ${parameter(upper, 'float8')}`,
-      select: `SELECT ${i} AS col, tid, y${i} AS value, r${i} AS tested, abs(r${i} - ${median}) AS distance,
-                 CASE WHEN ${mad} > 0 THEN 0.6745 * abs(r${i} - ${median}) / ${mad} END AS robust_z
+      outside: `y${i} < ${parameter(lower, 'float8')} OR y${i} > ${parameter(upper, 'float8')}`,
+      // The window counts every anomaly of the column before LIMIT keeps the farthest.
+      select: `SELECT ${i} AS col, tid, y${i} AS value, abs(y${i} - ${median}) AS distance,
+                 CASE WHEN ${mad} > 0 THEN 0.6745 * abs(y${i} - ${median}) / ${mad} END AS robust_z,
+                 count(*) OVER () AS found
           FROM p
-          WHERE (${mad} > 0 AND 0.6745 * abs(r${i} - ${median}) / ${mad} > $1::float8)
-             OR r${i} < ${q1} - $2::float8 * (${q3} - ${q1})
-             OR r${i} > ${q3} + $2::float8 * (${q3} - ${q1})
+          WHERE (${mad} > 0 AND 0.6745 * abs(y${i} - ${median}) / ${mad} > $1::float8)
+             OR y${i} < ${q1} - $2::float8 * (${q3} - ${q1})
+             OR y${i} > ${q3} + $2::float8 * (${q3} - ${q1})
           ORDER BY distance DESC, tid LIMIT $3::int`,
     };
   });
-  // Each OFFSET 0 keeps a select a subquery of its own, so x and then each residual are
-  // computed once a row rather than once for each expression that reads them.
   const rows = await context.query<{
     col: number;
     before: string;
     value: number;
-    tested: number;
     distance: number;
     robust_z: number | null;
+    found: string;
   }>(
     `WITH p AS (
-       SELECT * FROM (
-         SELECT tid, ${tested.map((c) => `y${c.i}, ${c.residual} AS r${c.i}`).join(', ')}
-         FROM (SELECT ctid AS tid, ${shape.x ?? 'NULL::float8'} AS x, ${shape.values}
-               FROM ${shape.table} WHERE ${range} OFFSET 0) AS s
-         ${shape.x === undefined ? '' : 'WHERE x IS NOT NULL'}
-         OFFSET 0
-       ) AS residuals
+       SELECT * FROM (SELECT ctid AS tid, ${shape.values} FROM ${shape.table} WHERE ${range} OFFSET 0) AS s
        WHERE ${tested.map((c) => c.outside).join(' OR ')}
      ),
      reported AS MATERIALIZED (${tested.map((c) => `(${c.select})`).join(' UNION ALL ')}),
@@ -281,18 +238,18 @@ export async function candidatesIn(
                    OVER (ORDER BY tid) AS before
        FROM at
      )
-     SELECT reported.col, numbered.before, reported.value, reported.tested, reported.distance,
-            reported.robust_z
+     SELECT reported.col, numbered.before, reported.value, reported.distance, reported.robust_z,
+            reported.found
      FROM reported JOIN numbered USING (tid)`,
     values,
   );
   return rows.map((row) => ({
     col: row.col,
     value: row.value,
-    tested: row.tested,
     distance: row.distance,
     robustZ: row.robust_z,
     before: Number(row.before),
+    found: Number(row.found),
   }));
 }
 
@@ -307,4 +264,78 @@ export async function rowsIn(
     [part.from, part.to],
   );
   return Number(row?.rows ?? 0);
+}
+
+/** A value of a large table without time that is far from the rest of its column. */
+export interface ScannedAnomaly {
+  row: number;
+  value: number;
+  expected: number;
+  band: { low: number; high: number };
+  /** |robust z|, or the largest finite number past the fences with MAD = 0. */
+  score: number;
+  reason: string;
+}
+
+/**
+ * Anomalies of the numeric columns of a table without a time column, too large to read
+ * into memory, in PostgreSQL: a value is reported when its robust z-score exceeds
+ * {@link ROBUST_Z_LIMIT} or it lies beyond the far-out IQR fences (only the fences with
+ * MAD = 0); at most `max` a column, the farthest from the median first, with the count of
+ * all. A few statements whatever the number of columns: {@link spreads} (from a sample of
+ * a large table), then the test of every row, split over consecutive parts of the table
+ * run at once ({@link candidatesIn}, {@link rowsIn}), merged by {@link mergeParts}.
+ */
+export async function scanAnomalies(
+  context: AnalysisContext,
+  columns: readonly string[],
+  max: number,
+): Promise<Map<string, { anomalies: ScannedAnomaly[]; found: number }>> {
+  const ys = columns.map((name) => findColumn(context, name));
+  const shape: ScanShape = {
+    table: datasetTable(context.dataset),
+    values: ys.map((y, i) => `${quoteIdentifier(y.column)}::float8 AS y${i}`).join(', '),
+    count: ys.length,
+    max,
+  };
+  const result = new Map(ys.map((y) => [y.name, { anomalies: [] as ScannedAnomaly[], found: 0 }]));
+  const measured = await spreads(context, shape);
+  const tested = measured.spreads.flatMap((spread, i) =>
+    spread === undefined ? [] : [{ i, spread }],
+  );
+  if (tested.length === 0) return result;
+
+  // The parts run at once, each on its own connection; so do the counts of their rows.
+  const parts = partsOf(measured.pages);
+  const [candidates, partRows] = await Promise.all([
+    Promise.all(parts.map((part) => candidatesIn(context, shape, tested, part))),
+    Promise.all(parts.slice(0, -1).map((part) => rowsIn(context, shape.table, part))),
+  ]);
+  for (const [col, found] of foundAcrossParts(candidates)) {
+    const entry = result.get(ys[col]?.name ?? '');
+    if (entry !== undefined) entry.found = found;
+  }
+  for (const row of mergeParts(candidates, partRows, max)) {
+    const spread = tested.find((c) => c.i === row.col)?.spread;
+    const entry = result.get(ys[row.col]?.name ?? '');
+    if (spread === undefined || entry === undefined) continue;
+    const band = ordinaryBand(spread);
+    const above = row.value > spread.median;
+    const reason =
+      row.robustZ !== null && row.robustZ > ROBUST_Z_LIMIT
+        ? `value ${roundForWords(row.value)} has a robust z-score of ${roundForWords(row.robustZ)} ` +
+          `(> ${ROBUST_Z_LIMIT}) ${above ? 'above' : 'below'} the median ${roundForWords(spread.median)}`
+        : `value ${roundForWords(row.value)} is ${above ? 'above' : 'below'} the far-out IQR fence ` +
+          `(k = ${IQR_FENCE})`;
+    const score = row.robustZ ?? Infinity;
+    entry.anomalies.push({
+      row: row.row,
+      value: row.value,
+      expected: spread.median,
+      band,
+      score: Number.isFinite(score) ? score : Number.MAX_VALUE,
+      reason,
+    });
+  }
+  return result;
 }

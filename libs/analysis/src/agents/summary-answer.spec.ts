@@ -20,18 +20,30 @@ function trend(column: string, pValue: number, slopePerDay: number | null = null
     column,
     timeColumn: 'date',
     n: 1461,
+    method: 'seasonal-mann-kendall',
     slopePerDay,
-    r2: 0.01,
-    mannKendallS: 120,
-    mannKendallZ: 1.65,
+    z: 1.65,
     pValue,
     direction,
+    deseasonalised: true,
     toolCallId: `call_${column}`,
   };
 }
 
 function anomaly(column: string, row: number, value: number, score: number): Anomaly {
-  return { column, row, value, basis: 'trend_residual', score, reason: 'far', toolCallId: null };
+  return {
+    column,
+    row,
+    value,
+    basis: 'remainder',
+    kind: 'spike',
+    time: null,
+    expected: null,
+    band: null,
+    score,
+    reason: 'far',
+    toolCallId: null,
+  };
 }
 
 const RESULTS: SpecialistResults = {
@@ -42,6 +54,8 @@ const RESULTS: SpecialistResults = {
       trend('temp_max', 0.0990123),
       trend('temp_min', 0.0123456, -0.00087654),
     ],
+    seasonality: [],
+    changePoints: [],
   },
   anomalies: {
     anomalies: [
@@ -49,6 +63,7 @@ const RESULTS: SpecialistResults = {
       anomaly('temp_max', 200, 35.61, 4.1),
       anomaly('temp_max', 201, 34.4, 3.9),
     ],
+    anomalyColumns: [],
   },
   failed: [],
 };
