@@ -1087,6 +1087,10 @@ export interface components {
              */
             value: number | null;
         };
+        AnalysisBandDto: {
+            low: number;
+            high: number;
+        };
         AnalysisAnomalyDto: {
             /** @description The numeric column's name. */
             column: string;
@@ -1096,18 +1100,59 @@ export interface components {
              */
             row: number;
             /**
-             * @description What was tested: the value itself, or its residual from the column's trend over time.
+             * @description What was scored: the remainder after the column's trend and seasons over time, or the value itself (no time column).
              * @enum {string}
              */
-            basis: "value" | "trend_residual";
+            basis: "remainder" | "value";
+            /**
+             * @description `spike`/`dip`: far above/below what its time leads one to expect; `contextual`: ordinary
+             *     for the column overall but wrong for its time (hour, weekday, month); `value`: no time
+             *     column, far from the column's distribution.
+             * @enum {string}
+             */
+            kind: "spike" | "dip" | "contextual" | "value";
+            /**
+             * Format: date-time
+             * @description When it happened (the start of its time bucket on a series of more than 50,000 rows); null without a time column.
+             */
+            time: string | null;
+            /** @description What was expected there: trend plus season plus the local level, or the column's typical value. */
+            expected: number | null;
+            /** @description The band of ordinary values it fell outside. */
+            band: components["schemas"]["AnalysisBandDto"] | null;
+            /** @description Robust SDs from the expected value (≥ 0; capped at 999); the largest double when the spread is zero. */
+            score: number;
             /** @description Why it was reported, in words (the test it failed and by how much). */
             reason: string;
             /** @description The tool call that found it (the provenance of metrics written from it); null if unknown. */
             toolCallId: string | null;
             /** @description The value in that row, in the column's units. */
             value: number;
-            /** @description |robust z| of the tested quantity (≥ 0; the largest double when the spread is zero). */
-            score: number;
+        };
+        AnalysisAnomalyColumnDto: {
+            /** @description The numeric column's name. */
+            column: string;
+            /**
+             * Format: int64
+             * @description Anomalies found in the column.
+             */
+            found: number;
+            /**
+             * Format: int32
+             * @description Of which listed in `anomalies`: the highest scores, at most the request's `maxAnomalies`.
+             */
+            reported: number;
+            /**
+             * @description The shape the values were scored for when there is no time column (zeros are a
+             *     zero-inflated column's normal state; a skewed one is scored on a log scale or skew-adjusted
+             *     fences); null for a series over time or a table too large to read whole.
+             * @enum {string|null}
+             */
+            distribution: "symmetric" | "skewed" | "zero_inflated" | "constant" | null;
+            /** @description The tool call that found them; null if unknown. */
+            toolCallId: string | null;
+            /** @description True when more were found than listed. */
+            truncated: boolean;
         };
         AnalysisTrendDto: {
             /** @description The numeric column's name. */
@@ -1119,16 +1164,14 @@ export interface components {
              * @description Rows with both a value and a time.
              */
             n: number;
-            /** @description Least-squares slope in the column's units per day; null when every row has the same time. */
-            slopePerDay: number | null;
-            /** @description Share of the variance the least-squares line explains, 0–1; null with slopePerDay. */
-            r2: number | null;
             /**
-             * Format: int32
-             * @description Mann-Kendall S over the means of up to 100 equal time buckets (positive: rising).
+             * @description `seasonal-mann-kendall` when a season was found (and taken out first), else `mann-kendall`.
+             * @enum {string}
              */
-            mannKendallS: number;
-            /** @description Two-sided p-value of the Mann-Kendall test, 0–1. */
+            method: "seasonal-mann-kendall" | "mann-kendall";
+            /** @description Theil-Sen slope of the deseasonalised series in the column's units per day; null with fewer than two points. */
+            slopePerDay: number | null;
+            /** @description Two-sided p-value of the test, 0–1. */
             pValue: number;
             /**
              * @description `increasing` or `decreasing` when pValue < 0.05, else `none`.
@@ -1139,10 +1182,12 @@ export interface components {
             toolCallId: string | null;
             /** @description slopePerDay again, under the name the contract gives it (API.md). */
             slope: number | null;
-            /** @description The trend in words: its direction, time column and p-value. */
+            /** @description The trend in words: its direction, time column, the seasons taken out, the test and its p-value. */
             description: string;
-            /** @description Mann-Kendall z of S (standard normal under no trend). */
-            mannKendallZ: number;
+            /** @description The test's z (standard normal under no trend). */
+            z: number;
+            /** @description True when the column's seasons were taken out before the slope and the test. */
+            deseasonalised: boolean;
         };
         AnalysisSegmentGroupDto: {
             /** @description The level (a value of the grouping column, as text). */
@@ -1239,6 +1284,74 @@ export interface components {
             effect: components["schemas"]["AnalysisSegmentEffectDto"];
             /** @description Whether the rows were a uniform sample (about 20,000) of a larger table. */
             sampled: boolean;
+        };
+        AnalysisSeasonPhaseDto: {
+            /** @description `Jan`…`Dec` (yearly), `Mon`…`Sun` (weekly), `00`…`23` (daily, UTC); else the phase number. */
+            label: string;
+            mean: number;
+        };
+        AnalysisSeasonDto: {
+            /** @description The numeric column's name. */
+            column: string;
+            /** @description The time column it follows (the dataset's first date or datetime column). */
+            timeColumn: string;
+            /**
+             * @description The calendar cycle, or `other` for a cycle of another length.
+             * @enum {string}
+             */
+            name: "hourly" | "daily" | "weekly" | "monthly" | "yearly" | "other";
+            /**
+             * Format: int32
+             * @description Length of the cycle in points of the series (a point a time, or a time bucket).
+             */
+            period: number;
+            /** @description Length of the cycle in milliseconds. */
+            periodMs: number;
+            /** @description 0–1: how much of the variation beside the noise the cycle explains (Wang, Smith & Hyndman). */
+            strength: number;
+            /** @description Mean per phase, in time order of the phases. */
+            profile: components["schemas"]["AnalysisSeasonPhaseDto"][];
+            /** @description The season in words, lowest and highest phase means included. */
+            description: string;
+            /** @description The tool call that found it (the provenance of metrics written from it); null if unknown. */
+            toolCallId: string | null;
+        };
+        AnalysisSegmentLevelDto: {
+            /** @description Robust SD of the remainder (the noise) in the segment. */
+            sd: number;
+            /** @description Mean of the deseasonalised series in the segment. */
+            mean: number;
+        };
+        AnalysisChangePointDto: {
+            /** @description The numeric column's name. */
+            column: string;
+            /** @description The time column. */
+            timeColumn: string;
+            /**
+             * @description A step in the level, or a change in the spread of the noise.
+             * @enum {string}
+             */
+            kind: "level_shift" | "variance_change";
+            /**
+             * Format: date-time
+             * @description Time of the first point of the new segment (the start of its bucket on a bucketed series).
+             */
+            time: string;
+            /**
+             * Format: int64
+             * @description Its first 1-based file row; null on a bucketed series (more than 50,000 rows).
+             */
+            row: number | null;
+            /** @description The step in noise SDs (level shift) or the ratio of the SDs (variance change). */
+            score: number;
+            /** @description The change in words, with the levels or spreads either side. */
+            reason: string;
+            /** @description The tool call that found it (the provenance of metrics written from it); null if unknown. */
+            toolCallId: string | null;
+            /** @description The segment before. */
+            before: components["schemas"]["AnalysisSegmentLevelDto"];
+            /** @description The segment from the change on. */
+            after: components["schemas"]["AnalysisSegmentLevelDto"];
         };
         AnalysisSentimentDto: {
             /** @description Mean sentiment of the first text's passages, from −1 (negative) to 1 (positive). */
@@ -1384,10 +1497,16 @@ export interface components {
             quality: components["schemas"]["AnalysisQualityIssueDto"][];
             /** @description Values of numeric columns far from the rest, by column. */
             anomalies: components["schemas"]["AnalysisAnomalyDto"][];
-            /** @description Each numeric column against the time column; empty without a time column. */
+            /** @description Per numeric column examined for anomalies: how many were found and listed, and the shape scored for. */
+            anomalyColumns: components["schemas"]["AnalysisAnomalyColumnDto"][];
+            /** @description Each numeric column against the time column, after its seasons; empty without a time column. */
             trends: components["schemas"]["AnalysisTrendDto"][];
             /** @description Group differences and correlations, the largest effects first (docs/analyses.md, Segments). */
             segments: components["schemas"]["AnalysisSegmentDto"][];
+            /** @description Cycles the numeric columns follow over time (yearly, weekly, daily, …), strongest first per column. */
+            seasonality: components["schemas"]["AnalysisSeasonDto"][];
+            /** @description Lasting shifts in a numeric column's level or spread over time. */
+            changePoints: components["schemas"]["AnalysisChangePointDto"][];
             /** @description The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
             sentiment: components["schemas"]["AnalysisSentimentDto"] | null;
             /** @description One document per text analysed: the free text, or each prose column. */

@@ -301,8 +301,14 @@ function locate(
   if (series.bucketMs === null) {
     return analysis.anomalies.map((anomaly) => {
       const cell = cells[anomaly.index];
+      // Several rows at one time: the point is their mean, the row reported the farthest of them.
       const high = anomaly.value > anomaly.expected;
-      return { cell, anomaly, value: anomaly.value, row: high ? cell.maxRow : cell.minRow };
+      return {
+        cell,
+        anomaly,
+        value: high ? cell.max : cell.min,
+        row: high ? cell.maxRow : cell.minRow,
+      };
     });
   }
   // Every extreme event is kept (not cut at max yet): spikes and dips are ranked together.
@@ -328,7 +334,7 @@ function locate(
 function seriesAnomaly(column: string, located: Located & { row: number }): FoundAnomaly {
   const { anomaly, cell } = located;
   const extreme = anomaly.value > anomaly.expected ? 'highest' : 'lowest';
-  const bucketed = cell.minRow === null && cell.count > 1;
+  const where = cell.minRow === null ? 'in its time bucket' : 'at its time';
   return {
     column,
     row: located.row,
@@ -339,9 +345,10 @@ function seriesAnomaly(column: string, located: Located & { row: number }): Foun
     expected: anomaly.expected,
     band: { low: anomaly.lower, high: anomaly.upper },
     score: anomaly.score,
-    reason: bucketed
-      ? `${anomaly.reason} (the ${extreme} of ${cell.count} rows in its time bucket)`
-      : anomaly.reason,
+    reason:
+      cell.count > 1
+        ? `${anomaly.reason} (the ${extreme} of ${cell.count} rows ${where})`
+        : anomaly.reason,
   };
 }
 

@@ -7,6 +7,12 @@ import { Trend } from '../agents/trends-agent';
 import type { InjectionFinding } from '../guardrails/input-screening';
 import type { FocusSpecialist } from '../planning/question-focus';
 import { AnalysisSegmentDto } from './analysis-segment.dto';
+import {
+  AnalysisAnomalyColumnDto,
+  AnalysisBandDto,
+  AnalysisChangePointDto,
+  AnalysisSeasonDto,
+} from './series-findings.dto';
 
 /** Most characters of a text an agent or a rule writes into a result (a generous bound). */
 export const MAX_RESULT_TEXT = 20_000;
@@ -83,10 +89,27 @@ export class AnalysisAnomalyDto {
   row!: number;
   /** The value in that row, in the column's units. */
   value!: number;
-  /** What was tested: the value itself, or its residual from the column's trend over time. */
+  /** What was scored: the remainder after the column's trend and seasons over time, or the value itself (no time column). */
   @ApiProperty({ enum: Anomaly.shape.basis.options })
   basis!: string;
-  /** |robust z| of the tested quantity (≥ 0; the largest double when the spread is zero). */
+  /**
+   * `spike`/`dip`: far above/below what its time leads one to expect; `contextual`: ordinary
+   * for the column overall but wrong for its time (hour, weekday, month); `value`: no time
+   * column, far from the column's distribution.
+   */
+  @ApiProperty({ enum: Anomaly.shape.kind.options })
+  kind!: string;
+  /** When it happened (the start of its time bucket on a series of more than 50,000 rows); null without a time column. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  time!: string | null;
+  /** What was expected there: trend plus season plus the local level, or the column's typical value. */
+  @ApiProperty({ type: Number, nullable: true })
+  expected!: number | null;
+  /** The band of ordinary values it fell outside. */
+  @ApiProperty({ type: AnalysisBandDto, nullable: true })
+  band!: AnalysisBandDto | null;
+  /** Robust SDs from the expected value (≥ 0; capped at 999); the largest double when the spread is zero. */
+  @ApiProperty({ minimum: 0 })
   score!: number;
   /** Why it was reported, in words (the test it failed and by how much). */
   @ApiProperty({ maxLength: MAX_RESULT_TEXT })
@@ -106,21 +129,19 @@ export class AnalysisTrendDto {
   /** Rows with both a value and a time. */
   @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, maximum: MAX_ROW })
   n!: number;
-  /** Least-squares slope in the column's units per day; null when every row has the same time. */
+  /** `seasonal-mann-kendall` when a season was found (and taken out first), else `mann-kendall`. */
+  @ApiProperty({ enum: Trend.shape.method.options })
+  method!: string;
+  /** Theil-Sen slope of the deseasonalised series in the column's units per day; null with fewer than two points. */
   @ApiProperty({ type: Number, nullable: true })
   slopePerDay!: number | null;
-  /** Share of the variance the least-squares line explains, 0–1; null with slopePerDay. */
-  // No bounds stated: a perfect fit may come out a rounding error above 1.
-  @ApiProperty({ type: Number, nullable: true })
-  r2!: number | null;
-  /** Mann-Kendall S over the means of up to 100 equal time buckets (positive: rising). */
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: -4950, maximum: 4950 })
-  mannKendallS!: number;
-  /** Mann-Kendall z of S (standard normal under no trend). */
-  mannKendallZ!: number;
-  /** Two-sided p-value of the Mann-Kendall test, 0–1. */
+  /** The test's z (standard normal under no trend). */
+  z!: number;
+  /** Two-sided p-value of the test, 0–1. */
   @ApiProperty({ minimum: 0, maximum: 1 })
   pValue!: number;
+  /** True when the column's seasons were taken out before the slope and the test. */
+  deseasonalised!: boolean;
   /** `increasing` or `decreasing` when pValue < 0.05, else `none`. */
   @ApiProperty({ enum: Trend.shape.direction.options })
   direction!: string;
@@ -130,7 +151,7 @@ export class AnalysisTrendDto {
   /** slopePerDay again, under the name the contract gives it (API.md). */
   @ApiProperty({ type: Number, nullable: true })
   slope!: number | null;
-  /** The trend in words: its direction, time column and p-value. */
+  /** The trend in words: its direction, time column, the seasons taken out, the test and its p-value. */
   @ApiProperty({ maxLength: MAX_RESULT_TEXT })
   description!: string;
 }
@@ -311,12 +332,21 @@ export class AnalysisResultDto {
   /** Values of numeric columns far from the rest, by column. */
   @ApiProperty({ type: [AnalysisAnomalyDto], maxItems: MAX_RESULT_ITEMS })
   anomalies!: AnalysisAnomalyDto[];
-  /** Each numeric column against the time column; empty without a time column. */
+  /** Per numeric column examined for anomalies: how many were found and listed, and the shape scored for. */
+  @ApiProperty({ type: [AnalysisAnomalyColumnDto], maxItems: MAX_RESULT_ITEMS })
+  anomalyColumns!: AnalysisAnomalyColumnDto[];
+  /** Each numeric column against the time column, after its seasons; empty without a time column. */
   @ApiProperty({ type: [AnalysisTrendDto], maxItems: MAX_RESULT_ITEMS })
   trends!: AnalysisTrendDto[];
   /** Group differences and correlations, the largest effects first (docs/analyses.md, Segments). */
   @ApiProperty({ type: [AnalysisSegmentDto], maxItems: MAX_RESULT_ITEMS })
   segments!: AnalysisSegmentDto[];
+  /** Cycles the numeric columns follow over time (yearly, weekly, daily, …), strongest first per column. */
+  @ApiProperty({ type: [AnalysisSeasonDto], maxItems: MAX_RESULT_ITEMS })
+  seasonality!: AnalysisSeasonDto[];
+  /** Lasting shifts in a numeric column's level or spread over time. */
+  @ApiProperty({ type: [AnalysisChangePointDto], maxItems: MAX_RESULT_ITEMS })
+  changePoints!: AnalysisChangePointDto[];
   /** The first text's overall sentiment (`texts[0]`); null when no text was analysed. */
   @ApiProperty({ nullable: true, type: AnalysisSentimentDto })
   sentiment!: AnalysisSentimentDto | null;
