@@ -27,20 +27,40 @@ export function kruskalWallis(groups: ReadonlyArray<ArrayLike<number>>): Kruskal
   const kept = groups.filter((group) => group.length > 0);
   const n = kept.reduce((sum, group) => sum + group.length, 0);
   const values = new Float64Array(n);
+  const groupOf = new Int32Array(n);
   let at = 0;
-  for (const group of kept) for (let i = 0; i < group.length; i++) values[at++] = group[i];
+  kept.forEach((group, g) => {
+    for (let i = 0; i < group.length; i++) {
+      values[at] = group[i];
+      groupOf[at++] = g;
+    }
+  });
   const { ranks, tieTerm } = averageRanks(values);
-  const tieCorrection = n < 2 ? 0 : 1 - tieTerm / (n * n * n - n);
-  const meanRanks: number[] = [];
-  let between = 0;
-  at = 0;
-  for (const group of kept) {
-    let sum = 0;
-    for (let i = 0; i < group.length; i++) sum += ranks[at++];
-    meanRanks.push(sum / group.length);
-    between += (sum * sum) / group.length;
+  return kruskalWallisOfRanks(ranks, tieTerm, groupOf, kept.length);
+}
+
+/**
+ * {@link kruskalWallis} from a ranking already made (`averageRanks` of all the values) and
+ * each value's group (0 to `groups` − 1; every group non-empty), so a column ranked once
+ * serves every grouping of it.
+ */
+export function kruskalWallisOfRanks(
+  ranks: ArrayLike<number>,
+  tieTerm: number,
+  groupOf: ArrayLike<number>,
+  groups: number,
+): KruskalWallis {
+  const n = ranks.length;
+  const sums = new Float64Array(groups);
+  const counts = new Float64Array(groups);
+  for (let i = 0; i < n; i++) {
+    sums[groupOf[i]] += ranks[i];
+    counts[groupOf[i]]++;
   }
-  const df = kept.length - 1;
+  const tieCorrection = n < 2 ? 0 : 1 - tieTerm / (n * n * n - n);
+  const meanRanks = Array.from(sums, (sum, g) => sum / counts[g]);
+  const between = sums.reduce((total, sum, g) => total + (sum * sum) / counts[g], 0);
+  const df = groups - 1;
   if (df < 1 || tieCorrection <= 0)
     return { h: 0, df: Math.max(df, 0), pValue: 1, n, epsilonSquared: 0, meanRanks, tieCorrection };
   const h = ((12 / (n * (n + 1))) * between - 3 * (n + 1)) / tieCorrection;

@@ -156,4 +156,38 @@ describe('segmentTests', () => {
     expect(finding?.statistic).toBe(Number.MAX_VALUE);
     expect(JSON.parse(JSON.stringify(finding))).toEqual(finding);
   });
+
+  it('tests rows with a missing value as if they were not there', () => {
+    const random = lcg(8);
+    const rows = 600;
+    const level = Array.from({ length: rows }, (_, i) => ['a', 'b', 'c'][i % 3] ?? 'a');
+    const y = level.map((l) => (l === 'a' ? 5 : 0) + random() * 10);
+    const z = y.map((v) => v + random() * 5);
+    const missing = (i: number) => i % 7 === 0;
+    const withGaps = segmentTests({
+      categorical: [{ name: 'g', values: level.map((l, i) => (i % 11 === 0 ? null : l)) }],
+      numeric: [
+        { name: 'y', values: y.map((v, i) => (missing(i) ? NaN : v)) },
+        { name: 'z', values: z },
+      ],
+      sampled: false,
+      tableRows: rows,
+    });
+    const kept = (i: number) => !missing(i) && i % 11 !== 0;
+    const byHand = segmentTests({
+      categorical: [{ name: 'g', values: level.filter((_, i) => kept(i)) }],
+      numeric: [
+        { name: 'y', values: y.filter((_, i) => kept(i)) },
+        { name: 'z', values: z.filter((_, i) => kept(i)) },
+      ],
+      sampled: false,
+      tableRows: rows,
+    });
+    const difference = (result: typeof byHand) =>
+      result.findings.find((f) => f.kind === 'group_difference' && f.column === 'y');
+    expect(difference(withGaps)?.statistic).toBeCloseTo(difference(byHand)?.statistic ?? NaN, 9);
+    expect(difference(withGaps)?.n).toBe(difference(byHand)?.n);
+    const correlation = withGaps.findings.find((f) => f.kind === 'correlation');
+    expect(correlation?.n).toBe(rows - Math.ceil(rows / 7));
+  });
 });

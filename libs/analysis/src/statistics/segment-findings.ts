@@ -1,8 +1,9 @@
-import { dunnZ, type KruskalWallis, kruskalWallis } from './kruskal-wallis';
+import { dunnZ, type KruskalWallis, kruskalWallis, kruskalWallisOfRanks } from './kruskal-wallis';
 import { mannWhitney } from './mann-whitney';
 import { normalCdf } from './normal';
 import { holm } from './p-adjust';
-import { type Spearman, spearman } from './spearman';
+import { averageRanks, type Ranking } from './ranks';
+import { type Spearman, spearman, spearmanOfRanks } from './spearman';
 
 /** Family-wise significance level (Holm over every test of a table). */
 export const SEGMENT_ALPHA = 0.05;
@@ -110,22 +111,34 @@ type Test = GroupTest | CorrelationTest;
  * most clearly (Dunn's post-hoc z), with the difference of their means and medians.
  */
 export function segmentTests(table: SegmentTable): SegmentTests {
+  // A column without missing values is ranked once for all its tests (the common case).
+  const rankings = table.numeric.map((y) =>
+    complete(y.values) ? averageRanks(y.values) : undefined,
+  );
   const tests: Test[] = [];
-  for (const y of table.numeric) {
+  table.numeric.forEach((y, i) => {
     for (const x of table.categorical) {
-      const groups = groupsOf(x.values, y.values);
+      const { groups, groupOf } = groupsOf(x.values, y.values);
       if (groups.length < 2) continue;
-      const kw = kruskalWallis(groups.map((group) => group.values));
+      const ranking = rankings[i];
+      const kw =
+        ranking !== undefined && groupOf.length === y.values.length
+          ? kruskalWallisOfRanks(ranking.ranks, ranking.tieTerm, groupOf, groups.length)
+          : kruskalWallis(groups.map((group) => group.values));
       if (kw.df >= 1 && kw.tieCorrection > 0)
         tests.push({ kind: 'group_difference', column: y.name, by: x.name, kw, groups });
     }
-  }
+  });
   table.numeric.forEach((y, i) => {
-    for (const other of table.numeric.slice(i + 1)) {
-      const test = spearman(y.values, other.values);
+    table.numeric.slice(i + 1).forEach((other, k) => {
+      const [rx, ry]: Array<Ranking | undefined> = [rankings[i], rankings[i + 1 + k]];
+      const test =
+        rx !== undefined && ry !== undefined
+          ? spearmanOfRanks(rx.ranks, ry.ranks)
+          : spearman(y.values, other.values);
       if (test.n >= 3 && test.t !== 0)
         tests.push({ kind: 'correlation', column: y.name, with: other.name, test });
-    }
+    });
   });
   const pValues = tests.map((test) => (test.kind === 'correlation' ? test.test : test.kw).pValue);
   const adjusted = holm(pValues);
@@ -156,20 +169,39 @@ export function segmentTests(table: SegmentTable): SegmentTests {
   };
 }
 
-/** The values of `y` per level of `x` (rows with both), levels in order of first sight. */
+function complete(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/**
+ * The values of `y` per level of `x` (rows with both), levels in order of first sight; and
+ * while no row has been left out, each row's group (`groupOf`, shorter than `y` once one is).
+ */
 function groupsOf(
   levels: ReadonlyArray<string | null>,
   y: ArrayLike<number>,
-): Array<{ level: string; values: number[] }> {
-  const groups = new Map<string, number[]>();
+): { groups: Array<{ level: string; values: number[] }>; groupOf: Int32Array } {
+  const index = new Map<string, number>();
+  const groups: Array<{ level: string; values: number[] }> = [];
+  const groupOf = new Int32Array(y.length);
+  let whole = levels.length === y.length;
   for (let i = 0; i < Math.min(levels.length, y.length); i++) {
     const level = levels[i];
-    if (level === null || !Number.isFinite(y[i])) continue;
-    const values = groups.get(level);
-    if (values === undefined) groups.set(level, [y[i]]);
-    else values.push(y[i]);
+    if (level === null || !Number.isFinite(y[i])) {
+      whole = false;
+      continue;
+    }
+    let g = index.get(level);
+    if (g === undefined) {
+      g = groups.length;
+      index.set(level, g);
+      groups.push({ level, values: [] });
+    }
+    groups[g].values.push(y[i]);
+    groupOf[i] = g;
   }
-  return [...groups].map(([level, values]) => ({ level, values }));
+  return { groups, groupOf: whole ? groupOf : groupOf.subarray(0, 0) };
 }
 
 function groupFinding(

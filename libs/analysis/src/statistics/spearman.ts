@@ -26,11 +26,17 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): Spearman {
       ys.push(y[i]);
     }
   }
-  const n = xs.length;
+  return spearmanOfRanks(averageRanks(xs).ranks, averageRanks(ys).ranks);
+}
+
+/**
+ * {@link spearman} from the average ranks of paired values (every pair complete), so a
+ * column ranked once serves each of its pairs.
+ */
+export function spearmanOfRanks(rx: ArrayLike<number>, ry: ArrayLike<number>): Spearman {
+  const n = rx.length;
   const none = { rho: 0, n, t: 0, pValue: 1 };
   if (n < 3) return none;
-  const rx = averageRanks(xs).ranks;
-  const ry = averageRanks(ys).ranks;
   const mean = (n + 1) / 2;
   let sxy = 0;
   let sxx = 0;
