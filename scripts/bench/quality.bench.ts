@@ -11,6 +11,7 @@ import { runChangePointQuality } from './quality/change-points';
 import { runGeneratedAnomalyQuality } from './quality/generated-anomalies';
 import { generatedSeries } from './quality/generated-series';
 import { runSeasonQuality } from './quality/seasons';
+import { runSegmentQuality } from './quality/segments';
 import { runSentimentQuality } from './quality/sentiment';
 import { runWeatherQuality } from './quality/weather';
 
@@ -26,6 +27,7 @@ const SECTIONS: ReadonlyArray<() => void | Promise<void>> = [
   runNabQuality,
   runGeneratedQuality,
   runWeatherQuality,
+  runSegmentQuality,
   runSentimentQuality,
 ];
 

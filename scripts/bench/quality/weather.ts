@@ -4,7 +4,7 @@
  * season, strength, monthly profile, trend, change points, anomalies — and whether any
  * precipitation anomaly reported is an ordinary wet day (below the column's 99th
  * percentile), for analyzeSeries and for valueAnomalies. The sun-vs-rain segment target
- * belongs to the segments section (helper "segments"), which can reuse loadSeattleWeather.
+ * is the segments section's (segments.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,5 +129,5 @@ export function runWeatherQuality(): void {
         `anomalies below the 99th percentile${ordinary.length > 0 ? ` (${ordinary.slice(0, 5).join(', ')}…)` : ''}`,
     );
   }
-  console.log('  (sun vs rain temp_max segment: the segments section, helper "segments")');
+  console.log('  (sun vs rain temp_max segment: the segments section)');
 }
