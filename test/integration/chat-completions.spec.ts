@@ -1,7 +1,7 @@
 import { type Json, uploadCsv } from '../support/datasets';
 import { call, Factory } from '../support/factory';
 import { OpenTelemetryTracing } from '@app/observability';
-import { FakeChatServer, INVENTED, text } from '../support/fake-chat-server';
+import { FakeChatServer, INVENTED, type Received, text } from '../support/fake-chat-server';
 import { FakeOtlpCollector } from '../support/fake-otlp-collector';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -104,16 +104,27 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     }
 
     // What went over the wire: the configured model, Chat Completions without streaming,
-    // no GPT-5-only settings, and the placeholder key (never an OpenAI key).
-    expect(fake.received).toHaveLength(12);
+    // no GPT-5-only settings, and the placeholder key (never an OpenAI key). Beside the
+    // agents' calls, the text tools ask the model to label passages (one call per batch:
+    // the comment column, and the text the stand-in passed to analyze_text).
+    const labelling = ({ body }: Received) =>
+      (body.tools ?? []).some((tool) => tool.function.name === 'label_passages');
+    expect(fake.received.filter((call) => !labelling(call))).toHaveLength(12);
+    expect(fake.received.filter(labelling)).toHaveLength(2);
     for (const { body, authorization } of fake.received) {
       expect(body.model).toBe(MODEL);
       expect(body.stream).not.toBe(true);
       expect(body).not.toHaveProperty('reasoning_effort');
       expect(body).not.toHaveProperty('verbosity');
       expect(authorization).toBe('Bearer local');
-      expect(body.response_format).toMatchObject({ type: 'json_schema' });
     }
+    for (const { body } of fake.received.filter((call) => !labelling(call)))
+      expect(body.response_format).toMatchObject({ type: 'json_schema' });
+    // The stand-in answers the labelling without its tool: the scorer's labels stay.
+    const texts = (analysis.result as { texts: Array<{ passages: Array<{ method: string }> }> })
+      .texts;
+    expect(texts.flatMap((t) => t.passages.map((p) => p.method))).toContain('builtin');
+    expect(texts.flatMap((t) => t.passages.map((p) => p.method))).not.toContain('model');
 
     // The profile agent's round trip: tools offered, called, and their outputs sent back.
     const profileTurns = fake.received.filter(({ body }) =>
@@ -197,8 +208,8 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
     expect(analysis).toBeDefined();
     const trace = collector.spans.filter((span) => span.traceId === analysis?.traceId);
     const chats = trace.filter((span) => span.values['gen_ai.operation.name'] === 'chat');
-    // Two model calls per agent (tools, then the answer).
-    expect(chats).toHaveLength(12);
+    // Two model calls per agent (tools, then the answer), and two labelling passages.
+    expect(chats).toHaveLength(14);
     for (const chat of chats) {
       expect(chat.name).toBe(`chat ${MODEL}`);
       expect(chat.values['gen_ai.request.model']).toBe(MODEL);

@@ -57,6 +57,12 @@ export class FakeChatServer {
   mode: Mode = 'answer';
   recordMetrics = false;
   inventFor: string | undefined;
+  /**
+   * Answers a request that offers `label_passages` (the text agent's passage classifier) by
+   * calling it with what this returns for the passages the request carries. Unset, such a
+   * request gets no tool call: an answer the classifier cannot use.
+   */
+  labelPassages: ((passages: Array<{ index: number; text: string }>) => unknown) | undefined;
   abandoned = 0;
   private calls = 0;
   private readonly server: Server;
@@ -129,6 +135,21 @@ export class FakeChatServer {
   }
 
   private reply(body: ChatRequest): ChatMessage {
+    const labelling = (body.tools ?? []).some((tool) => tool.function.name === 'label_passages');
+    if (labelling && this.labelPassages !== undefined) {
+      const { passages } = readBrief(body.messages) as {
+        passages?: Array<{ index: number; text: string }>;
+      };
+      const call = {
+        id: `call_fake_${(this.calls += 1)}_label_passages`,
+        type: 'function' as const,
+        function: {
+          name: 'label_passages',
+          arguments: JSON.stringify(this.labelPassages(passages ?? [])),
+        },
+      };
+      return { role: 'assistant', content: null, tool_calls: [call] };
+    }
     const results = body.messages.filter((message) => message.role === 'tool');
     if (results.length === 0) {
       const brief = readBrief(body.messages);

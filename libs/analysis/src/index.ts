@@ -42,6 +42,11 @@ export {
 } from './agents/segments-agent';
 export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
 export {
+  CLASSIFY_BATCH,
+  modelPassageClassifier,
+  type PassageClassifier,
+} from './text/passage-classifier';
+export {
   composeSummary,
   type SpecialistResults,
   summaryAgent,

@@ -31,6 +31,7 @@ import {
   type SummaryOutput,
 } from './agents/summary-agent';
 import { textAgent } from './agents/text-agent';
+import type { PassageClassifier } from './text/passage-classifier';
 import { proseColumns } from './text/prose-columns';
 import { trendsAgent } from './agents/trends-agent';
 
@@ -93,6 +94,8 @@ export interface AnalysisRequest {
   analysisId?: string;
   /** W3C trace context the analysis' trace continues (the request that queued it). */
   traceContext?: Record<string, string>;
+  /** Labels text passages with the configured language model; absent for the builtin model. */
+  classifier?: PassageClassifier;
 }
 
 /**
@@ -149,7 +152,8 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
     typeof request.brief.text === 'string' ||
     (dataset !== undefined && proseColumns(dataset).length > 0);
   if (hasText) {
-    specialists.push(['text', guarded('text', textAgent(request.model, dataset), 'text')]);
+    const text = textAgent(request.model, dataset, request.classifier);
+    specialists.push(['text', guarded('text', text, 'text')]);
   }
 
   // The question steers (planning/question-focus.ts): the focus rides in the specialists'

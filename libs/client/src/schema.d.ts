@@ -1370,13 +1370,18 @@ export interface components {
             index: number;
             /** @description The passage, cut to its first 200 characters. */
             text: string;
-            /** @description Its sentiment, from −1 (negative) to 1 (positive). */
+            /** @description The builtin scorer's sentiment, from −1 (negative) to 1 (positive), whichever method labelled it. */
             sentiment: number;
             /**
-             * @description `positive` above 0, `negative` below 0, `neutral` at 0 (no polarity cue).
+             * @description `positive` above 0, `negative` below 0, `neutral` at 0 (no polarity cue); or the language model's label when `method` is `model`.
              * @enum {string}
              */
             label: "positive" | "negative" | "neutral";
+            /**
+             * @description Who labelled it: `model` (the configured language model, in batches, its answer checked) or `builtin` (the scorer; always with the builtin model, and for a batch the model failed).
+             * @enum {string}
+             */
+            method: "model" | "builtin";
         };
         AnalysisEntityDto: {
             /** @description Its kind as wink-nlp names it (`DATE`, `CARDINAL`, `MONEY`, `URL`, `HASHTAG`, …). */

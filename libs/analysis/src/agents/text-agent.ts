@@ -2,6 +2,7 @@ import { datasetTable, quoteIdentifier } from '@app/datasets';
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../analysis-context';
+import type { PassageClassifier } from '../text/passage-classifier';
 import { proseColumns } from '../text/prose-columns';
 import { analyzeText } from '../text/text-analysis';
 
@@ -21,6 +22,8 @@ const Passage = z.object({
   text: z.string(),
   sentiment: z.number(),
   label: z.enum(['positive', 'negative', 'neutral']),
+  /** Who labelled it: the configured language model, or the builtin scorer. */
+  method: z.enum(['model', 'builtin']),
 });
 
 export const TextDocumentSchema = z.object({
@@ -144,6 +147,7 @@ export function textSample(context: AnalysisContext, column: string): Promise<Te
 export function textAgent(
   model: string,
   dataset: AnalysisContext['dataset'] | undefined,
+  classifier?: PassageClassifier,
 ): Agent<AnalysisContext, typeof TextOutput> {
   const textColumns = dataset === undefined ? [] : proseColumns(dataset);
   const tools = [
@@ -157,7 +161,7 @@ export function textAgent(
         JSON.stringify({
           documents: [
             {
-              ...(await analyzeText('text', text.slice(0, TEXT_FREE_CHARACTERS))),
+              ...(await analyzeText('text', text.slice(0, TEXT_FREE_CHARACTERS), { classifier })),
               toolCallId: details?.toolCall?.callId ?? null,
             },
           ],
@@ -181,6 +185,7 @@ export function textAgent(
               const document = await analyzeText(
                 column,
                 (await textSample(context, stored.column)).map((cell) => cell.value),
+                { classifier },
               );
               return JSON.stringify({
                 documents: [{ ...document, toolCallId: details?.toolCall?.callId ?? null }],

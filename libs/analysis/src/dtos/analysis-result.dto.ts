@@ -41,6 +41,7 @@ const INJECTION_SOURCES: Record<InjectionFinding['source'], true> = {
 };
 
 const sentimentLabels = TextDocumentSchema.shape.label.options;
+const passageMethods = TextDocumentSchema.shape.passages.element.shape.method.options;
 
 export class AnalysisInsightDto {
   /** How much it matters: `high` first, then `warning`, then `info`. */
@@ -219,12 +220,15 @@ export class AnalysisPassageDto {
   /** The passage, cut to its first 200 characters. */
   @ApiProperty({ maxLength: 200 })
   text!: string;
-  /** Its sentiment, from −1 (negative) to 1 (positive). */
+  /** The builtin scorer's sentiment, from −1 (negative) to 1 (positive), whichever method labelled it. */
   @ApiProperty({ minimum: -1, maximum: 1 })
   sentiment!: number;
-  /** `positive` above 0, `negative` below 0, `neutral` at 0 (no polarity cue). */
+  /** `positive` above 0, `negative` below 0, `neutral` at 0 (no polarity cue); or the language model's label when `method` is `model`. */
   @ApiProperty({ enum: sentimentLabels })
   label!: string;
+  /** Who labelled it: `model` (the configured language model, in batches, its answer checked) or `builtin` (the scorer; always with the builtin model, and for a batch the model failed). */
+  @ApiProperty({ enum: passageMethods })
+  method!: string;
 }
 
 /** What the text agent found in the free text or in one text column. */

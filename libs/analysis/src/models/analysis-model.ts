@@ -1,6 +1,7 @@
 import { AppConfig, type LlmProvider } from '@app/config';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Runner } from '@openai/agents';
+import { modelPassageClassifier, type PassageClassifier } from '../text/passage-classifier';
 import { type ModelSelection, selectModel } from './model-selection';
 
 /**
@@ -13,6 +14,8 @@ export class AnalysisModel implements OnApplicationShutdown {
   readonly provider: LlmProvider;
   readonly name: string;
   readonly runner: Runner;
+  /** Labels text passages with the model; none for the builtin model (its scorer labels them). */
+  readonly classifier: PassageClassifier | undefined;
   private readonly selection: ModelSelection;
 
   constructor(config: AppConfig) {
@@ -29,6 +32,10 @@ export class AnalysisModel implements OnApplicationShutdown {
       // dashboard: neither gets prompts, model outputs or tool inputs and outputs.
       traceIncludeSensitiveData: false,
     });
+    this.classifier =
+      this.provider === 'builtin'
+        ? undefined
+        : modelPassageClassifier(this.selection.modelProvider, this.name);
   }
 
   async onApplicationShutdown(): Promise<void> {

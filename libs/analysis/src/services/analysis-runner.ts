@@ -302,6 +302,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       analysisId: analysis.id,
       traceContext,
       onEvent,
+      classifier: this.model.classifier,
     });
   }
 }

@@ -76,6 +76,10 @@ describe('isProse', () => {
     expect(isProse(atBounds)).toBe(true);
     expect(isProse({ ...atBounds, topValues: [{ value: 'one two', count: 1 }] })).toBe(false);
     expect(isProse({ ...atBounds, count: 3 })).toBe(false);
+    // More levels than a category has: templated sentences that repeat are prose.
+    const templated = { ...atBounds, count: 1000, distinctCount: 51 };
+    expect(isProse(templated)).toBe(true);
+    expect(isProse({ ...templated, distinctCount: 50 })).toBe(false);
   });
 });
 

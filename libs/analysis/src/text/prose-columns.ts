@@ -6,6 +6,12 @@ import type { ColumnProfile } from '@app/datasets';
  */
 export const PROSE_MIN_DISTINCT_RATIO = 0.5;
 /**
+ * Most levels a categorical column has (as the segments specialist reads one): a column
+ * of more distinct values than this is not a category, even when they repeat (templated
+ * or machine-written sentences: log lines, notes).
+ */
+export const CATEGORICAL_MAX_LEVELS = 50;
+/**
  * Fewest words per value, on average over the column's most frequent values: a sentence
  * has a subject, a verb and more; a name, a code, an id or an e-mail has one or two.
  */
@@ -30,8 +36,9 @@ function wordsOf(value: string): number {
 /**
  * Whether a text column holds prose — sentences people wrote, worth reading for sentiment,
  * keyphrases and entities — rather than categorical codes, names or ids. From the stored
- * profile alone (no query): empty strings set aside, its values seldom repeat (distinct /
- * non-empty ≥ {@link PROSE_MIN_DISTINCT_RATIO}) and its most frequent values have
+ * profile alone (no query), empty strings set aside: it is no category (more than
+ * {@link CATEGORICAL_MAX_LEVELS} distinct values, or values that seldom repeat: distinct /
+ * non-empty ≥ {@link PROSE_MIN_DISTINCT_RATIO}), and its most frequent values have
  * {@link PROSE_MIN_WORDS} or more words on average (each weighted by its count).
  */
 export function isProse(profile: ProseEvidence): boolean {
@@ -42,7 +49,9 @@ export function isProse(profile: ProseEvidence): boolean {
   const empties = top.find((entry) => entry.value.trim() === '')?.count ?? 0;
   const values = profile.count - profile.nullCount - empties;
   const distinct = profile.distinctCount - (empties > 0 ? 1 : 0);
-  if (values <= 0 || distinct / values < PROSE_MIN_DISTINCT_RATIO) return false;
+  if (values <= 0) return false;
+  if (distinct <= CATEGORICAL_MAX_LEVELS && distinct / values < PROSE_MIN_DISTINCT_RATIO)
+    return false;
   const written = top.filter((entry) => entry.value.trim() !== '');
   const weight = written.reduce((sum, entry) => sum + entry.count, 0);
   if (weight === 0) return false;

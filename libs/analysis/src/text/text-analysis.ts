@@ -2,6 +2,12 @@
 import winkNLP, { type ItemSentence, type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { type Keyphrase, KeyphraseCounter } from './keyphrases';
+import {
+  CLASSIFY_BATCH,
+  type PassageClassifier,
+  type PassageMethod,
+  type SentimentLabel,
+} from './passage-classifier';
 import { scoreSentiment } from './sentiment-scorer';
 
 /**
@@ -23,13 +29,15 @@ const CHUNK_CHARACTERS = 2000;
 /** Longest the analysis holds the event loop before it lets it run. */
 const YIELD_AFTER_MS = 10;
 
-export type SentimentLabel = 'positive' | 'negative' | 'neutral';
+export type { SentimentLabel } from './passage-classifier';
 
 export interface Passage {
   index: number;
   text: string;
+  /** The builtin scorer's score, whichever method labelled the passage. */
   sentiment: number;
   label: SentimentLabel;
+  method: PassageMethod;
 }
 
 export interface TextDocument {
@@ -69,30 +77,79 @@ export function passageLabel(sentiment: number): SentimentLabel {
 
 function passage(index: number, text: string): Passage {
   const { score } = scoreSentiment(text);
-  return { index, text: text.slice(0, QUOTE_LENGTH), sentiment: score, label: passageLabel(score) };
+  return {
+    index,
+    text: text.slice(0, QUOTE_LENGTH),
+    sentiment: score,
+    label: passageLabel(score),
+    method: 'builtin',
+  };
+}
+
+export interface AnalyzeTextOptions {
+  /** Labels passages with a language model, in batches; a batch it cannot label keeps the builtin labels. */
+  classifier?: PassageClassifier;
+  signal?: AbortSignal;
+}
+
+/**
+ * Relabels `passages` (whose full texts are `texts`) with the classifier, batch by batch
+ * (the batches in parallel: the model's call limit queues them); a batch the classifier
+ * cannot label keeps its builtin labels.
+ */
+async function classify(
+  passages: Passage[],
+  texts: string[],
+  { classifier, signal }: AnalyzeTextOptions,
+): Promise<void> {
+  if (classifier === undefined) return;
+  const starts = Array.from(
+    { length: Math.ceil(passages.length / CLASSIFY_BATCH) },
+    (_, k) => k * CLASSIFY_BATCH,
+  );
+  await Promise.all(
+    starts.map(async (start) => {
+      const labels = await classifier.classify(texts.slice(start, start + CLASSIFY_BATCH), signal);
+      if (labels === undefined) return;
+      for (const [offset, label] of labels.entries()) {
+        const relabelled = passages[start + offset];
+        relabelled.label = label;
+        relabelled.method = 'model';
+      }
+    }),
+  );
 }
 
 /**
  * Sentiment per passage (a sentence of free text, or one value of a text column, scored by
- * {@link scoreSentiment}) and overall (their mean), entities and keywords (wink-nlp's
- * English model), offline. Same text, same result. `passages` are sentences unless given.
+ * {@link scoreSentiment}) and overall (their mean), entities, keywords and keyphrases
+ * (wink-nlp's English model), offline. Same text, same result. `passages` are sentences
+ * unless given. With a classifier, passages are labelled by a language model where it
+ * answers well (`method: 'model'`), else by the scorer (`method: 'builtin'`).
  *
  * Linear in the text and never holding the event loop long: runs of more than
  * {@link MAX_TOKEN_CHARACTERS} non-space characters are broken, and the text is read in
  * chunks of about {@link CHUNK_CHARACTERS} characters (cut at a line or sentence end when
  * there is one), yielding between them.
  */
-export async function analyzeText(source: string, text: string | string[]): Promise<TextDocument> {
+export async function analyzeText(
+  source: string,
+  text: string | string[],
+  options: AnalyzeTextOptions = {},
+): Promise<TextDocument> {
   const pace = new Pace();
   const totals: Totals = { entities: new Map(), words: new Map(), phrases: new KeyphraseCounter() };
   const passages: Passage[] = [];
+  const texts: string[] = [];
   const parts =
     typeof text === 'string' ? chunks(breakLongRuns(text)) : joined(text.map(breakLongRuns));
   for (const part of parts) {
     const doc = read(part, totals);
     if (typeof text === 'string') {
       doc.sentences().each((sentence: ItemSentence) => {
-        passages.push(passage(passages.length, sentence.out()));
+        const written = sentence.out();
+        passages.push(passage(passages.length, written));
+        texts.push(written);
       });
     }
     await pace.breathe();
@@ -100,9 +157,11 @@ export async function analyzeText(source: string, text: string | string[]): Prom
   if (Array.isArray(text)) {
     for (const [index, piece] of text.entries()) {
       passages.push(passage(index, piece));
+      texts.push(piece);
       await pace.breathe();
     }
   }
+  await classify(passages, texts, options);
   const sentiment =
     passages.length === 0 ? 0 : passages.reduce((sum, p) => sum + p.sentiment, 0) / passages.length;
   const counts = { positive: 0, negative: 0, neutral: 0 };
