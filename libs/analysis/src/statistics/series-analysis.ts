@@ -12,6 +12,7 @@ import {
   type SeasonName,
 } from './seasonality';
 import { remainderAnomalies, type GridAnomaly } from './series-anomalies';
+import { valueShape, type ValueDistribution, type ValueShape } from './value-anomalies';
 
 export type { SeasonName } from './seasonality';
 export {
@@ -86,6 +87,11 @@ export interface SeriesAnalysis {
   truncated: boolean;
   /** Grid slots filled by interpolation (missing timestamps), and the longest such gap. */
   gaps: { filled: number; longest: number };
+  /**
+   * The shape of the values (value-anomalies.ts): in a zero-inflated series an anomaly
+   * must also be an unusual value for the column, not only for its time.
+   */
+  distribution: ValueDistribution;
 }
 
 const DEFAULT_MAX_ANOMALIES = 20;
@@ -93,6 +99,12 @@ const DEFAULT_MAX_ANOMALIES = 20;
 const MIN_POINTS = 12;
 /** A level shift undone within this many minimum segments is a passing excursion, not a regime. */
 const EXCURSION_SEGMENTS = 4;
+/**
+ * Smallest changes reported: a level step of this many noise SDs, a spread changing by this
+ * factor. Smaller ones are real in long series yet not what anyone would call a new regime.
+ */
+export const MIN_LEVEL_SHIFT_SDS = 3;
+export const MIN_SPREAD_RATIO = 2;
 
 /**
  * Time structure of one series: sampling interval and regular grid, seasons (calendar
@@ -114,6 +126,7 @@ export function analyzeSeries(
   const m = x.length;
   const base = { n: points.length, intervalMs: grid.intervalMs };
   const gaps = { filled: grid.filled, longest: grid.longestGap };
+  const shape = valueShape(points.map((p) => p.y));
   if (m < MIN_POINTS) {
     const trend = trendTest(x, x, grid.times, null);
     return {
@@ -125,6 +138,7 @@ export function analyzeSeries(
       anomaliesFound: 0,
       truncated: false,
       gaps,
+      distribution: shape.distribution,
     };
   }
 
@@ -175,11 +189,14 @@ export function analyzeSeries(
     seasons: found.map((c) => c.name),
     intervalMs: grid.intervalMs,
     window: Math.min(m, Math.max(30, 2 * trendWindow(periods, m))),
-  }).filter((e) => changes.every((c) => Math.abs(c.index - e.index) > 1));
-  const anomalies = events.slice(0, max).map((e) => {
-    const index = grid.sourceIndex[e.index];
-    return { ...e, index, t: points[index].t, value: points[index].y };
-  });
+  })
+    .filter((e) => changes.every((c) => Math.abs(c.index - e.index) > 1))
+    .map((e) => {
+      const index = grid.sourceIndex[e.index];
+      return { ...e, index, t: points[index].t, value: points[index].y };
+    })
+    .filter((e) => unusualValue(shape, e.value));
+  const anomalies = events.slice(0, max);
 
   const longest = periods.length > 0 ? Math.max(...periods) : null;
   const trend = trendTest(x, deseasonalised, grid.times, longest);
@@ -187,12 +204,28 @@ export function analyzeSeries(
     ...base,
     seasonality,
     trend,
-    changePoints: describeChanges(changes, grid, deseasonalised, second.remainder, points),
+    changePoints: describeChanges(changes, grid, deseasonalised, second.remainder, points).filter(
+      (c) => c.score >= (c.kind === 'level_shift' ? MIN_LEVEL_SHIFT_SDS : MIN_SPREAD_RATIO),
+    ),
     anomalies,
     anomaliesFound: events.length,
     truncated: events.length > max,
     gaps,
+    distribution: shape.distribution,
   };
+}
+
+/**
+ * Whether a value may be reported in a series of this shape: any value where its time
+ * decides, but in a zero-inflated one (zeros its normal state: rain, sales of a rare item)
+ * only a value outside the skew-adjusted fences of its non-zero values — a wet day is not an anomaly,
+ * a cloudburst may be. Skewed series keep their time-based anomalies: a CPU spike at 3 am
+ * is one whatever the column's shape.
+ */
+function unusualValue(shape: ValueShape, value: number): boolean {
+  if (shape.distribution !== 'zero_inflated') return true;
+  if (shape.fences === null || value === 0) return false;
+  return value < shape.fences.lower || value > shape.fences.upper;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { median, quantileSorted, robustScale, rollingRobust, sortedCopy } from './robust';
 import { phaseWords, roundForWords } from './season-profile';
 import type { SeasonName } from './seasonality';
+import { tailThreshold } from './tail-threshold';
 
 /** Robust SDs from the local expectation from which a point is anomalous. */
 export const ANOMALY_SDS = 4;
@@ -13,6 +14,11 @@ const MAX_SCORE = 999;
 const ORDINARY_QUANTILE = 0.01;
 /** The local scale is at least this share of the series' own, so a flat stretch does not flood. */
 const LOCAL_SCALE_FLOOR = 0.25;
+/**
+ * False alarms a series may raise by chance, whatever its length: a point must also stand
+ * out of the series' whole remainder at a tail probability of this many per series.
+ */
+export const FALSE_ALARMS_PER_SERIES = 4;
 
 /** One anomalous event on the grid: the peak point of a run of flagged points. */
 export interface GridAnomaly {
@@ -48,6 +54,12 @@ export interface AnomalyInput {
  * list and a quiet one still shows its spike. Consecutive flagged points form one event,
  * reported at its peak. A point whose value is ordinary for the series as a whole but far
  * from what its time leads one to expect is contextual.
+ *
+ * Locally unusual is not enough in a series that spikes as a matter of course: a point
+ * must also lie beyond the level the series' own remainder tail (a generalised Pareto fit,
+ * {@link tailThreshold}) makes rarer than {@link FALSE_ALARMS_PER_SERIES} per series —
+ * each point measured in the spread of its own regime (between change points), so that a
+ * noisy stretch neither hides a quiet one's spike nor floods the list.
  */
 export function remainderAnomalies(input: AnomalyInput): GridAnomaly[] {
   const { values, remainder, bounds, window } = input;
@@ -65,7 +77,10 @@ export function remainderAnomalies(input: AnomalyInput): GridAnomaly[] {
   const scores = remainder.map((r, i) =>
     Math.min(MAX_SCORE, Math.abs(r - center[i]) / Math.max(floor, scale[i])),
   );
-  const flagged = (i: number) => input.observed(i) && scores[i] >= ANOMALY_SDS;
+  const overall = regimeScores(remainder, bounds, floor);
+  const rare = Math.max(ANOMALY_SDS, tailThreshold(overall, FALSE_ALARMS_PER_SERIES / n));
+  const flagged = (i: number) =>
+    input.observed(i) && scores[i] >= ANOMALY_SDS && overall[i] >= rare;
   const events: GridAnomaly[] = [];
   for (let i = 0; i < n; i++) {
     if (!flagged(i)) continue;
@@ -78,6 +93,23 @@ export function remainderAnomalies(input: AnomalyInput): GridAnomaly[] {
     events.push(describe(input, peak, local, scores[peak], range));
   }
   return events.sort((a, b) => b.score - a.score);
+}
+
+/** |remainder − regime median| in robust SDs of the regime (the segments between bounds). */
+function regimeScores(
+  remainder: Float64Array,
+  bounds: readonly number[],
+  floor: number,
+): Float64Array {
+  const out = new Float64Array(remainder.length);
+  bounds.forEach((start, k) => {
+    const end = bounds[k + 1] ?? remainder.length;
+    const regime = remainder.subarray(start, end);
+    const center = median(regime);
+    const scale = Math.max(floor, robustScale(regime, center));
+    for (let i = start; i < end; i++) out[i] = Math.abs(remainder[i] - center) / scale;
+  });
+  return out;
 }
 
 function describe(

@@ -17,7 +17,7 @@ describe('valueAnomalies', () => {
     );
   });
 
-  it('judges skewed positive data on the log scale: a long tail is not a list of anomalies', () => {
+  it('judges log-normal data on the log scale: a long tail is not a list of anomalies', () => {
     const values = Array.from(noise(1000, 42), (v) => Math.exp(1 + v));
     const result = valueAnomalies(values);
     expect(result.distribution).toBe('skewed');
@@ -25,6 +25,16 @@ describe('valueAnomalies', () => {
     expect(result.anomaliesFound).toBeLessThanOrEqual(1);
     values[5] = Math.exp(1 + 7);
     expect(valueAnomalies(values).anomalies[0].index).toBe(5);
+  });
+
+  it('flags the far tail of exponential data, which a log scale would hide', () => {
+    const random = seeded(46);
+    // Exponential, mean 5: P(X > 60) = e^{-12}; the log-scale band would reach past 250.
+    const values = Array.from({ length: 1000 }, () => -5 * Math.log(1 - random()));
+    values[10] = 80;
+    const result = valueAnomalies(values);
+    expect(result.distribution).toBe('skewed');
+    expect(result.anomalies.map((a) => a.index)).toEqual([10]);
   });
 
   it('treats zeros as normal in zero-inflated data and scores the rest among themselves', () => {

@@ -28,13 +28,15 @@ export const VALUE_ANOMALY_SDS = 4;
 export const ZERO_SHARE = 0.3;
 /** |medcouple| from which a column is skewed (0 for symmetric data, 1/3 for an exponential). */
 export const SKEW_MEDCOUPLE = 0.15;
+/** |medcouple| of the logs under which a log scale makes the data symmetric (log-normal: ~0). */
+const LOG_SYMMETRIC_MEDCOUPLE = 0.1;
 /** Far-out multiplier of the medcouple-adjusted boxplot (Tukey's 3 instead of 1.5). */
 const FAR_OUT = 3;
 /** Fewest values a distribution is judged on. */
 const MIN_VALUES = 8;
 const DEFAULT_MAX = 20;
 
-interface Scorer {
+export interface Scorer {
   expected: number;
   lower: number;
   upper: number;
@@ -42,11 +44,55 @@ interface Scorer {
   words: string;
 }
 
+/** A column's shape and the band its values normally fall in (null: too few to judge). */
+export interface ValueShape {
+  distribution: ValueDistribution;
+  scorer: Scorer | null;
+  zeroInflated: boolean;
+  /**
+   * The far-out fences of the skew-adjusted boxplot of the (non-zero) values: a value
+   * inside them is ordinary for the column whatever its scale. Null with too few values.
+   */
+  fences: { lower: number; upper: number } | null;
+}
+
+/**
+ * How a column's values are distributed, and the scorer that judges them: see
+ * {@link valueAnomalies}. Zeros of a zero-inflated column are outside the scorer's data.
+ */
+export function valueShape(values: ArrayLike<number>): ValueShape {
+  const sorted = sortedCopy(values);
+  const n = sorted.length;
+  if (n === 0 || sorted[0] === sorted[n - 1]) {
+    return { distribution: 'constant', scorer: null, zeroInflated: false, fences: null };
+  }
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (sorted[i] === 0) zeros++;
+  const zeroInflated = zeros / n >= ZERO_SHARE;
+  const judged = zeroInflated ? sorted.filter((v) => v !== 0) : sorted;
+  const shape = scorerFor(judged);
+  const distribution: ValueDistribution = zeroInflated
+    ? 'zero_inflated'
+    : shape.skewed
+      ? 'skewed'
+      : 'symmetric';
+  const fences =
+    judged.length < MIN_VALUES || judged[0] === judged[judged.length - 1]
+      ? null
+      : adjustedBoxplot(judged, medcouple(judged));
+  return {
+    distribution,
+    scorer: shape.scorer,
+    zeroInflated,
+    fences: fences === null ? null : { lower: fences.lower, upper: fences.upper },
+  };
+}
+
 /**
  * Anomalous values of a column without a time axis, scored according to its shape:
- * symmetric data on robust z (median and MAD); positive skewed data on the log scale,
- * and skewed data with zeros or negatives by the medcouple-adjusted boxplot (Hubert &
- * Vandervieren 2008); in zero-inflated data zeros are normal and the non-zero values are
+ * symmetric data on robust z (median and MAD); skewed positive data on the log scale where
+ * that makes it symmetric (log-normal-like), other skewed data by the medcouple-adjusted
+ * boxplot (Hubert & Vandervieren 2008); in zero-inflated data zeros are normal and the non-zero values are
  * judged among themselves (a rainy day is not an anomaly, a cloudburst may be).
  */
 export function valueAnomalies(
@@ -54,23 +100,9 @@ export function valueAnomalies(
   options: { maxAnomalies?: number } = {},
 ): ValueAnomalies {
   const max = options.maxAnomalies ?? DEFAULT_MAX;
-  const sorted = sortedCopy(values);
-  const n = sorted.length;
-  if (n === 0 || sorted[0] === sorted[n - 1]) {
-    return { distribution: 'constant', anomalies: [], anomaliesFound: 0, truncated: false };
-  }
-  const zeros = values.filter((v) => v === 0).length;
-  const zeroInflated = zeros / n >= ZERO_SHARE;
-  const scored = zeroInflated ? values.filter((v) => v !== 0) : values;
-  const shape = scorerFor(sortedCopy(scored));
-  const distribution: ValueDistribution = zeroInflated
-    ? 'zero_inflated'
-    : shape.skewed
-      ? 'skewed'
-      : 'symmetric';
+  const { distribution, scorer, zeroInflated } = valueShape(values);
   const anomalies: ValueAnomaly[] = [];
-  if (shape.scorer !== null && scored.length >= MIN_VALUES) {
-    const scorer = shape.scorer;
+  if (scorer !== null) {
     const among = zeroInflated ? ' among the non-zero values' : '';
     values.forEach((value, index) => {
       if (zeroInflated && value === 0) return;
@@ -117,20 +149,24 @@ function scorerFor(sorted: Float64Array): { skewed: boolean; scorer: Scorer | nu
   }
   if (sorted[0] > 0) {
     const logs = sorted.map(Math.log);
-    const center = median(logs);
-    const scale = robustScale(logs, center);
-    return {
-      skewed,
-      scorer: {
-        expected: Math.exp(center),
-        lower: Math.exp(center - VALUE_ANOMALY_SDS * scale),
-        upper: Math.exp(center + VALUE_ANOMALY_SDS * scale),
-        score: (v) => (v > 0 ? Math.abs(Math.log(v) - center) / scale : Infinity),
-        words: ' on a log scale (the values are skewed)',
-      },
-    };
+    // The log scale only where it makes the data symmetric (log-normal-like); an
+    // exponential's logs are skewed left, and its far values would hide inside the band.
+    if (Math.abs(medcouple(logs)) < LOG_SYMMETRIC_MEDCOUPLE)
+      return { skewed, scorer: logScorer(logs) };
   }
   return { skewed, scorer: adjustedBoxplot(sorted, mc) };
+}
+
+function logScorer(logs: Float64Array): Scorer {
+  const center = median(logs);
+  const scale = robustScale(logs, center);
+  return {
+    expected: Math.exp(center),
+    lower: Math.exp(center - VALUE_ANOMALY_SDS * scale),
+    upper: Math.exp(center + VALUE_ANOMALY_SDS * scale),
+    score: (v) => (v > 0 ? Math.abs(Math.log(v) - center) / scale : Infinity),
+    words: ' on a log scale (the values are skewed)',
+  };
 }
 
 /**
