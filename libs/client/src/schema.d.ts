@@ -1197,7 +1197,9 @@ export interface components {
              * @description Rows of this level with a value (of the sample when sampled).
              */
             n: number;
+            /** @description Mean of the column over the level's rows, in the column's units. */
             mean: number;
+            /** @description Median of the column over the level's rows, in the column's units. */
             median: number;
         };
         AnalysisSegmentContrastEffectDto: {
@@ -1206,6 +1208,7 @@ export interface components {
              * @enum {string}
              */
             name: "rank_biserial";
+            /** @description The rank-biserial correlation, −1 to 1. */
             value: number;
         };
         AnalysisSegmentContrastDto: {
@@ -1218,6 +1221,7 @@ export interface components {
             z: number;
             /** @description Dunn's test, Bonferroni-adjusted over the pairs of levels. */
             pValue: number;
+            /** @description The pair's effect size. */
             effect: components["schemas"]["AnalysisSegmentContrastEffectDto"];
         };
         AnalysisSegmentEffectDto: {
@@ -1226,10 +1230,14 @@ export interface components {
              * @enum {string}
              */
             name: "epsilon_squared" | "spearman_rho";
+            /** @description The effect size: ε² from 0 (no difference) to 1, or ρ from −1 to 1. */
             value: number;
         };
         AnalysisSegmentDto: {
-            /** @enum {string} */
+            /**
+             * @description `group_difference` (a numeric column by a categorical one) or `correlation` (two numeric columns).
+             * @enum {string}
+             */
             kind: "group_difference" | "correlation";
             /** @description The numeric column measured. */
             column: string;
@@ -1237,17 +1245,24 @@ export interface components {
             by: string | null;
             /** @description The other numeric column (correlations); null for a group difference. */
             with: string | null;
-            /** @enum {string} */
+            /**
+             * @description `kruskal_wallis` for a group difference, `spearman` for a correlation.
+             * @enum {string}
+             */
             test: "kruskal_wallis" | "spearman";
             /**
              * Format: int64
              * @description Degrees of freedom: levels − 1, or n − 2.
              */
             df: number;
+            /** @description The test's p-value, before adjustment, 0–1. */
             pValue: number;
             /** @description Adjusted by `adjustment` over the `tests` of the dataset. */
             adjustedPValue: number;
-            /** @enum {string} */
+            /**
+             * @description The multiple-comparison adjustment applied to `adjustedPValue`.
+             * @enum {string}
+             */
             adjustment: "holm";
             /**
              * Format: int32
@@ -1276,11 +1291,13 @@ export interface components {
              * @description Rows with both values (of the sample when sampled).
              */
             n: number;
+            /** @description The finding in words, with its numbers. */
             description: string;
             /** @description The tool call that found it. */
             toolCallId: string | null;
             /** @description Kruskal-Wallis H (tie-corrected), or Spearman's t. */
             statistic: number;
+            /** @description The effect size: ε² of a group difference, Spearman's ρ of a correlation. */
             effect: components["schemas"]["AnalysisSegmentEffectDto"];
             /** @description Whether the rows were a uniform sample (about 20,000) of a larger table. */
             sampled: boolean;

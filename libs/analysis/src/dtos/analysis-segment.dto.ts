@@ -13,6 +13,7 @@ export class AnalysisSegmentEffectDto {
   /** `epsilon_squared` (Kruskal-Wallis, 0–1) or `spearman_rho` (−1 to 1). */
   @ApiProperty({ enum: Segment.shape.effect.shape.name.options })
   name!: string;
+  /** The effect size: ε² from 0 (no difference) to 1, or ρ from −1 to 1. */
   @ApiProperty({ minimum: -1, maximum: 1 })
   value!: number;
 }
@@ -24,7 +25,9 @@ export class AnalysisSegmentGroupDto {
   /** Rows of this level with a value (of the sample when sampled). */
   @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, maximum: MAX_ROW })
   n!: number;
+  /** Mean of the column over the level's rows, in the column's units. */
   mean!: number;
+  /** Median of the column over the level's rows, in the column's units. */
   median!: number;
 }
 
@@ -32,6 +35,7 @@ export class AnalysisSegmentContrastEffectDto {
   /** Rank-biserial correlation of the pair (= Cliff's delta), > 0 when `highest` ranks higher. */
   @ApiProperty({ enum: ['rank_biserial'] })
   name!: string;
+  /** The rank-biserial correlation, −1 to 1. */
   @ApiProperty({ minimum: -1, maximum: 1 })
   value!: number;
 }
@@ -46,6 +50,7 @@ export class AnalysisSegmentContrastDto {
   /** Dunn's test, Bonferroni-adjusted over the pairs of levels. */
   @ApiProperty({ minimum: 0, maximum: 1 })
   pValue!: number;
+  /** The pair's effect size. */
   effect!: AnalysisSegmentContrastEffectDto;
 }
 
@@ -54,6 +59,7 @@ export class AnalysisSegmentContrastDto {
  * levels of a categorical one, or how two numeric columns move together.
  */
 export class AnalysisSegmentDto {
+  /** `group_difference` (a numeric column by a categorical one) or `correlation` (two numeric columns). */
   @ApiProperty({ enum: Segment.shape.kind.options })
   kind!: string;
   /** The numeric column measured. */
@@ -65,6 +71,7 @@ export class AnalysisSegmentDto {
   /** The other numeric column (correlations); null for a group difference. */
   @ApiProperty({ type: String, nullable: true, maxLength: MAX_COLUMN_NAME })
   with!: string | null;
+  /** `kruskal_wallis` for a group difference, `spearman` for a correlation. */
   @ApiProperty({ enum: Segment.shape.test.options })
   test!: string;
   /** Kruskal-Wallis H (tie-corrected), or Spearman's t. */
@@ -72,16 +79,19 @@ export class AnalysisSegmentDto {
   /** Degrees of freedom: levels − 1, or n − 2. */
   @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, maximum: MAX_ROW })
   df!: number;
+  /** The test's p-value, before adjustment, 0–1. */
   @ApiProperty({ minimum: 0, maximum: 1 })
   pValue!: number;
   /** Adjusted by `adjustment` over the `tests` of the dataset. */
   @ApiProperty({ minimum: 0, maximum: 1 })
   adjustedPValue!: number;
+  /** The multiple-comparison adjustment applied to `adjustedPValue`. */
   @ApiProperty({ enum: Segment.shape.adjustment.options })
   adjustment!: string;
   /** Tests adjusted together: every categorical × numeric pair and numeric pair tested. */
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
   tests!: number;
+  /** The effect size: ε² of a group difference, Spearman's ρ of a correlation. */
   effect!: AnalysisSegmentEffectDto;
   /** The most frequent levels (group differences; the pair below always among them); empty for a correlation. */
   @ApiProperty({ type: [AnalysisSegmentGroupDto], maxItems: MAX_GROUPS_LISTED })
@@ -109,6 +119,7 @@ export class AnalysisSegmentDto {
   n!: number;
   /** Whether the rows were a uniform sample (about 20,000) of a larger table. */
   sampled!: boolean;
+  /** The finding in words, with its numbers. */
   @ApiProperty({ maxLength: MAX_RESULT_TEXT })
   description!: string;
   /** The tool call that found it. */
