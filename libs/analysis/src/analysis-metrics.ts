@@ -17,8 +17,8 @@ const dimension = (text: string) => text.slice(0, 200);
 
 /**
  * The numbers an analysis records as metrics, each from the tool call that computed it:
- * a trend's slope per day, the anomalies found per column, the data-quality issues, a
- * text's sentiment. Queryable at `GET /v1/metrics?analysisId=`.
+ * a trend's slope per day, a season's strength, the change points per column, the
+ * anomalies reported per column, the data-quality issues, a text's sentiment. Queryable at `GET /v1/metrics?analysisId=`.
  */
 export function analysisMetrics(outcome: AnalysisOutcome, datasetId: string | null): MetricGroup[] {
   const groups = new Map<string, MetricGroup>();
@@ -50,6 +50,21 @@ export function analysisMetrics(outcome: AnalysisOutcome, datasetId: string | nu
         time_column: dimension(trend.timeColumn),
         direction: trend.direction,
       },
+    });
+  }
+  for (const season of trends?.seasonality ?? []) {
+    add('trends', season.toolCallId, {
+      name: 'analysis.season.strength',
+      value: season.strength,
+      dimensions: { column: dimension(season.column), season: season.name },
+    });
+  }
+  // Every column the trend tool looked at, 0 included: its call returned the change points.
+  for (const trend of trends?.trends ?? []) {
+    add('trends', trend.toolCallId, {
+      name: 'analysis.change_points',
+      value: (trends?.changePoints ?? []).filter((c) => c.column === trend.column).length,
+      dimensions: { column: dimension(trend.column) },
     });
   }
   const perColumn = new Map<string, { count: number; toolCallId: string | null }>();

@@ -19,20 +19,12 @@ function listed(items: readonly string[]): string {
 }
 
 /**
- * A season in words, with the numbers of its profile rounded as people read them:
- * "temp_max follows a yearly cycle (strength 0.85): monthly means from 8.2 in Dec and Jan
- * to 26.1 in Aug". Phases whose means round alike share the low or the high end.
+ * The low and high ends of a season's profile, rounded as people read them: "monthly means
+ * from 8.2 in Dec and Jan to 26.1 in Aug" (phases whose means round alike share an end);
+ * empty with fewer than two phases.
  */
-export function describeSeason(
-  column: string,
-  season: Pick<Seasonality, 'name' | 'period' | 'strength' | 'profile'>,
-): string {
-  const cycle =
-    season.name === 'other'
-      ? `a cycle of ${season.period} points`
-      : `${season.name === 'hourly' ? 'an' : 'a'} ${season.name} cycle`;
-  const head = `${column} follows ${cycle} (strength ${roundForWords(season.strength)})`;
-  if (season.profile.length < 2) return head;
+export function seasonRange(season: Pick<Seasonality, 'name' | 'profile'>): string {
+  if (season.profile.length < 2) return '';
   const means = season.profile.map((phase) => phase.mean);
   const low = roundForWords(Math.min(...means));
   const high = roundForWords(Math.max(...means));
@@ -43,5 +35,25 @@ export function describeSeason(
         .filter((phase) => roundForWords(phase.mean) === rounded)
         .map((phase) => `${phase.label}${phases.label ?? ''}`),
     )}`;
-  return `${head}: ${phases.means} from ${low} ${at(low)} to ${high} ${at(high)}`;
+  return `${phases.means} from ${low} ${at(low)} to ${high} ${at(high)}`;
+}
+
+/** "a yearly cycle", "an hourly cycle", "a cycle of 11 points". */
+export function cycleWords(season: Pick<Seasonality, 'name' | 'period'>): string {
+  if (season.name === 'other') return `a cycle of ${season.period} points`;
+  return `${season.name === 'hourly' ? 'an' : 'a'} ${season.name} cycle`;
+}
+
+/**
+ * A season in words, with the numbers of its profile rounded as people read them:
+ * "temp_max follows a yearly cycle (strength 0.85): monthly means from 8.2 in Dec and Jan
+ * to 26.1 in Aug".
+ */
+export function describeSeason(
+  column: string,
+  season: Pick<Seasonality, 'name' | 'period' | 'strength' | 'profile'>,
+): string {
+  const head = `${column} follows ${cycleWords(season)} (strength ${roundForWords(season.strength)})`;
+  const range = seasonRange(season);
+  return range === '' ? head : `${head}: ${range}`;
 }

@@ -5,6 +5,7 @@ import { answerSentence, type Asked, focusFirst } from './summary-answer';
 import type { ProfileOutput } from './profile-agent';
 import type { SegmentsOutput } from './segments-agent';
 import { segmentInsights } from './segments-summary';
+import { seriesInsights } from './series-summary';
 import type { TextOutput } from './text-agent';
 import type { TrendsOutput } from './trends-agent';
 
@@ -74,34 +75,13 @@ export function composeSummary(results: SpecialistResults, asked?: Asked): Summa
   if ((results.profile?.issues ?? []).some((issue) => issue.kind === 'suspected_id')) {
     recommendations.push('Treat identifier columns as keys, not as measures: do not average them.');
   }
+  const series = seriesInsights(results);
+  insights.push(...series.insights);
+  recommendations.push(...series.recommendations);
   const trends = (results.trends?.trends ?? []).filter((trend) => trend.direction !== 'none');
-  for (const trend of trends) {
-    const slope = trend.slopePerDay === null ? '' : ` by about ${round(trend.slopePerDay)} per day`;
-    insights.push({
-      severity: 'info',
-      source: 'trends',
-      title: `${trend.column} is ${trend.direction}`,
-      detail: `${trend.column} ${trend.direction === 'increasing' ? 'rises' : 'falls'} over ${trend.timeColumn}${slope} (Mann-Kendall p = ${round(trend.pValue)}, n = ${trend.n}).`,
-    });
-  }
   const anomalies = results.anomalies?.anomalies ?? [];
-  const byColumn = new Map<string, number>();
-  for (const anomaly of anomalies)
-    byColumn.set(anomaly.column, (byColumn.get(anomaly.column) ?? 0) + 1);
-  for (const [column, count] of byColumn) {
-    const rows = anomalies
-      .filter((a) => a.column === column)
-      .map((a) => a.row)
-      .slice(0, 5);
-    insights.push({
-      severity: count > 10 ? 'warning' : 'info',
-      source: 'anomalies',
-      title: `${count} anomalies in ${column}`,
-      detail: `Rows ${rows.join(', ')}${count > rows.length ? ', …' : ''} lie far from the rest of ${column}.`,
-    });
-  }
-  if (anomalies.length > 0)
-    recommendations.push('Check the anomalous rows at their source before relying on totals.');
+  const seasons = results.trends?.seasonality ?? [];
+  const changes = results.trends?.changePoints ?? [];
   for (const document of results.text?.documents ?? []) {
     const negative = document.passages.filter((p) => p.label === 'negative').length;
     insights.push({
@@ -124,7 +104,9 @@ export function composeSummary(results: SpecialistResults, asked?: Asked): Summa
     results.profile === undefined
       ? undefined
       : `${results.profile.rowCount ?? 0} rows, ${(results.profile.issues ?? []).length} data-quality issues`,
-    results.trends === undefined ? undefined : `${trends.length} significant trends`,
+    results.trends === undefined
+      ? undefined
+      : `${trends.length} significant trends, ${seasons.length} seasons, ${changes.length} change points`,
     results.anomalies === undefined ? undefined : `${anomalies.length} anomalies`,
     results.text === undefined ? undefined : `${(results.text.documents ?? []).length} texts read`,
     results.segments === undefined

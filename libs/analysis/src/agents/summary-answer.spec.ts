@@ -20,12 +20,12 @@ function trend(column: string, pValue: number, slopePerDay: number | null = null
     column,
     timeColumn: 'date',
     n: 1461,
-    method: 'seasonal-mann-kendall',
+    method: column === 'temp_max' ? 'seasonal-mann-kendall' : 'mann-kendall',
     slopePerDay,
     z: 1.65,
     pValue,
     direction,
-    deseasonalised: true,
+    deseasonalised: column === 'temp_max',
     toolCallId: `call_${column}`,
   };
 }
@@ -54,7 +54,24 @@ const RESULTS: SpecialistResults = {
       trend('temp_max', 0.0990123),
       trend('temp_min', 0.0123456, -0.00087654),
     ],
-    seasonality: [],
+    seasonality: [
+      {
+        column: 'temp_max',
+        timeColumn: 'date',
+        name: 'yearly',
+        period: 365,
+        periodMs: 365 * 86_400_000,
+        strength: 0.8123,
+        profile: [
+          { label: 'Jan', mean: 8.2012 },
+          { label: 'Aug', mean: 26.0987 },
+          { label: 'Dec', mean: 8.1999 },
+        ],
+        description:
+          'temp_max follows a yearly cycle (strength 0.812): monthly means from 8.2 in Jan and Dec to 26.1 in Aug',
+        toolCallId: 'call_temp_max',
+      },
+    ],
     changePoints: [],
   },
   anomalies: {
@@ -63,7 +80,24 @@ const RESULTS: SpecialistResults = {
       anomaly('temp_max', 200, 35.61, 4.1),
       anomaly('temp_max', 201, 34.4, 3.9),
     ],
-    anomalyColumns: [],
+    anomalyColumns: [
+      {
+        column: 'precipitation',
+        found: 1,
+        reported: 1,
+        truncated: false,
+        distribution: null,
+        toolCallId: null,
+      },
+      {
+        column: 'temp_max',
+        found: 2,
+        reported: 2,
+        truncated: false,
+        distribution: null,
+        toolCallId: null,
+      },
+    ],
   },
   failed: [],
 };
@@ -79,13 +113,15 @@ describe('answerSentence', () => {
     expect(
       answerSentence(RESULTS, ask('How did temperatures change, and were there unusual days?')),
     ).toBe(
-      'temp_min falls over date by about 0.000877 per day (p = 0.0123), ' +
-        'no significant trend over date in temp_max (p = 0.099); ' +
+      'temp_max follows a yearly cycle (monthly means from 8.2 in Jan and Dec to 26.1 in Aug) ' +
+        'with no significant trend once it is taken out (p = 0.099) and ' +
+        'temp_min falls over date by about 0.000877 per day (p = 0.0123); ' +
         '2 unusual rows in temp_max (the farthest: 35.6 at row 200), none in temp_min.',
     );
     expect(answerSentence(RESULTS, ask('Any outliers in the max temperature? Trend?'))).toBe(
       '2 unusual rows in temp_max (the farthest: 35.6 at row 200); ' +
-        'no significant trend over date in temp_max (p = 0.099).',
+        'temp_max follows a yearly cycle (monthly means from 8.2 in Jan and Dec to 26.1 in Aug) ' +
+        'with no significant trend once it is taken out (p = 0.099).',
     );
   });
 
