@@ -6,7 +6,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DETECTORS, type Detector } from './detectors';
-import { NOT_AVAILABLE, seriesModule } from './sightline';
 import { loadNabCorpus, type LabelledSeries } from './nab-corpus';
 import { nabFileScore, nabNormalised, probationaryLength } from './nab-score';
 import { heading, printTable, ratio, verdict } from './table';
@@ -110,7 +109,6 @@ export function runNabQuality(): void {
     'recall = windows with ≥ 1 flagged point, precision = events touching a window / events.',
   );
   console.log("Points in NAB's probationary period (first min(15 %, 750)) are not scored.");
-  if (seriesModule === undefined) console.log(NOT_AVAILABLE);
   const rows = DETECTORS.flatMap((detector) => runDetector(detector, corpus));
   // NAB's null detector: every window missed (its normalised score is 0 by definition).
   const nullRaw = corpus.reduce((sum, f) => sum + nabFileScore(f.y.length, [], f.windows).score, 0);

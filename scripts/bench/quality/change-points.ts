@@ -4,7 +4,7 @@
  * towards precision (a change point reported on a series without one is a false alarm).
  */
 import type { GeneratedSeries } from './generated-series';
-import { analysisOf, NOT_AVAILABLE, seriesModule } from './sightline';
+import { analysisOf } from './sightline';
 import { heading, printTable, ratio, verdict } from './table';
 import {
   addCounts,
@@ -40,16 +40,11 @@ const KINDS = [
 
 export function runChangePointQuality(set: readonly GeneratedSeries[]): void {
   heading('Generated set: change points (tolerance ±max(5, 1 % of n))');
-  const module = seriesModule;
-  if (module === undefined) {
-    console.log(NOT_AVAILABLE);
-    return;
-  }
   const totals = KINDS.map(({ label, kind, truth }) => {
     let counts: WindowCounts = NO_COUNTS;
     for (const series of set) {
       const n = series.y.length;
-      const reported = analysisOf(series, module)
+      const reported = analysisOf(series)
         .changePoints.filter((c) => kind === null || c.kind === kind)
         .map((c) => c.index);
       counts = addCounts(

@@ -4,7 +4,7 @@
  */
 import { globalZScore, windowedGaussian } from './baselines';
 import { sightlineBefore } from './sightline-before';
-import { seriesModule, sightlineDetector } from './sightline';
+import { sightlineDetector } from './sightline';
 
 export interface Series {
   /** Epoch ms, ascending. */
@@ -36,5 +36,5 @@ export const DETECTORS: readonly Detector[] = [
     baseline: false,
     detect: (s) => ({ all: sightlineBefore(s.t, s.y) }),
   },
-  ...(seriesModule === undefined ? [] : [sightlineDetector(seriesModule)]),
+  sightlineDetector,
 ];

@@ -4,7 +4,8 @@
  * direction where the series has one unambiguous trend.
  */
 import type { GeneratedSeries } from './generated-series';
-import { analysisOf, NOT_AVAILABLE, seriesModule, type SeriesAnalysisView } from './sightline';
+import type { SeriesAnalysis } from '../../../libs/analysis/src/statistics/series-analysis';
+import { analysisOf } from './sightline';
 import { heading, printTable, ratio, verdict } from './table';
 
 /** A season is found when one of that name has a period within this share of the planted one. */
@@ -14,10 +15,7 @@ function describe(seasons: ReadonlyArray<{ name: string; period: number }>): str
   return seasons.length === 0 ? 'none' : seasons.map((s) => `${s.name} ${s.period}`).join(', ');
 }
 
-function seasonFound(
-  analysis: SeriesAnalysisView,
-  planted: { name: string; period: number },
-): boolean {
+function seasonFound(analysis: SeriesAnalysis, planted: { name: string; period: number }): boolean {
   return analysis.seasonality.some(
     (s) =>
       s.name === planted.name &&
@@ -27,11 +25,6 @@ function seasonFound(
 
 export function runSeasonQuality(set: readonly GeneratedSeries[]): void {
   heading(`Generated set: seasons and trends (${set.length} series, seeded)`);
-  const module = seriesModule;
-  if (module === undefined) {
-    console.log(NOT_AVAILABLE);
-    return;
-  }
   let planted = 0;
   let found = 0;
   let extra = 0;
@@ -39,7 +32,7 @@ export function runSeasonQuality(set: readonly GeneratedSeries[]): void {
   let trendScored = 0;
   let trendRight = 0;
   const rows = set.map((series) => {
-    const analysis = analysisOf(series, module);
+    const analysis = analysisOf(series);
     const hits = series.truth.seasons.filter((s) => seasonFound(analysis, s)).length;
     const spurious = analysis.seasonality.filter(
       (s) => !series.truth.seasons.some((p) => p.name === s.name),

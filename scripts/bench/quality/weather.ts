@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analysisOf, NOT_AVAILABLE, seriesModule } from './sightline';
+import { valueAnomalies } from '../../../libs/analysis/src/statistics/series-analysis';
+import { analysisOf } from './sightline';
 import { heading, printTable, verdict } from './table';
 
 export const SEATTLE_WEATHER = join(
@@ -62,15 +63,10 @@ const COLUMNS = ['temp_max', 'temp_min', 'precipitation'] as const;
 export function runWeatherQuality(): void {
   const days = loadSeattleWeather();
   heading(`Seattle weather: ${days.length} days (vega-datasets seattle-weather.csv)`);
-  const module = seriesModule;
-  if (module === undefined) {
-    console.log(NOT_AVAILABLE);
-    return;
-  }
   const analyses = new Map(
     COLUMNS.map((column) => [
       column,
-      analysisOf({ t: days.map((d) => d.t), y: days.map((d) => d[column]) }, module),
+      analysisOf({ t: days.map((d) => d.t), y: days.map((d) => d[column]) }),
     ]),
   );
   printTable(
@@ -108,7 +104,7 @@ export function runWeatherQuality(): void {
   const precipitation = days.map((d) => d.precipitation);
   const p99 = quantile(precipitation, 0.99);
   const fromSeries = (analyses.get('precipitation')?.anomalies ?? []).map((a) => a.value);
-  const byValue = module.valueAnomalies(precipitation);
+  const byValue = valueAnomalies(precipitation);
   const below = (values: number[]) => values.filter((v) => v < p99);
   console.log(
     `\nprecipitation: ${precipitation.filter((v) => v === 0).length} of ${precipitation.length} days are 0; ` +
