@@ -190,13 +190,9 @@ describe('analyses in a separate worker process', () => {
     });
     expect(analysis.status).toBe('succeeded');
     const result = analysis.result as Json;
-    // The planted spike ranks first. (The time-series core also flags the first point of
-    // this short trending series today: its trend does not reach the ends. Left to the core.)
-    expect((result.anomalies as Json[])[0]).toMatchObject({
-      column: 'sales',
-      row: 41,
-      kind: 'spike',
-    });
+    expect(result.anomalies).toEqual([
+      expect.objectContaining({ column: 'sales', row: 41, kind: 'spike' }),
+    ]);
 
     const written = result.metrics as string[];
     expect(written.length).toBeGreaterThan(0);

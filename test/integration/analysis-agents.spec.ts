@@ -132,7 +132,7 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
     expect(result.finalOutput?.anomalyColumns.find((c) => c.column === 'sales')).toMatchObject({
       found: all.filter((a) => a.column === 'sales').length,
       truncated: false,
-      distribution: null,
+      distribution: 'symmetric',
     });
   });
 

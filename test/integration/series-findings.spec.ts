@@ -59,6 +59,7 @@ function seriesCsv(): { csv: string; rain: number[] } {
 describe('time-series findings through the runner and PostgreSQL (builtin model)', () => {
   let app: TestApp;
   let context: AnalysisContext;
+  let rain: number[];
   const runner = new Runner({ modelProvider: new BuiltinModelProvider(), tracingDisabled: true });
 
   beforeAll(async () => {
@@ -67,6 +68,7 @@ describe('time-series findings through the runner and PostgreSQL (builtin model)
     const org = await factory.newOrganization();
     const analyst = (await factory.newApiKey(org.organizationId, 'analyst')).key;
     const generated = seriesCsv();
+    rain = generated.rain;
     const uploaded = await uploadCsv(app, analyst, generated.csv);
     expect(uploaded.status).toBe(201);
     const dataset = await app.app
@@ -147,6 +149,21 @@ describe('time-series findings through the runner and PostgreSQL (builtin model)
     expect(Math.abs(spike[0].value - 140)).toBeLessThan(2); // 100 + 40, noise within ±2
   });
 
+  it('takes dry days as the normal state of rain: no ordinary wet day is an anomaly', async () => {
+    const result = await runner.run(anomaliesAgent(BUILTIN_MODEL_NAME, context.dataset), '{}', {
+      context: { ...context },
+    });
+    const anomalies = result.finalOutput;
+    expect(anomalies?.anomalyColumns.find((c) => c.column === 'rain')?.distribution).toBe(
+      'zero_inflated',
+    );
+    // Rain on an ordinary wet day is not an anomaly: only amounts past the 99th percentile may be.
+    const sorted = [...rain].sort((a, b) => a - b);
+    const p99 = sorted[Math.floor(0.99 * (sorted.length - 1))];
+    const rainy = anomalies?.anomalies.filter((a) => a.column === 'rain') ?? [];
+    expect(rainy.filter((a) => a.value < p99)).toEqual([]);
+  });
+
   it('lists the top maxAnomalies of a column and says how many it found', async () => {
     const asked: AnalysisContext = { ...context, maxAnomalies: 2 };
     const result = await runner.run(anomaliesAgent(BUILTIN_MODEL_NAME, context.dataset), '{}', {
@@ -159,7 +176,7 @@ describe('time-series findings through the runner and PostgreSQL (builtin model)
       found: 5,
       reported: 2,
       truncated: true,
-      distribution: null,
+      distribution: 'symmetric',
     });
   });
 

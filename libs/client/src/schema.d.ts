@@ -1145,7 +1145,7 @@ export interface components {
             /**
              * @description The shape the values were scored for when there is no time column (zeros are a
              *     zero-inflated column's normal state; a skewed one is scored on a log scale or skew-adjusted
-             *     fences); null for a series over time or a table too large to read whole.
+             *     fences); null for a table without a time column too large to read whole (scanned in SQL).
              * @enum {string|null}
              */
             distribution: "symmetric" | "skewed" | "zero_inflated" | "constant" | null;

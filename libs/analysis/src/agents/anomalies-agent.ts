@@ -34,7 +34,7 @@ export const AnomalyColumn = z.object({
   /** Of which reported: the highest scores, at most the request's `maxAnomalies`. */
   reported: z.number(),
   truncated: z.boolean(),
-  /** The shape its values were scored for (no time column); null for a series over time. */
+  /** The shape its values (or its series' values) were scored for; null for a large table without time, scanned in SQL. */
   distribution: z.enum(['symmetric', 'skewed', 'zero_inflated', 'constant']).nullable(),
   toolCallId: z.string().nullable(),
 });

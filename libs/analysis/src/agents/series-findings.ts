@@ -43,7 +43,7 @@ export interface AnomalyColumn {
   found: number;
   reported: number;
   truncated: boolean;
-  /** The shape the values were scored for (no time column); null for a series. */
+  /** The shape the values were scored for; null for a large table without time (scanned in SQL). */
   distribution: ValueDistribution | null;
 }
 
@@ -260,7 +260,12 @@ async function seriesFindings(
         name,
         {
           anomalies: reported.map((l) => seriesAnomaly(name, l)),
-          anomalyColumn: column(name, Math.max(found, reported.length), reported.length, null),
+          anomalyColumn: column(
+            name,
+            Math.max(found, reported.length),
+            reported.length,
+            analysis.distribution,
+          ),
           trend: trendOf(name, series, cells, analysis),
           seasonality: analysis.seasonality.map((season) => ({
             column: name,

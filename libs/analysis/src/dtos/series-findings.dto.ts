@@ -34,7 +34,7 @@ export class AnalysisAnomalyColumnDto {
   /**
    * The shape the values were scored for when there is no time column (zeros are a
    * zero-inflated column's normal state; a skewed one is scored on a log scale or skew-adjusted
-   * fences); null for a series over time or a table too large to read whole.
+   * fences); null for a table without a time column too large to read whole (scanned in SQL).
    */
   @ApiProperty({
     type: String,
