@@ -1,5 +1,5 @@
 import { type AnalysisContext, readOnlyQuery } from '@app/analysis';
-import { DatasetsService } from '@app/datasets';
+import { datasetTable, DatasetsService } from '@app/datasets';
 import { DataSource } from 'typeorm';
 import {
   bucketWidthMs,
@@ -7,6 +7,7 @@ import {
   seriesOf,
   valuesOf,
 } from '../../libs/analysis/src/agents/series-query';
+import { tableParts } from '../../libs/analysis/src/agents/series-parts';
 import { uploadCsv } from '../support/datasets';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -92,6 +93,34 @@ describe('series extraction in SQL (real PostgreSQL)', () => {
     ]);
     // Hour 2's first 3 is its fourth row: row 8 + 4 = 12.
     expect(rows).toEqual([50, 12, null]);
+  });
+
+  it('reads a table in parts at once with the same buckets and rows as in one piece', async () => {
+    // 4 rows an hour for 20 days (several pages); a planted extreme in the second half.
+    const lines = ['at,v'];
+    for (let k = 0; k < 4 * 24 * 20; k++) {
+      const value = k === 1500 ? 5000 : ((k * 37) % 101) / 7;
+      lines.push(`${iso(T0 + k * 15 * 60_000)},${value}`);
+    }
+    const context = await contextFor(`${lines.join('\n')}\n`);
+    const options = { maxPoints: 100, maxBuckets: 100 };
+    const whole = await seriesOf(context, ['v'], 'at', options);
+    const parted = await seriesOf(context, ['v'], 'at', { ...options, minPartPages: 1 });
+    expect(await tableParts(context, datasetTable(context.dataset), 1)).toHaveLength(2);
+    const [one, two] = [whole, parted].map((s) => s.columns.get('v') ?? []);
+    expect(two).toHaveLength(one.length);
+    two.forEach((cell, k) => {
+      const { sd, y, ...exact } = cell;
+      const { sd: sdWhole, y: yWhole, ...exactWhole } = one[k] ?? cell;
+      expect(exact).toEqual(exactWhole);
+      expect(y).toBeCloseTo(yWhole, 9);
+      expect(sd ?? NaN).toBeCloseTo(sdWhole ?? NaN, 9);
+    });
+    const bucket = two.find((cell) => cell.max === 5000);
+    expect(bucket).toBeDefined();
+    const wanted = [{ column: 'v', t: bucket?.t ?? NaN, value: 5000 }];
+    expect(await rowsOfBucketValues(context, parted, wanted, { minPartPages: 1 })).toEqual([1501]);
+    expect(await rowsOfBucketValues(context, whole, wanted)).toEqual([1501]);
   });
 
   it('reads the values of a table without time with their file rows', async () => {

@@ -130,8 +130,9 @@ export interface PartCandidate {
 export function partsOf(
   pages: number,
   parts = ANOMALY_SCAN_PARTS,
+  minPartPages = MIN_PART_PAGES,
 ): Array<{ from: string; to: string | null }> {
-  const whole = Number.isFinite(pages) ? Math.floor(pages / MIN_PART_PAGES) : 1;
+  const whole = Number.isFinite(pages) ? Math.floor(pages / minPartPages) : 1;
   const count = Math.max(1, Math.min(parts, whole));
   const page = (k: number) => `(${Math.floor((pages * k) / count)},0)`;
   return Array.from({ length: count }, (_, k) => ({

@@ -1,5 +1,6 @@
 import { datasetTable, quoteIdentifier } from '@app/datasets';
 import type { AnalysisContext } from '../analysis-context';
+import { mergeBucketRows, partRange, tableParts } from './series-parts';
 
 /**
  * Tables up to this many rows are read point by point (one point per distinct time, with
@@ -139,7 +140,11 @@ export async function seriesOf(
   context: AnalysisContext,
   columns: readonly string[],
   timeColumn: string,
-  { maxPoints = MAX_SERIES_POINTS, maxBuckets = MAX_SERIES_BUCKETS } = {},
+  {
+    maxPoints = MAX_SERIES_POINTS,
+    maxBuckets = MAX_SERIES_BUCKETS,
+    minPartPages,
+  }: { maxPoints?: number; maxBuckets?: number; minPartPages?: number } = {},
 ): Promise<ExtractedSeries> {
   const time = findColumn(context, timeColumn);
   const ys = columns.map((name) => findColumn(context, name));
@@ -184,15 +189,22 @@ export async function seriesOf(
   const origin = Math.floor((x0 * 1000) / width) * width;
   const aggregates = ys.map((_, i) => `${common(i)}, stddev_samp(y${i}) AS sd${i}`);
   // OFFSET 0 keeps the inner select a subquery of its own: the bucket is computed once a
-  // row, not once for each aggregate that reads it.
-  const rows = await context.query<Record<string, unknown>>(
-    `SELECT b, ${aggregates.join(',\n              ')}
-     FROM (SELECT floor((${epochMsOf(time)} - $1::float8) / $2::float8) AS b, ${values}
-           FROM ${table} OFFSET 0) AS p
-     WHERE b IS NOT NULL
-     GROUP BY b ORDER BY b`,
-    [origin, width],
+  // row, not once for each aggregate that reads it. The parts run at once, one a core.
+  const parts = await tableParts(context, table, minPartPages);
+  const partRows = await Promise.all(
+    parts.map((part) => {
+      const range = partRange(part, 3);
+      return context.query<Record<string, unknown>>(
+        `SELECT b, ${aggregates.join(',\n                ')}
+         FROM (SELECT floor((${epochMsOf(time)} - $1::float8) / $2::float8) AS b, ${values}
+               FROM ${table} WHERE ${range.sql} OFFSET 0) AS p
+         WHERE b IS NOT NULL
+         GROUP BY b`,
+        [origin, width, ...range.values],
+      );
+    }),
   );
+  const rows = mergeBucketRows(partRows, ys.length);
   return {
     timeColumn,
     bucketMs: width,
@@ -213,14 +225,16 @@ export interface BucketValue {
 
 /**
  * The 1-based file rows of values seen in a bucketed series (a bucket's minimum or
- * maximum), in one pass over the table: the first row of each bucket holding the value
- * (the same float8 the aggregate returned), numbered by counting the rows stored before it
- * (TID range scans, as {@link candidatesIn} numbers its rows). Null for a value not found.
+ * maximum), in one pass over the table split in parts read at once: the first row of each
+ * bucket holding the value (the same float8 the aggregate returned), numbered by counting
+ * the rows stored before it (TID range scans, as {@link candidatesIn} numbers its rows).
+ * Null for a value not found.
  */
 export async function rowsOfBucketValues(
   context: AnalysisContext,
   series: ExtractedSeries,
   wanted: readonly BucketValue[],
+  { minPartPages }: { minPartPages?: number } = {},
 ): Promise<Array<number | null>> {
   if (wanted.length === 0 || series.bucketMs === null || series.originMs === null) {
     return wanted.map(() => null);
@@ -231,37 +245,54 @@ export async function rowsOfBucketValues(
   const table = datasetTable(context.dataset);
   const values = ys.map((y, i) => `${quoteIdentifier(y.column)}::float8 AS y${i}`).join(', ');
   const pick = `CASE w.col ${ys.map((_, i) => `WHEN ${i} THEN p.y${i}`).join(' ')} END`;
-  const rows = await context.query<{ i: number; row: string }>(
-    `WITH w AS (
-       SELECT * FROM unnest($3::int[], $4::float8[], $5::float8[]) WITH ORDINALITY AS w(col, b, v, i)
-     ),
-     p AS (
-       SELECT ctid AS tid, floor((${epochMsOf(time)} - $1::float8) / $2::float8) AS b, ${values}
-       FROM ${table} OFFSET 0
-     ),
-     found AS MATERIALIZED (
-       SELECT w.i, min(p.tid) AS tid FROM p JOIN w ON p.b = w.b AND ${pick} = w.v GROUP BY w.i
-     ),
-     at AS (
-       SELECT tid, lag(tid) OVER (ORDER BY tid) AS previous FROM (SELECT DISTINCT tid FROM found) AS d
-     ),
-     numbered AS (
-       SELECT tid, sum((SELECT count(*) FROM ${table}
-                        WHERE ctid >= coalesce(at.previous, '(0,0)'::tid) AND ctid < at.tid))
-                   OVER (ORDER BY tid) AS before
-       FROM at
-     )
-     SELECT found.i::int AS i, numbered.before + 1 AS row FROM found JOIN numbered USING (tid)`,
-    [
-      series.originMs,
-      series.bucketMs,
-      wanted.map((w) => names.indexOf(w.column)),
-      wanted.map((w) => Math.round((w.t - (series.originMs ?? 0)) / (series.bucketMs ?? 1))),
-      wanted.map((w) => w.value),
-    ],
+  const parameters = [
+    series.originMs,
+    series.bucketMs,
+    wanted.map((w) => names.indexOf(w.column)),
+    wanted.map((w) => Math.round((w.t - (series.originMs ?? 0)) / (series.bucketMs ?? 1))),
+    wanted.map((w) => w.value),
+  ];
+  // Each part finds the first row holding each value in its pages, all parts at once; the
+  // earliest part with a row wins (parts are in file order).
+  const parts = await tableParts(context, table, minPartPages);
+  const partFound = await Promise.all(
+    parts.map((part) => {
+      const range = partRange(part, 6);
+      return context.query<{ i: number; tid: string }>(
+        `WITH w AS (
+           SELECT * FROM unnest($3::int[], $4::float8[], $5::float8[]) WITH ORDINALITY AS w(col, b, v, i)
+         ),
+         p AS (
+           SELECT ctid AS tid, floor((${epochMsOf(time)} - $1::float8) / $2::float8) AS b, ${values}
+           FROM ${table} WHERE ${range.sql} OFFSET 0
+         )
+         SELECT w.i::int AS i, min(p.tid)::text AS tid
+         FROM p JOIN w ON p.b = w.b AND ${pick} = w.v GROUP BY w.i`,
+        [...parameters, ...range.values],
+      );
+    }),
   );
+  const tids = new Map<number, string>();
+  for (const found of partFound) {
+    for (const { i, tid } of found) if (!tids.has(i)) tids.set(i, tid);
+  }
+  if (tids.size === 0) return wanted.map(() => null);
+  // File rows by counting the rows stored before each found one (TID range scans).
+  const numbered = await context.query<{ tid: string; row: string }>(
+    `WITH at AS (
+       SELECT tid, lag(tid) OVER (ORDER BY tid) AS previous
+       FROM (SELECT DISTINCT unnest($1::tid[]) AS tid) AS d
+     )
+     SELECT tid::text AS tid,
+            sum((SELECT count(*) FROM ${table}
+                 WHERE ctid >= coalesce(at.previous, '(0,0)'::tid) AND ctid < at.tid))
+              OVER (ORDER BY tid) + 1 AS row
+     FROM at`,
+    [[...new Set(tids.values())]],
+  );
+  const rowOfTid = new Map(numbered.map((r) => [r.tid, Number(r.row)]));
   const result: Array<number | null> = wanted.map(() => null);
-  for (const row of rows) result[row.i - 1] = Number(row.row);
+  for (const [i, tid] of tids) result[i - 1] = rowOfTid.get(tid) ?? null;
   return result;
 }
 
