@@ -125,19 +125,17 @@ export async function segmentTable(
   const rowCount = context.dataset.rowCount;
   const sampled = rowCount > SEGMENT_SAMPLE_ROWS;
   const selected = [
-    // Cut as the profile's rule allows, so a long value that slipped past it costs little.
+    // Cut as the profile's rule allows, so a long value that slipped past it costs little
+    // (a literal: a parameter no column uses would leave its type undetermined).
     ...columns.categorical.map(
-      (c, i) => `left(${quoteIdentifier(c.column)}::text, $1::int) AS c${i}`,
+      (c, i) => `left(${quoteIdentifier(c.column)}::text, ${SEGMENT_LEVEL_CHARACTERS}) AS c${i}`,
     ),
     ...columns.numeric.map((c, i) => `${quoteIdentifier(c.column)}::float8 AS y${i}`),
   ];
   const rows = await context.query<Record<string, string | number | null>>(
     `SELECT ${selected.join(', ')} FROM ${datasetTable(context.dataset)}
-     ${sampled ? 'TABLESAMPLE BERNOULLI ($2::float4) REPEATABLE ($3::float8)' : ''}`,
-    [
-      SEGMENT_LEVEL_CHARACTERS,
-      ...(sampled ? [(100 * SEGMENT_SAMPLE_ROWS) / rowCount, SAMPLE_SEED] : []),
-    ],
+     ${sampled ? 'TABLESAMPLE BERNOULLI ($1::float4) REPEATABLE ($2::float8)' : ''}`,
+    sampled ? [(100 * SEGMENT_SAMPLE_ROWS) / rowCount, SAMPLE_SEED] : [],
   );
   return {
     categorical: columns.categorical.map((c, i) => ({
