@@ -11,12 +11,7 @@ export {
   qualityIssues,
   QUALITY_RULES,
 } from './agents/profile-agent';
-export {
-  trendOf,
-  trendsAgent,
-  type TrendsOutput,
-  TREND_ALPHA,
-} from './agents/trends-agent';
+export { trendOf, trendsAgent, type TrendsOutput, TREND_ALPHA } from './agents/trends-agent';
 export { mannKendall, normalCdf } from './statistics/normal';
 export {
   anomaliesAgent,
