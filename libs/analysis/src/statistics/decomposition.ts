@@ -52,7 +52,7 @@ export function decompose(
   const passes = periods.length === 0 ? 1 : start === undefined ? PASSES : 1;
   for (let pass = 0; pass < passes; pass++) {
     for (let i = 0; i < n; i++) work[i] = x[i] - total[i];
-    trend = rollingRobust(work, window, median, bounds);
+    trend = linearEnds(rollingRobust(work, window, median, bounds), window, bounds);
     periods.forEach((period, k) => {
       const own = seasonal[k];
       // x minus the trend and every other season: what this season has to explain.
@@ -65,6 +65,28 @@ export function decompose(
   const remainder = new Float64Array(n);
   for (let i = 0; i < n; i++) remainder[i] = x[i] - trend[i] - total[i];
   return { trend, seasonal, remainder };
+}
+
+/**
+ * A moving median cannot centre its window on a segment's first and last half-window of
+ * points, so it holds the trend flat there; a trend that slopes would leave a spurious
+ * remainder at both ends. Those stretches continue the trend's slope over the next
+ * half-window inward instead (as STL's local-linear loess does at the ends).
+ */
+function linearEnds(trend: Float64Array, window: number, bounds: readonly number[]): Float64Array {
+  const half = Math.floor(window / 2);
+  const n = trend.length;
+  bounds.forEach((start, b) => {
+    const end = bounds[b + 1] ?? n;
+    if (half < 1 || end - start < 4 * half + 1) return;
+    const head = start + half;
+    const headSlope = (trend[head + half] - trend[head]) / half;
+    for (let i = start; i < head; i++) trend[i] = trend[head] - (head - i) * headSlope;
+    const tail = end - 1 - half;
+    const tailSlope = (trend[tail] - trend[tail - half]) / half;
+    for (let i = tail + 1; i < end; i++) trend[i] = trend[tail] + (i - tail) * tailSlope;
+  });
+  return trend;
 }
 
 /**

@@ -22,8 +22,10 @@ describe('tailThreshold', () => {
     expect(paretoLevel).toBeLessThan(30);
   });
 
-  it('falls back to the largest score when the tail holds too few peaks', () => {
-    expect(tailThreshold([1, 2, 3, 4, 5], 0.01)).toBe(5);
-    expect(tailThreshold([], 0.01)).toBe(Infinity);
+  it('demands nothing of a series too short to show its tail', () => {
+    // 120 points: two peaks over the 98th percentile, not enough to fit a tail to.
+    const scores = Array.from({ length: 120 }, (_v, i) => (i === 30 ? 40 : i === 80 ? 30 : i % 3));
+    expect(tailThreshold(scores, 0.03)).toBe(0);
+    expect(tailThreshold([], 0.01)).toBe(0);
   });
 });

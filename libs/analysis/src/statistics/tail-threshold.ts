@@ -2,7 +2,7 @@ import { quantileSorted, sortedCopy } from './robust';
 
 /** Share of the scores above which the tail is modelled (the peaks over this quantile). */
 const TAIL_QUANTILE = 0.98;
-/** Fewest peaks a tail fit needs; with fewer the threshold is the largest score seen. */
+/** Fewest peaks a tail fit needs; with fewer there is no tail to learn from (see below). */
 const MIN_PEAKS = 10;
 
 /**
@@ -10,12 +10,13 @@ const MIN_PEAKS = 10;
  * generalised Pareto distribution (Pickands–Balkema–de Haan), fitted by moments, and the
  * returned level is exceeded with probability `risk` per point (SPOT's initial threshold;
  * Siffer et al., KDD 2017). A heavy-tailed series — one that spikes as a matter of course —
- * thus needs a larger score to be called anomalous than a clean one does.
+ * thus needs a larger score to be called anomalous than a clean one does. A series too short
+ * to show its tail (fewer than {@link MIN_PEAKS} peaks) adds no demand: 0.
  */
 export function tailThreshold(scores: ArrayLike<number>, risk: number): number {
   const sorted = sortedCopy(scores);
   const n = sorted.length;
-  if (n === 0) return Infinity;
+  if (n === 0) return 0;
   const u = quantileSorted(sorted, TAIL_QUANTILE);
   let count = 0;
   let sum = 0;
@@ -26,7 +27,7 @@ export function tailThreshold(scores: ArrayLike<number>, risk: number): number {
     sum += excess;
     squares += excess * excess;
   }
-  if (count < MIN_PEAKS) return sorted[n - 1];
+  if (count < MIN_PEAKS) return 0;
   const m = sum / count;
   const v = squares / count - m * m;
   if (!(v > 0) || !(m > 0)) return u;
