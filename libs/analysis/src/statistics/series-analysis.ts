@@ -204,9 +204,14 @@ export function analyzeSeries(
     ...base,
     seasonality,
     trend,
-    changePoints: describeChanges(changes, grid, deseasonalised, second.remainder, points).filter(
-      (c) => c.score >= (c.kind === 'level_shift' ? MIN_LEVEL_SHIFT_SDS : MIN_SPREAD_RATIO),
-    ),
+    // A zero-inflated series' remainder has no spread to measure a step in (its MAD is of
+    // the zeros): its wet and dry stretches would read as dozens-of-SD "shifts".
+    changePoints:
+      shape.distribution === 'zero_inflated'
+        ? []
+        : describeChanges(changes, grid, deseasonalised, second.remainder, points).filter(
+            (c) => c.score >= (c.kind === 'level_shift' ? MIN_LEVEL_SHIFT_SDS : MIN_SPREAD_RATIO),
+          ),
     anomalies,
     anomaliesFound: events.length,
     truncated: events.length > max,
