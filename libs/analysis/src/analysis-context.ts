@@ -23,6 +23,34 @@ export interface AnalysisContext {
 }
 
 /**
+ * Characters of a profiled top value an analysis reads: enough to tell a label from prose
+ * (labels are at most 100), far less than a cell may hold (megabytes).
+ */
+export const TOP_VALUE_CHARACTERS = 1000;
+
+/**
+ * The context with its dataset's profiled top values cut to {@link TOP_VALUE_CHARACTERS}:
+ * a column of 1 MiB cells profiles to top values of 1 MiB each, and every agent that
+ * touched them (the planner's question focus, the SDK's run state) paid for their size.
+ */
+export function withBoundedProfile(context: AnalysisContext): AnalysisContext {
+  const cut = (value: number | boolean | string) =>
+    typeof value === 'string' && value.length > TOP_VALUE_CHARACTERS
+      ? value.slice(0, TOP_VALUE_CHARACTERS)
+      : value;
+  return {
+    ...context,
+    dataset: {
+      ...context.dataset,
+      profile: context.dataset.profile.map((column) => ({
+        ...column,
+        topValues: column.topValues.map((top) => ({ ...top, value: cut(top.value) })),
+      })),
+    },
+  };
+}
+
+/**
  * `AnalysisContext.query` over a data source: READ ONLY, `statement_timeout` in ms. When
  * `signal` aborts (a cancelled or timed-out analysis), the statements in flight are
  * cancelled in PostgreSQL too (`pg_cancel_backend`), not left to run on.

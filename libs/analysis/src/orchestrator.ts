@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type Agent, type Runner, withTrace } from '@openai/agents';
-import type { AnalysisContext } from './analysis-context';
+import { type AnalysisContext, withBoundedProfile } from './analysis-context';
 import {
   type AnalysisErrorCode,
   type AnalysisFailure,
@@ -123,8 +123,12 @@ export function runAnalysis(request: AnalysisRequest): Promise<AnalysisOutcome> 
 }
 
 async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
-  const dataset = request.context?.dataset;
-  const screening = new InputScreening(request.brief, request.context);
+  // A context object of this run's own: the trends and anomalies specialists share the
+  // analysis of each column's series through it (agents/series-findings.ts); its profile's
+  // top values are bounded, whatever the cells hold.
+  const context = request.context === undefined ? undefined : withBoundedProfile(request.context);
+  const dataset = context?.dataset;
+  const screening = new InputScreening(request.brief, context);
   const ledger = new ToolLedger(dataset?.id);
   // Each specialist: screened input, `record_metric`, and its tool outputs kept in the ledger
   // (record_metric checks a value against the output of the call it names).
@@ -169,9 +173,6 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       : { ...request.brief, focus: { columns: focus.columns, specialists: focus.specialists } };
   const wanted = (name: AgentName) =>
     request.agents === undefined ? focusRuns(focus, name) : request.agents.includes(name);
-  // A context object of this run's own: the trends and anomalies specialists share the
-  // analysis of each column's series through it (agents/series-findings.ts), and nothing else.
-  const context = request.context === undefined ? undefined : { ...request.context };
   const results: SpecialistResults = { failed: [] };
   const runs = await Promise.all(
     specialists
