@@ -6,14 +6,11 @@ import {
   BUILTIN_MODEL_NAME,
   BuiltinModelProvider,
   profileAgent,
-  readOnlyQuery,
   textAgent,
   trendsAgent,
 } from '@app/analysis';
-import { DatasetsService } from '@app/datasets';
 import { Runner } from '@openai/agents';
-import { DataSource } from 'typeorm';
-import { uploadCsv } from '../support/datasets';
+import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -52,16 +49,13 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
         `${day},${value.toFixed(3)},${(random() * 50).toFixed(3)},7,${1000 + d},${sparse}`,
       );
     }
-    const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);
-    expect(uploaded.status).toBe(201);
-    const dataset = await app.app
-      .get(DatasetsService)
-      .get(org.organizationId, String(uploaded.body.id));
-    context = {
-      organizationId: org.organizationId,
-      dataset,
-      query: readOnlyQuery(app.app.get(DataSource), 5000),
-    };
+    context = await analysisContextOf(
+      app,
+      org.organizationId,
+      analyst,
+      `${lines.join('\n')}\n`,
+      5000,
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -138,11 +132,9 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
     const org = await factory.newOrganization();
     const key = (await factory.newApiKey(org.organizationId, 'analyst')).key;
     const values = Array.from({ length: 40 }, (_, i) => (i === 17 ? 500 : 10 + (i % 7)));
-    const uploaded = await uploadCsv(app, key, `reading\n${values.join('\n')}\n`);
-    const dataset = await app.app
-      .get(DatasetsService)
-      .get(org.organizationId, String(uploaded.body.id));
-    const own: AnalysisContext = { ...context, organizationId: org.organizationId, dataset };
+    const csv = `reading\n${values.join('\n')}\n`;
+    const own = await analysisContextOf(app, org.organizationId, key, csv, 5000);
+    const { dataset } = own;
     const result = await runner.run(anomaliesAgent(BUILTIN_MODEL_NAME, dataset), '{}', {
       context: own,
     });
@@ -167,11 +159,8 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
     const key = (await factory.newApiKey(org.organizationId, 'analyst')).key;
     const csv =
       'id,comment\n1,"Wonderful service, I love it!"\n2,\n3,"Terrible, broken and awful."\n';
-    const uploaded = await uploadCsv(app, key, csv);
-    const dataset = await app.app
-      .get(DatasetsService)
-      .get(org.organizationId, String(uploaded.body.id));
-    const own: AnalysisContext = { ...context, organizationId: org.organizationId, dataset };
+    const own = await analysisContextOf(app, org.organizationId, key, csv, 5000);
+    const { dataset } = own;
     const result = await runner.run(textAgent(BUILTIN_MODEL_NAME, dataset), '{}', { context: own });
     expect(result.finalOutput?.documents.map((d) => d.source)).toEqual(['comment']);
     expect(result.finalOutput?.documents[0]?.passages.map((p) => p.label)).toEqual([

@@ -2,15 +2,12 @@ import {
   type AnalysisContext,
   BUILTIN_MODEL_NAME,
   BuiltinModelProvider,
-  readOnlyQuery,
   runAnalysis,
 } from '@app/analysis';
-import { DatasetsService } from '@app/datasets';
 import { Runner } from '@openai/agents';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { uploadCsv } from '../support/datasets';
+import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -51,14 +48,7 @@ describe('text only where there is prose (builtin model, real runner, real SQL)'
     await app.close();
   });
 
-  async function contextOf(csv: string): Promise<AnalysisContext> {
-    const uploaded = await uploadCsv(app, analyst, csv);
-    expect(uploaded.status).toBe(201);
-    const dataset = await app.app
-      .get(DatasetsService)
-      .get(organizationId, String(uploaded.body.id));
-    return { organizationId, dataset, query: readOnlyQuery(app.app.get(DataSource), 10_000) };
-  }
+  const contextOf = (csv: string) => analysisContextOf(app, organizationId, analyst, csv);
 
   const analyse = (context: AnalysisContext) =>
     runAnalysis({

@@ -1,8 +1,6 @@
-import { type AnalysisContext, readOnlyQuery } from '@app/analysis';
-import { DatasetsService } from '@app/datasets';
-import { DataSource } from 'typeorm';
+import { type AnalysisContext } from '@app/analysis';
 import { ROBUST_Z_LIMIT, scanAnomalies } from '../../libs/analysis/src/agents/anomalies-scan';
-import { uploadCsv } from '../support/datasets';
+import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -25,16 +23,13 @@ describe('anomalies of a table without time, scanned in SQL (real PostgreSQL)', 
     for (let row = 1; row <= 300; row++) {
       lines.push(`${row % 50 === 0 ? 900 + row : 10 + (row % 7)},4`);
     }
-    const uploaded = await uploadCsv(app, analyst, `${lines.join('\n')}\n`);
-    expect(uploaded.status).toBe(201);
-    const dataset = await app.app
-      .get(DatasetsService)
-      .get(org.organizationId, String(uploaded.body.id));
-    context = {
-      organizationId: org.organizationId,
-      dataset,
-      query: readOnlyQuery(app.app.get(DataSource), 5000),
-    };
+    context = await analysisContextOf(
+      app,
+      org.organizationId,
+      analyst,
+      `${lines.join('\n')}\n`,
+      5000,
+    );
   });
   afterAll(async () => {
     await app.close();

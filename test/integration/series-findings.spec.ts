@@ -3,14 +3,11 @@ import {
   type AnalysisContext,
   BUILTIN_MODEL_NAME,
   BuiltinModelProvider,
-  readOnlyQuery,
   runAnalysis,
   trendsAgent,
 } from '@app/analysis';
-import { DatasetsService } from '@app/datasets';
 import { Runner } from '@openai/agents';
-import { DataSource } from 'typeorm';
-import { uploadCsv } from '../support/datasets';
+import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -69,16 +66,7 @@ describe('time-series findings through the runner and PostgreSQL (builtin model)
     const analyst = (await factory.newApiKey(org.organizationId, 'analyst')).key;
     const generated = seriesCsv();
     rain = generated.rain;
-    const uploaded = await uploadCsv(app, analyst, generated.csv);
-    expect(uploaded.status).toBe(201);
-    const dataset = await app.app
-      .get(DatasetsService)
-      .get(org.organizationId, String(uploaded.body.id));
-    context = {
-      organizationId: org.organizationId,
-      dataset,
-      query: readOnlyQuery(app.app.get(DataSource), 10_000),
-    };
+    context = await analysisContextOf(app, org.organizationId, analyst, generated.csv);
   });
   afterAll(async () => {
     await app.close();

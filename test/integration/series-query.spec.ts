@@ -1,6 +1,4 @@
-import { type AnalysisContext, readOnlyQuery } from '@app/analysis';
-import { datasetTable, DatasetsService } from '@app/datasets';
-import { DataSource } from 'typeorm';
+import { datasetTable } from '@app/datasets';
 import {
   bucketWidthMs,
   rowsOfBucketValues,
@@ -8,7 +6,7 @@ import {
   valuesOf,
 } from '../../libs/analysis/src/agents/series-query';
 import { tableParts } from '../../libs/analysis/src/agents/series-parts';
-import { uploadCsv } from '../support/datasets';
+import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -31,14 +29,7 @@ describe('series extraction in SQL (real PostgreSQL)', () => {
     await app.close();
   });
 
-  async function contextFor(csv: string): Promise<AnalysisContext> {
-    const uploaded = await uploadCsv(app, analyst, csv);
-    expect(uploaded.status).toBe(201);
-    const dataset = await app.app
-      .get(DatasetsService)
-      .get(organizationId, String(uploaded.body.id));
-    return { organizationId, dataset, query: readOnlyQuery(app.app.get(DataSource), 5000) };
-  }
+  const contextFor = (csv: string) => analysisContextOf(app, organizationId, analyst, csv, 5000);
 
   const iso = (ms: number) => new Date(ms).toISOString();
 

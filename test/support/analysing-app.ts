@@ -1,3 +1,6 @@
+import { type AnalysisContext, readOnlyQuery } from '@app/analysis';
+import { DatasetsService } from '@app/datasets';
+import { DataSource } from 'typeorm';
 import { type Json, uploadCsv } from './datasets';
 import { call, Factory } from './factory';
 import { startTestApp, type TestApp } from './test-app';
@@ -31,4 +34,21 @@ export async function startAnalysingApp(env: Record<string, string>): Promise<{
       body: { datasetId: uploaded.body.id },
     });
   return { app, analyse };
+}
+
+/**
+ * A CSV uploaded by `key` (an analyst of `organizationId`) as the context an analysis runs
+ * in: the stored dataset and read-only SQL with a statement timeout of `timeoutMs`.
+ */
+export async function analysisContextOf(
+  app: TestApp,
+  organizationId: string,
+  key: string,
+  csv: string,
+  timeoutMs = 10_000,
+): Promise<AnalysisContext> {
+  const uploaded = await uploadCsv(app, key, csv);
+  expect(uploaded.status).toBe(201);
+  const dataset = await app.app.get(DatasetsService).get(organizationId, String(uploaded.body.id));
+  return { organizationId, dataset, query: readOnlyQuery(app.app.get(DataSource), timeoutMs) };
 }
