@@ -76,10 +76,8 @@ export function valueShape(values: ArrayLike<number>): ValueShape {
     : shape.skewed
       ? 'skewed'
       : 'symmetric';
-  const fences =
-    judged.length < MIN_VALUES || judged[0] === judged[judged.length - 1]
-      ? null
-      : adjustedBoxplot(judged, medcouple(judged));
+  // The medcouple is the costly part (quadratic in up to 1,000 quantiles): computed once.
+  const fences = shape.mc === null ? null : adjustedBoxplot(judged, shape.mc);
   return {
     distribution,
     scorer: shape.scorer,
@@ -127,9 +125,14 @@ export function valueAnomalies(
 
 const pick = (s: Scorer) => ({ expected: s.expected, lower: s.lower, upper: s.upper });
 
-function scorerFor(sorted: Float64Array): { skewed: boolean; scorer: Scorer | null } {
+/** The scorer of a shape, and its medcouple (null: too few or equal values to judge). */
+function scorerFor(sorted: Float64Array): {
+  skewed: boolean;
+  mc: number | null;
+  scorer: Scorer | null;
+} {
   if (sorted.length < MIN_VALUES || sorted[0] === sorted[sorted.length - 1]) {
-    return { skewed: false, scorer: null };
+    return { skewed: false, mc: null, scorer: null };
   }
   const mc = medcouple(sorted);
   const skewed = Math.abs(mc) >= SKEW_MEDCOUPLE;
@@ -138,6 +141,7 @@ function scorerFor(sorted: Float64Array): { skewed: boolean; scorer: Scorer | nu
     const scale = robustScale(sorted, center);
     return {
       skewed,
+      mc,
       scorer: {
         expected: center,
         lower: center - VALUE_ANOMALY_SDS * scale,
@@ -152,9 +156,9 @@ function scorerFor(sorted: Float64Array): { skewed: boolean; scorer: Scorer | nu
     // The log scale only where it makes the data symmetric (log-normal-like); an
     // exponential's logs are skewed left, and its far values would hide inside the band.
     if (Math.abs(medcouple(logs)) < LOG_SYMMETRIC_MEDCOUPLE)
-      return { skewed, scorer: logScorer(logs) };
+      return { skewed, mc, scorer: logScorer(logs) };
   }
-  return { skewed, scorer: adjustedBoxplot(sorted, mc) };
+  return { skewed, mc, scorer: adjustedBoxplot(sorted, mc) };
 }
 
 function logScorer(logs: Float64Array): Scorer {
