@@ -1,4 +1,4 @@
-import { levelShifts, varianceChanges, withoutExcursions, type GridChange } from './change-points';
+import { levelShifts, withoutExcursions, type GridChange } from './change-points';
 import { decompose, seasonalStrength, trendWindow } from './decomposition';
 import { regularGrid, type RegularGrid } from './regular-grid';
 import { mean, median, robustScale, rollingRobust } from './robust';
@@ -11,6 +11,7 @@ import {
   phaseMedians,
   type SeasonName,
 } from './seasonality';
+import { spreadChanges } from './spread-changes';
 import { remainderAnomalies, type GridAnomaly } from './series-anomalies';
 import { valueShape, type ValueDistribution, type ValueShape } from './value-anomalies';
 
@@ -161,9 +162,14 @@ export function analyzeSeries(
   const shiftBounds = [0, ...shifts.map((c) => c.index)];
   const second = shifts.length === 0 ? first : decompose(x, periods, shiftBounds, first);
   const varianceMin = Math.max(2 * minSegment, 30);
-  const spreads = varianceChanges(second.remainder, sigma, varianceMin, lag1).filter((c) =>
-    shifts.every((s) => Math.abs(s.index - c.index) >= minSegment),
-  );
+  const spreads = spreadChanges(
+    second.remainder,
+    (i) => grid.sourceIndex[i] >= 0,
+    periods,
+    sigma,
+    varianceMin,
+    lag1,
+  ).filter((c) => shifts.every((s) => Math.abs(s.index - c.index) >= minSegment));
   const changes = [...shifts, ...spreads].sort((a, b) => a.index - b.index);
   const bounds = [0, ...changes.map((c) => c.index)];
 
