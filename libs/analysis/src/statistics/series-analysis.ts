@@ -194,6 +194,7 @@ export function analyzeSeries(
     bounds,
     seasons: found.map((c) => c.name),
     intervalMs: grid.intervalMs,
+    cycles: grid.irregular ? [] : candidatePeriods(grid.intervalMs, m).map((c) => c.period),
     window: Math.min(m, Math.max(30, 2 * trendWindow(periods, m))),
   })
     .filter((e) => changes.every((c) => Math.abs(c.index - e.index) > 1))

@@ -11,6 +11,7 @@ function input(remainder: Float64Array, fitted = new Float64Array(remainder.leng
     bounds: [0],
     seasons: ['daily'],
     intervalMs: HOUR_MS,
+    cycles: [],
     window: 96,
   };
 }

@@ -1,5 +1,6 @@
 import { median, quantileSorted, robustScale, rollingRobust, sortedCopy } from './robust';
 import { phaseWords, roundForWords } from './season-profile';
+import { recurs } from './recurring-events';
 import type { SeasonName } from './seasonality';
 import { tailThreshold } from './tail-threshold';
 
@@ -19,6 +20,8 @@ const LOCAL_SCALE_FLOOR = 0.25;
  * out of the series' whole remainder at a tail probability of this many per series.
  */
 export const FALSE_ALARMS_PER_SERIES = 4;
+/** A repeat of an event at the same phase counts when it is at least this share of its size. */
+const RECURRING_SIZE = 0.5;
 
 /** One anomalous event on the grid: the peak point of a run of flagged points. */
 export interface GridAnomaly {
@@ -43,6 +46,8 @@ export interface AnomalyInput {
   bounds: readonly number[];
   seasons: readonly SeasonName[];
   intervalMs: number;
+  /** Calendar cycles (in points) whose habits are not anomalies: see {@link recurs}. */
+  cycles: readonly number[];
   /** Points in the rolling baseline window. */
   window: number;
 }
@@ -79,6 +84,7 @@ export function remainderAnomalies(input: AnomalyInput): GridAnomaly[] {
   );
   const overall = regimeScores(remainder, bounds, floor);
   const rare = Math.max(ANOMALY_SDS, tailThreshold(overall, FALSE_ALARMS_PER_SERIES / n));
+  const sign = (i: number) => Math.sign(remainder[i] - center[i]);
   const flagged = (i: number) =>
     input.observed(i) && scores[i] >= ANOMALY_SDS && overall[i] >= rare;
   const events: GridAnomaly[] = [];
@@ -89,6 +95,10 @@ export function remainderAnomalies(input: AnomalyInput): GridAnomaly[] {
       i++;
       if (scores[i] > scores[peak]) peak = i;
     }
+    // Repeats as rare as the gate and at least half as large: a heavy-tailed series has
+    // 4-SD points at every hour, an habitual spike has its like at the same hour each day.
+    const repeat = Math.max(rare, RECURRING_SIZE * overall[peak]);
+    if (recurs(peak, overall, sign, input.cycles, repeat)) continue;
     const local = { center: center[peak], scale: Math.max(floor, scale[peak]) };
     events.push(describe(input, peak, local, scores[peak], range));
   }
