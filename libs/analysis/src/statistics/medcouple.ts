@@ -1,4 +1,4 @@
-import { median, quantileSorted } from './robust';
+import { medianInPlace, quantileSorted } from './robust';
 
 /** Values the medcouple is computed on (evenly spaced quantiles of larger inputs): keeps it O(1). */
 const MAX_VALUES = 1000;
@@ -18,12 +18,13 @@ export function medcouple(sorted: Float64Array): number {
   const m = quantileSorted(values, 0.5);
   const lower = values.filter((v) => v <= m);
   const upper = values.filter((v) => v >= m);
-  const kernels: number[] = [];
+  const kernels = new Float64Array(lower.length * upper.length);
+  let count = 0;
   for (const xi of lower) {
     for (const xj of upper) {
       if (xj === xi) continue;
-      kernels.push((xj - m - (m - xi)) / (xj - xi));
+      kernels[count++] = (xj - m - (m - xi)) / (xj - xi);
     }
   }
-  return kernels.length > 0 ? median(kernels) : 0;
+  return count > 0 ? medianInPlace(kernels.subarray(0, count)) : 0;
 }

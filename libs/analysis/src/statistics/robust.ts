@@ -75,7 +75,7 @@ export function medianInPlace(a: Float64Array): number {
 export function mad(values: ArrayLike<number>, center: number): number {
   const deviations = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) deviations[i] = Math.abs(values[i] - center);
-  return median(deviations);
+  return medianInPlace(deviations);
 }
 
 /**

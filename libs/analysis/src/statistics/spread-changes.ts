@@ -3,7 +3,7 @@ import { median, robustScale } from './robust';
 
 /** Cycles a season needs before its phases' spreads are estimated (fewer: left as is). */
 const MIN_CYCLES = 3;
-/** Phases pooled each side of a phase, as a share of the period, for a steadier spread. */
+/** Phases averaged each side of a phase's spread, as a share of the period, to steady it. */
 const PHASE_POOL = 1 / 48;
 /** A phase's spread is taken as at least this share of the typical phase's. */
 const PHASE_SCALE_FLOOR = 0.1;
@@ -39,8 +39,8 @@ export function spreadChanges(
 }
 
 /**
- * Each phase's robust spread relative to the median phase's (phases pooled with their
- * neighbours, see {@link PHASE_POOL}); null when the typical phase has no spread.
+ * Each phase's robust spread relative to the median phase's, smoothed over neighbouring
+ * phases (see {@link PHASE_POOL}); null when the typical phase has no spread.
  */
 function phaseScales(
   values: Float64Array,
@@ -49,14 +49,15 @@ function phaseScales(
 ): Float64Array | null {
   const byPhase: number[][] = Array.from({ length: period }, () => []);
   values.forEach((v, k) => byPhase[slots[k] % period].push(v));
+  const raw = byPhase.map((phase) => (phase.length > 0 ? robustScale(phase, median(phase)) : 0));
   const pool = Math.floor(period * PHASE_POOL);
-  const raw = new Float64Array(period);
+  const smoothed = new Float64Array(period);
   for (let phase = 0; phase < period; phase++) {
-    const pooled: number[] = [];
-    for (let d = -pool; d <= pool; d++) pooled.push(...byPhase[(phase + d + period) % period]);
-    raw[phase] = pooled.length > 0 ? robustScale(pooled, median(pooled)) : 0;
+    let sum = 0;
+    for (let d = -pool; d <= pool; d++) sum += raw[(phase + d + period) % period];
+    smoothed[phase] = sum / (2 * pool + 1);
   }
-  const typical = median(raw);
+  const typical = median(smoothed);
   if (!(typical > 0)) return null;
-  return raw.map((s) => Math.max(s, PHASE_SCALE_FLOOR * typical) / typical);
+  return smoothed.map((s) => Math.max(s, PHASE_SCALE_FLOOR * typical) / typical);
 }
