@@ -30,6 +30,37 @@ describe('levelShifts', () => {
   });
 });
 
+describe('change points in a wandering series', () => {
+  // A random walk: each step a small noise, so the level drifts without any change of regime.
+  const walk = (n: number, seed: number, size: number) => {
+    const e = noise(n, seed);
+    const x = new Float64Array(n);
+    for (let i = 1; i < n; i++) x[i] = x[i - 1] + size * e[i];
+    return x;
+  };
+
+  it('does not cut a random walk into level shifts', () => {
+    const e = noise(6000, 32);
+    const x = walk(6000, 31, 0.5).map((v, i) => v + e[i]);
+    expect(levelShifts(x, 1, 60, 0.3)).toEqual([]);
+  });
+
+  it('still finds a step far beyond the wander', () => {
+    const e = noise(6000, 34);
+    const x = walk(6000, 33, 0.05).map((v, i) => v + e[i] + (i >= 4000 ? 8 : 0));
+    const shifts = levelShifts(x, 1, 60, 0.1);
+    expect(shifts.map((s) => Math.round(s.index / 100))).toEqual([40]);
+  });
+
+  it('does not read a spread that swells and ebbs as changes of variance, but sees a jump', () => {
+    // The SD drifts between 0.6 and 1.6 over 1,000 points, again and again.
+    const x = noise(6000, 36).map((v, i) => v * Math.exp(0.5 * Math.sin((2 * Math.PI * i) / 1000)));
+    expect(varianceChanges(x, 1, 60)).toEqual([]);
+    const jump = x.map((v, i) => (i >= 4000 ? 4 * v : v));
+    expect(varianceChanges(jump, 1, 60).map((c) => Math.round(c.index / 100))).toEqual([40]);
+  });
+});
+
 describe('withoutExcursions', () => {
   it('drops a step out and back within the span, keeps a lasting one', () => {
     const e = noise(1000, 15);

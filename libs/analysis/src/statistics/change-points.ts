@@ -14,6 +14,8 @@ export interface GridChange {
 const MAX_CHANGES = 40;
 /** A level shift is kept when the step at it is at least this many noise SDs. */
 export const LEVEL_SHIFT_SDS = 3;
+/** …and at least this many times the series' typical step at the same scale (typicalStep). */
+const WANDER_STEPS = 4;
 /** A variance change is kept when the SD after is this many times the SD before, or less by as much. */
 export const VARIANCE_RATIO = 1.5;
 /** Values are clipped at median ± this many SDs before the variance cost, so a spike is not a regime. */
@@ -138,17 +140,27 @@ export function levelShifts(
   const rho = Math.min(MAX_LAG1, Math.max(0, noiseLag1));
   const penalty = 3 * Math.log(n) * ((1 + rho) / (1 - rho));
   let candidates = binarySegmentation(n, cost, penalty, minSegment);
+  const wander = new Map<number, number>();
+  const wanderAt = (w: number) => {
+    const known = wander.get(w);
+    if (known !== undefined) return known;
+    const typical = typicalStep(s1, w);
+    wander.set(w, typical);
+    return typical;
+  };
   // Confirm, drop the weakest candidate that fails, re-place the rest, until all hold.
   for (;;) {
     candidates = refine(candidates, n, cost, minSegment);
-    const steps = candidates.map((tau, k) => {
+    const widths = candidates.map((tau, k) => {
       const previous = k > 0 ? candidates[k - 1] : 0;
       const next = k + 1 < candidates.length ? candidates[k + 1] : n;
-      return localStep(x, tau, Math.min(tau - previous, next - tau, 4 * minSegment));
+      return Math.min(tau - previous, next - tau, 4 * minSegment);
     });
+    const steps = candidates.map((tau, k) => localStep(x, tau, widths[k]));
     let weakest = -1;
     steps.forEach((step, k) => {
-      if (Math.abs(step) >= LEVEL_SHIFT_SDS * sigma) return;
+      const least = Math.max(LEVEL_SHIFT_SDS * sigma, WANDER_STEPS * wanderAt(widths[k]));
+      if (Math.abs(step) >= least) return;
       if (weakest < 0 || Math.abs(step) < Math.abs(steps[weakest])) weakest = k;
     });
     if (weakest < 0) {
@@ -161,6 +173,37 @@ export function levelShifts(
     }
     candidates.splice(weakest, 1);
   }
+}
+
+/**
+ * The median |difference of means| between neighbouring windows of `w` points anywhere in
+ * the series: how far it wanders at that scale. A random walk's steps are normal, so 4 of
+ * these medians (2.7 SDs) is a step its wandering rarely takes.
+ */
+function typicalStep(s1: Float64Array, w: number): number {
+  const n = s1.length - 1;
+  const stride = Math.max(1, Math.floor(w / 4));
+  const steps: number[] = [];
+  for (let tau = w; tau + w <= n; tau += stride) {
+    steps.push(Math.abs(s1[tau + w] - 2 * s1[tau] + s1[tau - w]) / w);
+  }
+  return steps.length > 0 ? median(steps) : 0;
+}
+
+/**
+ * The median |log ratio| of the SDs of neighbouring windows of `w` points anywhere in the
+ * series: how much its spread wanders at that scale (see {@link typicalStep}).
+ */
+function typicalSpreadStep(s1: Float64Array, s2: Float64Array, w: number, floor: number): number {
+  const n = s1.length - 1;
+  const logSd = (a: number) => {
+    const ss = s2[a + w] - s2[a] - (s1[a + w] - s1[a]) ** 2 / w;
+    return 0.5 * Math.log(Math.max(floor, ss / w));
+  };
+  const stride = Math.max(1, Math.floor(w / 4));
+  const steps: number[] = [];
+  for (let tau = w; tau + w <= n; tau += stride) steps.push(Math.abs(logSd(tau) - logSd(tau - w)));
+  return steps.length > 0 ? median(steps) : 0;
 }
 
 /**
@@ -203,13 +246,19 @@ export function varianceChanges(
   const penalty = 3 * Math.log(n) * ((1 + rho2) / (1 - rho2));
   const candidates = refine(binarySegmentation(n, cost, penalty, minSegment), n, cost, minSegment);
   const kept: GridChange[] = [];
+  const wander = new Map<number, number>();
   candidates.forEach((tau, k) => {
-    const before = x.subarray(k > 0 ? candidates[k - 1] : 0, tau);
-    const after = x.subarray(tau, k + 1 < candidates.length ? candidates[k + 1] : n);
+    const previous = k > 0 ? candidates[k - 1] : 0;
+    const next = k + 1 < candidates.length ? candidates[k + 1] : n;
+    const before = x.subarray(previous, tau);
+    const after = x.subarray(tau, next);
     const sdBefore = mad(before, median(before)) * MAD_TO_SD;
     const sdAfter = mad(after, median(after)) * MAD_TO_SD;
     const ratio = Math.max(sdBefore, sdAfter) / Math.max(1e-12, Math.min(sdBefore, sdAfter));
-    if (ratio >= VARIANCE_RATIO) {
+    const w = Math.min(tau - previous, next - tau, 4 * minSegment);
+    const typical = wander.get(w) ?? typicalSpreadStep(s1, s2, w, floor);
+    wander.set(w, typical);
+    if (ratio >= VARIANCE_RATIO && Math.log(ratio) >= WANDER_STEPS * typical) {
       kept.push({ index: tau, kind: 'variance_change', score: ratio, step: 0 });
     }
   });
