@@ -64,6 +64,29 @@ export interface SeriesQuery {
   groupBy?: string;
   /** With `groupBy`: how many of its values keep their own run (the rest fold into `other`). */
   groups: number;
+  /** Only metrics whose dimensions include all of these (absent or empty: every metric). */
+  dimensions?: MetricDimensions;
+}
+
+/** Which metrics of a name a {@link MetricSpan} measures; every field but `name` narrows. */
+export interface MetricSpanQuery {
+  name: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  dimensions: MetricDimensions;
+  /** Count the distinct values of this dimension key too (metrics without it: one more). */
+  groupBy?: string;
+}
+
+/** Where a metric's points lie: the first and last observation, how many, in how many groups. */
+export interface MetricSpan {
+  first: Date;
+  last: Date;
+  count: number;
+  /** Distinct values of `groupBy` (the `null` group included); 1 without `groupBy`. */
+  groups: number;
 }
 
 export interface SeriesRow {
@@ -253,6 +276,7 @@ export class MetricsRepository {
          SELECT dimensions ->> $5 AS grp, count(*) AS n
          FROM metrics
          WHERE organization_id = $1 AND name = $2 AND observed_at >= $3::timestamptz AND observed_at < $4::timestamptz
+           ${dimensionsCondition(query.dimensions, 7)}
          GROUP BY 1
        ) g
        ORDER BY n DESC, grp ASC NULLS LAST
@@ -264,9 +288,38 @@ export class MetricsRepository {
         query.to.toISOString(),
         query.groupBy,
         limit,
+        ...dimensionsValue(query.dimensions),
       ],
     );
     return { kept: rows.map((row) => row.grp), total: Number(rows[0]?.total ?? 0) };
+  }
+
+  /** The span of the metrics of `query.name` that match it; null when there are none. */
+  async span(organizationId: string, query: MetricSpanQuery): Promise<MetricSpan | null> {
+    const { name, from, to, dimensions } = query;
+    const { where, values } = whereClause(organizationId, { name, from, to, dimensions });
+    let groups = '1';
+    if (query.groupBy !== undefined) {
+      values.push(query.groupBy);
+      const key = `$${values.length}`;
+      // count(DISTINCT) skips nulls: metrics without the key are one more group when present.
+      groups = `count(DISTINCT dimensions ->> ${key}) + max(CASE WHEN dimensions ? ${key} THEN 0 ELSE 1 END)`;
+    }
+    const [row] = await this.dataSource.query<
+      Array<{ first: Date | null; last: Date | null; count: string; groups: string | null }>
+    >(
+      `SELECT min(observed_at) AS first, max(observed_at) AS last, count(*) AS count,
+         ${groups} AS groups
+       FROM metrics WHERE ${where.join(' AND ')}`,
+      values,
+    );
+    if (row === undefined || row.first === null || row.last === null) return null;
+    return {
+      first: row.first,
+      last: row.last,
+      count: Number(row.count),
+      groups: Number(row.groups ?? 1),
+    };
   }
 
   /**
@@ -305,11 +358,14 @@ export class MetricsRepository {
       limit,
     ];
     if (query.groupBy !== undefined) values.push(kept, query.groupBy);
+    const dimensions = dimensionsCondition(query.dimensions, values.length + 1);
+    values.push(...dimensionsValue(query.dimensions));
     return this.dataSource.query<SeriesRow[]>(
       `WITH points AS (
          SELECT ${bucket} AS t, ${slot} AS slot, ${AGGREGATE_SQL[query.agg]} AS value
          FROM metrics
          WHERE organization_id = $1 AND name = $2 AND observed_at >= $3::timestamptz AND observed_at < $4::timestamptz
+           ${dimensions}
          GROUP BY 1, 2
        ),
        buckets AS (
@@ -337,6 +393,20 @@ const SERIES_INTERVAL_UNITS: Record<SeriesInterval, string> = {
   week: 'week',
   month: 'month',
 };
+
+/**
+ * A series' dimension filter as SQL on parameter `$index`, and its value: nothing at all
+ * without one, so the statements of unfiltered series stay as they were planned before.
+ */
+function dimensionsCondition(dimensions: MetricDimensions | undefined, index: number): string {
+  return dimensionsValue(dimensions).length === 0 ? '' : `AND dimensions @> $${index}::jsonb`;
+}
+
+function dimensionsValue(dimensions: MetricDimensions | undefined): string[] {
+  return dimensions === undefined || Object.keys(dimensions).length === 0
+    ? []
+    : [JSON.stringify(dimensions)];
+}
 
 function whereClause(
   organizationId: string,

@@ -29,6 +29,8 @@ import { parseMetricInputs } from '../metric-input';
 import {
   type MetricFilter,
   type MetricProvenance,
+  type MetricSpan,
+  type MetricSpanQuery,
   MetricsRepository,
   type SeriesQuery,
 } from '../repositories/metrics.repository';
@@ -169,6 +171,23 @@ export class MetricsService {
     return JSON.parse(await this.series(organizationId, query)) as SeriesDto;
   }
 
+  /**
+   * Where a metric's points lie (first, last, how many, in how many groups), for a caller
+   * that picks a series' window and interval itself; null when the organization has none.
+   */
+  span(organizationId: string, query: MetricSpanQuery): Promise<MetricSpan | null> {
+    return this.metrics.span(organizationId, query);
+  }
+
+  /**
+   * A series whose window the caller has resolved (another module, e.g. an analysis of a
+   * metric): the same query, cache and size limit as `GET /v1/metrics/series`, with
+   * optional dimension filters.
+   */
+  async seriesOf(organizationId: string, series: SeriesQuery): Promise<SeriesDto> {
+    return JSON.parse(await this.cachedSeries(organizationId, series, false)) as SeriesDto;
+  }
+
   /** The filters as the export runs them (not cached: exports stream). */
   exportFilter(query: MetricFilterDto): MetricFilter {
     return toFilter(query);
@@ -283,10 +302,14 @@ function normaliseFilter(filter: MetricFilter): Record<string, unknown> {
     source: filter.source ?? null,
     from: filter.from?.toISOString() ?? null,
     to: filter.to?.toISOString() ?? null,
-    dimensions: Object.fromEntries(
-      Object.entries(filter.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    ),
+    dimensions: sortedDimensions(filter.dimensions),
   };
+}
+
+function sortedDimensions(dimensions: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 function normaliseSeries(series: SeriesQuery): Record<string, unknown> {
@@ -299,5 +322,9 @@ function normaliseSeries(series: SeriesQuery): Record<string, unknown> {
     groupBy: series.groupBy ?? null,
     // Without groupBy the number of groups changes nothing: one entry for every value.
     groups: series.groupBy === undefined ? null : series.groups,
+    // Only when filtered: the keys of unfiltered series stay as they were.
+    ...(series.dimensions === undefined || Object.keys(series.dimensions).length === 0
+      ? {}
+      : { dimensions: sortedDimensions(series.dimensions) }),
   };
 }
