@@ -11,6 +11,7 @@ import { AnalysisStream } from './services/analysis-stream';
 import { AnalysesService } from './services/analyses.service';
 import { ANALYSIS_CONSUMER, AnalysisRunner } from './services/analysis-runner';
 import { AnalysisStore } from './services/analysis-store';
+import { MetricSeriesInput } from './services/metric-series-input';
 import { AgentTracing } from './tracing/agent-tracing';
 
 export interface AnalysisModuleOptions {
@@ -40,6 +41,7 @@ export class AnalysisModule {
         AnalysisStream,
         AnalysisRunner,
         AnalysesService,
+        MetricSeriesInput,
         { provide: ANALYSIS_CONSUMER, useValue: options.consume },
       ],
       exports: [AnalysesService],

@@ -478,7 +478,7 @@ export interface paths {
         get: operations["analyses_list"];
         put?: never;
         /**
-         * Start an analysis of a dataset or of free text
+         * Start an analysis of a dataset, records, free text or a metric series
          * @description Answers 202 `{id, status}` at once; with `?wait=<seconds>` (≤ 60) it answers 200 with the finished analysis when it finishes in time (else still 202).
          *
          *     Requires the `analyses:write` permission (roles: admin, analyst).
@@ -998,6 +998,49 @@ export interface components {
             /** @description With `groupBy`: how many values were folded into the `other` run (0: there is none). */
             otherGroups?: number;
         };
+        AnalysisMetricDto: {
+            /**
+             * @description The metric's name.
+             * @example api.latency_ms
+             */
+            name: string;
+            /**
+             * @description Start (inclusive; its bucket is the first). Default: the metric's first point.
+             * @example 2026-01-01
+             */
+            from?: string;
+            /**
+             * @description End (exclusive). Default: the end of the bucket of the metric's last point.
+             * @example 2026-03-01
+             */
+            to?: string;
+            /**
+             * @description Bucket width. Default: the finest whose series has at most 5,000 values and no more
+             *     buckets than twice the metric's points, so most buckets hold a point.
+             * @enum {string}
+             */
+            interval?: "minute" | "hour" | "day" | "week" | "month";
+            /**
+             * @description How a bucket's points are aggregated.
+             * @default avg
+             * @enum {string}
+             */
+            agg: "avg" | "sum" | "min" | "max" | "count" | "p50" | "p95";
+            /**
+             * @description A dimension key: one series per value (the 10 most frequent; the rest as `(other)`),
+             *     stored as a category column of that name, so the segments agent compares the groups.
+             */
+            groupBy?: string;
+            /**
+             * @description Only points whose dimensions include all of these, as `dim.<key>=<value>` on `GET /v1/metrics`.
+             * @example {
+             *       "region": "eu"
+             *     }
+             */
+            dimensions?: {
+                [key: string]: string;
+            };
+        };
         CreateAnalysisDto: {
             /**
              * @description Flat JSON objects (values: string, number, boolean or null), stored as a dataset
@@ -1008,6 +1051,11 @@ export interface components {
             }[];
             /** @description Free text to analyse (sentiment, entities, keywords). */
             text?: string;
+            /**
+             * @description A metric's series (`GET /v1/metrics/series` buckets), stored as records `{time,
+             *     <name>, <groupBy>?}` and analysed like them: its seasons, change points, anomalies, trend.
+             */
+            metric?: components["schemas"]["AnalysisMetricDto"];
             /** @description The agents to run; default all that apply. */
             agents?: ("profile" | "trends" | "anomalies" | "text" | "segments" | "summary")[];
             /**
@@ -1547,6 +1595,11 @@ export interface components {
             id: string;
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /**
+             * @description What was analysed, by `kind`: `dataset` `{datasetId}`, `records` `{datasetId, records}`,
+             *     `metric` `{datasetId, records, metric: {name, from, to, interval, agg, groupBy?,
+             *     dimensions?}}` (the window and interval as resolved), `text` `{text}`.
+             */
             input: {
                 [key: string]: unknown;
             };

@@ -53,7 +53,7 @@ export class AnalysesController {
   @RateLimitClass('expensive')
   @Idempotent()
   @ApiOperation({
-    summary: 'Start an analysis of a dataset or of free text',
+    summary: 'Start an analysis of a dataset, records, free text or a metric series',
     description:
       'Answers 202 `{id, status}` at once; with `?wait=<seconds>` (≤ 60) it answers 200 with the ' +
       'finished analysis when it finishes in time (else still 202).',

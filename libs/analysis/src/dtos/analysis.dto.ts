@@ -25,6 +25,7 @@ import {
   type AnalysisStatus,
 } from '../entities/analysis.entity';
 import type { AgentName } from '../orchestrator';
+import { AnalysisMetricDto } from './analysis-metric.dto';
 import { AnalysisResultDto, MAX_RESULT_TEXT } from './analysis-result.dto';
 
 export const AGENT_NAMES = [
@@ -44,7 +45,7 @@ export const MAX_TEXT_LENGTH = 100_000;
 /** Most records one analysis takes (they are stored as a small dataset first). */
 export const MAX_RECORDS = 10_000;
 
-/** Exactly one of `datasetId`, `records` and `text`. */
+/** Exactly one of `datasetId`, `records`, `text` and `metric`. */
 export class CreateAnalysisDto {
   @IsOptional()
   @IsUUID('all', { message: 'datasetId must be a UUID' })
@@ -76,6 +77,17 @@ export class CreateAnalysisDto {
   @IsString()
   @Length(1, MAX_TEXT_LENGTH, { message: `text must be 1–${MAX_TEXT_LENGTH} characters` })
   text?: string;
+
+  /**
+   * A metric's series (`GET /v1/metrics/series` buckets), stored as records `{time,
+   * <name>, <groupBy>?}` and analysed like them: its seasons, change points, anomalies, trend.
+   */
+  @ApiPropertyOptional({ type: AnalysisMetricDto })
+  @IsOptional()
+  @IsObject({ message: 'metric must be an object' })
+  @ValidateNested()
+  @Type(() => AnalysisMetricDto)
+  metric?: AnalysisMetricDto;
 
   /** The agents to run; default all that apply. */
   @ApiPropertyOptional({ enum: AGENT_NAMES, isArray: true, maxItems: AGENT_NAMES.length })
@@ -191,6 +203,11 @@ export class AnalysisDto {
   id!: string;
   @ApiProperty({ enum: ANALYSIS_STATUSES })
   status!: AnalysisStatus;
+  /**
+   * What was analysed, by `kind`: `dataset` `{datasetId}`, `records` `{datasetId, records}`,
+   * `metric` `{datasetId, records, metric: {name, from, to, interval, agg, groupBy?,
+   * dimensions?}}` (the window and interval as resolved), `text` `{text}`.
+   */
   @ApiProperty({ type: 'object', additionalProperties: true })
   input!: Record<string, unknown>;
   @ApiProperty({

@@ -1,4 +1,5 @@
 import { OrganizationEntity } from '@app/auth';
+import type { MetricDimensions, SeriesAggregate, SeriesInterval } from '@app/metrics';
 import type { AnalysisErrorCode } from '../analysis-errors';
 import {
   Column,
@@ -13,10 +14,25 @@ import {
 export const ANALYSIS_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
 
-/** What was analysed, as the request gave it (records are stored as a dataset first). */
+/**
+ * A metric's series as analysed: the request's choices with the window and interval
+ * resolved (what `GET /v1/metrics/series` would answer for them).
+ */
+export interface AnalysisMetricInput {
+  name: string;
+  from: string;
+  to: string;
+  interval: SeriesInterval;
+  agg: SeriesAggregate;
+  groupBy?: string;
+  dimensions?: MetricDimensions;
+}
+
+/** What was analysed, as the request gave it (records and metrics are stored as a dataset first). */
 export type AnalysisInput =
   | { kind: 'dataset'; datasetId: string }
   | { kind: 'records'; datasetId: string; records: number }
+  | { kind: 'metric'; datasetId: string; records: number; metric: AnalysisMetricInput }
   | { kind: 'text'; text: string };
 
 /**

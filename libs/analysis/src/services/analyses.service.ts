@@ -22,13 +22,18 @@ import {
   type ListAnalysesQueryDto,
   mapAnalysis,
 } from '../dtos/analysis.dto';
-import { AnalysisEntity, type AnalysisInput } from '../entities/analysis.entity';
+import {
+  AnalysisEntity,
+  type AnalysisInput,
+  type AnalysisMetricInput,
+} from '../entities/analysis.entity';
 import { recordsToCsv } from '../input/records-csv';
 import { AnalysisModel } from '../models/analysis-model';
 import { AGENTS_SDK_VERSION } from '../orchestrator';
 import { ANALYSIS_QUEUE, type AnalysisJob, AnalysisRunner } from './analysis-runner';
 import { AnalysisEvents } from './analysis-events';
 import { AnalysisStore } from './analysis-store';
+import { MetricSeriesInput } from './metric-series-input';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const WAIT_POLL_MS = 100;
@@ -38,6 +43,8 @@ interface PendingRecords {
   kind: 'records-pending';
   chunks: Buffer[];
   records: number;
+  /** Set when the records are a metric's series. */
+  metric?: AnalysisMetricInput;
 }
 type PreparedInput = AnalysisInput | PendingRecords;
 
@@ -53,6 +60,7 @@ export class AnalysesService {
     private readonly uploads: DatasetUploadService,
     private readonly config: AppConfig,
     private readonly model: AnalysisModel,
+    private readonly metricSeries: MetricSeriesInput,
   ) {}
 
   /** Inserts the analysis and enqueues its job in one transaction. */
@@ -106,10 +114,12 @@ export class AnalysesService {
       ...(original.maxAnomalies === null ? {} : { maxAnomalies: original.maxAnomalies }),
     };
     const input = await this.input(principal.organizationId, body);
-    // Records were stored as a dataset: the replay reads that dataset, still as records input.
+    // Records and metric series were stored as a dataset: the replay reads that dataset again
+    // (the series as it was, not as it is now), with the original's input.
+    const stored = original.input.kind === 'records' || original.input.kind === 'metric';
     const [created] = await this.createAll(principal, [
       {
-        input: original.input.kind === 'records' ? original.input : input,
+        input: stored ? original.input : input,
         body,
         replayOf: original.id,
       },
@@ -179,15 +189,21 @@ export class AnalysesService {
     pending: PendingRecords,
     stored: DatasetEntity[],
   ): Promise<AnalysisInput> {
+    const { metric } = pending;
     const dataset = await this.uploads.uploadInTransaction(manager, principal, {
       source: Readable.from(pending.chunks),
-      name: `records of analysis ${analysisId}`,
+      name:
+        metric === undefined
+          ? `records of analysis ${analysisId}`
+          : `metric ${metric.name} of analysis ${analysisId}`,
       delimiter: ',',
       header: true,
       clientGone: () => false,
     });
     stored.push(dataset);
-    return { kind: 'records', datasetId: dataset.id, records: pending.records };
+    return metric === undefined
+      ? { kind: 'records', datasetId: dataset.id, records: pending.records }
+      : { kind: 'metric', datasetId: dataset.id, records: pending.records, metric };
   }
 
   async get(organizationId: string, id: string): Promise<AnalysisEntity> {
@@ -240,15 +256,20 @@ export class AnalysesService {
   }
 
   private async input(organizationId: string, body: CreateAnalysisDto): Promise<PreparedInput> {
-    const given = [body.datasetId, body.records, body.text].filter(
+    const given = [body.datasetId, body.records, body.text, body.metric].filter(
       (value) => value !== undefined,
     ).length;
     if (given !== 1) {
       throw new RequestValidationException([
-        { field: 'datasetId', message: 'send exactly one of datasetId, records and text' },
+        { field: 'datasetId', message: 'send exactly one of datasetId, records, text and metric' },
       ]);
     }
     if (body.text !== undefined) return { kind: 'text', text: body.text };
+    if (body.metric !== undefined) {
+      const { records, metric } = await this.metricSeries.read(organizationId, body.metric);
+      const { chunks } = recordsToCsv(records, this.config.datasets.maxColumns);
+      return { kind: 'records-pending', chunks, records: records.length, metric };
+    }
     if (body.records !== undefined) {
       const { chunks } = recordsToCsv(body.records, this.config.datasets.maxColumns);
       return { kind: 'records-pending', chunks, records: body.records.length };
@@ -269,7 +290,12 @@ function inputHash(input: AnalysisInput, body: CreateAnalysisDto): string {
   const what =
     input.kind === 'text'
       ? [input.kind, input.text]
-      : [input.kind, input.datasetId, input.kind === 'records' ? input.records : null];
+      : [
+          input.kind,
+          input.datasetId,
+          input.kind === 'dataset' ? null : input.records,
+          ...(input.kind === 'metric' ? metricHashFields(input.metric) : []),
+        ];
   return createHash('sha256')
     .update(
       JSON.stringify([
@@ -281,4 +307,20 @@ function inputHash(input: AnalysisInput, body: CreateAnalysisDto): string {
       ]),
     )
     .digest('hex');
+}
+
+/** A metric input's fields in a fixed order, dimensions sorted by key (see {@link inputHash}). */
+function metricHashFields(metric: AnalysisMetricInput): unknown[] {
+  const dimensions = Object.entries(metric.dimensions ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return [
+    metric.name,
+    metric.from,
+    metric.to,
+    metric.interval,
+    metric.agg,
+    metric.groupBy ?? null,
+    dimensions,
+  ];
 }
