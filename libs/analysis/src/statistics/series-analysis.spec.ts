@@ -138,4 +138,16 @@ describe('analyzeSeries', () => {
     }));
     expect(analyzeSeries(points).anomaliesFound).toBeLessThanOrEqual(10);
   });
+  it('does not report a cycle that explains next to none of the variation', () => {
+    // A faint daily sine under frequent large spikes: visible to the clipped autocorrelation,
+    // about 1 % of the variance.
+    const n = 288 * 14;
+    const e = noise(n, 71);
+    const random = seeded(72);
+    const points = [...e].map((v, i) => ({
+      t: MONDAY + i * 300_000,
+      y: 10 + Math.sin((2 * Math.PI * i) / 288) + 0.5 * v + (random() < 0.03 ? 50 : 0),
+    }));
+    expect(analyzeSeries(points).seasonality).toEqual([]);
+  });
 });

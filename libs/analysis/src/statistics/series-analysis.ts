@@ -105,6 +105,8 @@ const EXCURSION_SEGMENTS = 4;
  * factor. Smaller ones are real in long series yet not what anyone would call a new regime.
  */
 export const MIN_LEVEL_SHIFT_SDS = 3;
+/** Share of the variation (seasonal strength) a season must explain to be one. */
+const MIN_SEASON_STRENGTH = 0.1;
 export const MIN_SPREAD_RATIO = 2;
 
 /**
@@ -143,9 +145,18 @@ export function analyzeSeries(
     };
   }
 
-  const found = grid.irregular ? [] : detectSeasons(x, grid.intervalMs);
+  const candidates = grid.irregular ? [] : detectSeasons(x, grid.intervalMs);
+  let first = decompose(
+    x,
+    candidates.map((c) => c.period),
+  );
+  // A cycle the autocorrelation shows but that explains next to none of the variation is
+  // not a season worth reporting, nor one to bound the shortest regime by.
+  const found = candidates.filter(
+    (_c, k) => seasonalStrength(first.seasonal[k], first.remainder) >= MIN_SEASON_STRENGTH,
+  );
   const periods = found.map((c) => c.period);
-  const first = decompose(x, periods);
+  if (found.length < candidates.length) first = decompose(x, periods);
   const sigma = robustScale(first.remainder, median(first.remainder));
   const deseasonalised = x.slice();
   for (const component of first.seasonal) {
