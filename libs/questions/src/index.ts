@@ -1,1 +1,2 @@
 export * from './query/structured-query';
+export * from './planner/plan';
