@@ -8,7 +8,7 @@ import {
   STOPWORDS,
   SYNONYMS,
 } from './question-vocabulary';
-import { columnParts, isTypo, singular, wordsOf } from './question-words';
+import { columnParts, isTypo, singular, wordsOf } from '@app/questions';
 
 export type { FocusSpecialist } from './question-vocabulary';
 
