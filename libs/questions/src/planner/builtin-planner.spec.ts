@@ -1,0 +1,148 @@
+import type { PlannerDataset } from './plan';
+import { planQuestion } from './builtin-planner';
+
+type Type = PlannerDataset['columns'][number]['type'];
+function dataset(name: string, columns: Array<[string, Type, string[]?]>): PlannerDataset {
+  return {
+    name,
+    columns: columns.map(([column, type]) => ({ name: column, type })),
+    profile: columns.map(([column, type, top = []]) => ({
+      name: column,
+      type,
+      distinctCount: top.length > 0 ? top.length : 1000,
+      min: null,
+      max: null,
+      topValues: top.map((value) => ({ value, count: 1 })),
+    })),
+  };
+}
+
+const weather = dataset('seattle-weather', [
+  ['date', 'date'],
+  ['precipitation', 'number'],
+  ['temp_max', 'number'],
+  ['temp_min', 'number'],
+  ['wind', 'number'],
+  ['weather', 'string', ['sun', 'rain', 'fog', 'drizzle', 'snow']],
+]);
+const cars = dataset('cars', [
+  ['Name', 'string'],
+  ['Miles_per_Gallon', 'number'],
+  ['Cylinders', 'integer'],
+  ['Horsepower', 'integer'],
+  ['Weight_in_lbs', 'integer'],
+  ['Year', 'date'],
+  ['Origin', 'string', ['USA', 'Europe', 'Japan']],
+]);
+
+function queryOf(question: string, data: PlannerDataset = weather) {
+  const plan = planQuestion(question, data);
+  if (plan.kind !== 'planned') throw new Error(`refused: ${plan.reason}`);
+  return plan.query;
+}
+
+describe('planQuestion', () => {
+  it('reads a filtered aggregate: adjective values, column words and synonyms', () => {
+    expect(queryOf('What was the average maximum temperature on rainy days?')).toEqual({
+      measures: [{ agg: 'avg', column: 'temp_max' }],
+      filters: [{ column: 'weather', op: 'eq', value: 'rain' }],
+    });
+    expect(queryOf('What is the average horsepower of cars from Japan?', cars)).toEqual({
+      measures: [{ agg: 'avg', column: 'Horsepower' }],
+      filters: [{ column: 'Origin', op: 'eq', value: 'Japan' }],
+    });
+  });
+
+  it('takes a column written as it is named, and "highest"/"lowest" as the extreme', () => {
+    expect(queryOf('median temp_min')).toEqual({
+      measures: [{ agg: 'median', column: 'temp_min' }],
+    });
+    expect(queryOf('What was the highest temperature?')).toEqual({
+      measures: [{ agg: 'max', column: 'temp_max' }],
+    });
+    expect(queryOf('lowest temperature in March 2014')).toEqual({
+      measures: [{ agg: 'min', column: 'temp_min' }],
+      filters: [{ column: 'date', op: 'between', from: '2014-03-01', to: '2014-03-31' }],
+    });
+  });
+
+  it('counts rows, with comparisons of a number column', () => {
+    expect(queryOf('How many cars have more than 6 cylinders?', cars)).toEqual({
+      measures: [{ agg: 'count' }],
+      filters: [{ column: 'Cylinders', op: 'gt', value: 6 }],
+    });
+    expect(queryOf('how many different weather types are there?')).toEqual({
+      measures: [{ agg: 'count_distinct', column: 'weather' }],
+    });
+  });
+
+  it('groups by a column or a time bucket, summing what adds up and averaging the rest', () => {
+    expect(queryOf('total precipitation by month')).toEqual({
+      measures: [{ agg: 'sum', column: 'precipitation' }],
+      groupBy: [{ column: 'date', bucket: 'month' }],
+    });
+    expect(queryOf('average miles per gallon per year', cars)).toEqual({
+      measures: [{ agg: 'avg', column: 'Miles_per_Gallon' }],
+      groupBy: [{ column: 'Year', bucket: 'year' }],
+    });
+    expect(queryOf('which month had the most precipitation')).toMatchObject({
+      measures: [{ agg: 'sum', column: 'precipitation' }],
+      orderBy: [{ by: 'sum_precipitation', direction: 'desc' }],
+      limit: 1,
+    });
+    expect(queryOf('which origin has the highest average weight?', cars)).toMatchObject({
+      groupBy: [{ column: 'Origin' }],
+      orderBy: [{ by: 'avg_Weight_in_lbs', direction: 'desc' }],
+    });
+  });
+
+  it('lists the top rows with their labels', () => {
+    expect(queryOf('what are the 3 heaviest cars?', cars)).toEqual({
+      select: ['Year', 'Name', 'Weight_in_lbs'],
+      orderBy: [{ by: 'Weight_in_lbs', direction: 'desc' }],
+      limit: 3,
+    });
+  });
+
+  it('compares two values or two periods', () => {
+    expect(queryOf('average temp_max in 2014 vs 2015').compare?.groups.map((g) => g.label)).toEqual(
+      ['2014', '2015'],
+    );
+    expect(queryOf('average temp_max on sunny days compared with rainy days').compare).toEqual({
+      groups: [
+        { label: 'sun', filters: [{ column: 'weather', op: 'eq', value: 'sun' }] },
+        { label: 'rain', filters: [{ column: 'weather', op: 'eq', value: 'rain' }] },
+      ],
+    });
+  });
+
+  it('answers a share by the whole column, not within the filtered rows', () => {
+    expect(queryOf('what share of days were sunny?')).toEqual({
+      measures: [{ agg: 'share' }],
+      groupBy: [{ column: 'weather' }],
+    });
+  });
+
+  it('counts back from the data for "the last 30 days"', () => {
+    expect(queryOf('average temp_min in the last 30 days').filters).toEqual([
+      { column: 'date', op: 'last', amount: 30, unit: 'day' },
+    ]);
+  });
+
+  it('refuses what it does not understand, naming the words and the columns', () => {
+    const humidity = planQuestion('what is the average humidity?', weather);
+    expect(humidity).toMatchObject({ kind: 'refused', notUnderstood: ['humidity'] });
+    expect(humidity.kind === 'refused' && humidity.columns).toContain('temp_max');
+    expect(planQuestion('is this good?', weather)).toMatchObject({
+      kind: 'refused',
+      notUnderstood: ['good'],
+    });
+    expect(planQuestion('weather', weather)).toMatchObject({ kind: 'refused' });
+  });
+
+  it('refuses an ambiguous column rather than picking one', () => {
+    expect(planQuestion('temperature by weather on rainy days', weather)).toMatchObject({
+      kind: 'refused',
+    });
+  });
+});
