@@ -71,6 +71,10 @@ describe('planQuestion', () => {
       measures: [{ agg: 'count' }],
       filters: [{ column: 'Cylinders', op: 'gt', value: 6 }],
     });
+    expect(queryOf('how many days had a max temperature between 20 and 25?')).toEqual({
+      measures: [{ agg: 'count' }],
+      filters: [{ column: 'temp_max', op: 'between', from: 20, to: 25 }],
+    });
     expect(queryOf('how many different weather types are there?')).toEqual({
       measures: [{ agg: 'count_distinct', column: 'weather' }],
     });

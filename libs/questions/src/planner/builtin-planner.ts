@@ -200,6 +200,12 @@ class QueryBuilder {
       this.readings.push(`${column} ${SYMBOLS[comparator.comparator]} ${number.value}`);
       out.push({ column, op: comparator.comparator, value: number.value });
     }
+    for (const range of this.all('range')) {
+      const { column, mention } = this.numericColumnNear(range, range);
+      if (mention !== undefined) this.use(mention);
+      this.use(range, `${column} from ${range.from} to ${range.to}`);
+      out.push({ column, op: 'between', from: range.from, to: range.to });
+    }
     return out;
   }
 

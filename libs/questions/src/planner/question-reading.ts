@@ -36,6 +36,7 @@ export type Mention = { start: number; end: number; text: string } & (
   | { kind: 'group' }
   | { kind: 'bucket'; bucket: TimeBucket }
   | { kind: 'comparator'; comparator: Comparator }
+  | { kind: 'range'; from: number; to: number }
   | { kind: 'number'; value: number }
   | { kind: 'period'; from: string; to: string; label: string }
   | { kind: 'last'; amount: number; unit: RelativeUnit }
@@ -103,6 +104,7 @@ export function readQuestion(question: string, dataset: PlannerDataset): Mention
   while (i < tokens.length) {
     const found =
       periodAt(words, i) ??
+      rangeAt(words, i) ??
       lastAt(words, i) ??
       topAt(words, i) ??
       numberAt(words, i) ??
@@ -419,6 +421,25 @@ function periodAt(words: readonly string[], i: number): Mention | null {
     };
   }
   return null;
+}
+
+/** "between 10 and 20", "from 3 to 5": an inclusive range of numbers. */
+function rangeAt(words: readonly string[], i: number): Mention | null {
+  const opener = words[i];
+  const joiner = opener === 'between' ? 'and' : opener === 'from' ? 'to' : null;
+  const number = /^-?\d+(\.\d+)?$/;
+  if (joiner === null || words[i + 2] !== joiner) return null;
+  if (!number.test(words[i + 1] ?? '') || !number.test(words[i + 3] ?? '')) return null;
+  if (isYear(words[i + 1]) && isYear(words[i + 3])) return null;
+  const [a, b] = [Number(words[i + 1]), Number(words[i + 3])];
+  return {
+    kind: 'range',
+    from: Math.min(a, b),
+    to: Math.max(a, b),
+    start: i,
+    end: i + 4,
+    text: words.slice(i, i + 4).join(' '),
+  };
 }
 
 /** "the last 30 days", "past week", "last 3 months". */
