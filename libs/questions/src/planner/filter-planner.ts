@@ -1,0 +1,222 @@
+import type { QueryComparison, QueryDimension, QueryFilter } from '../query/structured-query';
+import { CATEGORY, NotUnderstood, NUMERIC, type Of, PlanningState } from './planning-state';
+import type { Mention } from './question-mentions';
+
+const SYMBOLS = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠' } as const;
+
+/** The filters of a question (values, number comparisons, periods) and its comparison. */
+export abstract class FilterPlanner extends PlanningState {
+  /** "Dream island", "species Gentoo": the column named beside its own value says nothing more. */
+  protected absorbValueColumns(): void {
+    for (const value of this.all('value')) {
+      for (const side of [this.previous(value), this.next(value)]) {
+        if (
+          side?.kind === 'column' &&
+          side.columns.length === 1 &&
+          side.columns[0] === value.column
+        )
+          this.use(side);
+      }
+    }
+  }
+
+  /**
+   * "what share of days were sunny": a share within the rows filtered to sun would be 1, so
+   * the filtered column is grouped instead and each value's share comes back, sun's with it.
+   */
+  protected shareGroups(filters: readonly QueryFilter[]): QueryDimension[] {
+    if (!this.all('aggregate').some((a) => a.aggregate === 'share')) return [];
+    const columns = filters
+      .filter((f) => f.op === 'eq' || f.op === 'in')
+      .map((f) => f.column)
+      .filter((c) => CATEGORY.has(this.type(c)));
+    return [...new Set(columns)].map((column) => ({ column }));
+  }
+
+  /** "rainy days", "cars from Japan": equality on a text column; several values: `in`. */
+  protected valueFilters(): QueryFilter[] {
+    const values = this.all('value').filter((v) => !this.isGroupedColumn(v.column));
+    if (this.versusSides(values) !== null) return [];
+    const byColumn = new Map<string, Array<Of<'value'>>>();
+    for (const value of values) {
+      byColumn.set(value.column, [...(byColumn.get(value.column) ?? []), value]);
+    }
+    return [...byColumn].map(([column, list]) => {
+      const negated = list.length === 1 && this.previous(list[0])?.kind === 'comparator';
+      const comparator = negated ? (this.previous(list[0]) as Of<'comparator'>) : undefined;
+      for (const v of list) this.use(v);
+      if (comparator !== undefined && comparator.comparator === 'ne') {
+        this.use(comparator, `${column} is not ${list[0].value}`);
+        return { column, op: 'ne', value: this.valueOf(column, list[0].value) };
+      }
+      this.readings.push(`${column} = ${list.map((v) => v.value).join(', ')}`);
+      return list.length === 1
+        ? { column, op: 'eq', value: this.valueOf(column, list[0].value) }
+        : { column, op: 'in', values: list.map((v) => this.valueOf(column, v.value)) };
+    });
+  }
+
+  /** "more than 10", "at least 3 cylinders": a comparison with the nearest numeric column. */
+  protected comparisonFilters(): QueryFilter[] {
+    const out: QueryFilter[] = [];
+    for (const comparator of this.all('comparator')) {
+      if (this.used.has(comparator)) continue;
+      const number = this.next(comparator);
+      if (number?.kind !== 'number') {
+        if (comparator.comparator === 'ne') continue;
+        throw new NotUnderstood(`"${comparator.text}" needs a number after it.`, [comparator.text]);
+      }
+      const { column, mention } = this.numericColumnNear(comparator, number);
+      if (mention !== undefined) this.use(mention);
+      this.use(comparator);
+      this.use(number);
+      this.readings.push(`${column} ${SYMBOLS[comparator.comparator]} ${number.value}`);
+      out.push({ column, op: comparator.comparator, value: number.value });
+    }
+    for (const range of this.all('range')) {
+      const { column, mention } = this.numericColumnNear(range, range);
+      if (mention !== undefined) this.use(mention);
+      this.use(range, `${column} from ${range.from} to ${range.to}`);
+      out.push({ column, op: 'between', from: range.from, to: range.to });
+    }
+    return out;
+  }
+
+  /** The numeric column a comparison is about: the one named just before it, else just after. */
+  protected numericColumnNear(
+    comparator: Mention,
+    number: Mention,
+  ): { column: string; mention?: Of<'column'> } {
+    const before = this.previous(comparator, ['filler', 'rows']);
+    const after = this.next(number, ['filler']);
+    for (const candidate of [before, after]) {
+      if (candidate?.kind !== 'column' || this.used.has(candidate)) continue;
+      const numeric = candidate.columns.filter((c) => NUMERIC.has(this.type(c)));
+      if (numeric.length === 1) return { column: numeric[0], mention: candidate };
+    }
+    // "how many days over 30 degrees": the only numeric column in the question.
+    const named = this.all('column')
+      .flatMap((m) => m.columns)
+      .filter((c) => NUMERIC.has(this.type(c)));
+    if (new Set(named).size === 1) return { column: named[0] };
+    throw new NotUnderstood(
+      `Could not tell which column "${comparator.text} ${number.text}" is about.`,
+      [`${comparator.text} ${number.text}`],
+    );
+  }
+
+  /** "in March 2014", "in the last 30 days": ranges of the time column. */
+  protected timeFilters(): QueryFilter[] {
+    const periods = this.all('period');
+    const lasts = this.all('last');
+    if (periods.length + lasts.length === 0) return [];
+    const column = this.timeColumn;
+    if (column === undefined)
+      throw new NotUnderstood('The question names a period but the dataset has no date column.', [
+        ...periods.map((p) => p.text),
+        ...lasts.map((l) => l.text),
+      ]);
+    if (periods.length === 2 && this.all('versus').length > 0) return [];
+    const out: QueryFilter[] = [];
+    if (periods.length > 1) {
+      const [first, second] = periods;
+      const between = this.mentions.slice(this.indexOf(first) + 1, this.indexOf(second));
+      if (periods.length !== 2 || !between.every((m) => m.kind === 'filler'))
+        throw new NotUnderstood(
+          'Several periods: say which to compare ("2014 vs 2015").',
+          periods.map((p) => p.text),
+        );
+      // "between 2014 and 2015", "from March 2014 to May 2014".
+      this.use(first);
+      this.use(second, `${column} from ${first.label} to ${second.label}`);
+      out.push({ column, op: 'between', from: first.from, to: second.to });
+    } else if (periods.length === 1) {
+      this.use(periods[0], `${column} in ${periods[0].label}`);
+      out.push({ column, op: 'between', from: periods[0].from, to: periods[0].to });
+    }
+    for (const last of lasts) {
+      this.use(last, `${column} in the ${last.text} of the data`);
+      out.push({ column, op: 'last', amount: last.amount, unit: last.unit });
+    }
+    return out;
+  }
+
+  /** Two values of one column, or two periods, set against each other by "vs", "compared with". */
+  protected comparison(): QueryComparison | undefined {
+    const versus = this.all('versus')[0];
+    if (versus === undefined) return undefined;
+    const values = this.versusSides(this.all('value'));
+    const periods = this.all('period');
+    const column = this.timeColumn;
+    let sides: Array<{ mention: Mention; label: string; filter: QueryFilter }>;
+    if (values !== null) {
+      sides = values.map((v) => ({
+        mention: v,
+        label: v.value,
+        filter: { column: v.column, op: 'eq', value: this.valueOf(v.column, v.value) },
+      }));
+    } else if (periods.length === 2 && column !== undefined) {
+      sides = periods.map((p) => ({
+        mention: p,
+        label: p.label,
+        filter: { column, op: 'between', from: p.from, to: p.to },
+      }));
+    } else {
+      throw new NotUnderstood(
+        `"${versus.text}" needs two values of one column or two periods around it.`,
+        [versus.text],
+      );
+    }
+    this.use(versus, `${sides[0].label} compared with ${sides[1].label}`);
+    for (const side of sides) this.use(side.mention);
+    return { groups: sides.map(({ label, filter }) => ({ label, filters: [filter] })) };
+  }
+
+  protected versusSides(values: ReadonlyArray<Of<'value'>>): [Of<'value'>, Of<'value'>] | null {
+    if (this.all('versus').length === 0 || values.length !== 2) return null;
+    const [a, b] = values;
+    return a.column === b.column ? [a, b] : null;
+  }
+
+  protected isGroupedColumn(column: string): boolean {
+    return this.groupMentions().some((g) => g.kind === 'column' && g.columns.includes(column));
+  }
+
+  /** Mentions that name a grouping: after "by"/"per"/"each", after "which", or a bucket word. */
+  protected groupMentions(): Mention[] {
+    const out: Mention[] = [];
+    for (const mention of this.mentions) {
+      if (mention.kind === 'group') {
+        let target = this.next(mention);
+        // "by number of cylinders": the count words only say the column holds counts.
+        if (target?.kind === 'aggregate' && target.aggregate === 'count') {
+          const counted = this.next(target);
+          if (counted?.kind === 'column') {
+            this.used.add(target);
+            target = counted;
+          }
+        }
+        if (target?.kind === 'column' || target?.kind === 'bucket') out.push(target);
+        else if (target?.kind === 'rows' && this.timeColumn !== undefined) out.push(target);
+      } else if (mention.kind === 'bucket' && !out.includes(mention)) {
+        out.push(mention);
+      } else if (
+        mention.kind === 'column' &&
+        this.isWhich(mention) &&
+        mention.columns.some((c) => CATEGORY.has(this.type(c)))
+      ) {
+        out.push(mention);
+      }
+    }
+    return out;
+  }
+
+  /** Whether a column follows "which" or "what" directly ("which weather", "what region"). */
+  protected isWhich(mention: Mention): boolean {
+    const before = this.mentions[this.indexOf(mention) - 1];
+    return (
+      before?.kind === 'filler' &&
+      (before.text.toLowerCase() === 'which' || before.text.toLowerCase() === 'what')
+    );
+  }
+}

@@ -1,0 +1,226 @@
+import {
+  AGGREGATE_WORDS,
+  BUCKET_WORDS,
+  COMPARATOR_WORDS,
+  DISTINCT_WORDS,
+  GROUP_WORDS,
+  MONTHS,
+  ORDER_WORDS,
+  type Phrase,
+  RELATIVE_UNIT_WORDS,
+  SUPERLATIVE_DIRECTION,
+  VERSUS_WORDS,
+} from './question-lexicon';
+import type { Mention } from './question-mentions';
+import { isTypo, singular } from './question-words';
+
+const MONTH_INDEX = new Map<string, number>(
+  MONTHS.flatMap((names, month) => names.map((name) => [name, month] as [string, number])),
+);
+
+export function phraseAt(words: readonly string[], i: number): Mention | null {
+  const match = <T>(list: ReadonlyArray<Phrase<T>>): { meaning: T; end: number } | null => {
+    let best: { meaning: T; end: number } | null = null;
+    for (const phrase of list) {
+      const end = i + phrase.words.length;
+      if (end > words.length) continue;
+      if (
+        !phrase.words.every(
+          (w, k) => words[i + k] === w || (w.length >= 7 && isTypo(words[i + k], w)),
+        )
+      )
+        continue;
+      if (best === null || end > best.end) best = { meaning: phrase.meaning, end };
+    }
+    return best;
+  };
+  const text = (end: number) => words.slice(i, end).join(' ');
+  const bucket = match(BUCKET_WORDS);
+  const aggregate = match(AGGREGATE_WORDS);
+  const order = match(ORDER_WORDS);
+  const group = match(GROUP_WORDS);
+  const comparator = match(COMPARATOR_WORDS);
+  const versus = match(VERSUS_WORDS);
+  if (DISTINCT_WORDS.has(words[i]))
+    return { kind: 'distinct', start: i, end: i + 1, text: words[i] };
+  const candidates: Mention[] = [];
+  if (aggregate)
+    candidates.push({
+      kind: 'aggregate',
+      aggregate: aggregate.meaning,
+      start: i,
+      end: aggregate.end,
+      text: text(aggregate.end),
+    });
+  if (order)
+    candidates.push({
+      kind: 'order',
+      direction: order.meaning,
+      start: i,
+      end: order.end,
+      text: text(order.end),
+    });
+  if (comparator)
+    candidates.push({
+      kind: 'comparator',
+      comparator: comparator.meaning,
+      start: i,
+      end: comparator.end,
+      text: text(comparator.end),
+    });
+  if (group) candidates.push({ kind: 'group', start: i, end: group.end, text: text(group.end) });
+  if (bucket)
+    candidates.push({
+      kind: 'bucket',
+      bucket: bucket.meaning,
+      start: i,
+      end: bucket.end,
+      text: text(bucket.end),
+    });
+  if (versus)
+    candidates.push({ kind: 'versus', start: i, end: versus.end, text: text(versus.end) });
+  if (candidates.length === 0) return null;
+  // The longest phrase wins; among equals the order above (aggregate before order: "max").
+  return candidates.reduce((a, b) => (b.end > a.end ? b : a));
+}
+
+export function numberAt(words: readonly string[], i: number): Mention | null {
+  const word = words[i];
+  if (!/^-?\d+(\.\d+)?$/.test(word)) return null;
+  return { kind: 'number', value: Number(word), start: i, end: i + 1, text: word };
+}
+
+const isYear = (word: string | undefined) =>
+  word !== undefined && /^\d{4}$/.test(word) && Number(word) >= 1800 && Number(word) <= 2200;
+
+/** "March 2014", "in 2014", "Q1 2015": a period of the time column, as inclusive dates. */
+export function periodAt(words: readonly string[], i: number): Mention | null {
+  const word = words[i];
+  const month = MONTH_INDEX.get(word);
+  const previous = words[i - 1];
+  if (month !== undefined && (word !== 'may' || isYear(words[i + 1]) || previous === 'in')) {
+    if (isYear(words[i + 1])) {
+      const year = Number(words[i + 1]);
+      return {
+        kind: 'period',
+        from: isoDate(year, month, 1),
+        to: isoDate(year, month + 1, 0),
+        label: `${words[i]} ${year}`,
+        start: i,
+        end: i + 2,
+        text: `${words[i]} ${words[i + 1]}`,
+      };
+    }
+    return null;
+  }
+  const quarter = /^q([1-4])$/.exec(word);
+  if (quarter !== null && isYear(words[i + 1])) {
+    const year = Number(words[i + 1]);
+    const q = Number(quarter[1]) - 1;
+    return {
+      kind: 'period',
+      from: isoDate(year, 3 * q, 1),
+      to: isoDate(year, 3 * q + 3, 0),
+      label: `Q${q + 1} ${year}`,
+      start: i,
+      end: i + 2,
+      text: `${word} ${words[i + 1]}`,
+    };
+  }
+  if (isYear(word) && !COMPARATOR_WORDS.some((p) => p.words[p.words.length - 1] === previous)) {
+    const year = Number(word);
+    return {
+      kind: 'period',
+      from: `${year}-01-01`,
+      to: `${year}-12-31`,
+      label: word,
+      start: i,
+      end: i + 1,
+      text: word,
+    };
+  }
+  return null;
+}
+
+/** "between 10 and 20", "from 3 to 5": an inclusive range of numbers. */
+export function rangeAt(words: readonly string[], i: number): Mention | null {
+  const opener = words[i];
+  const joiner = opener === 'between' ? 'and' : opener === 'from' ? 'to' : null;
+  const number = /^-?\d+(\.\d+)?$/;
+  if (joiner === null || words[i + 2] !== joiner) return null;
+  if (!number.test(words[i + 1] ?? '') || !number.test(words[i + 3] ?? '')) return null;
+  if (isYear(words[i + 1]) && isYear(words[i + 3])) return null;
+  const [a, b] = [Number(words[i + 1]), Number(words[i + 3])];
+  return {
+    kind: 'range',
+    from: Math.min(a, b),
+    to: Math.max(a, b),
+    start: i,
+    end: i + 4,
+    text: words.slice(i, i + 4).join(' '),
+  };
+}
+
+/** "the last 30 days", "past week", "last 3 months". */
+export function lastAt(words: readonly string[], i: number): Mention | null {
+  if (words[i] !== 'last' && words[i] !== 'past' && words[i] !== 'previous') return null;
+  let k = i + 1;
+  let amount = 1;
+  if (/^\d+$/.test(words[k] ?? '')) {
+    amount = Number(words[k]);
+    k++;
+  }
+  const unit = RELATIVE_UNIT_WORDS[singular(words[k] ?? '')];
+  if (unit === undefined || amount < 1) return null;
+  return {
+    kind: 'last',
+    amount,
+    unit,
+    start: i,
+    end: k + 1,
+    text: words.slice(i, k + 1).join(' '),
+  };
+}
+
+/** "top 5", "5 highest", "bottom 3", "3 lowest": how many, and which way. */
+export function topAt(words: readonly string[], i: number): Mention | null {
+  const word = words[i];
+  const next = words[i + 1];
+  if ((word === 'top' || word === 'bottom' || word === 'first') && /^\d+$/.test(next ?? ''))
+    return {
+      kind: 'order',
+      direction: word === 'bottom' ? 'asc' : 'desc',
+      count: Number(next),
+      start: i,
+      end: i + 2,
+      text: `${word} ${next}`,
+    };
+  if (/^\d+$/.test(word) && next !== undefined && Number(word) <= 100) {
+    const order = ORDER_WORDS.find((p) => p.words.length === 1 && p.words[0] === next);
+    const superlative = SUPERLATIVE_DIRECTION[next];
+    if (order !== undefined)
+      return {
+        kind: 'order',
+        direction: order.meaning,
+        count: Number(word),
+        start: i,
+        end: i + 2,
+        text: `${word} ${next}`,
+      };
+    if (superlative !== undefined)
+      // The superlative also names the column ("5 hottest"): only the count is taken here.
+      return {
+        kind: 'order',
+        direction: superlative,
+        count: Number(word),
+        start: i,
+        end: i + 1,
+        text: word,
+      };
+  }
+  return null;
+}
+
+function isoDate(year: number, month: number, day: number): string {
+  return new Date(Date.UTC(year, month, day)).toISOString().slice(0, 10);
+}

@@ -1,0 +1,46 @@
+import type { Aggregate, RelativeUnit, TimeBucket } from '../query/structured-query';
+import type { Comparator } from './question-lexicon';
+
+export type Mention = { start: number; end: number; text: string } & (
+  | {
+      kind: 'column';
+      columns: string[];
+      /** A superlative in the run ("hottest"): the way to order by this column. */
+      hint?: 'desc' | 'asc';
+      /** A qualifier word in the run ("highest temperature"): the aggregate it implies. */
+      qualifier?: 'max' | 'min' | 'avg';
+    }
+  | { kind: 'value'; column: string; value: string }
+  | { kind: 'aggregate'; aggregate: Aggregate }
+  | { kind: 'distinct' }
+  | { kind: 'order'; direction: 'asc' | 'desc'; count?: number }
+  | { kind: 'group' }
+  | { kind: 'bucket'; bucket: TimeBucket }
+  | { kind: 'comparator'; comparator: Comparator }
+  | { kind: 'range'; from: number; to: number }
+  | { kind: 'number'; value: number }
+  | { kind: 'period'; from: string; to: string; label: string }
+  | { kind: 'last'; amount: number; unit: RelativeUnit }
+  | { kind: 'versus' }
+  | { kind: 'rows' }
+  | { kind: 'filler' }
+  | { kind: 'unknown' }
+);
+
+export interface QuestionToken {
+  /** Lower case; numbers without thousands separators. */
+  word: string;
+  raw: string;
+}
+
+/** Words and numbers of a question, in order (`1,000` → 1000, `3.5` kept whole). */
+export function tokensOf(question: string): QuestionToken[] {
+  const out: QuestionToken[] = [];
+  for (const match of question.matchAll(/\d[\d,]*(?:\.\d+)?|[\p{L}\p{N}][\p{L}\p{N}_'’.-]*/gu)) {
+    let raw = match[0].replace(/[.'’-]+$/u, '');
+    if (/^\d/.test(raw)) raw = raw.replace(/,/g, '');
+    const word = raw.toLowerCase().replace(/['’]s$/u, '');
+    if (word.length > 0) out.push({ word, raw });
+  }
+  return out;
+}
