@@ -1,3 +1,4 @@
+import { cancelledOnAbort } from '@app/database';
 import type { DatasetEntity } from '@app/datasets';
 import type { DataSource } from 'typeorm';
 
@@ -65,27 +66,9 @@ export function readOnlyQuery(
     return dataSource.transaction(async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
       await manager.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-      if (signal === undefined) return manager.query<Row[]>(text, values);
-      // As text: a JavaScript Date would drop the microseconds the match below needs.
-      const [backend] = await manager.query<Array<{ pid: number; started: string }>>(
-        'SELECT pg_backend_pid() AS pid, now()::text AS started',
+      return cancelledOnAbort(dataSource, manager, signal, () =>
+        manager.query<Row[]>(text, values),
       );
-      // Matched on the transaction's start too: the connection goes back to the pool when
-      // this transaction ends, and a late cancel must not hit whatever runs on it next.
-      const cancel = () => {
-        dataSource
-          .query(
-            'SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND xact_start = $2::timestamptz',
-            [backend?.pid, backend?.started],
-          )
-          .catch(() => undefined);
-      };
-      signal.addEventListener('abort', cancel, { once: true });
-      try {
-        return await manager.query<Row[]>(text, values);
-      } finally {
-        signal.removeEventListener('abort', cancel);
-      }
     });
   };
 }

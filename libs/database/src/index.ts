@@ -1,3 +1,4 @@
+export { cancelledOnAbort } from './cancel-on-abort';
 export { buildDataSourceOptions, MIGRATIONS_TABLE } from './data-source-options';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { DatabaseNotifications, type NotificationHandler } from './database-notifications';
