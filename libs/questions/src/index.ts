@@ -1,4 +1,36 @@
-export * from './query/structured-query';
+export {
+  AGGREGATES,
+  type Aggregate,
+  COMPARISON_OPS,
+  type ComparisonOp,
+  comparisonSchema,
+  dimensionSchema,
+  filterSchema,
+  measureSchema,
+  orderSchema,
+  QUERY_LIMITS,
+  type QueryComparison,
+  type QueryDimension,
+  type QueryFilter,
+  type QueryMeasure,
+  type QueryOrder,
+  type QueryResult,
+  RELATIVE_UNITS,
+  type RelativeUnit,
+  type ResultColumn,
+  type Scalar,
+  scalarSchema,
+  type StructuredQuery,
+  structuredQuerySchema,
+  TIME_BUCKETS,
+  type TimeBucket,
+} from './query/structured-query';
+export { InvalidQueryException, parseQuery, validateQuery } from './query/query-validation';
+export { type CompiledQuery, compileQuery, type QueryDataset } from './query/query-compiler';
+export {
+  type QueryRunOptions,
+  QuestionQueryRepository,
+} from './repositories/question-query.repository';
 export * from './planner/plan';
 export { columnParts, editDistance, isTypo, singular, wordsOf } from './planner/question-words';
 export { planQuestion } from './planner/builtin-planner';
