@@ -92,10 +92,11 @@ export function filterSql(
         : `${sql} > ${parameter(converted)}`;
     }
     case 'between': {
+      const lower = `${sql} >= ${parameter(value(filter.from))}`;
       const to = value(filter.to);
       const upper =
         to.wholeDay === true ? `${sql} < ${dayAfter(to)}` : `${sql} <= ${parameter(to)}`;
-      return `(${sql} >= ${parameter(value(filter.from))} AND ${upper})`;
+      return `(${lower} AND ${upper})`;
     }
     case 'contains':
       // strpos, not ILIKE: `%` and `_` in the value are plain characters, nothing to escape.
