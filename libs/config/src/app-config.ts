@@ -150,6 +150,13 @@ export interface AppConfigShape {
     /** Most points (buckets × groups) one series may return. */
     seriesMaxPoints: number;
   };
+  questions: {
+    /**
+     * Longest the query answering one question may run (its `statement_timeout`); past it
+     * the question is a 503 `query-timeout`, not a slow request holding a connection.
+     */
+    statementTimeoutMs: number;
+  };
   /**
    * Exports, event streams and uploads one process serves at once per caller and per
    * organization; over either, a 429.
@@ -197,6 +204,7 @@ export class AppConfig implements AppConfigShape {
   readonly rateLimits!: AppConfigShape['rateLimits'];
   readonly datasets!: AppConfigShape['datasets'];
   readonly metrics!: AppConfigShape['metrics'];
+  readonly questions!: AppConfigShape['questions'];
   readonly llm!: LlmConfig;
   readonly telemetry!: TelemetryConfig;
   readonly analyses!: AppConfigShape['analyses'];

@@ -295,6 +295,9 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
       warmSeries: env.METRICS_CACHE_WARM_SERIES,
       seriesMaxPoints: env.METRICS_SERIES_MAX_POINTS,
     },
+    questions: {
+      statementTimeoutMs: env.QUESTIONS_STATEMENT_TIMEOUT_MS,
+    },
     longRequests: {
       perPrincipal: env.LONG_REQUESTS_PER_PRINCIPAL,
       perOrganization: env.LONG_REQUESTS_PER_ORGANIZATION,
