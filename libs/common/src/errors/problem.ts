@@ -55,6 +55,11 @@ export class ProblemException extends HttpException {
     readonly slug: string,
     detail: string,
     readonly fieldErrors?: FieldError[],
+    /**
+     * Extension members (RFC 9457 §3.2) the problem type documents, e.g. a refused
+     * question's `columns`. They never replace a standard member.
+     */
+    readonly extensions?: Readonly<Record<string, unknown>>,
   ) {
     super(detail, status);
   }

@@ -51,6 +51,18 @@ describe('toProblem', () => {
       expect(body.type).toBe('/problems/forbidden');
     });
 
+    it('adds its extension members, never over a standard one', () => {
+      const exception = new ProblemException(422, 'question-not-understood', 'Not understood', [], {
+        columns: ['date', 'weather'],
+        status: 200,
+        detail: 'replaced',
+      });
+
+      const { body } = toProblem(exception, context);
+      expect(body).toMatchObject({ status: 422, detail: 'Not understood' });
+      expect(body).toHaveProperty('columns', ['date', 'weather']);
+    });
+
     it('flags a deliberate 5xx as unexpected', () => {
       const exception = new ProblemException(503, 'database-unavailable', 'Try again later');
 

@@ -109,6 +109,7 @@ function mapException(exception: unknown, context: ProblemContext): MappedProble
   if (exception instanceof ProblemException) {
     const status = exception.getStatus();
     const body: ProblemDetails = {
+      ...exception.extensions,
       type: problemType(exception.slug),
       title: statusTitle(status),
       status,
