@@ -7,6 +7,7 @@ import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, JobQueueModule } from '@app/database';
 import { DatasetsModule } from '@app/datasets';
 import { MetricsModule } from '@app/metrics';
+import { QuestionsModule } from '@app/questions';
 import { HealthModule } from '@app/health';
 import { IdempotencyModule } from '@app/idempotency';
 import {
@@ -49,6 +50,7 @@ export class ApiModule {
         IdempotencyModule,
         DatasetsModule,
         MetricsModule,
+        QuestionsModule,
         AnalysisModule.register({ http: true, consume: config.workers.mode === 'inline' }),
         ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),
       ],

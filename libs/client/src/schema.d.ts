@@ -464,6 +464,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/datasets/{id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a dataset's questions and answers, newest first
+         * @description Requires the `datasets:read` permission (roles: admin, analyst, viewer).
+         */
+        get: operations["questions_list"];
+        put?: never;
+        /**
+         * Ask a dataset a question; answered from a structured query, never model SQL
+         * @description The question is read as a structured query (docs/questions.md), which is validated, compiled and run read-only; the answer states only numbers of its result.
+         *
+         *     Requires the `datasets:read` permission (roles: admin, analyst, viewer).
+         */
+        post: operations["questions_ask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/questions/{id}/chart.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Render a question's chart (SVG, Vega-Lite)
+         * @description Requires the `datasets:read` permission (roles: admin, analyst, viewer).
+         */
+        get: operations["questions_chart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analyses": {
         parameters: {
             query?: never;
@@ -997,6 +1043,190 @@ export interface components {
             groups?: number;
             /** @description With `groupBy`: how many values were folded into the `other` run (0: there is none). */
             otherGroups?: number;
+        };
+        AskQuestionDto: {
+            /**
+             * @description A question about the dataset, in plain words.
+             * @example What was the average maximum temperature on rainy days?
+             */
+            question: string;
+        };
+        ResultColumnDto: {
+            /** @example avg_temp_max */
+            name: string;
+            /** @enum {string} */
+            type: "integer" | "number" | "boolean" | "date" | "datetime" | "string";
+        };
+        QuestionResultDto: {
+            columns: components["schemas"]["ResultColumnDto"][];
+            /**
+             * @description Rows of values in column order (dates as ISO 8601 text).
+             * @example [
+             *       [
+             *         641,
+             *         13.45
+             *       ]
+             *     ]
+             */
+            rows: ((string | null) | (number | null) | (boolean | null))[][];
+            /** @description True when the row cap (1,000) cut the result. */
+            truncated: boolean;
+        };
+        QuestionModelDto: {
+            /**
+             * @description `builtin`: Sightline's deterministic planner, no model call.
+             * @example builtin
+             */
+            provider: string;
+            /** @example sightline-builtin-question-planner-1 */
+            name: string;
+        };
+        QuestionDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            datasetId: string;
+            /** @example What was the average maximum temperature on rainy days? */
+            question: string;
+            /**
+             * @description One or two sentences; every number in them is a value of `result`.
+             * @example Over the 641 rows where weather = rain, the average temp_max is 13.45.
+             */
+            answer: string;
+            /**
+             * @description The structured query the question was read as (docs/questions.md): never SQL text.
+             * @example {
+             *       "measures": [
+             *         {
+             *           "agg": "count"
+             *         },
+             *         {
+             *           "agg": "avg",
+             *           "column": "temp_max"
+             *         }
+             *       ],
+             *       "filters": [
+             *         {
+             *           "column": "weather",
+             *           "op": "eq",
+             *           "value": "rain"
+             *         }
+             *       ],
+             *       "limit": 1000
+             *     }
+             */
+            query: {
+                select?: string[];
+                measures?: {
+                    /** @enum {string} */
+                    agg: "count" | "count_distinct" | "sum" | "avg" | "min" | "max" | "median" | "p90" | "p95" | "share";
+                    column?: string;
+                    as?: string;
+                }[];
+                groupBy?: {
+                    column: string;
+                    /** @enum {string} */
+                    bucket?: "hour" | "day" | "week" | "month" | "quarter" | "year" | "weekday";
+                }[];
+                filters?: ({
+                    column: string;
+                    /** @enum {string} */
+                    op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
+                    value: string | number | boolean;
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "in";
+                    values: (string | number | boolean)[];
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "between";
+                    from: string | number | boolean;
+                    to: string | number | boolean;
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "is_null" | "not_null";
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "last";
+                    /** Format: int32 */
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "hour" | "day" | "week" | "month" | "year";
+                })[];
+                compare?: {
+                    groups: {
+                        label: string;
+                        filters: ({
+                            column: string;
+                            /** @enum {string} */
+                            op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
+                            value: string | number | boolean;
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "in";
+                            values: (string | number | boolean)[];
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "between";
+                            from: string | number | boolean;
+                            to: string | number | boolean;
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "is_null" | "not_null";
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "last";
+                            /** Format: int32 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "hour" | "day" | "week" | "month" | "year";
+                        })[];
+                    }[];
+                };
+                orderBy?: {
+                    by: string;
+                    /** @enum {string} */
+                    direction: "asc" | "desc";
+                }[];
+                /** Format: int32 */
+                limit?: number;
+            };
+            /** @description A Vega-Lite spec over `result` (rendered by `GET /v1/questions/{id}/chart.svg`), or null. */
+            chart: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description How each part of the question was read.
+             * @example [
+             *       "\"rainy\" → weather = rain",
+             *       "\"average maximum temperature\" → avg(temp_max)"
+             *     ]
+             */
+            readings: string[];
+            /** @description The model's tool call that produced the query; null for the builtin planner (no call). */
+            toolCallId: string | null;
+            /**
+             * Format: int32
+             * @description From receiving the question to having its answer.
+             */
+            durationMs: number;
+            /** @description What the query returned. */
+            result: components["schemas"]["QuestionResultDto"];
+            model: components["schemas"]["QuestionModelDto"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        QuestionPageDto: {
+            data: components["schemas"]["QuestionDto"][];
+            nextCursor: string | null;
         };
         AnalysisMetricDto: {
             /**
@@ -4600,6 +4830,349 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The metrics, header first (CSV) or as an array (JSON) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (problem+json, no internal detail); quote its requestId */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    questions_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionPageDto"];
+                };
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (problem+json, no internal detail); quote its requestId */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    questions_ask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h answers the first response (with `Idempotent-Replayed: true`) and writes nothing again; with a different request it is a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskQuestionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDto"];
+                };
+            };
+            /** @description No valid credential (problem+json) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The role lacks the permission (problem+json) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The question cannot be answered from this dataset (problem+json, `question-not-understood`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @description Words or phrases of the question that could not be placed */
+                        notUnderstood: string[];
+                        /** @description The dataset's columns (the first 100): what can be asked about */
+                        columns: string[];
+                    };
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (problem+json, no internal detail); quote its requestId */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    questions_chart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chart; 404 when the answer has none */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -34,3 +34,11 @@ export {
 export * from './planner/plan';
 export { columnParts, editDistance, isTypo, singular, wordsOf } from './planner/question-words';
 export { planQuestion } from './planner/builtin-planner';
+export { QuestionsModule } from './questions.module';
+export { QuestionsService } from './services/questions.service';
+export { QuestionEntity } from './entities/question.entity';
+export { QuestionPlanner, type PlannerModel } from './planner/question-planner';
+export { DatasetQueries, InvalidQueryError } from './query/dataset-queries';
+export { answerSentence } from './answer/answer-sentence';
+export { answerChart } from './answer/answer-chart';
+export { numbersAreFromResult } from './answer/result-numbers';
