@@ -8,6 +8,7 @@ import {
   roleHasPermission,
 } from '@app/access';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
+import { storedQuestion } from '../support/questions';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 interface Operation {
@@ -68,6 +69,15 @@ describe('access matrix over every route in the OpenAPI document', () => {
       });
       return String(((await created.json()) as { id: string }).id);
     },
+    questions: async () => {
+      const datasetId = await fixtures.datasets?.();
+      return storedQuestion(app, home.organizationId, datasetId ?? '');
+    },
+  };
+
+  /** A valid body for writes that need one: another organization must see the 404, not a 400. */
+  const bodies: Record<string, unknown> = {
+    'POST /v1/datasets/{id}/questions': { question: 'How many rows are there?' },
   };
 
   beforeAll(async () => {
@@ -168,11 +178,13 @@ describe('access matrix over every route in the OpenAPI document', () => {
         operation[OPENAPI_SIGNED] === true
           ? signedHeaders(other.adminKey, operation.method, path)
           : { 'x-api-key': other.adminKey };
-      const body = operation.method === 'PATCH' ? {} : undefined;
+      const body =
+        bodies[`${operation.method} ${operation.path}`] ??
+        (operation.method === 'PATCH' ? {} : undefined);
       const response = await call(app.baseUrl, operation.method, path, {
         headers:
           operation[OPENAPI_SIGNED] === true && body !== undefined
-            ? signedHeaders(other.adminKey, operation.method, path, '{}')
+            ? signedHeaders(other.adminKey, operation.method, path, JSON.stringify(body))
             : headers,
         body,
       });
