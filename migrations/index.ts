@@ -17,4 +17,17 @@ import { AuthAndAudit1795636243692 } from './1795636243692-AuthAndAudit';
  * a new file here and this list must name it (a unit test checks that).
  * Listing classes, not a glob, keeps migrations inside the bundled build.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [AuthAndAudit1795636243692, Datasets1795643986769, Metrics1795655513379, IdempotencyKeys1795656227927, SeriesBucketStatistics1795656900000, Analyses1795658937048, AnalysisEvents1795660932489, AnalysisHeartbeat1796013783093, ListTimeIndexes1796604030578, AnalysisErrorCode1796607677897, AnalysisMaxAnomalies1796626291376, Questions1796665595100];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  AuthAndAudit1795636243692,
+  Datasets1795643986769,
+  Metrics1795655513379,
+  IdempotencyKeys1795656227927,
+  SeriesBucketStatistics1795656900000,
+  Analyses1795658937048,
+  AnalysisEvents1795660932489,
+  AnalysisHeartbeat1796013783093,
+  ListTimeIndexes1796604030578,
+  AnalysisErrorCode1796607677897,
+  AnalysisMaxAnomalies1796626291376,
+  Questions1796665595100,
+];
