@@ -3,9 +3,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QuestionsController } from './controllers/questions.controller';
 import { QuestionEntity } from './entities/question.entity';
+import { BuiltinQuestionPlanner } from './planner/builtin-question-planner';
 import { QuestionPlanner } from './planner/question-planner';
+import { CompiledDatasetQueries } from './query/compiled-dataset-queries';
 import { DatasetQueries } from './query/dataset-queries';
-import { PendingDatasetQueries, PendingQuestionPlanner } from './questions-engine.pending';
+import { QuestionQueryRepository } from './repositories/question-query.repository';
 import { QuestionsRepository } from './repositories/questions.repository';
 import { QuestionsService } from './services/questions.service';
 
@@ -15,9 +17,10 @@ import { QuestionsService } from './services/questions.service';
   controllers: [QuestionsController],
   providers: [
     QuestionsRepository,
+    QuestionQueryRepository,
     QuestionsService,
-    { provide: QuestionPlanner, useClass: PendingQuestionPlanner },
-    { provide: DatasetQueries, useClass: PendingDatasetQueries },
+    { provide: QuestionPlanner, useClass: BuiltinQuestionPlanner },
+    { provide: DatasetQueries, useClass: CompiledDatasetQueries },
   ],
   exports: [QuestionsService],
 })
