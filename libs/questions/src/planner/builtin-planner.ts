@@ -63,6 +63,13 @@ class QueryBuilder extends FilterPlanner {
     for (const mention of this.groupMentions()) {
       if (mention.kind === 'bucket' || mention.kind === 'rows') {
         const bucket = mention.kind === 'bucket' ? mention.bucket : bucketOfRowWord(mention.text);
+        const named = bucket === undefined ? undefined : this.numberColumnNamed(bucket);
+        if (this.timeColumn === undefined && named !== undefined) {
+          // "per year" in a table that keeps the year as a number.
+          this.use(mention, `grouped by ${named}`);
+          out.push({ column: named });
+          continue;
+        }
         if (this.timeColumn === undefined || bucket === undefined)
           throw new NotUnderstood(`"${mention.text}" needs a date column to group by.`, [
             mention.text,
@@ -161,7 +168,7 @@ class QueryBuilder extends FilterPlanner {
       if (order !== undefined) this.use(order);
       const by = resultName(measures[0]);
       query.orderBy = [{ by, direction: direction ?? 'desc' }];
-      query.limit = order?.count ?? DEFAULT_TOP;
+      query.limit = order?.count ?? this.countAsked() ?? DEFAULT_TOP;
       this.readings.push(`${direction === 'asc' ? 'lowest' : 'highest'} ${query.limit} by ${by}`);
     }
     return query;
@@ -169,7 +176,7 @@ class QueryBuilder extends FilterPlanner {
 
   private measureOf(aggregate: Of<'aggregate'>, measured: Set<Mention>): QueryMeasure[] {
     this.use(aggregate);
-    let target = this.next(aggregate, ['filler']);
+    let target = this.next(aggregate, ['filler', 'rows']);
     let distinct = false;
     if (target?.kind === 'distinct') {
       this.use(target);
@@ -215,6 +222,14 @@ class QueryBuilder extends FilterPlanner {
     return names.map((column) => ({ agg: aggregate.aggregate, column }));
   }
 
+  /** "which 3 months": how many the question asks for, its mention used. */
+  private countAsked(): number | undefined {
+    const count = this.all('count')[0];
+    if (count === undefined) return undefined;
+    this.use(count);
+    return count.value;
+  }
+
   /** Whether "which/what … " asks for rows (days, cars) rather than groups. */
   private asksForRows(): boolean {
     return this.all('rows').length > 0 || this.all('order').some((o) => o.count !== undefined);
@@ -240,7 +255,7 @@ class QueryBuilder extends FilterPlanner {
     return {
       select: [...labels, column],
       orderBy: [{ by: column, direction }],
-      limit: order?.count ?? DEFAULT_TOP,
+      limit: order?.count ?? this.countAsked() ?? DEFAULT_TOP,
     };
   }
 

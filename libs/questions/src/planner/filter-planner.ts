@@ -2,6 +2,16 @@ import type { QueryComparison, QueryDimension, QueryFilter } from '../query/stru
 import { CATEGORY, NotUnderstood, NUMERIC, type Of, PlanningState } from './planning-state';
 import type { Mention } from './question-mentions';
 
+/** Words before a period that leave one end of it open. */
+const OPEN_BOUNDS: Readonly<Record<string, OpenBound>> = {
+  since: 'since',
+  from: 'since',
+  after: 'after',
+  before: 'before',
+  until: 'until',
+};
+type OpenBound = 'since' | 'after' | 'before' | 'until';
+
 const SYMBOLS = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠' } as const;
 
 /** The filters of a question (values, number comparisons, periods) and its comparison. */
@@ -110,12 +120,6 @@ export abstract class FilterPlanner extends PlanningState {
     const periods = this.all('period');
     const lasts = this.all('last');
     if (periods.length + lasts.length === 0) return [];
-    const column = this.timeColumn;
-    if (column === undefined)
-      throw new NotUnderstood('The question names a period but the dataset has no date column.', [
-        ...periods.map((p) => p.text),
-        ...lasts.map((l) => l.text),
-      ]);
     if (periods.length === 2 && this.all('versus').length > 0) return [];
     const out: QueryFilter[] = [];
     if (periods.length > 1) {
@@ -128,17 +132,82 @@ export abstract class FilterPlanner extends PlanningState {
         );
       // "between 2014 and 2015", "from March 2014 to May 2014".
       this.use(first);
-      this.use(second, `${column} from ${first.label} to ${second.label}`);
-      out.push({ column, op: 'between', from: first.from, to: second.to });
+      this.use(second, `from ${first.label} to ${second.label}`);
+      out.push(
+        ...this.periodFilters({ ...first, to: second.to, label: `${first.label}–${second.label}` }),
+      );
     } else if (periods.length === 1) {
-      this.use(periods[0], `${column} in ${periods[0].label}`);
-      out.push({ column, op: 'between', from: periods[0].from, to: periods[0].to });
+      const [period] = periods;
+      const bound = OPEN_BOUNDS[this.mentions[this.indexOf(period) - 1]?.text.toLowerCase() ?? ''];
+      this.use(period, `${bound === undefined ? 'in' : bound} ${period.label}`);
+      out.push(...this.periodFilters(period, bound));
     }
     for (const last of lasts) {
+      const column = this.timeColumnFor(last);
       this.use(last, `${column} in the ${last.text} of the data`);
       out.push({ column, op: 'last', amount: last.amount, unit: last.unit });
     }
     return out;
+  }
+
+  /**
+   * A period as filters: a range of the time column, or — in a table that keeps the year
+   * (and month) as numbers — equalities on those columns. `since 2010` and `before 2010`
+   * leave one end open.
+   */
+  protected periodFilters(period: Of<'period'>, bound?: OpenBound): QueryFilter[] {
+    if (this.timeColumn !== undefined) {
+      const column = this.timeColumn;
+      if (bound === 'since') return [{ column, op: 'gte', value: period.from }];
+      if (bound === 'after') return [{ column, op: 'gt', value: period.to }];
+      if (bound === 'before') return [{ column, op: 'lt', value: period.from }];
+      if (bound === 'until') return [{ column, op: 'lte', value: period.to }];
+      return [{ column, op: 'between', from: period.from, to: period.to }];
+    }
+    const year = this.numberColumnNamed('year');
+    if (year === undefined) throw this.noTimeColumn(period);
+    const [fromYear, fromMonth] = period.from.split('-').map(Number);
+    const [toYear, toMonth, toDay] = period.to.split('-').map(Number);
+    if (bound === 'since') return [{ column: year, op: 'gte', value: fromYear }];
+    if (bound === 'after') return [{ column: year, op: 'gt', value: toYear }];
+    if (bound === 'before') return [{ column: year, op: 'lt', value: fromYear }];
+    if (bound === 'until') return [{ column: year, op: 'lte', value: toYear }];
+    const wholeYears =
+      fromMonth === 1 && period.from.endsWith('-01') && toMonth === 12 && toDay === 31;
+    if (wholeYears)
+      return fromYear === toYear
+        ? [{ column: year, op: 'eq', value: fromYear }]
+        : [{ column: year, op: 'between', from: fromYear, to: toYear }];
+    const month = this.numberColumnNamed('month');
+    if (
+      month === undefined ||
+      fromYear !== toYear ||
+      fromMonth !== toMonth ||
+      !period.from.endsWith('-01')
+    )
+      throw this.noTimeColumn(period);
+    return [
+      { column: year, op: 'eq', value: fromYear },
+      { column: month, op: 'eq', value: fromMonth },
+    ];
+  }
+
+  /** An integer column called `name` (`year`, `month`), for tables without a date column. */
+  protected numberColumnNamed(name: string): string | undefined {
+    return this.dataset.columns.find((c) => c.name.toLowerCase() === name && c.type === 'integer')
+      ?.name;
+  }
+
+  private timeColumnFor(mention: Mention): string {
+    if (this.timeColumn === undefined) throw this.noTimeColumn(mention);
+    return this.timeColumn;
+  }
+
+  private noTimeColumn(mention: Mention): NotUnderstood {
+    return new NotUnderstood(
+      `"${mention.text}" is a period, but the dataset has no date column to read it on.`,
+      [mention.text],
+    );
   }
 
   /** Two values of one column, or two periods, set against each other by "vs", "compared with". */
@@ -147,20 +216,15 @@ export abstract class FilterPlanner extends PlanningState {
     if (versus === undefined) return undefined;
     const values = this.versusSides(this.all('value'));
     const periods = this.all('period');
-    const column = this.timeColumn;
-    let sides: Array<{ mention: Mention; label: string; filter: QueryFilter }>;
+    let sides: Array<{ mention: Mention; label: string; filters: QueryFilter[] }>;
     if (values !== null) {
       sides = values.map((v) => ({
         mention: v,
         label: v.value,
-        filter: { column: v.column, op: 'eq', value: this.valueOf(v.column, v.value) },
+        filters: [{ column: v.column, op: 'eq', value: this.valueOf(v.column, v.value) }],
       }));
-    } else if (periods.length === 2 && column !== undefined) {
-      sides = periods.map((p) => ({
-        mention: p,
-        label: p.label,
-        filter: { column, op: 'between', from: p.from, to: p.to },
-      }));
+    } else if (periods.length === 2) {
+      sides = periods.map((p) => ({ mention: p, label: p.label, filters: this.periodFilters(p) }));
     } else {
       throw new NotUnderstood(
         `"${versus.text}" needs two values of one column or two periods around it.`,
@@ -169,7 +233,7 @@ export abstract class FilterPlanner extends PlanningState {
     }
     this.use(versus, `${sides[0].label} compared with ${sides[1].label}`);
     for (const side of sides) this.use(side.mention);
-    return { groups: sides.map(({ label, filter }) => ({ label, filters: [filter] })) };
+    return { groups: sides.map(({ label, filters }) => ({ label, filters })) };
   }
 
   protected versusSides(values: ReadonlyArray<Of<'value'>>): [Of<'value'>, Of<'value'>] | null {
@@ -206,6 +270,13 @@ export abstract class FilterPlanner extends PlanningState {
         mention.columns.some((c) => CATEGORY.has(this.type(c)))
       ) {
         out.push(mention);
+      } else if (mention.kind === 'count') {
+        // "the 2 weather types", "which 3 months": the things counted are the groups.
+        const target = this.next(mention);
+        const category =
+          target?.kind === 'column' && target.columns.some((c) => CATEGORY.has(this.type(c)));
+        if (category || target?.kind === 'bucket' || target?.kind === 'rows')
+          if (target !== undefined && !out.includes(target)) out.push(target);
       }
     }
     return out;

@@ -84,10 +84,34 @@ export function phraseAt(words: readonly string[], i: number): Mention | null {
   return candidates.reduce((a, b) => (b.end > a.end ? b : a));
 }
 
+/** Number words a question may spell out ("the two years"); "one" is too often a pronoun. */
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  twenty: 20,
+};
+
+/** The number a word is: digits, an ordinal ("4th"), or a spelled-out one; else null. */
+export function numberOf(word: string | undefined): number | null {
+  if (word === undefined) return null;
+  const digits = /^(-?\d+(?:\.\d+)?)(?:st|nd|rd|th)?$/.exec(word);
+  if (digits !== null) return Number(digits[1]);
+  return NUMBER_WORDS[word] ?? null;
+}
+
 export function numberAt(words: readonly string[], i: number): Mention | null {
-  const word = words[i];
-  if (!/^-?\d+(\.\d+)?$/.test(word)) return null;
-  return { kind: 'number', value: Number(word), start: i, end: i + 1, text: word };
+  const value = numberOf(words[i]);
+  if (value === null || /(st|nd|rd|th)$/.test(words[i])) return null;
+  return { kind: 'number', value, start: i, end: i + 1, text: words[i] };
 }
 
 const isYear = (word: string | undefined) =>
@@ -166,8 +190,9 @@ export function lastAt(words: readonly string[], i: number): Mention | null {
   if (words[i] !== 'last' && words[i] !== 'past' && words[i] !== 'previous') return null;
   let k = i + 1;
   let amount = 1;
-  if (/^\d+$/.test(words[k] ?? '')) {
-    amount = Number(words[k]);
+  const counted = numberOf(words[k]);
+  if (counted !== null && Number.isInteger(counted)) {
+    amount = counted;
     k++;
   }
   const unit = RELATIVE_UNIT_WORDS[singular(words[k] ?? '')];
@@ -182,44 +207,47 @@ export function lastAt(words: readonly string[], i: number): Mention | null {
   };
 }
 
-/** "top 5", "5 highest", "bottom 3", "3 lowest": how many, and which way. */
+/**
+ * "top 5", "5 highest", "bottom 3", "3 lowest": how many, and which way; "which 3 months",
+ * "the two years": how many only, the way coming from a superlative elsewhere.
+ */
 export function topAt(words: readonly string[], i: number): Mention | null {
   const word = words[i];
   const next = words[i + 1];
-  if ((word === 'top' || word === 'bottom' || word === 'first') && /^\d+$/.test(next ?? ''))
+  const nextCount = numberOf(next);
+  if ((word === 'top' || word === 'bottom' || word === 'first') && nextCount !== null)
     return {
       kind: 'order',
       direction: word === 'bottom' ? 'asc' : 'desc',
-      count: Number(next),
+      count: nextCount,
       start: i,
       end: i + 2,
       text: `${word} ${next}`,
     };
-  if (/^\d+$/.test(word) && next !== undefined && Number(word) <= 100) {
-    const order = ORDER_WORDS.find((p) => p.words.length === 1 && p.words[0] === next);
-    const superlative = SUPERLATIVE_DIRECTION[next];
-    if (order !== undefined)
-      return {
-        kind: 'order',
-        direction: order.meaning,
-        count: Number(word),
-        start: i,
-        end: i + 2,
-        text: `${word} ${next}`,
-      };
-    if (superlative !== undefined)
-      // The superlative also names the column ("5 hottest"): only the count is taken here.
-      return {
-        kind: 'order',
-        direction: superlative,
-        count: Number(word),
-        start: i,
-        end: i + 1,
-        text: word,
-      };
-  }
+  const count = numberOf(word);
+  if (count === null || !Number.isInteger(count) || count > 100 || next === undefined) return null;
+  const order = ORDER_WORDS.find((p) => p.words.length === 1 && p.words[0] === next);
+  if (order !== undefined)
+    return {
+      kind: 'order',
+      direction: order.meaning,
+      count,
+      start: i,
+      end: i + 2,
+      text: `${word} ${next}`,
+    };
+  const superlative = SUPERLATIVE_DIRECTION[next];
+  // The superlative also names the column ("5 hottest"): only the count is taken here.
+  if (superlative !== undefined)
+    return { kind: 'order', direction: superlative, count, start: i, end: i + 1, text: word };
+  if (COUNT_OPENERS.has(words[i - 1] ?? '') && !isYearWord(word))
+    return { kind: 'count', value: count, start: i, end: i + 1, text: word };
   return null;
 }
+
+/** Words before "3 months" that make the number a count of things asked for. */
+const COUNT_OPENERS = new Set(['which', 'what', 'the', 'top', 'bottom', 'first', 'list', 'show']);
+const isYearWord = (word: string) => /^\d{4}$/.test(word);
 
 function isoDate(year: number, month: number, day: number): string {
   return new Date(Date.UTC(year, month, day)).toISOString().slice(0, 10);

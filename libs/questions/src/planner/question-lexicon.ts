@@ -26,6 +26,7 @@ export const AGGREGATE_WORDS = phrases<Aggregate>([
   ['cumulative', 'sum'],
   ['overall', 'sum'],
   ['how many', 'count'],
+  ['how much', 'sum'],
   ['number of', 'count'],
   ['count of', 'count'],
   ['count', 'count'],
@@ -147,6 +148,9 @@ export const VERSUS_WORDS = phrases<true>([
   ['versus', true],
   ['vs', true],
   ['against', true],
+  ['compare', true],
+  ['comparing', true],
+  ['difference between', true],
 ]);
 
 export const MONTHS = [
@@ -203,7 +207,17 @@ export const FILLER_WORDS = new Set(
   recorded measured observed seen happen happened occur occurred during within whose where
   whats what's value see look looking know want wanted like get got live lives living
   come comes came located found belong belongs made built produced sold take took
-  typically usually generally on average`
+  typically usually generally on average whole entire ever fell fall falls fallen all-time
+  altogether`
+    .trim()
+    .split(/\s+/),
+);
+
+/** Units written after a number or a measure ("20 mm", "in degrees"): they change nothing. */
+export const UNIT_WORDS = new Set(
+  `mm cm km m kg g lb lbs pound pounds degree degrees celsius fahrenheit °c °f c f knot knots
+  mph kmh kph usd dollar dollars eur euro euros gbp inch inches ft feet foot meter meters metre
+  metres mw mwh kwh gwh twh gigawatt megawatt hectare hectares`
     .trim()
     .split(/\s+/),
 );
@@ -241,6 +255,7 @@ export const SYNONYMS: ReadonlyArray<readonly string[]> = [
   ['mile', 'mpg', 'economy', 'efficient', 'efficiency'],
   ['country', 'nation'],
   ['region', 'area', 'zone'],
+  ['location', 'city', 'town', 'place', 'site', 'station'],
   ['city', 'town'],
   ['category', 'type', 'kind', 'class'],
   ['year', 'yr'],

@@ -19,6 +19,8 @@ export type Mention = { start: number; end: number; text: string } & (
   | { kind: 'comparator'; comparator: Comparator }
   | { kind: 'range'; from: number; to: number }
   | { kind: 'number'; value: number }
+  /** "which 3 months": how many to list, its order coming from a superlative. */
+  | { kind: 'count'; value: number }
   | { kind: 'period'; from: string; to: string; label: string }
   | { kind: 'last'; amount: number; unit: RelativeUnit }
   | { kind: 'versus' }
@@ -36,7 +38,9 @@ export interface QuestionToken {
 /** Words and numbers of a question, in order (`1,000` → 1000, `3.5` kept whole). */
 export function tokensOf(question: string): QuestionToken[] {
   const out: QuestionToken[] = [];
-  for (const match of question.matchAll(/\d[\d,]*(?:\.\d+)?|[\p{L}\p{N}][\p{L}\p{N}_'’.-]*/gu)) {
+  for (const match of question.matchAll(
+    /\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?|[\p{L}\p{N}][\p{L}\p{N}_'’.-]*/gu,
+  )) {
     let raw = match[0].replace(/[.'’-]+$/u, '');
     if (/^\d/.test(raw)) raw = raw.replace(/,/g, '');
     const word = raw.toLowerCase().replace(/['’]s$/u, '');

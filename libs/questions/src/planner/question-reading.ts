@@ -1,23 +1,16 @@
 import type { PlannerDataset } from './plan';
 import { columnAt, columnWordsOf, valueAt, valueIndex } from './column-mentions';
-import { FILLER_WORDS, ROW_WORDS } from './question-lexicon';
+import { FILLER_WORDS, ROW_WORDS, UNIT_WORDS } from './question-lexicon';
 import { lastAt, numberAt, periodAt, phraseAt, rangeAt, topAt } from './phrase-mentions';
 import { type Mention, tokensOf } from './question-mentions';
 import { singular, wordsOf } from './question-words';
 
 export { type Mention, type QuestionToken, tokensOf } from './question-mentions';
 
-/** Nouns that follow a column to say it is a category ("weather type", "region group"). */
-const CATEGORY_NOUNS = new Set([
-  'type',
-  'kind',
-  'category',
-  'class',
-  'group',
-  'level',
-  'value',
-  'condition',
-]);
+/** Nouns that follow a column and add nothing ("weather type", "wind speed"). */
+const COLUMN_NOUNS = new Set(
+  'type kind category class group level value condition speed reading figure amount'.split(' '),
+);
 const TIME_TYPES = new Set(['date', 'datetime']);
 
 /**
@@ -50,8 +43,14 @@ export function readQuestion(question: string, dataset: PlannerDataset): Mention
     }
     const word = singular(words[i]);
     const afterColumn = mentions[mentions.length - 1]?.kind === 'column';
+    // "kind of weather", "type of car": the noun and its "of" before a column.
+    const beforeColumn =
+      words[i + 1] === 'of' && columnAt(words, i + 2, columns) !== null && COLUMN_NOUNS.has(word);
     const kind =
-      FILLER_WORDS.has(words[i]) || (afterColumn && CATEGORY_NOUNS.has(word))
+      FILLER_WORDS.has(words[i]) ||
+      UNIT_WORDS.has(words[i]) ||
+      beforeColumn ||
+      (afterColumn && COLUMN_NOUNS.has(word))
         ? 'filler'
         : rowWords.has(word) ||
             (hasTime && ['day', 'date', 'hour', 'week', 'month', 'year'].includes(word))
