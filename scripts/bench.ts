@@ -5,6 +5,7 @@
  * by tests.
  */
 import { runAnalysisBenchmark } from './bench/analysis.bench';
+import { runAskBenchmark } from './bench/ask.bench';
 import { runHttpBenchmark } from './bench/http.bench';
 import { runIngestBenchmark } from './bench/ingest.bench';
 import { runIngestStagesBenchmark } from './bench/ingest-stages.bench';
@@ -18,6 +19,7 @@ export interface BenchOptions {
 
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
   analysis: runAnalysisBenchmark,
+  ask: runAskBenchmark,
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,
   'ingest-stages': runIngestStagesBenchmark,
@@ -48,7 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  // A benchmark that cannot run (the ask endpoint missing) sets exitCode and says why.
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

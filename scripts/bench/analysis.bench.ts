@@ -46,7 +46,7 @@ const TARGET_WALL_S = 3;
 const TARGET_RATIO = 1.3;
 
 /** A deterministic pseudo-random sequence (LCG) in [0, 1), so the file is the same every run. */
-function lcg(seed: number): () => number {
+export function lcg(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state * 1664525 + 1013904223) % 4294967296;

@@ -1,0 +1,190 @@
+/**
+ * The latency half of `npm run bench -- ask`: a generated dataset of 1,000,000 rows and,
+ * for each question kind, questions asked over HTTP next to the same aggregate written by
+ * hand in SQL and run directly through `pg` — the floor a compiled query can reach, and
+ * an answer that the HTTP one is scored against.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { lcg } from '../analysis.bench';
+import type { QuestionKind } from './scoring';
+
+const START_MS = Date.UTC(2022, 0, 1);
+const MINUTE_MS = 60_000;
+const REGIONS = ['north', 'south', 'east', 'west', 'central'];
+const CHANNELS = ['web', 'store', 'phone', 'partner'];
+const PRODUCTS = ['anvil', 'bolt', 'cog', 'drill', 'easel', 'funnel', 'gasket', 'hinge'];
+
+/**
+ * One row a minute from 2022-01-01 (`at`, so 1M rows reach late 2023), three categories
+ * (`region`, `channel`, `product`) and three numbers (`sales`, `units`, `latency_ms`).
+ */
+export async function generateLatencyCsv(path: string, rows: number): Promise<void> {
+  const random = lcg(20_260_101);
+  const pick = (values: readonly string[]) => values[Math.floor(random() * values.length)] ?? '';
+  const out = createWriteStream(path);
+  out.write('at,region,channel,product,sales,units,latency_ms\n');
+  let chunk = '';
+  for (let row = 0; row < rows; row++) {
+    const at = new Date(START_MS + row * MINUTE_MS).toISOString();
+    const region = pick(REGIONS);
+    const channel = pick(CHANNELS);
+    const product = pick(PRODUCTS);
+    const units = 1 + Math.floor(random() * 9);
+    const sales = units * (5 + 20 * random());
+    const latency = Math.round(20 + 400 * random() * random() * random());
+    chunk += `${at},${region},${channel},${product},${sales.toFixed(2)},${units},${latency}\n`;
+    if (chunk.length >= 256 * 1024) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+}
+
+export interface LatencyQuestion {
+  kind: QuestionKind;
+  question: string;
+  /**
+   * The same aggregate by hand, over `table` with the dataset's column identifiers (`col`
+   * maps a column name to its quoted identifier); it returns the expected rows.
+   */
+  sql: (table: string, col: (name: string) => string) => string;
+}
+
+interface Measure {
+  words: string;
+  sql: (column: string) => string;
+}
+
+const MEASURES: readonly Measure[] = [
+  { words: 'average', sql: (c) => `avg(${c})` },
+  { words: 'total', sql: (c) => `sum(${c})` },
+  { words: 'highest', sql: (c) => `max(${c})` },
+  { words: 'lowest', sql: (c) => `min(${c})` },
+  { words: 'median', sql: (c) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${c})` },
+  { words: '90th percentile of', sql: (c) => `percentile_cont(0.9) WITHIN GROUP (ORDER BY ${c})` },
+  { words: '95th percentile of', sql: (c) => `percentile_cont(0.95) WITHIN GROUP (ORDER BY ${c})` },
+];
+const NUMBERS = [
+  { name: 'sales', words: 'sales' },
+  { name: 'units', words: 'units' },
+  { name: 'latency_ms', words: 'latency' },
+];
+const DIMENSIONS = [
+  { name: 'region', words: 'region', plural: 'regions' },
+  { name: 'channel', words: 'channel', plural: 'channels' },
+  { name: 'product', words: 'product', plural: 'products' },
+];
+const PERIODS = [
+  { words: 'month', trunc: 'month', format: 'YYYY-MM' },
+  { words: 'quarter', trunc: 'quarter', format: 'YYYY-"Q"Q' },
+  { words: 'year', trunc: 'year', format: 'YYYY' },
+  { words: 'week', trunc: 'week', format: 'YYYY-MM-DD' },
+];
+/** Conditions a person names, each with its SQL. */
+const CONDITIONS: ReadonlyArray<{
+  words: string;
+  sql: (col: (name: string) => string) => string;
+}> = [
+  ...REGIONS.map((region) => ({
+    words: `in the ${region} region`,
+    sql: (col: (name: string) => string) => `${col('region')} = '${region}'`,
+  })),
+  ...CHANNELS.map((channel) => ({
+    words: `through the ${channel} channel`,
+    sql: (col: (name: string) => string) => `${col('channel')} = '${channel}'`,
+  })),
+  {
+    words: 'in March 2023',
+    sql: (col) =>
+      `${col('at')} >= '2023-03-01T00:00:00Z' AND ${col('at')} < '2023-04-01T00:00:00Z'`,
+  },
+  {
+    words: 'in 2022',
+    sql: (col) =>
+      `${col('at')} >= '2022-01-01T00:00:00Z' AND ${col('at')} < '2023-01-01T00:00:00Z'`,
+  },
+];
+const PAIRS: ReadonlyArray<[string, string, string]> = [
+  ['region', 'north', 'south'],
+  ['channel', 'web', 'store'],
+  ['product', 'anvil', 'bolt'],
+  ['region', 'east', 'west'],
+  ['channel', 'phone', 'partner'],
+];
+
+const nth = <T>(values: readonly T[], index: number): T => values[index % values.length];
+
+/**
+ * `perKind` questions of each kind, varied over measures, columns, conditions and periods
+ * (no two alike, so an answer cache cannot make them fast).
+ */
+export function latencyQuestions(perKind: number): LatencyQuestion[] {
+  const questions: LatencyQuestion[] = [];
+  for (let i = 0; i < perKind; i++) {
+    const measure = nth(MEASURES, i);
+    const number = nth(NUMBERS, Math.floor(i / MEASURES.length));
+    const dimension = nth(DIMENSIONS, i);
+    const condition = nth(CONDITIONS, i);
+    const period = nth(PERIODS, i);
+    const pair = nth(PAIRS, i);
+    const aggregate = (col: (name: string) => string) => measure.sql(col(number.name));
+    const n = 2 + (i % 3);
+    const highest = i % 4 !== 3;
+    questions.push(
+      {
+        kind: 'single',
+        question: `What is the ${measure.words} ${number.words}?`,
+        sql: (table, col) => `SELECT ${aggregate(col)} FROM ${table}`,
+      },
+      {
+        kind: 'filtered',
+        question: `${measure.words} ${number.words} ${condition.words}`,
+        sql: (table, col) => `SELECT ${aggregate(col)} FROM ${table} WHERE ${condition.sql(col)}`,
+      },
+      {
+        kind: 'group_by',
+        question: `${measure.words} ${number.words} by ${dimension.words}`,
+        sql: (table, col) =>
+          `SELECT ${col(dimension.name)}, ${aggregate(col)} FROM ${table} GROUP BY 1 ORDER BY 1`,
+      },
+      {
+        kind: 'top_n',
+        question: `Which ${n} ${dimension.plural} had the ${highest ? 'highest' : 'lowest'} ${measure.words === 'total' ? 'total' : 'average'} ${number.words}?`,
+        sql: (table, col) =>
+          `SELECT ${col(dimension.name)}, ${measure.words === 'total' ? 'sum' : 'avg'}(${col(number.name)}) ` +
+          `FROM ${table} GROUP BY 1 ORDER BY 2 ${highest ? 'DESC' : 'ASC'} LIMIT ${n}`,
+      },
+      {
+        kind: 'time_bucket',
+        question: `${measure.words} ${number.words} per ${period.words}`,
+        sql: (table, col) =>
+          `SELECT to_char(date_trunc('${period.trunc}', ${col('at')}), '${period.format}'), ` +
+          `${aggregate(col)} FROM ${table} GROUP BY 1 ORDER BY 1`,
+      },
+      {
+        kind: 'comparison',
+        question: `${measure.words} ${number.words}: ${pair[1]} vs ${pair[2]}`,
+        // One scan with FILTER: the cheapest way to the two numbers, so a fair floor.
+        sql: (table, col) =>
+          `SELECT ${[pair[1], pair[2]]
+            .map((value) => `${aggregate(col)} FILTER (WHERE ${col(pair[0])} = '${value}')`)
+            .join(', ')} FROM ${table}`,
+      },
+    );
+  }
+  // The generated phrasings collide only if perKind outgrows the lists; keep them distinct.
+  const seen = new Set<string>();
+  return questions.filter((q) => !seen.has(q.question) && seen.add(q.question));
+}
+
+/** A comparison's one-row FILTER result as the two rows [label, value] a planner returns. */
+export function comparisonRows(question: string, row: unknown[]): unknown[][] {
+  const labels = /: (\S+) vs (\S+)$/.exec(question);
+  return [
+    [labels?.[1] ?? 'first', row[0]],
+    [labels?.[2] ?? 'second', row[1]],
+  ];
+}
