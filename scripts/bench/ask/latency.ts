@@ -14,6 +14,13 @@ const MINUTE_MS = 60_000;
 const REGIONS = ['north', 'south', 'east', 'west', 'central'];
 const CHANNELS = ['web', 'store', 'phone', 'partner'];
 const PRODUCTS = ['anvil', 'bolt', 'cog', 'drill', 'easel', 'funnel', 'gasket', 'hinge'];
+/**
+ * Groups differ by more than the scorer's 0.5 % tolerance (a product's price, a region's
+ * factor, a channel's latency), so a top-N or a group-by answer is told apart from a wrong one.
+ */
+const PRICES = [5, 8, 12, 15, 20, 25, 30, 40];
+const REGION_FACTORS = [1, 0.9, 1.1, 0.95, 1.05];
+const CHANNEL_LATENCY_MS = [0, 60, 120, 30];
 
 /**
  * One row a minute from 2022-01-01 (`at`, so 1M rows reach late 2023), three categories
@@ -21,19 +28,24 @@ const PRODUCTS = ['anvil', 'bolt', 'cog', 'drill', 'easel', 'funnel', 'gasket', 
  */
 export async function generateLatencyCsv(path: string, rows: number): Promise<void> {
   const random = lcg(20_260_101);
-  const pick = (values: readonly string[]) => values[Math.floor(random() * values.length)] ?? '';
+  const pick = (count: number) => Math.floor(random() * count);
   const out = createWriteStream(path);
   out.write('at,region,channel,product,sales,units,latency_ms\n');
   let chunk = '';
   for (let row = 0; row < rows; row++) {
     const at = new Date(START_MS + row * MINUTE_MS).toISOString();
-    const region = pick(REGIONS);
-    const channel = pick(CHANNELS);
-    const product = pick(PRODUCTS);
+    const region = pick(REGIONS.length);
+    const channel = pick(CHANNELS.length);
+    const product = pick(PRODUCTS.length);
     const units = 1 + Math.floor(random() * 9);
-    const sales = units * (5 + 20 * random());
-    const latency = Math.round(20 + 400 * random() * random() * random());
-    chunk += `${at},${region},${channel},${product},${sales.toFixed(2)},${units},${latency}\n`;
+    const price = (PRICES[product] ?? 10) * (REGION_FACTORS[region] ?? 1);
+    const sales = units * price * (0.8 + 0.4 * random());
+    const latency = Math.round(
+      20 + (CHANNEL_LATENCY_MS[channel] ?? 0) + 400 * random() * random() * random(),
+    );
+    chunk +=
+      `${at},${REGIONS[region]},${CHANNELS[channel]},${PRODUCTS[product]},` +
+      `${sales.toFixed(2)},${units},${latency}\n`;
     if (chunk.length >= 256 * 1024) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
@@ -66,6 +78,12 @@ const MEASURES: readonly Measure[] = [
   { words: 'median', sql: (c) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${c})` },
   { words: '90th percentile of', sql: (c) => `percentile_cont(0.9) WITHIN GROUP (ORDER BY ${c})` },
   { words: '95th percentile of', sql: (c) => `percentile_cont(0.95) WITHIN GROUP (ORDER BY ${c})` },
+];
+/** What a top-N ranks groups by. */
+const RANKINGS: readonly Measure[] = [
+  { words: 'average', sql: (c) => `avg(${c})` },
+  { words: 'total', sql: (c) => `sum(${c})` },
+  { words: 'median', sql: (c) => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${c})` },
 ];
 const NUMBERS = [
   { name: 'sales', words: 'sales' },
@@ -131,7 +149,11 @@ export function latencyQuestions(perKind: number): LatencyQuestion[] {
     const period = nth(PERIODS, i);
     const pair = nth(PAIRS, i);
     const aggregate = (col: (name: string) => string) => measure.sql(col(number.name));
-    const n = 2 + (i % 3);
+    // Top-N: every (dimension, number, measure) once for the first 27, then N and direction.
+    const ranked = nth(DIMENSIONS, i % 3);
+    const rankedNumber = nth(NUMBERS, Math.floor(i / 3));
+    const rankedBy = nth(RANKINGS, Math.floor(i / 9));
+    const n = 2 + (i % 2);
     const highest = i % 4 !== 3;
     questions.push(
       {
@@ -152,10 +174,10 @@ export function latencyQuestions(perKind: number): LatencyQuestion[] {
       },
       {
         kind: 'top_n',
-        question: `Which ${n} ${dimension.plural} had the ${highest ? 'highest' : 'lowest'} ${measure.words === 'total' ? 'total' : 'average'} ${number.words}?`,
+        question: `Which ${n} ${ranked.plural} had the ${highest ? 'highest' : 'lowest'} ${rankedBy.words} ${rankedNumber.words}?`,
         sql: (table, col) =>
-          `SELECT ${col(dimension.name)}, ${measure.words === 'total' ? 'sum' : 'avg'}(${col(number.name)}) ` +
-          `FROM ${table} GROUP BY 1 ORDER BY 2 ${highest ? 'DESC' : 'ASC'} LIMIT ${n}`,
+          `SELECT ${col(ranked.name)}, ${rankedBy.sql(col(rankedNumber.name))} FROM ${table} ` +
+          `GROUP BY 1 ORDER BY 2 ${highest ? 'DESC' : 'ASC'} LIMIT ${n}`,
       },
       {
         kind: 'time_bucket',
