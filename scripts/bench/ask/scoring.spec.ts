@@ -142,6 +142,23 @@ describe('tableContains', () => {
     expect(tableContains(actual, groups, 'comparison')).toBe(true);
   });
 
+  it('takes a comparison under labels of the planner’s own, values in the question’s order', () => {
+    const expected = [
+      ['2008-01', 7640],
+      ['2010-01', 15125],
+    ];
+    const labelled = (first: string, second: string) => [
+      [first, 7640],
+      [second, 15125],
+    ];
+    expect(tableContains(labelled('Jan 2008', 'Jan 2010'), expected, 'comparison')).toBe(true);
+    expect(tableContains([...labelled('a', 'b')].reverse(), expected, 'comparison')).toBe(false);
+    expect(
+      tableContains([...labelled('2008-01', '2010-01')].reverse(), expected, 'comparison'),
+    ).toBe(true);
+    expect(tableContains([[7640], [99]], expected, 'comparison')).toBe(false);
+  });
+
   it('wants the top-N rows first and in order', () => {
     const top = [
       ['Texas', 1495],
