@@ -369,9 +369,16 @@ async function runLatency(
       results.map((r) => r.http),
       0.95,
     );
+    const correct = results.filter((r) => r.outcome === 'correct').length;
+    // A refusal is fast: the p95 means little until most of these questions are answered.
     console.log(
-      `HTTP p95 ${ms(p95)} ms (target ≤ ${TARGET_P95_MS} ms): ${verdict(p95 <= TARGET_P95_MS)}`,
+      `HTTP p95 ${ms(p95)} ms (target ≤ ${TARGET_P95_MS} ms): ${verdict(p95 <= TARGET_P95_MS)}` +
+        ` — ${correct}/${results.length} of these questions answered correctly`,
     );
+    console.log('slowest by hand-written SQL (ms):');
+    for (const r of [...results].sort((a, b) => b.sql - a.sql).slice(0, 5)) {
+      console.log(`  SQL ${ms(r.sql)}, HTTP ${ms(r.http)}  [${r.kind}] "${r.question}"`);
+    }
     // Two wrong answers of each kind at most: enough to see what the planner made of them.
     const wrong = QUESTION_KINDS.flatMap((kind) =>
       results.filter((r) => r.kind === kind && r.outcome === 'wrong').slice(0, 2),
