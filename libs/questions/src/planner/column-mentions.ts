@@ -24,7 +24,14 @@ export function namesWord(word: string, columnWord: string): boolean {
   if (SYNONYMS.some((group) => group.includes(w) && group.includes(columnWord))) return true;
   if (QUALIFIER_SYNONYMS.some((group) => group.includes(w) && group.includes(columnWord)))
     return true;
-  return isTypo(w, columnWord);
+  return isTypo(w, columnWord) || sharesStem(w, columnWord);
+}
+
+/** "generated" and `generation`, "produced" and `production`: one stem of six letters or more. */
+function sharesStem(a: string, b: string): boolean {
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return common >= 6 && common >= Math.min(a.length, b.length) - 3;
 }
 
 /** Qualifier words of column names and the question words that mean them. */

@@ -256,6 +256,7 @@ export const SYNONYMS: ReadonlyArray<readonly string[]> = [
   ['country', 'nation'],
   ['region', 'area', 'zone'],
   ['location', 'city', 'town', 'place', 'site', 'station'],
+  ['beak', 'bill'],
   ['city', 'town'],
   ['category', 'type', 'kind', 'class'],
   ['year', 'yr'],

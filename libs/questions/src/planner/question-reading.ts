@@ -3,7 +3,7 @@ import { columnAt, columnWordsOf, valueAt, valueIndex } from './column-mentions'
 import { FILLER_WORDS, ROW_WORDS, UNIT_WORDS } from './question-lexicon';
 import { lastAt, numberAt, periodAt, phraseAt, rangeAt, topAt } from './phrase-mentions';
 import { type Mention, tokensOf } from './question-mentions';
-import { singular, wordsOf } from './question-words';
+import { isTypo, singular, wordsOf } from './question-words';
 
 export { type Mention, type QuestionToken, tokensOf } from './question-mentions';
 
@@ -11,6 +11,12 @@ export { type Mention, type QuestionToken, tokensOf } from './question-mentions'
 const COLUMN_NOUNS = new Set(
   'type kind category class group level value condition speed reading figure amount'.split(' '),
 );
+/** A function word, or a typo of a longer one ("whcih", "whta"). */
+function isFiller(word: string): boolean {
+  if (FILLER_WORDS.has(word)) return true;
+  return word.length >= 5 && [...FILLER_WORDS].some((filler) => isTypo(word, filler));
+}
+
 const TIME_TYPES = new Set(['date', 'datetime']);
 
 /**
@@ -47,7 +53,7 @@ export function readQuestion(question: string, dataset: PlannerDataset): Mention
     const beforeColumn =
       words[i + 1] === 'of' && columnAt(words, i + 2, columns) !== null && COLUMN_NOUNS.has(word);
     const kind =
-      FILLER_WORDS.has(words[i]) ||
+      isFiller(words[i]) ||
       UNIT_WORDS.has(words[i]) ||
       beforeColumn ||
       (afterColumn && COLUMN_NOUNS.has(word))
