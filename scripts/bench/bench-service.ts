@@ -70,6 +70,7 @@ export async function startApiService(
   databaseUrl: string,
   workDir: string,
   key: string,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ApiService> {
   const port = await freePort();
   // BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service;
@@ -100,6 +101,7 @@ export async function startApiService(
         ...Object.fromEntries(
           Object.entries(process.env).filter(([name]) => name.startsWith('DATASET_')),
         ),
+        ...env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },

@@ -6,7 +6,7 @@ import type {
 } from '../query/structured-query';
 import { FilterPlanner } from './filter-planner';
 import type { PlannerDataset, QuestionPlan } from './plan';
-import { NotUnderstood, NUMERIC, type Of, quoteList, TIME } from './planning-state';
+import { CATEGORY, NotUnderstood, NUMERIC, type Of, quoteList, TIME } from './planning-state';
 import { ADDITIVE_WORDS } from './question-lexicon';
 import { type Mention, readQuestion } from './question-reading';
 import { columnParts, singular } from './question-words';
@@ -118,7 +118,10 @@ class QueryBuilder extends FilterPlanner {
       (c) =>
         !this.used.has(c) && !measured.has(c) && c.columns.some((n) => NUMERIC.has(this.type(n))),
     );
-    const hinted = free.find((c) => c.hint !== undefined);
+    // "the longest flippers on average": a superlative inside a measured column orders too.
+    const hinted = this.all('column').find(
+      (c) => c.hint !== undefined && (free.includes(c) || measured.has(c)),
+    );
     const direction = order?.direction ?? hinted?.hint;
     if (direction !== undefined && groupBy.length === 0 && measures.length === 0) {
       if (this.asksForRows()) return this.topRows(direction, order, free);
@@ -184,7 +187,14 @@ class QueryBuilder extends FilterPlanner {
       target = this.next(target, ['filler']);
     }
     if (aggregate.aggregate === 'count' || aggregate.aggregate === 'share') {
-      if (distinct && target?.kind === 'column') {
+      // "how many countries": the distinct values of a text column, not its rows.
+      const things =
+        aggregate.aggregate === 'count' &&
+        target?.kind === 'column' &&
+        target.columns.every((c) => CATEGORY.has(this.type(c))) &&
+        !this.isGroupedColumn(target.columns[0]) &&
+        this.next(target, ['filler'])?.kind !== 'comparator';
+      if ((distinct || things) && target?.kind === 'column') {
         const column = this.single(target);
         measured.add(target);
         this.use(target, `count of distinct ${column}`);
@@ -204,7 +214,7 @@ class QueryBuilder extends FilterPlanner {
       return [{ agg: aggregate.aggregate }];
     }
     if (target?.kind !== 'column') {
-      const before = this.previous(aggregate);
+      const before = this.previous(aggregate, ['filler', 'rows']);
       if (before?.kind !== 'column' || this.used.has(before))
         throw new NotUnderstood(`"${aggregate.text}" of which column?`, [aggregate.text]);
       target = before;

@@ -19,8 +19,9 @@ export function columnWordsOf(name: string): string[] {
 export function namesWord(word: string, columnWord: string): boolean {
   const w = singular(word);
   if (w === columnWord || word === columnWord) return true;
+  // An abbreviation (`temp` for "temperature"), but not an adverb of it ("yearly" is a bucket).
   if (columnWord.length >= 3 && w.length > columnWord.length && w.startsWith(columnWord))
-    return true;
+    return !w.endsWith('ly');
   if (SYNONYMS.some((group) => group.includes(w) && group.includes(columnWord))) return true;
   if (QUALIFIER_SYNONYMS.some((group) => group.includes(w) && group.includes(columnWord)))
     return true;
@@ -147,7 +148,7 @@ export function valueIndex(dataset: PlannerDataset): KnownValue[] {
 
 /** Whether a question word names a value word: same, plural, adjective (rainy → rain), typo. */
 function namesValueWord(word: string, valueWord: string): boolean {
-  if (word === valueWord || singular(word) === valueWord) return true;
+  if (word === valueWord || singular(word) === singular(valueWord)) return true;
   if (/^\d+$/.test(valueWord)) return false;
   if (valueWord.length >= 3 && word.startsWith(valueWord) && word.length - valueWord.length <= 3)
     return /^(y|ny|ry|gy|ese|ian|an|n|ish|ern|s|es)$/.test(word.slice(valueWord.length));

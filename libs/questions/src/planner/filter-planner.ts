@@ -83,6 +83,22 @@ export abstract class FilterPlanner extends PlanningState {
       this.readings.push(`${column} ${SYMBOLS[comparator.comparator]} ${number.value}`);
       out.push({ column, op: comparator.comparator, value: number.value });
     }
+    // "cluster 3", "cylinders 8": a number right after a column that holds codes or counts.
+    for (const number of this.all('number')) {
+      if (this.used.has(number)) continue;
+      const before = this.mentions[this.indexOf(number) - 1];
+      if (before?.kind !== 'column' || this.used.has(before) || before.columns.length !== 1)
+        continue;
+      const [column] = before.columns;
+      if (this.type(column) !== 'integer' && this.type(column) !== 'string') continue;
+      this.use(before);
+      this.use(number, `${column} = ${number.value}`);
+      out.push({
+        column,
+        op: 'eq',
+        value: this.type(column) === 'string' ? String(number.value) : number.value,
+      });
+    }
     for (const range of this.all('range')) {
       const { column, mention } = this.numericColumnNear(range, range);
       if (mention !== undefined) this.use(mention);
@@ -270,7 +286,10 @@ export abstract class FilterPlanner extends PlanningState {
         mention.columns.some((c) => CATEGORY.has(this.type(c)))
       ) {
         out.push(mention);
-      } else if (mention.kind === 'count') {
+      } else if (
+        mention.kind === 'count' ||
+        (mention.kind === 'order' && mention.count !== undefined)
+      ) {
         // "the 2 weather types", "which 3 months": the things counted are the groups.
         const target = this.next(mention);
         const category =

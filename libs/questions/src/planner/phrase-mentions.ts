@@ -120,6 +120,8 @@ const isYear = (word: string | undefined) =>
 /** "March 2014", "in 2014", "Q1 2015": a period of the time column, as inclusive dates. */
 export function periodAt(words: readonly string[], i: number): Mention | null {
   const word = words[i];
+  const day = dayAt(words, i);
+  if (day !== null) return day;
   const month = MONTH_INDEX.get(word);
   const previous = words[i - 1];
   if (month !== undefined && (word !== 'may' || isYear(words[i + 1]) || previous === 'in')) {
@@ -185,6 +187,36 @@ export function rangeAt(words: readonly string[], i: number): Mention | null {
   };
 }
 
+/** One day: `2014-07-04`, "July 4th 2014", "July 4 2014", "4 July 2014". */
+function dayAt(words: readonly string[], i: number): Mention | null {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(words[i]);
+  let date: [number, number, number] | null = null;
+  let end = i + 1;
+  if (iso !== null) date = [Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])];
+  const dayNumber = (word: string | undefined) => {
+    const n = /^\d{1,2}(st|nd|rd|th)?$/.test(word ?? '') ? numberOf(word) : null;
+    return n !== null && n >= 1 && n <= 31 ? n : null;
+  };
+  const month = MONTH_INDEX.get(words[i]);
+  const dayAfter = dayNumber(words[i + 1]);
+  if (month !== undefined && dayAfter !== null && isYear(words[i + 2])) {
+    date = [Number(words[i + 2]), month, dayAfter];
+    end = i + 3;
+  }
+  const dayBefore = dayNumber(words[i]);
+  const monthAfter = MONTH_INDEX.get(words[i + 1] ?? '');
+  if (dayBefore !== null && monthAfter !== undefined && isYear(words[i + 2])) {
+    date = [Number(words[i + 2]), monthAfter, dayBefore];
+    end = i + 3;
+  }
+  if (date === null) return null;
+  const from = isoDate(...date);
+  // 2014-02-30 is no day: the calendar would roll it into March.
+  if (Number(from.slice(8, 10)) !== date[2]) return null;
+  const text = words.slice(i, end).join(' ');
+  return { kind: 'period', from, to: from, label: from, start: i, end, text };
+}
+
 /** "the last 30 days", "past week", "last 3 months". */
 export function lastAt(words: readonly string[], i: number): Mention | null {
   if (words[i] !== 'last' && words[i] !== 'past' && words[i] !== 'previous') return null;
@@ -224,7 +256,7 @@ export function topAt(words: readonly string[], i: number): Mention | null {
       end: i + 2,
       text: `${word} ${next}`,
     };
-  const count = numberOf(word);
+  const count = /^\d+$/.test(word) || /^[a-z]+$/.test(word) ? numberOf(word) : null;
   if (count === null || !Number.isInteger(count) || count > 100 || next === undefined) return null;
   const order = ORDER_WORDS.find((p) => p.words.length === 1 && p.words[0] === next);
   if (order !== undefined)

@@ -24,7 +24,6 @@ export const AGGREGATE_WORDS = phrases<Aggregate>([
   ['sum', 'sum'],
   ['combined', 'sum'],
   ['cumulative', 'sum'],
-  ['overall', 'sum'],
   ['how many', 'count'],
   ['how much', 'sum'],
   ['number of', 'count'],
@@ -208,7 +207,7 @@ export const FILLER_WORDS = new Set(
   whats what's value see look looking know want wanted like get got live lives living
   come comes came located found belong belongs made built produced sold take took
   typically usually generally on average whole entire ever fell fall falls fallen all-time
-  altogether`
+  altogether overall between since after before until among amongst`
     .trim()
     .split(/\s+/),
 );
@@ -217,7 +216,7 @@ export const FILLER_WORDS = new Set(
 export const UNIT_WORDS = new Set(
   `mm cm km m kg g lb lbs pound pounds degree degrees celsius fahrenheit °c °f c f knot knots
   mph kmh kph usd dollar dollars eur euro euros gbp inch inches ft feet foot meter meters metre
-  metres mw mwh kwh gwh twh gigawatt megawatt hectare hectares`
+  metres mw mwh kwh gwh twh gigawatt megawatt hectare hectares gram grams kilogram kilograms`
     .trim()
     .split(/\s+/),
 );

@@ -39,7 +39,7 @@ export interface QuestionToken {
 export function tokensOf(question: string): QuestionToken[] {
   const out: QuestionToken[] = [];
   for (const match of question.matchAll(
-    /\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?|[\p{L}\p{N}][\p{L}\p{N}_'’.-]*/gu,
+    /\d{4}-\d{2}-\d{2}|\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th)?|[\p{L}\p{N}][\p{L}\p{N}_'’.-]*/gu,
   )) {
     let raw = match[0].replace(/[.'’-]+$/u, '');
     if (/^\d/.test(raw)) raw = raw.replace(/,/g, '');

@@ -9,8 +9,36 @@ export { type Mention, type QuestionToken, tokensOf } from './question-mentions'
 
 /** Nouns that follow a column and add nothing ("weather type", "wind speed"). */
 const COLUMN_NOUNS = new Set(
-  'type kind category class group level value condition speed reading figure amount'.split(' '),
+  'type kind category class group level value condition speed reading figure amount rate'.split(
+    ' ',
+  ),
 );
+/**
+ * What a dataset's name says about its rows. A one-word name (`penguins`, `birdstrikes`)
+ * is the noun for its rows, and so are its tails ("strikes") and their typos; in a longer
+ * name (`seattle-weather`, `unemployment-across-industries`) the leading words only
+ * qualify and may be skipped, and the last is left to the columns: it may name one.
+ */
+function datasetNameWords(name: string): {
+  single: string | undefined;
+  modifiers: Set<string>;
+  rows: (word: string) => boolean;
+} {
+  const words = wordsOf(name.replace(/\.[a-z0-9]+$/i, '')).map(singular);
+  const single = words.length === 1 && words[0].length >= 3 ? words[0] : undefined;
+  const modifiers = new Set(words.length > 1 ? words.slice(0, -1) : []);
+  // A tail of the name as long as the word (or one longer, for a dropped letter).
+  const rows = (word: string) =>
+    single !== undefined &&
+    (word === single ||
+      isTypo(word, single) ||
+      (word.length >= 4 &&
+        [0, 1].some((extra) => {
+          const tail = single.slice(-(word.length + extra));
+          return tail === word || isTypo(word, tail);
+        })));
+  return { single, modifiers, rows };
+}
 /** A function word, or a typo of a longer one ("whcih", "whta"). */
 function isFiller(word: string): boolean {
   if (FILLER_WORDS.has(word)) return true;
@@ -28,7 +56,7 @@ export function readQuestion(question: string, dataset: PlannerDataset): Mention
   const words = tokens.map((t) => t.word);
   const values = valueIndex(dataset);
   const columns = dataset.columns.map((c) => ({ name: c.name, words: columnWordsOf(c.name) }));
-  const rowWords = new Set([...ROW_WORDS, ...wordsOf(dataset.name).map(singular)]);
+  const names = datasetNameWords(dataset.name);
   const hasTime = dataset.columns.some((c) => TIME_TYPES.has(c.type));
   const mentions: Mention[] = [];
   let i = 0;
@@ -47,6 +75,20 @@ export function readQuestion(question: string, dataset: PlannerDataset): Mention
       i = found.end;
       continue;
     }
+    // "bird strikes" in `birdstrikes`: the dataset's own noun for its rows.
+    if (names.single !== undefined && words[i + 1] !== undefined) {
+      const joined = singular(words[i] + words[i + 1]);
+      if (joined === names.single || isTypo(joined, names.single)) {
+        mentions.push({
+          kind: 'rows',
+          start: i,
+          end: i + 2,
+          text: `${tokens[i].raw} ${tokens[i + 1].raw}`,
+        });
+        i += 2;
+        continue;
+      }
+    }
     const word = singular(words[i]);
     const afterColumn = mentions[mentions.length - 1]?.kind === 'column';
     // "kind of weather", "type of car": the noun and its "of" before a column.
@@ -54,11 +96,13 @@ export function readQuestion(question: string, dataset: PlannerDataset): Mention
       words[i + 1] === 'of' && columnAt(words, i + 2, columns) !== null && COLUMN_NOUNS.has(word);
     const kind =
       isFiller(words[i]) ||
+      names.modifiers.has(word) ||
       UNIT_WORDS.has(words[i]) ||
       beforeColumn ||
       (afterColumn && COLUMN_NOUNS.has(word))
         ? 'filler'
-        : rowWords.has(word) ||
+        : ROW_WORDS.has(word) ||
+            names.rows(word) ||
             (hasTime && ['day', 'date', 'hour', 'week', 'month', 'year'].includes(word))
           ? 'rows'
           : 'unknown';
