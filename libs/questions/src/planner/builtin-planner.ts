@@ -155,7 +155,8 @@ class QueryBuilder extends FilterPlanner {
       measures.push({ agg: aggregate, column: name });
     }
     if (measures.length === 0) {
-      const counted = this.all('rows').length > 0 && (groupBy.length > 0 || order !== undefined);
+      // "strikes in 1999", "rainy days by month": the rows named and nothing measured, a count.
+      const counted = this.all('rows').length > 0;
       if (!counted) throw new NotUnderstood('The question names nothing to measure or count.', []);
       measures.push({ agg: 'count' });
       this.readings.push('count of rows');
@@ -215,6 +216,9 @@ class QueryBuilder extends FilterPlanner {
     }
     if (target?.kind !== 'column') {
       const before = this.previous(aggregate, ['filler', 'rows']);
+      // "how much rain fell in total", "lowest … on average": a second word for the same measure.
+      if (this.all('aggregate').some((a) => a !== aggregate && a.aggregate === aggregate.aggregate))
+        return [];
       if (before?.kind !== 'column' || this.used.has(before))
         throw new NotUnderstood(`"${aggregate.text}" of which column?`, [aggregate.text]);
       target = before;

@@ -1,6 +1,9 @@
 import type { QueryComparison, QueryDimension, QueryFilter } from '../query/structured-query';
 import { CATEGORY, NotUnderstood, NUMERIC, type Of, PlanningState } from './planning-state';
 import type { Mention } from './question-mentions';
+import { singular } from './question-words';
+
+const TIME_UNITS = new Set(['hour', 'day', 'week', 'month', 'quarter', 'year']);
 
 /** Words before a period that leave one end of it open. */
 const OPEN_BOUNDS: Readonly<Record<string, OpenBound>> = {
@@ -290,12 +293,18 @@ export abstract class FilterPlanner extends PlanningState {
         mention.kind === 'count' ||
         (mention.kind === 'order' && mention.count !== undefined)
       ) {
-        // "the 2 weather types", "which 3 months": the things counted are the groups.
-        const target = this.next(mention);
-        const category =
-          target?.kind === 'column' && target.columns.some((c) => CATEGORY.has(this.type(c)));
-        if (category || target?.kind === 'bucket' || target?.kind === 'rows')
-          if (target !== undefined && !out.includes(target)) out.push(target);
+        // "the 2 weather types", "which 3 months", "the 3 most populous countries": the
+        // things counted are the groups (past the superlative and its measure).
+        const target = this.mentions
+          .slice(this.indexOf(mention) + 1, this.indexOf(mention) + 4)
+          .find(
+            (m) =>
+              m.kind === 'bucket' ||
+              // "which 3 months" groups by month; "the 3 heaviest cars" lists rows.
+              (m.kind === 'rows' && TIME_UNITS.has(singular(m.text.toLowerCase()))) ||
+              (m.kind === 'column' && m.columns.some((c) => CATEGORY.has(this.type(c)))),
+          );
+        if (target !== undefined && !out.includes(target)) out.push(target);
       }
     }
     return out;

@@ -153,7 +153,11 @@ export function periodAt(words: readonly string[], i: number): Mention | null {
       text: `${word} ${words[i + 1]}`,
     };
   }
-  if (isYear(word) && !COMPARATOR_WORDS.some((p) => p.words[p.words.length - 1] === previous)) {
+  // "over 2000" compares a number; "from 2005 to 2010" is two years.
+  const compared = COMPARATOR_WORDS.some((p) =>
+    p.words.every((w, k) => words[i - p.words.length + k] === w),
+  );
+  if (isYear(word) && !compared) {
     const year = Number(word);
     return {
       kind: 'period',
@@ -272,7 +276,8 @@ export function topAt(words: readonly string[], i: number): Mention | null {
   // The superlative also names the column ("5 hottest"): only the count is taken here.
   if (superlative !== undefined)
     return { kind: 'order', direction: superlative, count, start: i, end: i + 1, text: word };
-  if (COUNT_OPENERS.has(words[i - 1] ?? '') && !isYearWord(word))
+  const opener = words[i - 1] ?? '';
+  if ((COUNT_OPENERS.has(opener) || isTypo(opener, 'which')) && !isYearWord(word))
     return { kind: 'count', value: count, start: i, end: i + 1, text: word };
   return null;
 }
