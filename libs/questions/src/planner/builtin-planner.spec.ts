@@ -149,4 +149,66 @@ describe('planQuestion', () => {
       kind: 'refused',
     });
   });
+  describe('beyond the first dataset', () => {
+    const strikes = dataset('birdstrikes', [
+      ['Flight Date', 'date'],
+      ['Origin State', 'string', ['Texas', 'California']],
+      ['Time of day', 'string', ['Day', 'Night']],
+      ['Cost Total $', 'integer'],
+    ]);
+    const countries = dataset('gapminder', [
+      ['year', 'integer'],
+      ['country', 'string', ['China', 'India']],
+      ['pop', 'integer'],
+      ['life_expect', 'number'],
+    ]);
+    const power = dataset('iowa-electricity', [
+      ['year', 'date'],
+      ['source', 'string', ['Fossil Fuels', 'Nuclear Energy', 'Renewables']],
+      ['net_generation', 'integer'],
+    ]);
+
+    it('reads the noun of a one-word dataset name as its rows, typos too', () => {
+      expect(queryOf('how many bird strikes in Texas?', strikes)).toEqual({
+        measures: [{ agg: 'count' }],
+        filters: [{ column: 'Origin State', op: 'eq', value: 'Texas' }],
+      });
+      expect(queryOf('number of srtikes per year', strikes)).toEqual({
+        measures: [{ agg: 'count' }],
+        groupBy: [{ column: 'Flight Date', bucket: 'year' }],
+      });
+    });
+
+    it('reads a year kept as a number, and counts distinct values of a text column', () => {
+      expect(queryOf('average life expectancy in 2005', countries)).toEqual({
+        measures: [{ agg: 'avg', column: 'life_expect' }],
+        filters: [{ column: 'year', op: 'eq', value: 2005 }],
+      });
+      expect(queryOf('how many countries are there?', countries)).toEqual({
+        measures: [{ agg: 'count_distinct', column: 'country' }],
+      });
+      expect(queryOf('total population of all countries in 1955', countries)).toEqual({
+        measures: [{ agg: 'sum', column: 'pop' }],
+        filters: [{ column: 'year', op: 'eq', value: 1955 }],
+      });
+    });
+
+    it('finds a value by its first word, and leaves open periods open', () => {
+      expect(queryOf('nuclear generation since 2010', power)).toEqual({
+        measures: [{ agg: 'sum', column: 'net_generation' }],
+        filters: [
+          { column: 'source', op: 'eq', value: 'Nuclear Energy' },
+          { column: 'year', op: 'gte', value: '2010-01-01' },
+        ],
+      });
+    });
+
+    it('reads one day, however it is written', () => {
+      for (const day of ['2014-07-04', 'July 4th 2014', 'july 4 2014', '4 July 2014']) {
+        expect(queryOf(`average temp_max on ${day}`).filters).toEqual([
+          { column: 'date', op: 'between', from: '2014-07-04', to: '2014-07-04' },
+        ]);
+      }
+    });
+  });
 });

@@ -180,7 +180,11 @@ class QueryBuilder extends FilterPlanner {
 
   private measureOf(aggregate: Of<'aggregate'>, measured: Set<Mention>): QueryMeasure[] {
     this.use(aggregate);
-    let target = this.next(aggregate, ['filler', 'rows']);
+    // "total nuclear generation": past a value to its column; "how many rainy days": a count
+    // reads only the next words, or it would count a column named further on.
+    const counting = aggregate.aggregate === 'count' || aggregate.aggregate === 'share';
+    let target = this.next(aggregate, counting ? ['filler'] : ['filler', 'rows', 'value']);
+    if (target !== undefined && this.used.has(target)) target = undefined;
     let distinct = false;
     if (target?.kind === 'distinct') {
       this.use(target);

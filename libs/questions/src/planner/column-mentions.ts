@@ -183,5 +183,35 @@ export function valueAt(
       text: run.join(' '),
     };
   }
+  return partialValueAt(words, i, values);
+}
+
+/**
+ * "nuclear" for `Nuclear Energy`: the first words of a longer value, when they are no
+ * function word, one of them has four letters or more, and no other value begins so.
+ */
+function partialValueAt(
+  words: readonly string[],
+  i: number,
+  values: readonly KnownValue[],
+): Mention | null {
+  for (let length = 3; length >= 1; length--) {
+    if (i + length > words.length) continue;
+    const run = words.slice(i, i + length);
+    if (run.some((w) => FILLER_WORDS.has(w)) || run.every((w) => w.length < 4)) continue;
+    const matches = values.filter(
+      (v) => v.words.length > length && run.every((w, k) => namesValueWord(w, v.words[k])),
+    );
+    if (matches.length !== 1) continue;
+    const [chosen] = matches;
+    return {
+      kind: 'value',
+      column: chosen.column,
+      value: chosen.value,
+      start: i,
+      end: i + length,
+      text: run.join(' '),
+    };
+  }
   return null;
 }

@@ -21,6 +21,18 @@ const SYMBOLS = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠' }
 export abstract class FilterPlanner extends PlanningState {
   /** "Dream island", "species Gentoo": the column named beside its own value says nothing more. */
   protected absorbValueColumns(): void {
+    // "all countries", "all years and sources": every value, so no filter and no group.
+    for (const column of this.all('column')) {
+      let k = this.indexOf(column) - 1;
+      while (
+        k >= 0 &&
+        (this.mentions[k].kind === 'column' || this.mentions[k].text.toLowerCase() === 'and')
+      )
+        k--;
+      const before = this.mentions[k];
+      const nonNumeric = column.columns.every((c) => !NUMERIC.has(this.type(c)));
+      if (before?.text.toLowerCase() === 'all' && nonNumeric) this.use(column);
+    }
     for (const value of this.all('value')) {
       for (const side of [this.previous(value), this.next(value)]) {
         if (
@@ -270,6 +282,8 @@ export abstract class FilterPlanner extends PlanningState {
     const out: Mention[] = [];
     for (const mention of this.mentions) {
       if (mention.kind === 'group') {
+        // "across all years": over every year at once, not year by year.
+        if (this.mentions[this.indexOf(mention) + 1]?.text.toLowerCase() === 'all') continue;
         let target = this.next(mention);
         // "by number of cylinders": the count words only say the column holds counts.
         if (target?.kind === 'aggregate' && target.aggregate === 'count') {

@@ -228,7 +228,8 @@ export const UNIT_WORDS = new Set(
 export const ADDITIVE_WORDS = new Set(
   `sale revenue amount total count quantity qty unit volume precipitation precip rain rainfall
   snow snowfall cost spend spending profit order visit click download death case injury
-  fatality donation contribution vote installation install`
+  fatality donation contribution vote installation install generation production consumption
+  emission usage population pop`
     .trim()
     .split(/\s+/),
 );
