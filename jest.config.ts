@@ -56,6 +56,10 @@ const config: Config = {
     '!**/metadata.ts',
     '!libs/client/**',
   ],
+  // Two workers on our 2-core machines (jest's default, cores − 1, is one): files wait on
+  // databases, sockets and child processes much of the time. Each file gets its own cloned
+  // database (test-database.ts) and Redis key prefix, so files in parallel share no state.
+  maxWorkers: 2,
   // Per-project testTimeout is ignored by jest; this applies to every project.
   testTimeout: 30_000,
   // Recycle a worker whose heap grew past this between test files: each file boots whole
