@@ -11,6 +11,7 @@ import { runIngestBenchmark } from './bench/ingest.bench';
 import { runIngestStagesBenchmark } from './bench/ingest-stages.bench';
 import { runMetricsBenchmark } from './bench/metrics.bench';
 import { runQualityBenchmark } from './bench/quality.bench';
+import { runScreeningBenchmark } from './bench/screening.bench';
 
 export interface BenchOptions {
   durationSeconds: number;
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
   'ingest-stages': runIngestStagesBenchmark,
   metrics: runMetricsBenchmark,
   quality: runQualityBenchmark,
+  screening: runScreeningBenchmark,
 };
 
 function option(name: string, fallback: number): number {

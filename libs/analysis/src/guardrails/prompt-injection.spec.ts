@@ -1,3 +1,4 @@
+import { injectionStressShapes } from './injection-stress-shapes';
 import { injectionExcerpt, injectionPattern } from './prompt-injection';
 
 describe('prompt-injection patterns', () => {
@@ -46,59 +47,32 @@ describe('prompt-injection patterns', () => {
 });
 
 describe('prompt-injection screening time (linear in the text)', () => {
-  const MiB = 1024 ** 2;
-  const fill = (unit: string, head = '') =>
-    head + unit.repeat(Math.ceil((MiB - head.length) / unit.length)).slice(0, MiB - head.length);
-  // For each pattern, the shapes that make a backtracking matcher retry a long run: runs of
-  // each kind of whitespace, after each opening the patterns know, and repeated openings.
-  const shapes: Array<[string, string]> = [
-    ['spaces', fill(' ')],
-    ['newlines', fill('\n')],
-    ['tabs', fill('\t')],
-    ['carriage returns and newlines', fill('\r\n')],
-    ['line separators', fill('\u2028')],
-    ['no-break spaces', fill('\u00a0')],
-    ['newline, space', fill('\n ')],
-    ['[ + spaces', fill(' ', '[')],
-    ['[ + newlines', fill('\n', '[')],
-    ['[/ + spaces', fill(' ', '[/')],
-    ['[ + spaces + / + spaces', `[${' '.repeat(MiB / 2)}/${' '.repeat(MiB / 2)}`],
-    ['[INST + spaces', fill(' ', '[INST')],
-    ['repeated [ and spaces', fill('[ ')],
-    ['< + spaces', fill(' ', '<')],
-    ['<| + spaces', fill(' ', '<|')],
-    ['<system + spaces', fill(' ', '<system')],
-    ['repeated newline system', fill('\n system ')],
-    ['system + spaces', fill(' ', 'system')],
-    ['ignore + spaces', fill(' ', 'ignore')],
-    ['repeated "ignore all of the"', fill('ignore all of the ')],
-    ['repeated "ignore the previous"', fill('ignore the previous ')],
-    ['you + spaces', fill(' ', 'you')],
-    ['repeated "you are"', fill('you are ')],
-    ['from now on + spaces', fill(' ', 'from now on you')],
-    ['act as + spaces', fill(' ', 'act as')],
-    ['reveal + spaces', fill(' ', 'reveal')],
-    ['repeated "reveal me the"', fill('reveal me the ')],
-    ['new + spaces', fill(' ', 'new')],
-    ['repeated "new system"', fill('new system ')],
-    ['developer + spaces', fill(' ', 'developer')],
-    ['do + spaces', fill(' ', 'do anything')],
-    ['one long word', fill('a')],
-  ];
-
   // CPU time, not wall time: on a shared machine a wall clock measures the neighbours too.
-  // Before the fix the chat-markup pattern took seconds here (2.5 s on 40,000 spaces after `[`).
   const cpuMs = () => {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;
   };
+  /**
+   * What separates a linear screen from a backtracking one, far from both: 1 MiB screens in
+   * milliseconds (the 50 ms target is `npm run bench -- screening`'s, beside a baseline: a
+   * speed target flakes in a test on a loaded machine); a pattern that retries a run is
+   * quadratic, and took 2.5 s on 40,000 spaces after `[` before the fix, hours on 1 MiB.
+   */
+  const LINEAR_BOUND_MS = 1000;
 
-  it.each(shapes)('screens 1 MiB of %s in < 50 ms', (_shape, text) => {
-    // Warm the patterns up (compilation is not what is measured).
-    injectionPattern(text.slice(0, 1000));
-    const started = cpuMs();
-    injectionPattern(text);
-    injectionExcerpt(text);
-    expect(cpuMs() - started).toBeLessThan(50);
-  });
+  it.each(injectionStressShapes(1024 ** 2))(
+    'screens 1 MiB of %s in linear time',
+    (_shape, text) => {
+      // Warm the patterns up (compilation is not what is measured).
+      injectionPattern(text.slice(0, 1000));
+      const started = cpuMs();
+      const found = injectionPattern(text);
+      const excerpt = injectionExcerpt(text);
+      const took = cpuMs() - started;
+      // None of these shapes is an injection, and its excerpt is the first 120 characters.
+      expect(found).toBeUndefined();
+      expect(excerpt.length).toBeLessThanOrEqual(121);
+      expect(took).toBeLessThan(LINEAR_BOUND_MS);
+    },
+  );
 });
