@@ -25,6 +25,9 @@ export type ProseEvidence = Pick<
   'type' | 'count' | 'nullCount' | 'distinctCount' | 'topValues'
 >;
 
+/** Whether `value` is empty or whitespace only (`trim() === ''`), without copying it. */
+const isBlank = (value: string): boolean => !/\S/.test(value);
+
 /** Words (runs with a letter or digit) in the first {@link WORD_COUNT_CHARACTERS} of `value`. */
 function wordsOf(value: string): number {
   return value
@@ -46,18 +49,25 @@ export function isProse(profile: ProseEvidence): boolean {
   const top = profile.topValues.filter(
     (entry): entry is { value: string; count: number } => typeof entry.value === 'string',
   );
-  const empties = top.find((entry) => entry.value.trim() === '')?.count ?? 0;
+  const empties = top.find((entry) => isBlank(entry.value))?.count ?? 0;
   const values = profile.count - profile.nullCount - empties;
   const distinct = profile.distinctCount - (empties > 0 ? 1 : 0);
   if (values <= 0) return false;
   if (distinct <= CATEGORICAL_MAX_LEVELS && distinct / values < PROSE_MIN_DISTINCT_RATIO)
     return false;
-  const written = top.filter((entry) => entry.value.trim() !== '');
+  const written = top.filter((entry) => !isBlank(entry.value));
   const weight = written.reduce((sum, entry) => sum + entry.count, 0);
   if (weight === 0) return false;
   const words = written.reduce((sum, entry) => sum + wordsOf(entry.value) * entry.count, 0);
   return words / weight >= PROSE_MIN_WORDS;
 }
+
+/**
+ * {@link isProse} of each stored profile, decided once: an analysis asks several times (the
+ * agents, the text tool's budget, the input screen), and a column's top values may be 1 MiB
+ * each, which would hold the event loop for each of them (analysis-input-bounds.spec.ts).
+ */
+const proseByProfile = new WeakMap<ProseEvidence, boolean>();
 
 /** The text columns of a dataset that hold prose ({@link isProse}), in column order. */
 export function proseColumns(dataset: {
@@ -68,7 +78,13 @@ export function proseColumns(dataset: {
     .filter((column) => {
       if (column.type !== 'string') return false;
       const profile = dataset.profile.find((p) => p.name === column.name);
-      return profile !== undefined && isProse(profile);
+      if (profile === undefined) return false;
+      let prose = proseByProfile.get(profile);
+      if (prose === undefined) {
+        prose = isProse(profile);
+        proseByProfile.set(profile, prose);
+      }
+      return prose;
     })
     .map((column) => column.name);
 }
