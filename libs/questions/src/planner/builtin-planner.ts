@@ -140,6 +140,27 @@ class QueryBuilder extends FilterPlanner {
         return { measures: [{ agg: aggregate, column }] };
       }
     }
+    // "highest sales by product": the extreme within each group, not the groups ranked —
+    // ranking is asked with "which product", a count ("top 3") or "the most".
+    const ranking =
+      this.mentions.some((m) => m.kind === 'column' && this.isWhich(m)) ||
+      this.all('count').length > 0 ||
+      order?.count !== undefined ||
+      order?.text === 'most' ||
+      order?.text === 'least';
+    if (order !== undefined && groupBy.length > 0 && !ranking && measures.length === 0) {
+      const target = this.next(order, ['filler', 'value']);
+      if (target?.kind === 'column' && free.includes(target)) {
+        const column = this.single(
+          target,
+          (c) => NUMERIC.has(this.type(c)) || TIME.has(this.type(c)),
+        );
+        const aggregate = order.direction === 'asc' ? 'min' : 'max';
+        this.use(order);
+        this.use(target, `${aggregate} of ${column} in each group`);
+        return { measures: [{ agg: aggregate, column }], groupBy };
+      }
+    }
     for (const column of free) {
       const name = this.single(
         column,

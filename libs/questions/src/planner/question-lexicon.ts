@@ -207,7 +207,7 @@ export const FILLER_WORDS = new Set(
   whats what's value see look looking know want wanted like get got live lives living
   come comes came located found belong belongs made built produced sold take took
   typically usually generally on average whole entire ever fell fall falls fallen all-time
-  altogether overall between since after before until among amongst`
+  altogether overall between since after before until among amongst through via`
     .trim()
     .split(/\s+/),
 );

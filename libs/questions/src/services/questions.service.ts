@@ -21,6 +21,7 @@ import type { QuestionEntity } from '../entities/question.entity';
 import type { PlannerDataset } from '../planner/plan';
 import { QuestionPlanner } from '../planner/question-planner';
 import { DatasetQueries, InvalidQueryError } from '../query/dataset-queries';
+import { KnownValuesCache } from './known-values-cache';
 import { QUERY_LIMITS, type StructuredQuery } from '../query/structured-query';
 import { QuestionsRepository } from '../repositories/questions.repository';
 import { questionText } from './question-text';
@@ -39,6 +40,8 @@ const REFUSAL_LIST_MAX = 100;
 @Injectable()
 export class QuestionsService {
   private readonly logger = new Logger(QuestionsService.name);
+
+  private readonly knownValues = new KnownValuesCache();
 
   constructor(
     private readonly config: AppConfig,
@@ -166,25 +169,28 @@ export class QuestionsService {
         (column) => column.type === 'string' && column.distinctCount <= KNOWN_VALUES_MAX_DISTINCT,
       )
       .slice(0, KNOWN_VALUES_MAX_COLUMNS);
-    const values = new Map<string, string[]>();
-    for (const column of few) {
-      const result = await this.queries.run(
-        organizationId,
-        dataset,
-        {
-          measures: [{ agg: 'count' }],
-          groupBy: [{ column: column.name }],
-          limit: KNOWN_VALUES_MAX_DISTINCT,
-        },
-        { timeoutMs: this.config.questions.statementTimeoutMs },
-      );
-      values.set(
-        column.name,
-        result.rows
-          .map((row) => row[0])
-          .filter((value): value is string => typeof value === 'string'),
-      );
-    }
+    const values = await this.knownValues.get(`${organizationId}:${dataset.id}`, async () => {
+      const known = new Map<string, string[]>();
+      for (const column of few) {
+        const result = await this.queries.run(
+          organizationId,
+          dataset,
+          {
+            measures: [{ agg: 'count' }],
+            groupBy: [{ column: column.name }],
+            limit: KNOWN_VALUES_MAX_DISTINCT,
+          },
+          { timeoutMs: this.config.questions.statementTimeoutMs },
+        );
+        known.set(
+          column.name,
+          result.rows
+            .map((row) => row[0])
+            .filter((value): value is string => typeof value === 'string'),
+        );
+      }
+      return known;
+    });
     return { name: dataset.name, columns: dataset.columns, profile: dataset.profile, values };
   }
 }
