@@ -6,6 +6,7 @@ import type {
   StructuredQuery,
   TimeBucket,
 } from '../query/structured-query';
+import { QUERY_LIMITS } from '../query/structured-query';
 import { answerShape, type MeasureColumn } from './answer-shape';
 import { formatCell, formatNumber, numbersAreFromResult } from './result-numbers';
 
@@ -24,7 +25,7 @@ export function answerSentence(
   readings: readonly string[] = [],
 ): string {
   for (const where of [filterPhrase(query.filters ?? []), 'where the filters hold']) {
-    const sentence = compose(query, result, where, readings) + truncation(result);
+    const sentence = compose(query, result, where, readings) + truncation(query, result);
     if (numbersAreFromResult(sentence, result)) return sentence;
   }
   return 'The answer is in the result: the query ran, but no sentence could state it exactly.';
@@ -65,8 +66,10 @@ function noRows(where: string, readings: readonly string[]): string {
     : `There are no rows ${where}${read}.`;
 }
 
-function truncation(result: QueryResult): string {
-  return result.truncated ? ' The result was cut at the row limit.' : '';
+/** Said only when the row cap cut the result: a top 3 that has more groups is not cut. */
+function truncation(query: StructuredQuery, result: QueryResult): string {
+  const capped = query.limit === undefined || query.limit >= QUERY_LIMITS.rows;
+  return result.truncated && capped ? ' The result was cut at the row limit.' : '';
 }
 
 /** "average temp_max", "rows", "distinct values of city". */

@@ -44,11 +44,11 @@ function queryOf(question: string, data: PlannerDataset = weather) {
 describe('planQuestion', () => {
   it('reads a filtered aggregate: adjective values, column words and synonyms', () => {
     expect(queryOf('What was the average maximum temperature on rainy days?')).toEqual({
-      measures: [{ agg: 'avg', column: 'temp_max' }],
+      measures: [{ agg: 'count' }, { agg: 'avg', column: 'temp_max' }],
       filters: [{ column: 'weather', op: 'eq', value: 'rain' }],
     });
     expect(queryOf('What is the average horsepower of cars from Japan?', cars)).toEqual({
-      measures: [{ agg: 'avg', column: 'Horsepower' }],
+      measures: [{ agg: 'count' }, { agg: 'avg', column: 'Horsepower' }],
       filters: [{ column: 'Origin', op: 'eq', value: 'Japan' }],
     });
   });
@@ -61,7 +61,7 @@ describe('planQuestion', () => {
       measures: [{ agg: 'max', column: 'temp_max' }],
     });
     expect(queryOf('lowest temperature in March 2014')).toEqual({
-      measures: [{ agg: 'min', column: 'temp_min' }],
+      measures: [{ agg: 'count' }, { agg: 'min', column: 'temp_min' }],
       filters: [{ column: 'date', op: 'between', from: '2014-03-01', to: '2014-03-31' }],
     });
   });
@@ -181,21 +181,21 @@ describe('planQuestion', () => {
 
     it('reads a year kept as a number, and counts distinct values of a text column', () => {
       expect(queryOf('average life expectancy in 2005', countries)).toEqual({
-        measures: [{ agg: 'avg', column: 'life_expect' }],
+        measures: [{ agg: 'count' }, { agg: 'avg', column: 'life_expect' }],
         filters: [{ column: 'year', op: 'eq', value: 2005 }],
       });
       expect(queryOf('how many countries are there?', countries)).toEqual({
         measures: [{ agg: 'count_distinct', column: 'country' }],
       });
       expect(queryOf('total population of all countries in 1955', countries)).toEqual({
-        measures: [{ agg: 'sum', column: 'pop' }],
+        measures: [{ agg: 'count' }, { agg: 'sum', column: 'pop' }],
         filters: [{ column: 'year', op: 'eq', value: 1955 }],
       });
     });
 
     it('finds a value by its first word, and leaves open periods open', () => {
       expect(queryOf('nuclear generation since 2010', power)).toEqual({
-        measures: [{ agg: 'sum', column: 'net_generation' }],
+        measures: [{ agg: 'count' }, { agg: 'sum', column: 'net_generation' }],
         filters: [
           { column: 'source', op: 'eq', value: 'Nuclear Energy' },
           { column: 'year', op: 'gte', value: '2010-01-01' },

@@ -47,6 +47,16 @@ class QueryBuilder extends FilterPlanner {
     const query = this.measuresOrRows(groupBy, order);
     if (filters.length > 0) query.filters = filters;
     if (compare !== undefined) query.compare = compare;
+    // "the average on rainy days": how many rainy days, too, so the answer can say it.
+    const measures = query.measures ?? [];
+    const single = query.groupBy === undefined && query.compare === undefined;
+    if (
+      single &&
+      filters.length > 0 &&
+      measures.length > 0 &&
+      measures.every((m) => m.agg !== 'count')
+    )
+      query.measures = [{ agg: 'count' }, ...measures];
     const left = this.mentions.filter(
       (m) => !this.used.has(m) && !['filler', 'rows', 'group', 'versus'].includes(m.kind),
     );
