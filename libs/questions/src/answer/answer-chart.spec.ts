@@ -75,4 +75,21 @@ describe('answerChart', () => {
       answerChart({ measures: [{ agg: 'count' }], groupBy: [{ column: 'w' }] }, result([], [])),
     ).toBeNull();
   });
+
+  it('shows the measure asked about, not the count of rows beside it', () => {
+    const spec = answerChart(
+      {
+        measures: [{ agg: 'count' }, { agg: 'avg', column: 'temp_max' }],
+        filters: [{ column: 'weather', op: 'eq', value: 'rain' }],
+      },
+      result(
+        [
+          { name: 'count', type: 'integer' },
+          { name: 'avg_temp_max', type: 'number' },
+        ],
+        [[641, 13.4546]],
+      ),
+    );
+    expect(spec).toMatchObject({ mark: { type: 'text' }, data: { values: [{ text: '13.45' }] } });
+  });
 });

@@ -16,7 +16,8 @@ export function answerChart(query: StructuredQuery, result: QueryResult): TopLev
   if (result.rows.length === 0) return null;
   const shape = answerShape(query, result);
   if (shape.kind === 'rows') return null;
-  const [measure] = shape.measures;
+  // The measure asked about: a count beside it only says how many rows it covers.
+  const measure = shape.measures.find((m) => m.measure.agg !== 'count') ?? shape.measures[0];
   if (measure === undefined) return null;
   const title = measurePhrase(measure.measure);
   const valueAt = (row: QueryResult['rows'][number]) => {

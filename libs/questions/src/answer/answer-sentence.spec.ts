@@ -244,4 +244,25 @@ describe('answerSentence', () => {
       ]),
     ).toBe('where a is x or y and b is not empty and c contains "fog"');
   });
+
+  it('reads months ranked by a measure as a ranking, not as a rise over time', () => {
+    const sentence = answered(
+      {
+        measures: [{ agg: 'sum', column: 'precipitation' }],
+        groupBy: [{ column: 'date', bucket: 'month' }],
+        orderBy: [{ by: 'sum_precipitation', direction: 'desc' }],
+        limit: 3,
+      },
+      result(
+        [{ name: 'month_date', type: 'date' }, num('sum_precipitation')],
+        [
+          ['2015-12-01', 284.5],
+          ['2014-03-01', 240],
+          ['2015-11-01', 212.6],
+        ],
+      ),
+    );
+    expect(sentence).not.toMatch(/rose|fell/);
+    expect(sentence).toMatch(/Dec 2015 \(284\.5\)/);
+  });
 });

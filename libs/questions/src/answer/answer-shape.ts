@@ -51,7 +51,12 @@ export function answerShape(query: StructuredQuery, result: QueryResult): Answer
   const [dimension] = dimensions;
   if (dimension === undefined) return { kind: 'single', measures };
   if (dimensions.length > 1) return { kind: 'groups', dimensions, measures };
-  if (dimension.bucket !== undefined && TIMELINE_BUCKETS.has(dimension.bucket))
+  // "which 3 months had the most rain": ranked by a measure, the months are categories —
+  // read along time they would tell a rise that is only the ranking.
+  const ranked = (query.orderBy ?? []).some((order) =>
+    measures.some((measure) => measure.name === order.by),
+  );
+  if (dimension.bucket !== undefined && TIMELINE_BUCKETS.has(dimension.bucket) && !ranked)
     return { kind: 'time', dimension, measures };
   return { kind: 'category', dimension, measures };
 }
