@@ -161,6 +161,32 @@ describe('structured query compiler (real PostgreSQL)', () => {
     expect(await ids(filter)).toEqual(idsWhere(keep));
   });
 
+  it('filters on calendar parts in UTC: weekdays of a date, months and hours of a datetime', async () => {
+    const isoWeekday = (iso: string) =>
+      ((new Date(`${iso.slice(0, 10)}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+    expect(await ids({ column: 'day', op: 'calendar', part: 'weekday', values: [6, 7] })).toEqual(
+      idsWhere((r) => r.day !== null && isoWeekday(r.day) >= 6),
+    );
+    expect(await ids({ column: 'at', op: 'calendar', part: 'month', values: [1, 12] })).toEqual(
+      idsWhere((r) => r.at !== null && [0, 11].includes(new Date(r.at).getUTCMonth())),
+    );
+    expect(await ids({ column: 'at', op: 'calendar', part: 'hour', values: [23] })).toEqual(
+      idsWhere((r) => r.at !== null && new Date(r.at).getUTCHours() === 23),
+    );
+    await expect(async () =>
+      run({
+        select: ['id'],
+        filters: [{ column: 'day', op: 'calendar', part: 'hour', values: [1] }],
+      }),
+    ).rejects.toThrow("query.filters[0].op: the hour needs a column of times; 'day' holds dates");
+    await expect(async () =>
+      run({
+        select: ['id'],
+        filters: [{ column: 'day', op: 'calendar', part: 'month', values: [13] }],
+      }),
+    ).rejects.toThrow('query.filters[0].values[0]: a month is from 1 to 12, not 13');
+  });
+
   it('ANDs filters', async () => {
     const result = await run({
       select: ['id'],

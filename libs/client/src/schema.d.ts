@@ -1156,6 +1156,13 @@ export interface components {
                     amount: number;
                     /** @enum {string} */
                     unit: "hour" | "day" | "week" | "month" | "year";
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "calendar";
+                    /** @enum {string} */
+                    part: "weekday" | "month" | "quarter" | "day" | "hour";
+                    values: number[];
                 })[];
                 compare?: {
                     groups: {
@@ -1188,6 +1195,13 @@ export interface components {
                             amount: number;
                             /** @enum {string} */
                             unit: "hour" | "day" | "week" | "month" | "year";
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "calendar";
+                            /** @enum {string} */
+                            part: "weekday" | "month" | "quarter" | "day" | "hour";
+                            values: number[];
                         })[];
                     }[];
                 };

@@ -1,6 +1,9 @@
 export {
   AGGREGATES,
   type Aggregate,
+  CALENDAR_PART_RANGES,
+  CALENDAR_PARTS,
+  type CalendarPart,
   COMPARISON_OPS,
   type ComparisonOp,
   comparisonSchema,

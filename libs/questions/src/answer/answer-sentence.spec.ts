@@ -265,4 +265,16 @@ describe('answerSentence', () => {
     expect(sentence).not.toMatch(/rose|fell/);
     expect(sentence).toMatch(/Dec 2015 \(284\.5\)/);
   });
+
+  it('says calendar filters in words', () => {
+    expect(
+      answered(
+        {
+          measures: [{ agg: 'count' }, { agg: 'avg', column: 'temp_max' }],
+          filters: [{ column: 'date', op: 'calendar', part: 'weekday', values: [6, 7] }],
+        },
+        result([{ name: 'count', type: 'integer' }, num('avg_temp_max')], [[418, 16.1]]),
+      ),
+    ).toMatch(/date falls on a Saturday or a Sunday/);
+  });
 });

@@ -1,4 +1,5 @@
 import type {
+  CalendarPart,
   QueryFilter,
   QueryMeasure,
   QueryResult,
@@ -103,6 +104,39 @@ function scalar(value: Scalar): string {
 }
 
 /** "where weather = rain and temp_max > 20", or "" without filters. */
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "falls on a Saturday or a Sunday", "is in March", "is in hour 23". */
+function calendarWords(part: CalendarPart, values: readonly number[]): string {
+  const or = (words: string[]) => words.join(' or ');
+  switch (part) {
+    case 'weekday':
+      return `falls on ${or(values.map((v) => `a ${WEEKDAYS[v - 1] ?? v}`))}`;
+    case 'month':
+      return `is in ${or(values.map((v) => MONTH_NAMES[v - 1] ?? String(v)))}`;
+    case 'quarter':
+      return `is in ${or(values.map((v) => `Q${v}`))}`;
+    case 'day':
+      return `is on day ${or(values.map(String))} of its month`;
+    case 'hour':
+      return `is in hour ${or(values.map(String))} (UTC)`;
+  }
+}
+
 export function filterPhrase(filters: readonly QueryFilter[]): string {
   const parts = filters.map((filter) => {
     switch (filter.op) {
@@ -130,13 +164,14 @@ export function filterPhrase(filters: readonly QueryFilter[]): string {
         return `${filter.column} is not empty`;
       case 'last':
         return `${filter.column} is in the last ${filter.amount} ${filter.unit}s`;
+      case 'calendar':
+        return `${filter.column} ${calendarWords(filter.part, filter.values)}`;
     }
   });
   return parts.length === 0 ? '' : `where ${parts.join(' and ')}`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** A group's value as a reader says it: "Aug 2015", "2015 Q3", "Monday", "rain". */
 export function label(value: Cell, bucket?: TimeBucket): string {

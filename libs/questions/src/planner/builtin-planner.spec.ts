@@ -127,6 +127,22 @@ describe('planQuestion', () => {
     });
   });
 
+  it('reads weekends, weekdays by name and a month of any year as calendar parts', () => {
+    expect(queryOf('average temp_max on weekends').filters).toEqual([
+      { column: 'date', op: 'calendar', part: 'weekday', values: [6, 7] },
+    ]);
+    expect(queryOf('average wind on Mondays').filters).toEqual([
+      { column: 'date', op: 'calendar', part: 'weekday', values: [1] },
+    ]);
+    expect(queryOf('how many rainy days in March').filters).toEqual([
+      { column: 'weather', op: 'eq', value: 'rain' },
+      { column: 'date', op: 'calendar', part: 'month', values: [3] },
+    ]);
+    expect(queryOf('average wind by weekday').groupBy).toEqual([
+      { column: 'date', bucket: 'weekday' },
+    ]);
+  });
+
   it('counts back from the data for "the last 30 days"', () => {
     expect(queryOf('average temp_min in the last 30 days').filters).toEqual([
       { column: 'date', op: 'last', amount: 30, unit: 'day' },

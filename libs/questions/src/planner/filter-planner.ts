@@ -150,7 +150,7 @@ export abstract class FilterPlanner extends PlanningState {
   protected timeFilters(): QueryFilter[] {
     const periods = this.all('period');
     const lasts = this.all('last');
-    if (periods.length + lasts.length === 0) return [];
+    if (periods.length + lasts.length + this.all('calendar').length === 0) return [];
     if (periods.length === 2 && this.all('versus').length > 0) return [];
     const out: QueryFilter[] = [];
     if (periods.length > 1) {
@@ -172,6 +172,11 @@ export abstract class FilterPlanner extends PlanningState {
       const bound = OPEN_BOUNDS[this.mentions[this.indexOf(period) - 1]?.text.toLowerCase() ?? ''];
       this.use(period, `${bound === undefined ? 'in' : bound} ${period.label}`);
       out.push(...this.periodFilters(period, bound));
+    }
+    for (const calendar of this.all('calendar')) {
+      const column = this.timeColumnFor(calendar);
+      this.use(calendar, `${column} on ${calendar.label}`);
+      out.push({ column, op: 'calendar', part: calendar.part, values: calendar.values });
     }
     for (const last of lasts) {
       const column = this.timeColumnFor(last);

@@ -221,6 +221,42 @@ function dayAt(words: readonly string[], i: number): Mention | null {
   return { kind: 'period', from, to: from, label: from, start: i, end, text };
 }
 
+const WEEKDAY_NAMES = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+];
+/** Words before a month that make it a month of any year ("in March"). */
+const MONTH_OPENERS = new Set(['in', 'during', 'of', 'for', 'every', 'each']);
+
+/** "on weekends", "on weekdays", "on Mondays", "in March": a calendar part of the time column. */
+export function calendarAt(words: readonly string[], i: number): Mention | null {
+  const word = words[i];
+  const at = (part: 'weekday' | 'month', values: number[], label: string): Mention => ({
+    kind: 'calendar',
+    part,
+    values,
+    label,
+    start: i,
+    end: i + 1,
+    text: word,
+  });
+  if (word === 'weekend' || word === 'weekends') return at('weekday', [6, 7], 'weekends');
+  // "weekday" alone groups ("by weekday"); "on weekdays" filters.
+  if (word === 'weekdays' || word === 'workdays' || (word === 'weekday' && words[i - 1] === 'on'))
+    return at('weekday', [1, 2, 3, 4, 5], 'weekdays');
+  const day = WEEKDAY_NAMES.indexOf(singular(word));
+  if (day >= 0) return at('weekday', [day + 1], WEEKDAY_NAMES[day]);
+  const month = MONTH_INDEX.get(word);
+  if (month !== undefined && MONTH_OPENERS.has(words[i - 1] ?? '') && !isYear(words[i + 1]))
+    return at('month', [month + 1], MONTHS[month][0]);
+  return null;
+}
+
 /** "the last 30 days", "past week", "last 3 months". */
 export function lastAt(words: readonly string[], i: number): Mention | null {
   if (words[i] !== 'last' && words[i] !== 'past' && words[i] !== 'previous') return null;

@@ -1,4 +1,4 @@
-import type { Aggregate, RelativeUnit, TimeBucket } from '../query/structured-query';
+import type { Aggregate, CalendarPart, RelativeUnit, TimeBucket } from '../query/structured-query';
 import type { Comparator } from './question-lexicon';
 
 export type Mention = { start: number; end: number; text: string } & (
@@ -23,6 +23,8 @@ export type Mention = { start: number; end: number; text: string } & (
   | { kind: 'count'; value: number }
   | { kind: 'period'; from: string; to: string; label: string }
   | { kind: 'last'; amount: number; unit: RelativeUnit }
+  /** "on weekends", "on Mondays", "in March" of any year: a calendar part of the time column. */
+  | { kind: 'calendar'; part: CalendarPart; values: number[]; label: string }
   | { kind: 'versus' }
   | { kind: 'rows' }
   | { kind: 'filler' }

@@ -1,7 +1,15 @@
 import type { PlannerDataset } from './plan';
 import { columnAt, columnWordsOf, valueAt, valueIndex } from './column-mentions';
 import { FILLER_WORDS, ROW_WORDS, UNIT_WORDS } from './question-lexicon';
-import { lastAt, numberAt, periodAt, phraseAt, rangeAt, topAt } from './phrase-mentions';
+import {
+  calendarAt,
+  lastAt,
+  numberAt,
+  periodAt,
+  phraseAt,
+  rangeAt,
+  topAt,
+} from './phrase-mentions';
 import { type Mention, tokensOf } from './question-mentions';
 import { isTypo, singular, wordsOf } from './question-words';
 
@@ -63,6 +71,7 @@ export function readQuestion(question: string, dataset: PlannerDataset): Mention
   while (i < tokens.length) {
     const found =
       periodAt(words, i) ??
+      calendarAt(words, i) ??
       rangeAt(words, i) ??
       lastAt(words, i) ??
       topAt(words, i) ??

@@ -1,7 +1,7 @@
 import { type ColumnType, type DatasetColumn, quoteIdentifier, SQL_TYPES } from '@app/datasets';
 import { columnNamed } from './query-columns';
 import { convertValue, type ParameterValue } from './query-values';
-import type { QueryFilter, RelativeUnit, Scalar } from './structured-query';
+import type { CalendarPart, QueryFilter, RelativeUnit, Scalar } from './structured-query';
 
 /** The `$n` parameters of one statement, each written with a cast to its column's type. */
 export class SqlParameters {
@@ -14,7 +14,7 @@ export class SqlParameters {
   }
 
   /** `$n::<sql type>` for a value of the compiler's own (a label, a count). */
-  addTyped(value: unknown, sqlType: 'text' | 'integer'): string {
+  addTyped(value: unknown, sqlType: 'text' | 'integer' | 'integer[]'): string {
     this.values.push(value);
     return `$${this.values.length}::${sqlType}`;
   }
@@ -29,6 +29,15 @@ export function columnSql(column: DatasetColumn, alias = TABLE_ALIAS): string {
 }
 
 /** make_interval's argument for each unit of a `last` filter. */
+/** The `extract` field of each calendar part (constants, never the query's text). */
+const CALENDAR_FIELDS: Readonly<Record<CalendarPart, string>> = {
+  weekday: 'isodow',
+  month: 'month',
+  quarter: 'quarter',
+  day: 'day',
+  hour: 'hour',
+};
+
 const INTERVAL_ARGUMENTS: Readonly<Record<RelativeUnit, string>> = {
   hour: 'hours',
   day: 'days',
@@ -116,6 +125,12 @@ export function filterSql(
       return `${sql} IS NULL`;
     case 'not_null':
       return `${sql} IS NOT NULL`;
+    case 'calendar': {
+      // In UTC wall time, as the time buckets are.
+      const time = column.type === 'datetime' ? `(${sql} AT TIME ZONE 'UTC')` : sql;
+      const values = parameters.addTyped(filter.values, 'integer[]');
+      return `extract(${CALENDAR_FIELDS[filter.part]} FROM ${time})::integer = ANY(${values})`;
+    }
     case 'last': {
       const amount = parameters.addTyped(filter.amount, 'integer');
       const interval = `make_interval(${INTERVAL_ARGUMENTS[filter.unit]} => ${amount})`;

@@ -8,7 +8,12 @@ import {
   measureName,
 } from './query-columns';
 import { compareValues, convertValue, shownValue, TYPE_WORDS } from './query-values';
-import { type QueryFilter, type StructuredQuery, structuredQuerySchema } from './structured-query';
+import {
+  CALENDAR_PART_RANGES,
+  type QueryFilter,
+  type StructuredQuery,
+  structuredQuerySchema,
+} from './structured-query';
 
 /** Characters of column names a message lists before it stops (a field error holds 1,024). */
 const LISTED_NAMES_LENGTH = 600;
@@ -207,6 +212,16 @@ export function validateQuery(
       case 'last':
         needs(`last … ${filter.unit}`, filter.unit === 'hour' ? ['datetime'] : TEMPORAL_TYPES);
         return;
+      case 'calendar': {
+        if (!needs(`the ${filter.part}`, filter.part === 'hour' ? ['datetime'] : TEMPORAL_TYPES))
+          return;
+        const [low, high] = CALENDAR_PART_RANGES[filter.part];
+        filter.values.forEach((v, k) => {
+          if (v < low || v > high)
+            fault(`${at}.values[${k}]`, `a ${filter.part} is from ${low} to ${high}, not ${v}`);
+        });
+        return;
+      }
     }
   }
 }

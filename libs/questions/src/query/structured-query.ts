@@ -33,6 +33,20 @@ export type TimeBucket = (typeof TIME_BUCKETS)[number];
 export const RELATIVE_UNITS = ['hour', 'day', 'week', 'month', 'year'] as const;
 export type RelativeUnit = (typeof RELATIVE_UNITS)[number];
 
+/**
+ * Calendar parts a filter may test, with their ranges: `weekday` 1 = Monday … 7 = Sunday
+ * (ISO), `month` 1–12, `quarter` 1–4, `day` of the month 1–31, `hour` 0–23 (datetimes only).
+ */
+export const CALENDAR_PARTS = ['weekday', 'month', 'quarter', 'day', 'hour'] as const;
+export type CalendarPart = (typeof CALENDAR_PARTS)[number];
+export const CALENDAR_PART_RANGES: Readonly<Record<CalendarPart, readonly [number, number]>> = {
+  weekday: [1, 7],
+  month: [1, 12],
+  quarter: [1, 4],
+  day: [1, 31],
+  hour: [0, 23],
+};
+
 export const COMPARISON_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'contains'] as const;
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
 
@@ -72,6 +86,16 @@ export const filterSchema = z.discriminatedUnion('op', [
     op: z.literal('last'),
     amount: z.number().int().min(1).max(10_000),
     unit: z.enum(RELATIVE_UNITS),
+  }),
+  /**
+   * A calendar part of a date or datetime column is one of `values` (UTC): "on weekends"
+   * is `{part: 'weekday', values: [6, 7]}`, "in March" of any year `{part: 'month', values: [3]}`.
+   */
+  z.strictObject({
+    column,
+    op: z.literal('calendar'),
+    part: z.enum(CALENDAR_PARTS),
+    values: z.array(z.number().int()).min(1).max(31),
   }),
 ]);
 export type QueryFilter = z.infer<typeof filterSchema>;
