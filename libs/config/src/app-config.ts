@@ -1,4 +1,4 @@
-import type { NodeEnvironment, OtelSampler } from './config.schema';
+import type { NodeEnvironment, OtelSampler, QuestionPlannerSetting } from './config.schema';
 
 export interface HttpConfig {
   host: string;
@@ -156,6 +156,12 @@ export interface AppConfigShape {
      * the question is a 503 `query-timeout`, not a slow request holding a connection.
      */
     statementTimeoutMs: number;
+    /**
+     * Who reads a question (`QUESTIONS_PLANNER`): `auto` (the default) takes the builtin
+     * planner's plan when it is sure of it and asks the model otherwise; `builtin` never asks
+     * the model; `model` always does. With `LLM_PROVIDER=builtin` only the builtin planner runs.
+     */
+    planner: QuestionPlannerSetting;
   };
   /**
    * Exports, event streams and uploads one process serves at once per caller and per

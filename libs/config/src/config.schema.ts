@@ -87,6 +87,10 @@ export type OtelSampler = (typeof OTEL_SAMPLERS)[number];
 export const LLM_PROVIDERS = ['builtin', 'openai', 'openai-compatible'] as const;
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
 
+/** Who reads a question: `auto` tries the builtin planner first, then the model. */
+export const QUESTION_PLANNERS = ['auto', 'builtin', 'model'] as const;
+export type QuestionPlannerSetting = (typeof QUESTION_PLANNERS)[number];
+
 const commaList = z.string().transform((value) =>
   value
     .split(',')
@@ -218,6 +222,7 @@ export const environmentSchema = z.object({
   METRICS_CACHE_WARM_SERIES: integer(0, 100),
   METRICS_SERIES_MAX_POINTS: integer(10, 1_000_000),
   QUESTIONS_STATEMENT_TIMEOUT_MS: integer(100, 600_000),
+  QUESTIONS_PLANNER: z.enum(QUESTION_PLANNERS, { error: 'must be auto, builtin or model' }),
   ANALYSIS_CONCURRENCY: integer(1, 64),
   ANALYSIS_TIMEOUT_SECONDS: integer(1, 3600),
   ANALYSIS_STALE_SECONDS: integer(2, 3600),

@@ -7,7 +7,7 @@ export {
   type RateLimit,
   type TelemetryConfig,
 } from './app-config';
-export { type LlmProvider } from './config.schema';
+export { type LlmProvider, type QuestionPlannerSetting } from './config.schema';
 export { ConfigModule } from './config.module';
 export { ConfigValidationError, loadConfig } from './load-config';
 export { loadConfigFromProcess } from './process-environment';

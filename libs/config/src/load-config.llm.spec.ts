@@ -129,4 +129,26 @@ describe('loadConfig: the model behind the agents (LLM_*)', () => {
   ])('names a bad value: %o', (environment, problem) => {
     expect(problemsOf(environment)).toEqual([problem]);
   });
+
+  describe('QUESTIONS_PLANNER: who reads a question', () => {
+    it('defaults to auto and takes builtin or model', () => {
+      expect(loadConfig({}).questions.planner).toBe('auto');
+      expect(loadConfig({ QUESTIONS_PLANNER: 'builtin' }).questions.planner).toBe('builtin');
+      const config = loadConfig({
+        LLM_BASE_URL: BASE_URL,
+        LLM_MODEL: 'm',
+        QUESTIONS_PLANNER: 'model',
+      });
+      expect(config.questions.planner).toBe('model');
+    });
+
+    it('refuses the model planner without a model, and an unknown planner', () => {
+      expect(problemsOf({ QUESTIONS_PLANNER: 'model' })).toEqual([
+        'QUESTIONS_PLANNER: model needs a model behind the agents (LLM_PROVIDER is builtin, chosen because neither OPENAI_API_KEY nor LLM_BASE_URL is set)',
+      ]);
+      expect(problemsOf({ QUESTIONS_PLANNER: 'llm' })).toEqual([
+        'QUESTIONS_PLANNER: must be auto, builtin or model',
+      ]);
+    });
+  });
 });

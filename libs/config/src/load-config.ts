@@ -161,6 +161,10 @@ function llmProblems(values: Environment, reason: string | undefined): string[] 
   if (provider === 'builtin' && set('LLM_MODEL')) {
     problems.push(`LLM_MODEL: does not apply to the builtin model (${which})`);
   }
+  // Asking for the model planner without a model would silently answer with the builtin one.
+  if (provider === 'builtin' && values.QUESTIONS_PLANNER === 'model') {
+    problems.push(`QUESTIONS_PLANNER: model needs a model behind the agents (${which})`);
+  }
   const traceExport = values.LLM_TRACE_EXPORT;
   if (
     provider !== 'openai' &&
@@ -297,6 +301,7 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
     },
     questions: {
       statementTimeoutMs: env.QUESTIONS_STATEMENT_TIMEOUT_MS,
+      planner: env.QUESTIONS_PLANNER,
     },
     longRequests: {
       perPrincipal: env.LONG_REQUESTS_PER_PRINCIPAL,
