@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnalysesController } from './controllers/analyses.controller';
 import { AnalysisEventEntity } from './entities/analysis-event.entity';
 import { AnalysisEntity } from './entities/analysis.entity';
-import { AnalysisModel } from './models/analysis-model';
+import { AnalysisModelModule } from './models/analysis-model.module';
 import { AnalysisEvents } from './services/analysis-events';
 import { AnalysisStream } from './services/analysis-stream';
 import { AnalysesService } from './services/analyses.service';
@@ -31,11 +31,11 @@ export class AnalysisModule {
         TypeOrmModule.forFeature([AnalysisEntity, AnalysisEventEntity, DatasetEntity]),
         MetricsCoreModule,
         DatasetsCoreModule,
+        AnalysisModelModule,
       ],
       controllers: options.http ? [AnalysesController] : [],
       providers: [
         AgentTracing,
-        AnalysisModel,
         AnalysisStore,
         AnalysisEvents,
         AnalysisStream,

@@ -59,3 +59,5 @@ export { injectionExcerpt, injectionPattern } from './guardrails/prompt-injectio
 export { AnalysisModule, type AnalysisModuleOptions } from './analysis.module';
 export { AnalysisEntity } from './entities/analysis.entity';
 export { AnalysisRunner } from './services/analysis-runner';
+export { AnalysisModel } from './models/analysis-model';
+export { AnalysisModelModule } from './models/analysis-model.module';

@@ -1,6 +1,8 @@
+import { AnalysisModelModule } from '@app/analysis';
 import { DatasetsCoreModule } from '@app/datasets';
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { QuestionModel, SdkQuestionModel } from './agent/question-model';
 import { QuestionsController } from './controllers/questions.controller';
 import { QuestionEntity } from './entities/question.entity';
 import { BuiltinQuestionPlanner } from './planner/builtin-question-planner';
@@ -13,7 +15,13 @@ import { QuestionsService } from './services/questions.service';
 
 /** Ask a dataset: questions read as structured queries, answered, charted and kept. */
 @Module({
-  imports: [TypeOrmModule.forFeature([QuestionEntity]), DatasetsCoreModule],
+  imports: [
+    TypeOrmModule.forFeature([QuestionEntity]),
+    DatasetsCoreModule,
+    // @app/analysis reads @app/questions (an analysis's question focus): the cycle means
+    // the module is not yet defined when this decorator runs.
+    forwardRef(() => AnalysisModelModule),
+  ],
   controllers: [QuestionsController],
   providers: [
     QuestionsRepository,
@@ -21,6 +29,7 @@ import { QuestionsService } from './services/questions.service';
     QuestionsService,
     { provide: QuestionPlanner, useClass: BuiltinQuestionPlanner },
     { provide: DatasetQueries, useClass: CompiledDatasetQueries },
+    { provide: QuestionModel, useClass: SdkQuestionModel },
   ],
   exports: [QuestionsService],
 })

@@ -1,6 +1,6 @@
 import { AppConfig, type LlmProvider } from '@app/config';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Runner } from '@openai/agents';
+import { type ModelProvider, Runner } from '@openai/agents';
 import { modelPassageClassifier, type PassageClassifier } from '../text/passage-classifier';
 import { type ModelSelection, selectModel } from './model-selection';
 
@@ -14,6 +14,11 @@ export class AnalysisModel implements OnApplicationShutdown {
   readonly provider: LlmProvider;
   readonly name: string;
   readonly runner: Runner;
+  /**
+   * The model behind the process-wide call limit, for a feature that runs its own runner
+   * (its own workflow name) on the same model.
+   */
+  readonly modelProvider: ModelProvider;
   /** Labels text passages with the model; none for the builtin model (its scorer labels them). */
   readonly classifier: PassageClassifier | undefined;
   private readonly selection: ModelSelection;
@@ -22,6 +27,7 @@ export class AnalysisModel implements OnApplicationShutdown {
     this.selection = selectModel(config.llm);
     this.provider = this.selection.providerName;
     this.name = this.selection.modelName;
+    this.modelProvider = this.selection.modelProvider;
     this.runner = new Runner({
       modelProvider: this.selection.modelProvider,
       // Also the runner's, so an agent built without a name still never gets the SDK's

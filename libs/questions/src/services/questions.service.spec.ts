@@ -1,10 +1,12 @@
 import type { Principal } from '@app/access';
 import { ProblemException, RequestValidationException } from '@app/common';
-import type { AppConfig } from '@app/config';
+import type { AppConfig, QuestionPlannerSetting } from '@app/config';
+import type { AskOutcome } from '../agent/ask-agent';
+import { QuestionModel } from '../agent/question-model';
 import type { DatasetEntity, DatasetsService } from '@app/datasets';
 import type { QuestionEntity } from '../entities/question.entity';
 import type { PlannerDataset, QuestionPlan } from '../planner/plan';
-import { QuestionPlanner } from '../planner/question-planner';
+import { type PlannerModel, QuestionPlanner } from '../planner/question-planner';
 import { DatasetQueries, InvalidQueryError } from '../query/dataset-queries';
 import type { QueryResult, StructuredQuery } from '../query/structured-query';
 import type { QuestionsRepository } from '../repositories/questions.repository';
@@ -81,9 +83,32 @@ const planned: QuestionPlan = {
   readings: ['"rainy" → weather = rain'],
 };
 
+/** A model that runs one fixed query through the service's `run` and answers `answer`. */
+class FakeModel extends QuestionModel {
+  asked = 0;
+  constructor(
+    readonly model: PlannerModel | undefined,
+    private readonly outcome: 'answer' | 'refuse' = 'answer',
+  ) {
+    super();
+  }
+  async ask(request: Parameters<QuestionModel['ask']>[0]): Promise<AskOutcome> {
+    this.asked += 1;
+    if (this.outcome === 'refuse') return { kind: 'refused', reason: 'it would not say' };
+    const query: StructuredQuery = { measures: [{ agg: 'count' }], limit: 1000 };
+    const result = await request.run(query);
+    return { kind: 'answered', answer: 'There are 641 rows.', toolCallId: 'call_1', query, result };
+  }
+}
+
+const NO_MODEL = new FakeModel(undefined);
+const A_MODEL = { provider: 'openai-compatible', name: 'fake-llm' };
+
 function service(
   plan: QuestionPlan,
   queries = new FakeQueries((q) => (q.groupBy ? weatherValues : rainyAverage)),
+  model: QuestionModel = NO_MODEL,
+  setting: QuestionPlannerSetting = 'auto',
 ) {
   const stored: QuestionEntity[] = [];
   const repository = {
@@ -102,10 +127,10 @@ function service(
         ? Promise.resolve(dataset)
         : Promise.reject(new ProblemException(404, 'not-found', `There is no dataset ${id}`)),
   } as unknown as DatasetsService;
-  const config = { questions: { statementTimeoutMs: 5000 } } as AppConfig;
+  const config = { questions: { statementTimeoutMs: 5000, planner: setting } } as AppConfig;
   const planner = new FakePlanner(plan);
   return {
-    questions: new QuestionsService(config, datasets, repository, planner, queries),
+    questions: new QuestionsService(config, datasets, repository, planner, queries, model),
     stored,
     planner,
     queries,
@@ -214,6 +239,63 @@ describe('QuestionsService.ask', () => {
     await expect(questions.ask(ORG, dataset.id, 'rainy?', principal)).rejects.toMatchObject({
       status: 422,
       slug: 'question-not-understood',
+    });
+    expect(stored).toHaveLength(0);
+  });
+});
+
+describe('QuestionsService.ask: the builtin planner or the model', () => {
+  const hedged: QuestionPlan = { ...planned, confidence: 0.5 };
+  const refusal: QuestionPlan = {
+    kind: 'refused',
+    reason: 'No column matches "humidity"',
+    notUnderstood: ['humidity'],
+    columns: [],
+  };
+
+  it.each([
+    ['auto', 'a sure plan', 'builtin', planned],
+    ['auto', 'a hedged plan', 'model', hedged],
+    ['auto', 'a refusal', 'model', refusal],
+    ['builtin', 'a hedged plan', 'builtin', hedged],
+    ['model', 'a sure plan', 'model', planned],
+  ] as const)('with %s and %s, the %s reader answers', async (setting, _plan, reader, plan) => {
+    const model = new FakeModel(A_MODEL);
+    const { questions, planner } = service(plan, undefined, model, setting);
+    const asked = await questions.ask(ORG, dataset.id, 'rainy?', principal).catch(() => null);
+    expect(model.asked).toBe(reader === 'model' ? 1 : 0);
+    if (reader === 'model') {
+      expect(asked).toMatchObject({
+        modelProvider: 'openai-compatible',
+        modelName: 'fake-llm',
+        toolCallId: 'call_1',
+        answer: 'There are 641 rows.',
+        readings: [],
+      });
+    }
+    // With `model` the builtin planner is not even run.
+    expect(planner.seen === undefined).toBe(setting === 'model');
+  });
+
+  it('without a model only the builtin planner answers, whatever the setting', async () => {
+    for (const setting of ['auto', 'model'] as const) {
+      const { questions } = service(refusal, undefined, NO_MODEL, setting);
+      await expect(questions.ask(ORG, dataset.id, 'humidity?', principal)).rejects.toMatchObject({
+        status: 422,
+        message: 'No column matches "humidity"',
+      });
+    }
+    expect(NO_MODEL.asked).toBe(0);
+  });
+
+  it("the model's refusal is a 422 saying why, nothing stored", async () => {
+    const model = new FakeModel(A_MODEL, 'refuse');
+    const { questions, stored } = service(refusal, undefined, model);
+    await expect(questions.ask(ORG, dataset.id, 'humidity?', principal)).rejects.toMatchObject({
+      status: 422,
+      slug: 'question-not-understood',
+      message: 'The model could not answer: it would not say',
+      extensions: { columns: ['date', 'temp_max', 'weather'] },
     });
     expect(stored).toHaveLength(0);
   });

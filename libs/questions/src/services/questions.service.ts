@@ -14,15 +14,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { TopLevelSpec } from 'vega-lite';
 import { performance } from 'node:perf_hooks';
+import { QuestionModel } from '../agent/question-model';
+import { chooseReader, wantsBuiltinPlan } from '../agent/reader-choice';
 import { answerChart } from '../answer/answer-chart';
 import { answerSentence } from '../answer/answer-sentence';
 import { type QuestionDto, mapQuestion } from '../dtos/question.dto';
 import type { QuestionEntity } from '../entities/question.entity';
 import type { PlannerDataset } from '../planner/plan';
-import { QuestionPlanner } from '../planner/question-planner';
+import { type PlannerModel, QuestionPlanner } from '../planner/question-planner';
 import { DatasetQueries, InvalidQueryError } from '../query/dataset-queries';
 import { KnownValuesCache } from './known-values-cache';
-import { QUERY_LIMITS, type StructuredQuery } from '../query/structured-query';
+import { QUERY_LIMITS, type QueryResult, type StructuredQuery } from '../query/structured-query';
 import { QuestionsRepository } from '../repositories/questions.repository';
 import { questionText } from './question-text';
 
@@ -49,6 +51,7 @@ export class QuestionsService {
     private readonly questions: QuestionsRepository,
     private readonly planner: QuestionPlanner,
     private readonly queries: DatasetQueries,
+    private readonly model: QuestionModel,
   ) {}
 
   /**
@@ -66,8 +69,8 @@ export class QuestionsService {
     const text = questionText(question);
     const dataset = await this.datasets.get(organizationId, datasetId);
     const columns = dataset.columns.map((column) => column.name);
-    // The builtin planner does not obey text, but a model-backed one would read it (as the
-    // analysis agents do): an instruction in a question is refused, never passed on.
+    // The builtin planner does not obey text, but the model reads it (as the analysis
+    // agents do): an instruction in a question is refused, never passed on.
     const injection = injectionPattern(text);
     if (injection !== undefined) {
       throw refused(
@@ -76,7 +79,16 @@ export class QuestionsService {
         columns,
       );
     }
-    const plan = this.planner.plan(text, await this.plannerDataset(organizationId, dataset));
+    const plannerDataset = await this.plannerDataset(organizationId, dataset);
+    const setting = this.config.questions.planner;
+    const hasModel = this.model.model !== undefined;
+    const plan = wantsBuiltinPlan(setting, hasModel)
+      ? this.planner.plan(text, plannerDataset)
+      : undefined;
+    if (chooseReader(setting, hasModel, plan) === 'model') {
+      return this.askModel(organizationId, dataset, text, plannerDataset, principal, started);
+    }
+    if (plan === undefined) throw new Error('the builtin reader was chosen without a plan');
     if (plan.kind === 'refused') throw refused(plan.reason, plan.notUnderstood, columns);
 
     // The row cap holds whatever the planner asked for: a result is stored whole.
@@ -85,22 +97,15 @@ export class QuestionsService {
       limit: Math.min(plan.query.limit ?? QUERY_LIMITS.rows, QUERY_LIMITS.rows),
     };
     const result = await this.run(organizationId, dataset, query, columns);
-    const chart = answerChart(query, result);
-    return this.questions.insert(organizationId, {
-      id: randomUUID(),
-      datasetId: dataset.id,
+    return this.store(organizationId, dataset, principal, started, {
       question: text,
       answer: answerSentence(query, result, plan.readings),
       query,
       result,
-      chart: chart === null ? null : (chart as unknown as Record<string, unknown>),
       readings: plan.readings,
-      modelProvider: this.planner.model.provider,
-      modelName: this.planner.model.name,
+      model: this.planner.model,
       // The builtin planner makes no model call: there is no tool call to name.
       toolCallId: null,
-      durationMs: Math.round(performance.now() - started),
-      createdBy: principal.id,
     });
   }
 
@@ -134,6 +139,77 @@ export class QuestionsService {
     if (question.chart === null)
       throw new ProblemException(404, 'not-found', `Question ${id} has no chart`);
     return renderVegaLiteSvg(question.chart as unknown as TopLevelSpec);
+  }
+
+  /**
+   * The `ask` agent reads the question: it fills the query through `run_query` (the same
+   * compiler and read-only repository) and writes the answer. Its refusals are 422s.
+   */
+  private async askModel(
+    organizationId: string,
+    dataset: DatasetEntity,
+    question: string,
+    plannerDataset: PlannerDataset,
+    principal: Principal,
+    started: number,
+  ): Promise<QuestionEntity> {
+    const model = this.model.model;
+    if (model === undefined) throw new Error('the model reader was chosen without a model');
+    const outcome = await this.model.ask({
+      question,
+      dataset: plannerDataset,
+      run: (query) =>
+        this.queries.run(organizationId, dataset, query, {
+          timeoutMs: this.config.questions.statementTimeoutMs,
+        }),
+    });
+    if (outcome.kind === 'refused') {
+      const columns = dataset.columns.map((column) => column.name);
+      throw refused(`The model could not answer: ${outcome.reason}`, [], columns);
+    }
+    return this.store(organizationId, dataset, principal, started, {
+      question,
+      answer: outcome.answer,
+      query: outcome.query,
+      result: outcome.result,
+      // A model gives no readings of its own; `query` is what it read.
+      readings: [],
+      model,
+      toolCallId: outcome.toolCallId,
+    });
+  }
+
+  private store(
+    organizationId: string,
+    dataset: DatasetEntity,
+    principal: Principal,
+    started: number,
+    answered: {
+      question: string;
+      answer: string;
+      query: StructuredQuery;
+      result: QueryResult;
+      readings: string[];
+      model: PlannerModel;
+      toolCallId: string | null;
+    },
+  ): Promise<QuestionEntity> {
+    const chart = answerChart(answered.query, answered.result);
+    return this.questions.insert(organizationId, {
+      id: randomUUID(),
+      datasetId: dataset.id,
+      question: answered.question,
+      answer: answered.answer,
+      query: answered.query,
+      result: answered.result,
+      chart: chart === null ? null : (chart as unknown as Record<string, unknown>),
+      readings: answered.readings,
+      modelProvider: answered.model.provider,
+      modelName: answered.model.name,
+      toolCallId: answered.toolCallId,
+      durationMs: Math.round(performance.now() - started),
+      createdBy: principal.id,
+    });
   }
 
   private async run(
