@@ -63,6 +63,12 @@ export class FakeChatServer {
    * request gets no tool call: an answer the classifier cannot use.
    */
   labelPassages: ((passages: Array<{ index: number; text: string }>) => unknown) | undefined;
+  /**
+   * A test's own script: what it returns answers the request (a tool call or a text answer),
+   * `undefined` leaves the request to the behaviour above. For an agent whose tool arguments
+   * the schema-filling above cannot guess (a structured query) or an answer in prose.
+   */
+  script: ((body: ChatRequest) => ChatMessage | undefined) | undefined;
   abandoned = 0;
   private calls = 0;
   private readonly server: Server;
@@ -135,6 +141,8 @@ export class FakeChatServer {
   }
 
   private reply(body: ChatRequest): ChatMessage {
+    const scripted = this.script?.(body);
+    if (scripted !== undefined) return scripted;
     const labelling = (body.tools ?? []).some((tool) => tool.function.name === 'label_passages');
     if (labelling && this.labelPassages !== undefined) {
       const { passages } = readBrief(body.messages) as {
