@@ -1218,7 +1218,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
-             * @description How each part of the question was read.
+             * @description How the builtin planner read each part of the question; empty when a model read it.
              * @example [
              *       "\"rainy\" → weather = rain",
              *       "\"average maximum temperature\" → avg(temp_max)"

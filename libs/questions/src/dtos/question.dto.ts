@@ -102,7 +102,7 @@ export class QuestionDto {
   /** A Vega-Lite spec over `result` (rendered by `GET /v1/questions/{id}/chart.svg`), or null. */
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true })
   chart!: Record<string, unknown> | null;
-  /** How each part of the question was read. */
+  /** How the builtin planner read each part of the question; empty when a model read it. */
   @ApiProperty({
     type: 'array',
     items: { type: 'string', maxLength: 1000 },
