@@ -87,6 +87,7 @@ describe('questions answered by a model (a Chat Completions stand-in)', () => {
   beforeEach(() => {
     fake.received.length = 0;
     fake.script = undefined;
+    fake.mode = 'answer';
   });
 
   const ask = (question: string) =>
@@ -182,6 +183,21 @@ describe('questions answered by a model (a Chat Completions stand-in)', () => {
     expect(response.body.detail).toBe(
       "The model could not answer: the model's answer had a number not in the result",
     );
+    expect(await questionCount(app, home.organizationId)).toBe(before);
+  });
+
+  it('answers 503 model-unavailable with Retry-After when the model is down', async () => {
+    const before = await questionCount(app, home.organizationId);
+    fake.mode = 'error';
+
+    const response = await ask('What did the north sell?');
+
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({
+      type: '/problems/model-unavailable',
+      detail: 'The model could not be reached; try again shortly',
+    });
+    expect(response.headers.get('retry-after')).toBe('10');
     expect(await questionCount(app, home.organizationId)).toBe(before);
   });
 });

@@ -61,3 +61,4 @@ export { AnalysisEntity } from './entities/analysis.entity';
 export { AnalysisRunner } from './services/analysis-runner';
 export { AnalysisModel } from './models/analysis-model';
 export { AnalysisModelModule } from './models/analysis-model.module';
+export { ModelCallError } from './models/limited-model';

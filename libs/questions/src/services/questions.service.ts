@@ -1,11 +1,12 @@
 import type { Principal } from '@app/access';
-import { injectionPattern } from '@app/analysis';
+import { injectionPattern, ModelCallError } from '@app/analysis';
 import {
   decodeCursor,
   type Page,
   PageQueryDto,
   ProblemException,
   renderVegaLiteSvg,
+  RetryLaterException,
   toPage,
 } from '@app/common';
 import { AppConfig } from '@app/config';
@@ -32,6 +33,8 @@ import { questionText } from './question-text';
 export const KNOWN_VALUES_MAX_DISTINCT = 200;
 /** Of those, this many columns at most: one query each, while the caller waits. */
 export const KNOWN_VALUES_MAX_COLUMNS = 20;
+/** How long a caller should wait after `model-unavailable`. */
+const MODEL_RETRY_AFTER_SECONDS = 10;
 /** A refusal lists this many columns and not-understood words at most (a bounded body). */
 const REFUSAL_LIST_MAX = 100;
 
@@ -155,14 +158,27 @@ export class QuestionsService {
   ): Promise<QuestionEntity> {
     const model = this.model.model;
     if (model === undefined) throw new Error('the model reader was chosen without a model');
-    const outcome = await this.model.ask({
-      question,
-      dataset: plannerDataset,
-      run: (query) =>
-        this.queries.run(organizationId, dataset, query, {
-          timeoutMs: this.config.questions.statementTimeoutMs,
-        }),
-    });
+    const outcome = await this.model
+      .ask({
+        question,
+        dataset: plannerDataset,
+        run: (query) =>
+          this.queries.run(organizationId, dataset, query, {
+            timeoutMs: this.config.questions.statementTimeoutMs,
+          }),
+      })
+      .catch((error: unknown) => {
+        if (!isModelCallError(error)) throw error;
+        // The model's server is down or refused the call: the caller may retry, and the
+        // driver's message (which may name the server) stays in the log.
+        this.logger.warn({ reason: String(error) }, 'the model could not be reached');
+        throw new RetryLaterException(
+          503,
+          'model-unavailable',
+          'The model could not be reached; try again shortly',
+          MODEL_RETRY_AFTER_SECONDS,
+        );
+      });
     if (outcome.kind === 'refused') {
       const columns = dataset.columns.map((column) => column.name);
       throw refused(`The model could not answer: ${outcome.reason}`, [], columns);
@@ -269,6 +285,15 @@ export class QuestionsService {
     });
     return { name: dataset.name, columns: dataset.columns, profile: dataset.profile, values };
   }
+}
+
+/** Whether `error`, or an error it was caused by, is a failed model call. */
+function isModelCallError(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth += 1) {
+    if (cause instanceof ModelCallError) return true;
+    cause = cause.cause;
+  }
+  return false;
 }
 
 /** The 422 for a question the service will not answer: why, what it missed, what exists. */
