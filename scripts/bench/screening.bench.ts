@@ -7,11 +7,11 @@
  * the median of five runs and the target (1 MiB screened in < 50 ms) with PASS/FAIL; the
  * unit test asserts only what separates linear time from backtracking.
  */
-import { injectionStressShapes } from '../../libs/analysis/src/guardrails/injection-stress-shapes';
+import { injectionStressShapes } from '../../libs/common/src/guardrails/injection-stress-shapes';
 import {
   injectionExcerpt,
   injectionPattern,
-} from '../../libs/analysis/src/guardrails/prompt-injection';
+} from '../../libs/common/src/guardrails/prompt-injection';
 import { printTable, ratio, verdict } from './quality/table';
 
 const MiB = 1024 ** 2;

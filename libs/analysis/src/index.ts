@@ -55,7 +55,6 @@ export {
   type AnalysisRequest,
   runAnalysis,
 } from './orchestrator';
-export { injectionExcerpt, injectionPattern } from './guardrails/prompt-injection';
 export { AnalysisModule, type AnalysisModuleOptions } from './analysis.module';
 export { AnalysisEntity } from './entities/analysis.entity';
 export { AnalysisRunner } from './services/analysis-runner';

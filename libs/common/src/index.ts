@@ -53,3 +53,4 @@ export {
   type TransferProbe,
   TransferWatchdog,
 } from './http/transfer-watchdog';
+export { injectionExcerpt, injectionPattern } from './guardrails/prompt-injection';

@@ -2,7 +2,7 @@ import { datasetTable } from '@app/datasets';
 import type { AnalysisContext } from '../analysis-context';
 import { textSample } from '../agents/text-agent';
 import { proseColumns } from '../text/prose-columns';
-import { injectionExcerpt, injectionPattern } from './prompt-injection';
+import { injectionExcerpt, injectionPattern } from '@app/common';
 
 /** Longest brief (the run input, serialized) a model is given, in characters. */
 export const MAX_MODEL_INPUT_CHARACTERS = 120_000;

@@ -1,7 +1,8 @@
 import type { Principal } from '@app/access';
-import { injectionPattern, ModelCallError } from '@app/analysis';
+import { ModelCallError } from '@app/analysis';
 import {
   decodeCursor,
+  injectionPattern,
   type Page,
   PageQueryDto,
   ProblemException,
