@@ -37,8 +37,14 @@ export {
 export * from './planner/plan';
 export { columnParts, editDistance, isTypo, singular, wordsOf } from './planner/question-words';
 export { planQuestion } from './planner/builtin-planner';
-export { QuestionsModule } from './questions.module';
+export { QuestionsCoreModule, QuestionsModule } from './questions.module';
 export { QuestionsService } from './services/questions.service';
+export {
+  type AnsweredQuestion,
+  type QuestionAnswer,
+  QuestionAnsweringService,
+  type UnansweredQuestion,
+} from './services/question-answering.service';
 export { QuestionEntity } from './entities/question.entity';
 export { QuestionPlanner, type PlannerModel } from './planner/question-planner';
 export { DatasetQueries, InvalidQueryError } from './query/dataset-queries';

@@ -11,26 +11,35 @@ import { CompiledDatasetQueries } from './query/compiled-dataset-queries';
 import { DatasetQueries } from './query/dataset-queries';
 import { QuestionQueryRepository } from './repositories/question-query.repository';
 import { QuestionsRepository } from './repositories/questions.repository';
+import { QuestionAnsweringService } from './services/question-answering.service';
 import { QuestionsService } from './services/questions.service';
 
-/** Ask a dataset: questions read as structured queries, answered, charted and kept. */
+/**
+ * Answering questions without the routes: the planner, the query runner and the service
+ * that joins them, for `/v1/datasets/:id/questions` and for analyses (the worker too).
+ */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([QuestionEntity]),
-    DatasetsCoreModule,
-    // @app/analysis reads @app/questions (an analysis's question focus): the cycle means
-    // the module is not yet defined when this decorator runs.
+    // @app/analysis reads @app/questions (an analysis's question focus and answer step):
+    // the cycle means the module is not yet defined when this decorator runs.
     forwardRef(() => AnalysisModelModule),
   ],
-  controllers: [QuestionsController],
   providers: [
-    QuestionsRepository,
     QuestionQueryRepository,
-    QuestionsService,
+    QuestionAnsweringService,
     { provide: QuestionPlanner, useClass: BuiltinQuestionPlanner },
     { provide: DatasetQueries, useClass: CompiledDatasetQueries },
     { provide: QuestionModel, useClass: SdkQuestionModel },
   ],
+  exports: [QuestionAnsweringService],
+})
+export class QuestionsCoreModule {}
+
+/** Ask a dataset: questions read as structured queries, answered, charted and kept. */
+@Module({
+  imports: [TypeOrmModule.forFeature([QuestionEntity]), DatasetsCoreModule, QuestionsCoreModule],
+  controllers: [QuestionsController],
+  providers: [QuestionsRepository, QuestionsService],
   exports: [QuestionsService],
 })
 export class QuestionsModule {}

@@ -10,6 +10,7 @@ import { type PlannerModel, QuestionPlanner } from '../planner/question-planner'
 import { DatasetQueries, InvalidQueryError } from '../query/dataset-queries';
 import type { QueryResult, StructuredQuery } from '../query/structured-query';
 import type { QuestionsRepository } from '../repositories/questions.repository';
+import { QuestionAnsweringService } from './question-answering.service';
 import { QuestionsService } from './questions.service';
 
 const ORG = '11111111-1111-4111-8111-111111111111';
@@ -130,7 +131,11 @@ function service(
   const config = { questions: { statementTimeoutMs: 5000, planner: setting } } as AppConfig;
   const planner = new FakePlanner(plan);
   return {
-    questions: new QuestionsService(config, datasets, repository, planner, queries, model),
+    questions: new QuestionsService(
+      datasets,
+      repository,
+      new QuestionAnsweringService(config, planner, queries, model),
+    ),
     stored,
     planner,
     queries,
