@@ -71,6 +71,7 @@ function kindsIn(result: Json): string[] {
     ['keyphrases', texts.some((text) => text.keyphrases.length > 0)],
     ['entities', (result.entities as unknown[]).length > 0],
     ['focus', result.focus !== null],
+    ['answer', (result.answer ?? null) !== null],
     ['injections', (guardrails?.injections.length ?? 0) > 0],
   ];
   return kinds.filter(([, found]) => found).map(([kind]) => kind);
@@ -119,10 +120,15 @@ describe('the analysis result, against the OpenAPI document (closed)', () => {
       question: 'How did temperatures change, and were there unusual days?',
     });
     const guarded = await analyse({ datasetId: injected });
+    const answered = await analyse({
+      datasetId: clean,
+      question: 'What was the average max temperature on rainy days?',
+    });
 
-    const seen = new Set([whole, asked, guarded].flatMap(kindsIn));
+    const seen = new Set([whole, asked, guarded, answered].flatMap(kindsIn));
     expect([...seen].sort()).toEqual(
       [
+        'answer',
         'anomalies',
         'anomalyColumns',
         'changePoints',
@@ -177,6 +183,7 @@ describe('the analysis result, against the OpenAPI document (closed)', () => {
       }),
     );
     expect(asked.focus).toMatchObject({ columns: ['temp_max', 'temp_min'] });
+    expect(String(answered.summary).startsWith(String((answered.answer as Json).text))).toBe(true);
     expect((guarded.guardrails as Json).injections).toContainEqual(
       expect.objectContaining({ source: 'cell', column: 'note', row: INJECTED_ROW }),
     );

@@ -96,4 +96,36 @@ describe('a question steers the analysis (builtin model, the real runner, Postgr
       expect(String(result.summary)).toMatch(/^Analysed: /);
     }
   }, 120_000);
+
+  it('answers "what was the average max temperature on rainy days?" with a query, first in the summary', async () => {
+    const analysis = await analyse({
+      question: 'What was the average max temperature on rainy days?',
+    });
+    const result = analysis.result as Json;
+    const answer = result.answer as Json;
+
+    // Computed from the CSV by hand: 641 rainy days, their temp_max averages 13.4546.
+    const cells = (answer.result as Json).rows as unknown[][];
+    expect(
+      cells.flat().some((cell) => typeof cell === 'number' && cell.toFixed(4) === '13.4546'),
+    ).toBe(true);
+    expect(answer.query).toMatchObject({
+      filters: [{ column: 'weather', op: 'eq', value: 'rain' }],
+    });
+    expect((answer.query as Json).measures).toContainEqual({ agg: 'avg', column: 'temp_max' });
+    // The summary opens with the answer, and passed the numbers-from-tools guardrail.
+    expect(String(answer.text)).toContain('13.45');
+    expect(String(result.summary).startsWith(String(answer.text))).toBe(true);
+    const summary = (analysis.agents as Json[]).find((agent) => agent.name === 'summary');
+    expect(summary?.status).toBe('succeeded');
+    // The answer step is not an agent: the agents are those a question naming no kind runs.
+    expect((analysis.agents as Json[]).map((agent) => agent.name)).not.toContain('answer');
+  }, 120_000);
+
+  it('a question the planner refuses leaves no answer, and the analysis succeeds', async () => {
+    const analysis = await analyse({ question: 'What should I cook tonight?' });
+    const result = analysis.result as Json;
+    expect(result.answer).toBeNull();
+    expect(String(result.summary)).toMatch(/^Analysed: /);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { DatasetEntity, DatasetsCoreModule } from '@app/datasets';
 import { MetricsCoreModule } from '@app/metrics';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { QuestionsCoreModule } from '@app/questions';
+import { type DynamicModule, forwardRef, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnalysesController } from './controllers/analyses.controller';
 import { AnalysisEventEntity } from './entities/analysis-event.entity';
@@ -32,6 +33,9 @@ export class AnalysisModule {
         MetricsCoreModule,
         DatasetsCoreModule,
         AnalysisModelModule,
+        // @app/questions imports @app/analysis too (the model): forwardRef, as either may
+        // load first.
+        forwardRef(() => QuestionsCoreModule),
       ],
       controllers: options.http ? [AnalysesController] : [],
       providers: [

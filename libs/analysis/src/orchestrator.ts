@@ -16,6 +16,12 @@ import {
   type ScreeningScope,
 } from './guardrails/input-screening';
 import {
+  type AnalysisAnswer,
+  type AnswerMiss,
+  answerStep,
+  type QuestionAnswerer,
+} from './planning/question-answer';
+import {
   focusColumnsOf,
   focusRuns,
   questionFocus,
@@ -70,6 +76,8 @@ export interface AnalysisOutcome {
   recorded: MetricGroup[];
   /** What the question named (columns, specialists); absent without a question or dataset. */
   focus?: QuestionFocus;
+  /** The question answered by a query (planning/question-answer.ts); absent when it was not. */
+  answer?: AnalysisAnswer;
 }
 
 /** What happens during a run, for progress events (SSE later). */
@@ -96,6 +104,8 @@ export interface AnalysisRequest {
   traceContext?: Record<string, string>;
   /** Labels text passages with the configured language model; absent for the builtin model. */
   classifier?: PassageClassifier;
+  /** Answers a dataset's question with a structured query; without it, no answer step runs. */
+  answerQuestion?: QuestionAnswerer;
 }
 
 /**
@@ -173,6 +183,15 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       : { ...request.brief, focus: { columns: focus.columns, specialists: focus.specialists } };
   const wanted = (name: AgentName) =>
     request.agents === undefined ? focusRuns(focus, name) : request.agents.includes(name);
+  // The answer step runs beside the specialists: not an agent (the questions planner makes
+  // no model call), so it is not in `agents`; without an answer the analysis goes on as before.
+  const question = typeof request.brief.question === 'string' ? request.brief.question : undefined;
+  const answering =
+    dataset === undefined || question === undefined || request.answerQuestion === undefined
+      ? Promise.resolve(undefined)
+      : answerStep(request.answerQuestion, question, stepSignal(request), (miss) =>
+          logAnswerMiss(request, miss),
+        );
   const results: SpecialistResults = { failed: [] };
   const runs = await Promise.all(
     specialists
@@ -187,6 +206,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
   // What a model recorded is kept only from an agent that succeeded (passed its guardrails).
   const succeeded = new Set(runs.filter((run) => run.status === 'succeeded').map((r) => r.agent));
   const recorded = ledger.recorded().filter((group) => succeeded.has(group.agent as AgentName));
+  const answer = await answering;
   if (!wanted('summary')) {
     return {
       agents: runs,
@@ -195,6 +215,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
       injections: await screening.reported(),
       recorded,
       ...(focus === undefined ? {} : { focus }),
+      ...(answer === undefined ? {} : { answer }),
     };
   }
   // The summary reads the specialists' results, not the free text.
@@ -209,6 +230,7 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
     {
       results,
       asked: asked(request.brief, focus, dataset),
+      ...(answer === undefined ? {} : { answer }),
     } satisfies SummaryContext as unknown as AnalysisContext,
     summaryBrief,
   );
@@ -219,7 +241,22 @@ async function runAgents(request: AnalysisRequest): Promise<AnalysisOutcome> {
     injections: await screening.reported(),
     recorded,
     ...(focus === undefined ? {} : { focus }),
+    ...(answer === undefined ? {} : { answer }),
   };
+}
+
+/** An agent's time limit and the analysis's own: the answer step is held to both as well. */
+function stepSignal(request: AnalysisRequest): AbortSignal {
+  const timeout = AbortSignal.timeout(request.agentTimeoutMs);
+  return request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout]);
+}
+
+function logAnswerMiss(request: AnalysisRequest, miss: AnswerMiss): void {
+  const id = request.analysisId ?? '(none)';
+  if (miss.kind === 'failed')
+    logger.warn(`Analysis ${id}: the question's query failed: ${failureDetail(miss.error)}`);
+  else if (miss.kind === 'unfounded')
+    logger.warn(`Analysis ${id}: the answer shows a number its result does not hold: ${miss.text}`);
 }
 
 /** What the summary needs of the question: the question, its focus, the numeric columns. */

@@ -35,6 +35,15 @@ export function toAnalysisResult(outcome: AnalysisOutcome): AnalysisResultDto {
     metrics: [],
     // What the question named (planning/question-focus.ts); null without a question.
     focus: outcome.focus ?? null,
+    // The question answered by its query (planning/question-answer.ts); null when it was not.
+    answer:
+      outcome.answer === undefined
+        ? null
+        : {
+            text: outcome.answer.text,
+            query: outcome.answer.query,
+            result: outcome.answer.result,
+          },
     guardrails: { injections },
   };
 }

@@ -1773,6 +1773,135 @@ export interface components {
             /** @description True when it names what to look at and what to look for, with confidence ≥ 0.5: only that ran. */
             narrow: boolean;
         };
+        AnalysisAnswerDto: {
+            /**
+             * @description One or two sentences; every number in them is a value of `result`. The summary opens with it.
+             * @example Over the 641 rows where weather = rain, the average temp_max is 13.45.
+             */
+            text: string;
+            /**
+             * @description The structured query the question was read as (docs/questions.md): never SQL text.
+             * @example {
+             *       "measures": [
+             *         {
+             *           "agg": "count"
+             *         },
+             *         {
+             *           "agg": "avg",
+             *           "column": "temp_max"
+             *         }
+             *       ],
+             *       "filters": [
+             *         {
+             *           "column": "weather",
+             *           "op": "eq",
+             *           "value": "rain"
+             *         }
+             *       ],
+             *       "limit": 1000
+             *     }
+             */
+            query: {
+                select?: string[];
+                measures?: {
+                    /** @enum {string} */
+                    agg: "count" | "count_distinct" | "sum" | "avg" | "min" | "max" | "median" | "p90" | "p95" | "share";
+                    column?: string;
+                    as?: string;
+                }[];
+                groupBy?: {
+                    column: string;
+                    /** @enum {string} */
+                    bucket?: "hour" | "day" | "week" | "month" | "quarter" | "year" | "weekday";
+                }[];
+                filters?: ({
+                    column: string;
+                    /** @enum {string} */
+                    op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
+                    value: string | number | boolean;
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "in";
+                    values: (string | number | boolean)[];
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "between";
+                    from: string | number | boolean;
+                    to: string | number | boolean;
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "is_null" | "not_null";
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "last";
+                    /** Format: int32 */
+                    amount: number;
+                    /** @enum {string} */
+                    unit: "hour" | "day" | "week" | "month" | "year";
+                } | {
+                    column: string;
+                    /** @enum {string} */
+                    op: "calendar";
+                    /** @enum {string} */
+                    part: "weekday" | "month" | "quarter" | "day" | "hour";
+                    values: number[];
+                })[];
+                compare?: {
+                    groups: {
+                        label: string;
+                        filters: ({
+                            column: string;
+                            /** @enum {string} */
+                            op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
+                            value: string | number | boolean;
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "in";
+                            values: (string | number | boolean)[];
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "between";
+                            from: string | number | boolean;
+                            to: string | number | boolean;
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "is_null" | "not_null";
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "last";
+                            /** Format: int32 */
+                            amount: number;
+                            /** @enum {string} */
+                            unit: "hour" | "day" | "week" | "month" | "year";
+                        } | {
+                            column: string;
+                            /** @enum {string} */
+                            op: "calendar";
+                            /** @enum {string} */
+                            part: "weekday" | "month" | "quarter" | "day" | "hour";
+                            values: number[];
+                        })[];
+                    }[];
+                };
+                orderBy?: {
+                    by: string;
+                    /** @enum {string} */
+                    direction: "asc" | "desc";
+                }[];
+                /** Format: int32 */
+                limit?: number;
+            };
+            /** @description What the query returned on the analysis's dataset. */
+            result: components["schemas"]["QuestionResultDto"];
+        };
         AnalysisInjectionDto: {
             /**
              * @description Where it was found: the question, the free text, a column's name or a cell of a text column.
@@ -1831,6 +1960,8 @@ export interface components {
             metrics: string[];
             /** @description What the question named; null without a question or without a dataset. */
             focus: components["schemas"]["AnalysisFocusDto"] | null;
+            /** @description The question answered by a structured query; null without a question or dataset, or when the planner refused it. */
+            answer: components["schemas"]["AnalysisAnswerDto"] | null;
             /** @description What the input guardrails found. */
             guardrails: components["schemas"]["AnalysisGuardrailsDto"];
         };

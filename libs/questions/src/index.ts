@@ -39,6 +39,8 @@ export { columnParts, editDistance, isTypo, singular, wordsOf } from './planner/
 export { planQuestion } from './planner/builtin-planner';
 export { QuestionsCoreModule, QuestionsModule } from './questions.module';
 export { QuestionsService } from './services/questions.service';
+export { MAX_QUESTION_LENGTH, questionText } from './services/question-text';
+export { EXAMPLE_QUERY, QuestionResultDto, STRUCTURED_QUERY_SCHEMA } from './dtos/question.dto';
 export {
   type AnsweredQuestion,
   type QuestionAnswer,

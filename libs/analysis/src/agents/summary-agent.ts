@@ -1,5 +1,6 @@
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
+import type { AnalysisAnswer } from '../planning/question-answer';
 import type { AnomaliesOutput } from './anomalies-agent';
 import { answerSentence, type Asked, focusFirst } from './summary-answer';
 import type { ProfileOutput } from './profile-agent';
@@ -25,6 +26,8 @@ export interface SummaryContext {
   results: SpecialistResults;
   /** The question and what it named, when there was one. */
   asked?: Asked;
+  /** The question answered by a query, when it was (its text opens the narrative). */
+  answer?: Pick<AnalysisAnswer, 'text'>;
 }
 
 export const Insight = z.object({
@@ -49,10 +52,15 @@ const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
  * Insights, recommendations and a narrative from the specialists' results, by rule:
  * every number in the text is one of theirs (rounded to 3 significant digits), so the
  * output guardrail can find it in the tool outputs. Asked a question, the narrative
- * opens with the sentence that answers it ({@link answerSentence}) and the insights about
+ * opens with the answer its query gave (`answer`, whose numbers are its result's), then
+ * the sentence the specialists' results give ({@link answerSentence}); the insights about
  * what it names come first.
  */
-export function composeSummary(results: SpecialistResults, asked?: Asked): SummaryOutput {
+export function composeSummary(
+  results: SpecialistResults,
+  asked?: Asked,
+  answer?: Pick<AnalysisAnswer, 'text'>,
+): SummaryOutput {
   const insights: Insight[] = [];
   const recommendations: string[] = [];
   for (const issue of results.profile?.issues ?? []) {
@@ -115,9 +123,11 @@ export function composeSummary(results: SpecialistResults, asked?: Asked): Summa
   ].filter((part): part is string => part !== undefined);
   const ranked = focusFirst(insights, asked);
   const lead = ranked.find((insight) => insight.severity === 'high') ?? ranked[0];
-  const answer = answerSentence(results, asked);
+  const answers = [answer?.text, answerSentence(results, asked)].filter(
+    (sentence): sentence is string => sentence !== undefined,
+  );
   const narrative =
-    (answer === undefined ? '' : `${answer} `) +
+    answers.map((sentence) => `${sentence} `).join('') +
     (parts.length === 0 ? 'Nothing could be analysed.' : `Analysed: ${parts.join('; ')}.`) +
     (lead === undefined ? '' : ` Most notable: ${lead.title}.`) +
     (results.failed.length === 0 ? '' : ` ${results.failed.length} specialist(s) failed.`);
@@ -142,8 +152,9 @@ export function summaryAgent(model: string): Agent<SummaryContext, typeof Summar
         execute: (_args, runContext?: RunContext<SummaryContext>) => {
           if (runContext === undefined)
             throw new Error('compose_summary needs the analysis context');
-          const { results, asked } = runContext.context;
-          return JSON.stringify(composeSummary(results, asked));
+          // The query's answer reaches the model in this output: its numbers are a tool's.
+          const { results, asked, answer } = runContext.context;
+          return JSON.stringify(composeSummary(results, asked, answer));
         },
       }),
     ],

@@ -160,6 +160,14 @@ describe('composeSummary with a question', () => {
     expect(numbersNotFromTools(shown, [JSON.stringify(RESULTS), ...counts])).toEqual([]);
   });
 
+  it('opens with the answer its query gave, then the specialists’ answer', () => {
+    const text = 'Over the 641 rows where weather = rain, the average temp_max is 13.45.';
+    const summary = composeSummary(RESULTS, ask('Were there unusual temperatures?'), { text });
+    expect(summary.narrative).toMatch(
+      /^Over the 641 rows where weather = rain, the average temp_max is 13\.45\. 2 unusual rows in temp_max .*\. Analysed: /,
+    );
+  });
+
   it('is as before without a question', () => {
     const summary = composeSummary(RESULTS);
     expect(summary.narrative).toMatch(/^Analysed: 1461 rows/);

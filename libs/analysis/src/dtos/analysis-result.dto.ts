@@ -1,3 +1,9 @@
+import {
+  EXAMPLE_QUERY,
+  QuestionResultDto,
+  STRUCTURED_QUERY_SCHEMA,
+  type StructuredQuery,
+} from '@app/questions';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Anomaly } from '../agents/anomalies-agent';
 import { QualityIssue } from '../agents/profile-agent';
@@ -306,6 +312,21 @@ export class AnalysisInjectionDto {
   excerpt!: string;
 }
 
+/** The question answered as `POST /v1/datasets/{id}/questions` answers it (docs/analyses.md, Questions). */
+export class AnalysisAnswerDto {
+  /** One or two sentences; every number in them is a value of `result`. The summary opens with it. */
+  @ApiProperty({
+    maxLength: 10_000,
+    example: 'Over the 641 rows where weather = rain, the average temp_max is 13.45.',
+  })
+  text!: string;
+  /** The structured query the question was read as (docs/questions.md): never SQL text. */
+  @ApiProperty({ ...STRUCTURED_QUERY_SCHEMA, example: EXAMPLE_QUERY })
+  query!: StructuredQuery;
+  /** What the query returned on the analysis's dataset. */
+  result!: QuestionResultDto;
+}
+
 export class AnalysisGuardrailsDto {
   /** Prompt-injection text found in the question, the free text, column names and (at most 20) cells. */
   @ApiProperty({ type: [AnalysisInjectionDto], maxItems: MAX_RESULT_ITEMS })
@@ -370,6 +391,9 @@ export class AnalysisResultDto {
   /** What the question named; null without a question or without a dataset. */
   @ApiProperty({ nullable: true, type: AnalysisFocusDto })
   focus!: AnalysisFocusDto | null;
+  /** The question answered by a structured query; null without a question or dataset, or when the planner refused it. */
+  @ApiProperty({ nullable: true, type: AnalysisAnswerDto })
+  answer!: AnalysisAnswerDto | null;
   /** What the input guardrails found. */
   guardrails!: AnalysisGuardrailsDto;
 }

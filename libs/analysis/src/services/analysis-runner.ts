@@ -1,5 +1,6 @@
 import { AppConfig } from '@app/config';
 import {
+  forwardRef,
   Inject,
   Injectable,
   Logger,
@@ -9,6 +10,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isTransientDatabaseError, JobQueue } from '@app/database';
 import { MetricsService } from '@app/metrics';
+import { QuestionAnsweringService, questionText } from '@app/questions';
 import type { JobWithMetadata } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
@@ -69,6 +71,9 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     private readonly events: AnalysisEvents,
     private readonly model: AnalysisModel,
     private readonly config: AppConfig,
+    // forwardRef: @app/questions imports @app/analysis too (the model, ModelCallError).
+    @Inject(forwardRef(() => QuestionAnsweringService))
+    private readonly answering: QuestionAnsweringService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -303,6 +308,23 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       traceContext,
       onEvent,
       classifier: this.model.classifier,
+      ...(dataset === null
+        ? {}
+        : {
+            answerQuestion: async (question: string, signal: AbortSignal) => {
+              const answer = await this.answering.answer(
+                analysis.organizationId,
+                dataset,
+                questionText(question),
+                // The builtin planner only: the answer step is not an agent, makes no model
+                // call, and its numbers are checked against its result (answerStep).
+                { signal, readers: 'builtin' },
+              );
+              return answer.kind === 'refused'
+                ? undefined
+                : { text: answer.answer, query: answer.query, result: answer.result };
+            },
+          }),
     });
   }
 }

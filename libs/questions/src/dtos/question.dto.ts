@@ -16,11 +16,11 @@ function withIntegerFormat(schema: unknown): unknown {
 }
 
 /** The structured query's schema, from the zod schema that validates it: one source. */
-const STRUCTURED_QUERY_SCHEMA = withIntegerFormat(
+export const STRUCTURED_QUERY_SCHEMA = withIntegerFormat(
   z.toJSONSchema(structuredQuerySchema, { target: 'openapi-3.0' }),
 ) as ApiPropertyOptions;
 
-const EXAMPLE_QUERY: StructuredQuery = {
+export const EXAMPLE_QUERY: StructuredQuery = {
   measures: [{ agg: 'count' }, { agg: 'avg', column: 'temp_max' }],
   filters: [{ column: 'weather', op: 'eq', value: 'rain' }],
   limit: 1000,
