@@ -1115,104 +1115,7 @@ export interface components {
              *       "limit": 1000
              *     }
              */
-            query: {
-                select?: string[];
-                measures?: {
-                    /** @enum {string} */
-                    agg: "count" | "count_distinct" | "sum" | "avg" | "min" | "max" | "median" | "p90" | "p95" | "share";
-                    column?: string;
-                    as?: string;
-                }[];
-                groupBy?: {
-                    column: string;
-                    /** @enum {string} */
-                    bucket?: "hour" | "day" | "week" | "month" | "quarter" | "year" | "weekday";
-                }[];
-                filters?: ({
-                    column: string;
-                    /** @enum {string} */
-                    op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
-                    value: string | number | boolean;
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "in";
-                    values: (string | number | boolean)[];
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "between";
-                    from: string | number | boolean;
-                    to: string | number | boolean;
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "is_null" | "not_null";
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "last";
-                    /** Format: int32 */
-                    amount: number;
-                    /** @enum {string} */
-                    unit: "hour" | "day" | "week" | "month" | "year";
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "calendar";
-                    /** @enum {string} */
-                    part: "weekday" | "month" | "quarter" | "day" | "hour";
-                    values: number[];
-                })[];
-                compare?: {
-                    groups: {
-                        label: string;
-                        filters: ({
-                            column: string;
-                            /** @enum {string} */
-                            op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
-                            value: string | number | boolean;
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "in";
-                            values: (string | number | boolean)[];
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "between";
-                            from: string | number | boolean;
-                            to: string | number | boolean;
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "is_null" | "not_null";
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "last";
-                            /** Format: int32 */
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "hour" | "day" | "week" | "month" | "year";
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "calendar";
-                            /** @enum {string} */
-                            part: "weekday" | "month" | "quarter" | "day" | "hour";
-                            values: number[];
-                        })[];
-                    }[];
-                };
-                orderBy?: {
-                    by: string;
-                    /** @enum {string} */
-                    direction: "asc" | "desc";
-                }[];
-                /** Format: int32 */
-                limit?: number;
-            };
+            query: components["schemas"]["StructuredQuery"];
             /** @description A Vega-Lite spec over `result` (rendered by `GET /v1/questions/{id}/chart.svg`), or null. */
             chart: {
                 [key: string]: unknown;
@@ -1801,104 +1704,7 @@ export interface components {
              *       "limit": 1000
              *     }
              */
-            query: {
-                select?: string[];
-                measures?: {
-                    /** @enum {string} */
-                    agg: "count" | "count_distinct" | "sum" | "avg" | "min" | "max" | "median" | "p90" | "p95" | "share";
-                    column?: string;
-                    as?: string;
-                }[];
-                groupBy?: {
-                    column: string;
-                    /** @enum {string} */
-                    bucket?: "hour" | "day" | "week" | "month" | "quarter" | "year" | "weekday";
-                }[];
-                filters?: ({
-                    column: string;
-                    /** @enum {string} */
-                    op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
-                    value: string | number | boolean;
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "in";
-                    values: (string | number | boolean)[];
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "between";
-                    from: string | number | boolean;
-                    to: string | number | boolean;
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "is_null" | "not_null";
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "last";
-                    /** Format: int32 */
-                    amount: number;
-                    /** @enum {string} */
-                    unit: "hour" | "day" | "week" | "month" | "year";
-                } | {
-                    column: string;
-                    /** @enum {string} */
-                    op: "calendar";
-                    /** @enum {string} */
-                    part: "weekday" | "month" | "quarter" | "day" | "hour";
-                    values: number[];
-                })[];
-                compare?: {
-                    groups: {
-                        label: string;
-                        filters: ({
-                            column: string;
-                            /** @enum {string} */
-                            op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
-                            value: string | number | boolean;
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "in";
-                            values: (string | number | boolean)[];
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "between";
-                            from: string | number | boolean;
-                            to: string | number | boolean;
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "is_null" | "not_null";
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "last";
-                            /** Format: int32 */
-                            amount: number;
-                            /** @enum {string} */
-                            unit: "hour" | "day" | "week" | "month" | "year";
-                        } | {
-                            column: string;
-                            /** @enum {string} */
-                            op: "calendar";
-                            /** @enum {string} */
-                            part: "weekday" | "month" | "quarter" | "day" | "hour";
-                            values: number[];
-                        })[];
-                    }[];
-                };
-                orderBy?: {
-                    by: string;
-                    /** @enum {string} */
-                    direction: "asc" | "desc";
-                }[];
-                /** Format: int32 */
-                limit?: number;
-            };
+            query: components["schemas"]["StructuredQuery"];
             /** @description What the query returned on the analysis's dataset. */
             result: components["schemas"]["QuestionResultDto"];
         };
@@ -2073,6 +1879,104 @@ export interface components {
             data: components["schemas"]["AuditEventDto"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        StructuredQuery: {
+            select?: string[];
+            measures?: {
+                /** @enum {string} */
+                agg: "count" | "count_distinct" | "sum" | "avg" | "min" | "max" | "median" | "p90" | "p95" | "share";
+                column?: string;
+                as?: string;
+            }[];
+            groupBy?: {
+                column: string;
+                /** @enum {string} */
+                bucket?: "hour" | "day" | "week" | "month" | "quarter" | "year" | "weekday";
+            }[];
+            filters?: ({
+                column: string;
+                /** @enum {string} */
+                op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
+                value: string | number | boolean;
+            } | {
+                column: string;
+                /** @enum {string} */
+                op: "in";
+                values: (string | number | boolean)[];
+            } | {
+                column: string;
+                /** @enum {string} */
+                op: "between";
+                from: string | number | boolean;
+                to: string | number | boolean;
+            } | {
+                column: string;
+                /** @enum {string} */
+                op: "is_null" | "not_null";
+            } | {
+                column: string;
+                /** @enum {string} */
+                op: "last";
+                /** Format: int32 */
+                amount: number;
+                /** @enum {string} */
+                unit: "hour" | "day" | "week" | "month" | "year";
+            } | {
+                column: string;
+                /** @enum {string} */
+                op: "calendar";
+                /** @enum {string} */
+                part: "weekday" | "month" | "quarter" | "day" | "hour";
+                values: number[];
+            })[];
+            compare?: {
+                groups: {
+                    label: string;
+                    filters: ({
+                        column: string;
+                        /** @enum {string} */
+                        op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "contains";
+                        value: string | number | boolean;
+                    } | {
+                        column: string;
+                        /** @enum {string} */
+                        op: "in";
+                        values: (string | number | boolean)[];
+                    } | {
+                        column: string;
+                        /** @enum {string} */
+                        op: "between";
+                        from: string | number | boolean;
+                        to: string | number | boolean;
+                    } | {
+                        column: string;
+                        /** @enum {string} */
+                        op: "is_null" | "not_null";
+                    } | {
+                        column: string;
+                        /** @enum {string} */
+                        op: "last";
+                        /** Format: int32 */
+                        amount: number;
+                        /** @enum {string} */
+                        unit: "hour" | "day" | "week" | "month" | "year";
+                    } | {
+                        column: string;
+                        /** @enum {string} */
+                        op: "calendar";
+                        /** @enum {string} */
+                        part: "weekday" | "month" | "quarter" | "day" | "hour";
+                        values: number[];
+                    })[];
+                }[];
+            };
+            orderBy?: {
+                by: string;
+                /** @enum {string} */
+                direction: "asc" | "desc";
+            }[];
+            /** Format: int32 */
+            limit?: number;
         };
         /** @description RFC 9457 problem details; every error response has this shape. */
         ProblemDetails: {

@@ -40,7 +40,12 @@ export { planQuestion } from './planner/builtin-planner';
 export { QuestionsCoreModule, QuestionsModule } from './questions.module';
 export { QuestionsService } from './services/questions.service';
 export { MAX_QUESTION_LENGTH, questionText } from './services/question-text';
-export { EXAMPLE_QUERY, QuestionResultDto, STRUCTURED_QUERY_SCHEMA } from './dtos/question.dto';
+export {
+  EXAMPLE_QUERY,
+  QuestionResultDto,
+  STRUCTURED_QUERY_PROPERTY,
+  STRUCTURED_QUERY_SCHEMA,
+} from './dtos/question.dto';
 export {
   type AnsweredQuestion,
   type QuestionAnswer,

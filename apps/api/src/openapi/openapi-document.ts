@@ -1,3 +1,4 @@
+import { STRUCTURED_QUERY_SCHEMA } from '@app/questions';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -68,6 +69,10 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '').replace(/^./, (first) => first.toLowerCase())}_${methodKey}`,
   });
+  // Stated once: questions and analyses' answers refer to it (a schema, not a DTO class).
+  document.components ??= {};
+  document.components.schemas ??= {};
+  document.components.schemas.StructuredQuery = STRUCTURED_QUERY_SCHEMA;
   addProblemResponses(document);
   addResponseHeaders(document);
   addDocumentFormatBounds(document);

@@ -1,7 +1,7 @@
 import {
   EXAMPLE_QUERY,
   QuestionResultDto,
-  STRUCTURED_QUERY_SCHEMA,
+  STRUCTURED_QUERY_PROPERTY,
   type StructuredQuery,
 } from '@app/questions';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -321,7 +321,7 @@ export class AnalysisAnswerDto {
   })
   text!: string;
   /** The structured query the question was read as (docs/questions.md): never SQL text. */
-  @ApiProperty({ ...STRUCTURED_QUERY_SCHEMA, example: EXAMPLE_QUERY })
+  @ApiProperty({ ...STRUCTURED_QUERY_PROPERTY, example: EXAMPLE_QUERY })
   query!: StructuredQuery;
   /** What the query returned on the analysis's dataset. */
   result!: QuestionResultDto;

@@ -15,10 +15,18 @@ function withIntegerFormat(schema: unknown): unknown {
   return object.type === 'integer' ? { ...object, format: 'int32' } : object;
 }
 
-/** The structured query's schema, from the zod schema that validates it: one source. */
+/**
+ * The structured query's schema, from the zod schema that validates it: one source, stated
+ * once in the document as `components.schemas.StructuredQuery` (apps/api adds it).
+ */
 export const STRUCTURED_QUERY_SCHEMA = withIntegerFormat(
   z.toJSONSchema(structuredQuerySchema, { target: 'openapi-3.0' }),
-) as ApiPropertyOptions;
+) as Record<string, unknown>;
+
+/** A property holding a structured query: a reference to the one schema. */
+export const STRUCTURED_QUERY_PROPERTY: ApiPropertyOptions = {
+  allOf: [{ $ref: '#/components/schemas/StructuredQuery' }],
+};
 
 export const EXAMPLE_QUERY: StructuredQuery = {
   measures: [{ agg: 'count' }, { agg: 'avg', column: 'temp_max' }],
@@ -95,7 +103,7 @@ export class QuestionDto {
   })
   answer!: string;
   /** The structured query the question was read as (docs/questions.md): never SQL text. */
-  @ApiProperty({ ...STRUCTURED_QUERY_SCHEMA, example: EXAMPLE_QUERY })
+  @ApiProperty({ ...STRUCTURED_QUERY_PROPERTY, example: EXAMPLE_QUERY })
   query!: StructuredQuery;
   /** What the query returned. */
   result!: QuestionResultDto;
