@@ -130,12 +130,10 @@ function service(
   } as unknown as DatasetsService;
   const config = { questions: { statementTimeoutMs: 5000, planner: setting } } as AppConfig;
   const planner = new FakePlanner(plan);
+  const answering = new QuestionAnsweringService(config, planner, queries, model);
   return {
-    questions: new QuestionsService(
-      datasets,
-      repository,
-      new QuestionAnsweringService(config, planner, queries, model),
-    ),
+    questions: new QuestionsService(datasets, repository, answering),
+    answering,
     stored,
     planner,
     queries,
@@ -303,5 +301,37 @@ describe('QuestionsService.ask: the builtin planner or the model', () => {
       extensions: { columns: ['date', 'temp_max', 'weather'] },
     });
     expect(stored).toHaveLength(0);
+  });
+});
+
+describe('QuestionAnsweringService.answer for an analysis', () => {
+  it('with readers: builtin never asks the model, whatever the setting', async () => {
+    const model = new FakeModel(A_MODEL);
+    const { answering, planner } = service(planned, undefined, model, 'model');
+    const answer = await answering.answer(ORG, dataset, 'rainy?', { readers: 'builtin' });
+    expect(model.asked).toBe(0);
+    expect(planner.seen).toBeDefined();
+    expect(answer).toMatchObject({
+      kind: 'answered',
+      model: { provider: 'builtin', name: 'test-planner' },
+      toolCallId: null,
+    });
+  });
+
+  it('returns a refusal instead of throwing it, and reads the known values once', async () => {
+    const queries = new FakeQueries((q) => (q.groupBy ? weatherValues : rainyAverage));
+    const { answering } = service(
+      { kind: 'refused', reason: 'No column matches "x"', notUnderstood: ['x'], columns: [] },
+      queries,
+    );
+    for (let i = 0; i < 2; i += 1) {
+      await expect(answering.answer(ORG, dataset, 'x?')).resolves.toEqual({
+        kind: 'refused',
+        reason: 'No column matches "x"',
+        notUnderstood: ['x'],
+      });
+    }
+    // One known-values read for the dataset (KnownValuesCache), none for a refused plan.
+    expect(queries.ran).toHaveLength(1);
   });
 });
