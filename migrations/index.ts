@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { Questions1796665595100 } from './1796665595100-Questions';
+import { QuestionUsage1796690000000 } from './1796690000000-QuestionUsage';
 import { AnalysisMaxAnomalies1796626291376 } from './1796626291376-AnalysisMaxAnomalies';
 import { AnalysisErrorCode1796607677897 } from './1796607677897-AnalysisErrorCode';
 import { ListTimeIndexes1796604030578 } from './1796604030578-ListTimeIndexes';
@@ -30,4 +31,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AnalysisErrorCode1796607677897,
   AnalysisMaxAnomalies1796626291376,
   Questions1796665595100,
+  QuestionUsage1796690000000,
 ];

@@ -117,6 +117,11 @@ describe('questions answered by a model (a Chat Completions stand-in)', () => {
       toolCallId: 'call_sales_1',
       readings: [],
     });
+    // Two model calls (the query, then the answer), their tokens counted as the fake counts them.
+    const usage = response.body.usage as Record<string, number>;
+    expect(usage.requests).toBe(2);
+    expect(usage.inputTokens).toBeGreaterThan(0);
+    expect(usage.totalTokens).toBe(usage.inputTokens + usage.outputTokens);
     // The model saw the dataset's columns and was offered the query's schema.
     const [first] = fake.received;
     expect(text(first?.body.messages.find((m) => m.role === 'user')?.content)).toContain(
@@ -134,7 +139,11 @@ describe('questions answered by a model (a Chat Completions stand-in)', () => {
     const stored = (listed.body.data as Array<Record<string, unknown>>).find(
       (question) => question.id === response.body.id,
     );
-    expect(stored).toMatchObject({ toolCallId: 'call_sales_1', answer: response.body.answer });
+    expect(stored).toMatchObject({
+      toolCallId: 'call_sales_1',
+      answer: response.body.answer,
+      usage: response.body.usage,
+    });
   });
 
   it('gives a wrong column back to the model, which corrects it once', async () => {

@@ -30,8 +30,9 @@ export async function storedQuestion(
   try {
     await client.query(
       `INSERT INTO questions (id, organization_id, dataset_id, question, answer, query, result,
-         chart, readings, model_provider, model_name, tool_call_id, duration_ms, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'builtin', 'test', NULL, 3, 'test')`,
+         chart, readings, model_provider, model_name, tool_call_id, usage, duration_ms, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'builtin', 'test', NULL,
+         '{"requests":0,"inputTokens":0,"outputTokens":0,"totalTokens":0}', 3, 'test')`,
       [
         id,
         organizationId,

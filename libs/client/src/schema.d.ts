@@ -1081,6 +1081,28 @@ export interface components {
             /** @example sightline-builtin-question-planner-1 */
             name: string;
         };
+        QuestionUsageDto: {
+            /**
+             * Format: int64
+             * @example 0
+             */
+            requests: number;
+            /**
+             * Format: int64
+             * @example 0
+             */
+            inputTokens: number;
+            /**
+             * Format: int64
+             * @example 0
+             */
+            outputTokens: number;
+            /**
+             * Format: int64
+             * @example 0
+             */
+            totalTokens: number;
+        };
         QuestionDto: {
             /** Format: uuid */
             id: string;
@@ -1138,6 +1160,7 @@ export interface components {
             /** @description What the query returned. */
             result: components["schemas"]["QuestionResultDto"];
             model: components["schemas"]["QuestionModelDto"];
+            usage: components["schemas"]["QuestionUsageDto"];
             /** Format: date-time */
             createdAt: string;
         };

@@ -32,8 +32,25 @@ export interface AskRequest {
   signal?: AbortSignal;
 }
 
+/** The model's token use for one question (the SDK's run usage). */
+export interface ModelUsage {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+/** No model call: a question the builtin planner answered. */
+export const NO_USAGE: ModelUsage = {
+  requests: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+};
+
 export type AskOutcome =
-  ({ kind: 'answered'; answer: string } & AnsweredQuery) | { kind: 'refused'; reason: string };
+  | ({ kind: 'answered'; answer: string; usage: ModelUsage } & AnsweredQuery)
+  | { kind: 'refused'; reason: string };
 
 /**
  * Asks the model: the `ask` agent fills a structured query through `run_query`, reads the
@@ -59,12 +76,20 @@ export async function askModel(request: AskRequest): Promise<AskOutcome> {
     },
   });
   let output: string | undefined;
+  let usage: ModelUsage;
   try {
     const result = await request.runner.run(agent, brief, {
       maxTurns: ASK_MAX_TURNS,
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
     output = result.finalOutput;
+    const used = result.runContext.usage;
+    usage = {
+      requests: used.requests,
+      inputTokens: used.inputTokens,
+      outputTokens: used.outputTokens,
+      totalTokens: used.totalTokens,
+    };
   } catch (error) {
     const reason = refusalOf(error, ledger);
     if (reason === undefined) throw error;
@@ -75,7 +100,7 @@ export async function askModel(request: AskRequest): Promise<AskOutcome> {
     return { kind: 'refused', reason: 'the model answered without running a query' };
   }
   if (answer === '') return { kind: 'refused', reason: 'the model gave no answer' };
-  return { kind: 'answered', answer, ...ledger.answered };
+  return { kind: 'answered', answer, usage, ...ledger.answered };
 }
 
 /** Trips on an answer showing a number that the last query's result does not hold. */

@@ -85,6 +85,26 @@ export class QuestionModelDto {
   name!: string;
 }
 
+const TOKEN_COUNT = {
+  type: 'integer',
+  format: 'int64',
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  example: 0,
+} as const;
+
+/** Tokens the model used on a question (the SDK's run usage); all 0 for the builtin planner. */
+export class QuestionUsageDto {
+  @ApiProperty(TOKEN_COUNT)
+  requests!: number;
+  @ApiProperty(TOKEN_COUNT)
+  inputTokens!: number;
+  @ApiProperty(TOKEN_COUNT)
+  outputTokens!: number;
+  @ApiProperty(TOKEN_COUNT)
+  totalTokens!: number;
+}
+
 /** A question asked of a dataset, and its answer. */
 export class QuestionDto {
   @ApiProperty({ format: 'uuid' })
@@ -122,6 +142,7 @@ export class QuestionDto {
   /** The model's tool call that produced the query; null for the builtin planner (no call). */
   @ApiProperty({ type: String, nullable: true, maxLength: 200 })
   toolCallId!: string | null;
+  usage!: QuestionUsageDto;
   /** From receiving the question to having its answer. */
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: 2_147_483_647 })
   durationMs!: number;
@@ -147,6 +168,7 @@ export function mapQuestion(question: QuestionEntity): QuestionDto {
     readings: question.readings,
     model: { provider: question.modelProvider, name: question.modelName },
     toolCallId: question.toolCallId,
+    usage: question.usage,
     durationMs: question.durationMs,
     createdAt: question.createdAt,
   };

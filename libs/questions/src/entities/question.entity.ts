@@ -74,6 +74,10 @@ export class QuestionEntity {
   @Column({ name: 'tool_call_id', type: 'text', nullable: true })
   toolCallId!: string | null;
 
+  /** The model's token use for this question; all 0 for the builtin planner. */
+  @Column({ type: 'jsonb' })
+  usage!: { requests: number; inputTokens: number; outputTokens: number; totalTokens: number };
+
   /** From receiving the question to having its answer, in milliseconds. */
   @Column({ name: 'duration_ms', type: 'integer' })
   durationMs!: number;

@@ -3,6 +3,7 @@ import { injectionPattern } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { DatasetEntity } from '@app/datasets';
 import { Injectable, Logger } from '@nestjs/common';
+import { type ModelUsage, NO_USAGE } from '../agent/ask-agent';
 import { QuestionModel } from '../agent/question-model';
 import { chooseReader, wantsBuiltinPlan } from '../agent/reader-choice';
 import { answerSentence } from '../answer/answer-sentence';
@@ -29,6 +30,8 @@ export interface AnsweredQuestion {
   model: PlannerModel;
   /** The model's `run_query` call that the answer rests on; null for the builtin planner. */
   toolCallId: string | null;
+  /** The model's token use; all 0 for the builtin planner. */
+  usage: ModelUsage;
 }
 
 /** A question not answered: why, and the words it could not place. */
@@ -130,6 +133,7 @@ export class QuestionAnsweringService {
       model: this.planner.model,
       // The builtin planner makes no model call: there is no tool call to name.
       toolCallId: null,
+      usage: NO_USAGE,
     };
   }
 
@@ -168,6 +172,7 @@ export class QuestionAnsweringService {
       readings: [],
       model,
       toolCallId: outcome.toolCallId,
+      usage: outcome.usage,
     };
   }
 

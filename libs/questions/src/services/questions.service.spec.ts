@@ -98,7 +98,14 @@ class FakeModel extends QuestionModel {
     if (this.outcome === 'refuse') return { kind: 'refused', reason: 'it would not say' };
     const query: StructuredQuery = { measures: [{ agg: 'count' }], limit: 1000 };
     const result = await request.run(query);
-    return { kind: 'answered', answer: 'There are 641 rows.', toolCallId: 'call_1', query, result };
+    return {
+      kind: 'answered',
+      answer: 'There are 641 rows.',
+      toolCallId: 'call_1',
+      query,
+      result,
+      usage: { requests: 2, inputTokens: 300, outputTokens: 40, totalTokens: 340 },
+    };
   }
 }
 
@@ -163,6 +170,7 @@ describe('QuestionsService.ask', () => {
       modelProvider: 'builtin',
       modelName: 'test-planner',
       toolCallId: null,
+      usage: { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 },
       readings: ['"rainy" → weather = rain'],
       createdBy: 'key-1',
     });
@@ -274,6 +282,7 @@ describe('QuestionsService.ask: the builtin planner or the model', () => {
         toolCallId: 'call_1',
         answer: 'There are 641 rows.',
         readings: [],
+        usage: { requests: 2, inputTokens: 300, outputTokens: 40, totalTokens: 340 },
       });
     }
     // With `model` the builtin planner is not even run.

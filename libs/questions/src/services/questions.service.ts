@@ -134,6 +134,7 @@ export class QuestionsService {
       modelProvider: answered.model.provider,
       modelName: answered.model.name,
       toolCallId: answered.toolCallId,
+      usage: answered.usage,
       durationMs: Math.round(performance.now() - started),
       createdBy: principal.id,
     });
