@@ -3,12 +3,11 @@ import {
   type AnalysisContext,
   type AnalysisRequest,
   runAnalysis,
-  BUILTIN_MODEL_NAME,
-  BuiltinModelProvider,
   profileAgent,
   textAgent,
   trendsAgent,
 } from '@app/analysis';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
 import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';

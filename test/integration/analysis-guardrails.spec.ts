@@ -1,12 +1,11 @@
 import {
   type AnalysisContext,
   type AnalysisOutcome,
-  BUILTIN_MODEL_NAME,
-  BuiltinModel,
   readOnlyQuery,
   runAnalysis,
 } from '@app/analysis';
 import { DatasetsService } from '@app/datasets';
+import { BUILTIN_MODEL_NAME, BuiltinModel } from '@app/models';
 import {
   type Model,
   type ModelProvider,

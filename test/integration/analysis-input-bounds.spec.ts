@@ -1,8 +1,6 @@
 import {
   type AnalysisContext,
   type AnalysisOutcome,
-  BUILTIN_MODEL_NAME,
-  BuiltinModelProvider,
   readOnlyQuery,
   runAnalysis,
   TEXT_CELL_CHARACTERS,
@@ -10,6 +8,7 @@ import {
   textSample,
 } from '@app/analysis';
 import { DatasetsService } from '@app/datasets';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';

@@ -1,10 +1,5 @@
-import {
-  BUILTIN_MODEL_NAME,
-  BuiltinModelProvider,
-  runAnalysis,
-  SEGMENT_SAMPLE_ROWS,
-  segmentsAgent,
-} from '@app/analysis';
+import { runAnalysis, SEGMENT_SAMPLE_ROWS, segmentsAgent } from '@app/analysis';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

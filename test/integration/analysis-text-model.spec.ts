@@ -1,4 +1,5 @@
-import { analyzeText, CLASSIFY_BATCH, modelPassageClassifier, runAnalysis } from '@app/analysis';
+import { analyzeText, runAnalysis } from '@app/analysis';
+import { CLASSIFY_BATCH, modelPassageClassifier } from '@app/models';
 import { OpenAIProvider, Runner, setTracingDisabled } from '@openai/agents';
 import { FakeChatServer, text } from '../support/fake-chat-server';
 

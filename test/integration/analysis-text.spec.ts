@@ -1,9 +1,5 @@
-import {
-  type AnalysisContext,
-  BUILTIN_MODEL_NAME,
-  BuiltinModelProvider,
-  runAnalysis,
-} from '@app/analysis';
+import { type AnalysisContext, runAnalysis } from '@app/analysis';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

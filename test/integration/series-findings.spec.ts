@@ -1,11 +1,5 @@
-import {
-  anomaliesAgent,
-  type AnalysisContext,
-  BUILTIN_MODEL_NAME,
-  BuiltinModelProvider,
-  runAnalysis,
-  trendsAgent,
-} from '@app/analysis';
+import { anomaliesAgent, type AnalysisContext, runAnalysis, trendsAgent } from '@app/analysis';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
 import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';

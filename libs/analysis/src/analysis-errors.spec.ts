@@ -1,7 +1,7 @@
 import { ToolCallError } from '@openai/agents';
 import { QueryFailedError } from 'typeorm';
+import { ModelCallError } from '@app/models';
 import { AnalysisFailureError, describeFailure, failureDetail } from './analysis-errors';
-import { ModelCallError } from './models/limited-model';
 
 const driverError = (code: string, message: string) => Object.assign(new Error(message), { code });
 const failedQuery = (code: string, message: string) =>

@@ -5,8 +5,8 @@ import {
   ModelRefusalError,
   OutputGuardrailTripwireTriggered,
 } from '@openai/agents';
+import { ModelCallError } from '@app/models';
 import { guardrailReason } from './guardrails/guardrails';
-import { ModelCallError } from './models/limited-model';
 
 /**
  * Why an analysis or an agent failed: a closed set, documented in docs/analyses.md. The

@@ -1,12 +1,12 @@
 import { DatasetEntity, DatasetsCoreModule } from '@app/datasets';
 import { MetricsCoreModule } from '@app/metrics';
+import { AnalysisModelModule } from '@app/models';
 import { QuestionsCoreModule } from '@app/questions';
-import { type DynamicModule, forwardRef, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnalysesController } from './controllers/analyses.controller';
 import { AnalysisEventEntity } from './entities/analysis-event.entity';
 import { AnalysisEntity } from './entities/analysis.entity';
-import { AnalysisModelModule } from './models/analysis-model.module';
 import { AnalysisEvents } from './services/analysis-events';
 import { AnalysisStream } from './services/analysis-stream';
 import { AnalysesService } from './services/analyses.service';
@@ -33,9 +33,7 @@ export class AnalysisModule {
         MetricsCoreModule,
         DatasetsCoreModule,
         AnalysisModelModule,
-        // @app/questions imports @app/analysis too (the model): forwardRef, as either may
-        // load first.
-        forwardRef(() => QuestionsCoreModule),
+        QuestionsCoreModule,
       ],
       controllers: options.http ? [AnalysesController] : [],
       providers: [

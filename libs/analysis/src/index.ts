@@ -1,9 +1,3 @@
-export {
-  BUILTIN_MODEL_NAME,
-  BUILTIN_PROVIDER,
-  BuiltinModel,
-  BuiltinModelProvider,
-} from './models/builtin-model';
 export { type AnalysisContext, readOnlyQuery } from './analysis-context';
 export {
   profileAgent,
@@ -37,11 +31,6 @@ export {
 } from './agents/segments-agent';
 export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
 export {
-  CLASSIFY_BATCH,
-  modelPassageClassifier,
-  type PassageClassifier,
-} from './text/passage-classifier';
-export {
   composeSummary,
   type SpecialistResults,
   summaryAgent,
@@ -58,6 +47,3 @@ export {
 export { AnalysisModule, type AnalysisModuleOptions } from './analysis.module';
 export { AnalysisEntity } from './entities/analysis.entity';
 export { AnalysisRunner } from './services/analysis-runner';
-export { AnalysisModel } from './models/analysis-model';
-export { AnalysisModelModule } from './models/analysis-model.module';
-export { ModelCallError } from './models/limited-model';

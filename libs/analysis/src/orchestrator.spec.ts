@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runner } from '@openai/agents';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import type { AnalysisContext } from './analysis-context';
-import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from './models/builtin-model';
 import { AGENTS_SDK_VERSION, runAnalysis } from './orchestrator';
 import type { AnalysisAnswer, QuestionAnswerer } from './planning/question-answer';
 

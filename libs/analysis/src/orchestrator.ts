@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type Agent, type Runner, withTrace } from '@openai/agents';
+import type { PassageClassifier } from '@app/models';
 import { type AnalysisContext, withBoundedProfile } from './analysis-context';
 import {
   type AnalysisErrorCode,
@@ -37,7 +38,6 @@ import {
   type SummaryOutput,
 } from './agents/summary-agent';
 import { textAgent } from './agents/text-agent';
-import type { PassageClassifier } from './text/passage-classifier';
 import { proseColumns } from './text/prose-columns';
 import { trendsAgent } from './agents/trends-agent';
 

@@ -1,6 +1,6 @@
-import { AnalysisModelModule } from '@app/analysis';
 import { DatasetsCoreModule } from '@app/datasets';
-import { forwardRef, Module } from '@nestjs/common';
+import { AnalysisModelModule } from '@app/models';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QuestionModel, SdkQuestionModel } from './agent/question-model';
 import { QuestionsController } from './controllers/questions.controller';
@@ -19,11 +19,7 @@ import { QuestionsService } from './services/questions.service';
  * that joins them, for `/v1/datasets/:id/questions` and for analyses (the worker too).
  */
 @Module({
-  imports: [
-    // @app/analysis reads @app/questions (an analysis's question focus and answer step):
-    // the cycle means the module is not yet defined when this decorator runs.
-    forwardRef(() => AnalysisModelModule),
-  ],
+  imports: [AnalysisModelModule],
   providers: [
     QuestionQueryRepository,
     QuestionAnsweringService,

@@ -10,6 +10,7 @@ import {
 import { AppConfig } from '@app/config';
 import { JobQueue } from '@app/database';
 import { type DatasetEntity, DatasetUploadService } from '@app/datasets';
+import { AnalysisModel } from '@app/models';
 import { activeTraceContext } from '@app/observability';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -28,7 +29,6 @@ import {
   type AnalysisMetricInput,
 } from '../entities/analysis.entity';
 import { recordsToCsv } from '../input/records-csv';
-import { AnalysisModel } from '../models/analysis-model';
 import { AGENTS_SDK_VERSION } from '../orchestrator';
 import { ANALYSIS_QUEUE, type AnalysisJob, AnalysisRunner } from './analysis-runner';
 import { AnalysisEvents } from './analysis-events';

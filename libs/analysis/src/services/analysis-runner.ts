@@ -1,6 +1,5 @@
 import { AppConfig } from '@app/config';
 import {
-  forwardRef,
   Inject,
   Injectable,
   Logger,
@@ -10,12 +9,12 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isTransientDatabaseError, JobQueue } from '@app/database';
 import { MetricsService } from '@app/metrics';
+import { AnalysisModel } from '@app/models';
 import { QuestionAnsweringService, questionText } from '@app/questions';
 import type { JobWithMetadata } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { readOnlyQuery } from '../analysis-context';
 import { AnalysisFailureError, describeFailure, failureDetail } from '../analysis-errors';
-import { AnalysisModel } from '../models/analysis-model';
 import { type AgentName, type AnalysisEvent, runAnalysis } from '../orchestrator';
 import { analysisMetrics } from '../analysis-metrics';
 import { AnalysisEntity } from '../entities/analysis.entity';
@@ -71,8 +70,6 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
     private readonly events: AnalysisEvents,
     private readonly model: AnalysisModel,
     private readonly config: AppConfig,
-    // forwardRef: @app/questions imports @app/analysis too (the model, ModelCallError).
-    @Inject(forwardRef(() => QuestionAnsweringService))
     private readonly answering: QuestionAnsweringService,
   ) {}
 

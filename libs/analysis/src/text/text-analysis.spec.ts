@@ -1,6 +1,6 @@
 import { Runner } from '@openai/agents';
+import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { textAgent } from '../agents/text-agent';
-import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '../models/builtin-model';
 import { analyzeText, label, passageLabel } from './text-analysis';
 
 const REVIEW =

@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/unbound-method -- wink-nlp's `its.*` are accessors passed by reference, as its API intends */
 import winkNLP, { type ItemSentence, type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { type Keyphrase, KeyphraseCounter } from './keyphrases';
 import {
   CLASSIFY_BATCH,
   type PassageClassifier,
   type PassageMethod,
   type SentimentLabel,
-} from './passage-classifier';
+} from '@app/models';
+import { type Keyphrase, KeyphraseCounter } from './keyphrases';
 import { scoreSentiment } from './sentiment-scorer';
 
 /**
@@ -29,7 +29,7 @@ const CHUNK_CHARACTERS = 2000;
 /** Longest the analysis holds the event loop before it lets it run. */
 const YIELD_AFTER_MS = 10;
 
-export type { SentimentLabel } from './passage-classifier';
+export type { SentimentLabel } from '@app/models';
 
 export interface Passage {
   index: number;

@@ -9,8 +9,7 @@ import {
   tool,
 } from '@openai/agents';
 import { z } from 'zod';
-import { AnalysisModel } from '../models/analysis-model';
-import { BUILTIN_MODEL_NAME } from '../models/builtin-model';
+import { AnalysisModel, BUILTIN_MODEL_NAME } from '@app/models';
 import { AgentTracing } from './agent-tracing';
 
 const NO_KEY_WARNING = 'No API key provided for OpenAI tracing exporter';

@@ -7,7 +7,7 @@ import {
   type FunctionSpanData,
   Trace,
 } from '@openai/agents';
-import { BuiltinModelProvider } from '../models/builtin-model';
+import { BuiltinModelProvider } from '@app/models';
 import { LogTraceProcessor } from './log-trace-processor';
 import { INPUT_MARKER, lookupAgent, OUTPUT_MARKER, PROMPT_MARKER } from './testing/lookup-agent';
 

@@ -16,7 +16,7 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { BuiltinModelProvider } from '../models/builtin-model';
+import { BuiltinModelProvider } from '@app/models';
 import { OpenTelemetryTraceProcessor } from './open-telemetry-trace-processor';
 import { INPUT_MARKER, lookupAgent, OUTPUT_MARKER, PROMPT_MARKER } from './testing/lookup-agent';
 

@@ -1,5 +1,5 @@
-import { AnalysisModel } from '@app/analysis';
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { AnalysisModel } from '@app/models';
+import { Injectable } from '@nestjs/common';
 import { Runner } from '@openai/agents';
 import type { PlannerModel } from '../planner/question-planner';
 import { type AskOutcome, type AskRequest, askModel } from './ask-agent';
@@ -17,8 +17,7 @@ export class SdkQuestionModel extends QuestionModel {
   readonly model: PlannerModel | undefined;
   private readonly runner: Runner | undefined;
 
-  // forwardRef: @app/analysis and @app/questions import each other (see questions.module).
-  constructor(@Inject(forwardRef(() => AnalysisModel)) configured: AnalysisModel) {
+  constructor(configured: AnalysisModel) {
     super();
     if (configured.provider === 'builtin') return;
     this.model = { provider: configured.provider, name: configured.name };

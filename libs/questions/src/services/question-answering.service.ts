@@ -1,4 +1,4 @@
-import { ModelCallError } from '@app/analysis';
+import { ModelCallError } from '@app/models';
 import { injectionPattern } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { DatasetEntity } from '@app/datasets';

@@ -1,6 +1,6 @@
 import { Agent, tool } from '@openai/agents';
 import { z } from 'zod';
-import { BUILTIN_MODEL_NAME } from '../../models/builtin-model';
+import { BUILTIN_MODEL_NAME } from '@app/models';
 
 /** Words that are data: in the prompt, the tool's input and its output. No span may hold them. */
 export const PROMPT_MARKER = 'prompt-marker-7f3a';

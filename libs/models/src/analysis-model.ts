@@ -1,7 +1,7 @@
 import { AppConfig, type LlmProvider } from '@app/config';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type ModelProvider, Runner } from '@openai/agents';
-import { modelPassageClassifier, type PassageClassifier } from '../text/passage-classifier';
+import { modelPassageClassifier, type PassageClassifier } from './passage-classifier';
 import { type ModelSelection, selectModel } from './model-selection';
 
 /**
