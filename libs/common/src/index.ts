@@ -1,3 +1,9 @@
+export {
+  MONTH_ABBREVIATIONS,
+  MONTH_NAMES,
+  WEEKDAY_ABBREVIATIONS,
+  WEEKDAY_NAMES,
+} from './calendar/calendar-names';
 export { CommonModule } from './common.module';
 export {
   IDEMPOTENCY_HEADER,

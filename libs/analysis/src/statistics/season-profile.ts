@@ -1,31 +1,10 @@
+import {
+  MONTH_ABBREVIATIONS as MONTHS,
+  MONTH_NAMES,
+  WEEKDAY_ABBREVIATIONS as WEEKDAYS,
+  WEEKDAY_NAMES,
+} from '@app/common';
 import type { SeasonName } from './seasonality';
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-/** Monday first, as ISO 8601 and most people's working week have it. */
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const WEEKDAY_NAMES = [
-  'Monday',
-  'Tuesday',
-  'Wednesday',
-  'Thursday',
-  'Friday',
-  'Saturday',
-  'Sunday',
-];
 
 /** Monday = 0 … Sunday = 6, in UTC (times are epoch ms; the dataset's zone is not known). */
 // 1970-01-01 was a Thursday (3 with Monday = 0).
@@ -45,7 +24,7 @@ export function seasonProfile(
   values: Float64Array,
 ): Array<{ label: string; mean: number }> {
   let key: (t: number, i: number) => number;
-  let labels: string[];
+  let labels: readonly string[];
   switch (name) {
     case 'yearly':
       key = (t) => new Date(t).getUTCMonth();

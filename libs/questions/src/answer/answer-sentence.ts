@@ -7,6 +7,7 @@ import type {
   StructuredQuery,
   TimeBucket,
 } from '../query/structured-query';
+import { MONTH_ABBREVIATIONS as MONTHS, MONTH_NAMES, WEEKDAY_NAMES as WEEKDAYS } from '@app/common';
 import { QUERY_LIMITS } from '../query/structured-query';
 import { answerShape, type MeasureColumn } from './answer-shape';
 import { formatCell, formatNumber, numbersAreFromResult } from './result-numbers';
@@ -104,22 +105,6 @@ function scalar(value: Scalar): string {
 }
 
 /** "where weather = rain and temp_max > 20", or "" without filters. */
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "falls on a Saturday or a Sunday", "is in March", "is in hour 23". */
 function calendarWords(part: CalendarPart, values: readonly number[]): string {
   const or = (words: string[]) => words.join(' or ');
@@ -170,8 +155,6 @@ export function filterPhrase(filters: readonly QueryFilter[]): string {
   });
   return parts.length === 0 ? '' : `where ${parts.join(' and ')}`;
 }
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** A group's value as a reader says it: "Aug 2015", "2015 Q3", "Monday", "rain". */
 export function label(value: Cell, bucket?: TimeBucket): string {
