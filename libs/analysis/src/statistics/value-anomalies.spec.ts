@@ -50,6 +50,22 @@ describe('valueAnomalies', () => {
     expect(result.anomalies[0].reason).toContain('among the non-zero values');
   });
 
+  it('flags a burst in sparse counts whose values are mostly tied at 1', () => {
+    // Mentions per five minutes: 75 % none, and of the rest 70 % one, 20 % two, a few
+    // more. The medcouple of such ties is near 1, which would put the fence past 60.
+    const random = seeded(47);
+    const values = Array.from({ length: 4000 }, () => {
+      if (random() < 0.75) return 0;
+      const u = random();
+      return u < 0.7 ? 1 : u < 0.9 ? 2 : u < 0.97 ? 3 : 4 + Math.floor(random() * 4);
+    });
+    values[2500] = 40;
+    const result = valueAnomalies(values);
+    expect(result.distribution).toBe('zero_inflated');
+    expect(result.anomalies.map((a) => a.index)).toEqual([2500]);
+    expect(result.anomalies[0].upper).toBeLessThan(25);
+  });
+
   it('cuts at maxAnomalies and says so', () => {
     const values = Array.from(noise(300, 45), (v) => v);
     for (let i = 0; i < 5; i++) values[i] = 50 + i;

@@ -32,6 +32,12 @@ export const SKEW_MEDCOUPLE = 0.15;
 const LOG_SYMMETRIC_MEDCOUPLE = 0.1;
 /** Far-out multiplier of the medcouple-adjusted boxplot (Tukey's 3 instead of 1.5). */
 const FAR_OUT = 3;
+/**
+ * |medcouple| the adjusted boxplot's exponential fences were fitted on (Hubert &
+ * Vandervieren 2008 fit them for MC in [-0.6, 0.6]). Beyond it, as in counts with most
+ * values tied at the median (MC near 1), e^(3·MC) would push the fence out twentyfold.
+ */
+const MAX_FENCE_MEDCOUPLE = 0.6;
 /** Fewest values a distribution is judged on. */
 const MIN_VALUES = 8;
 const DEFAULT_MAX = 20;
@@ -179,7 +185,8 @@ function logScorer(logs: Float64Array): Scorer {
  * A value's score is its distance past the quartile in units of the fence distance,
  * scaled so that the fence sits at {@link VALUE_ANOMALY_SDS}.
  */
-function adjustedBoxplot(sorted: Float64Array, mc: number): Scorer {
+function adjustedBoxplot(sorted: Float64Array, medcoupleOfValues: number): Scorer {
+  const mc = Math.max(-MAX_FENCE_MEDCOUPLE, Math.min(MAX_FENCE_MEDCOUPLE, medcoupleOfValues));
   const q1 = quantileSorted(sorted, 0.25);
   const q3 = quantileSorted(sorted, 0.75);
   const center = quantileSorted(sorted, 0.5);
