@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- ask [--questions=<path>] [--skip-latency] [--rows=<n>] [--per-kind=<n>]`:
+ * `npm run bench -- ask [--questions=<path>] [--skip-latency] [--rows=<n>] [--per-kind=<n>]
+ * [--work-mem-mb=<n>]`:
  * how well `POST /v1/datasets/:id/questions` answers questions people ask, and how fast.
  *   1. starts the built API as its own process (production mode, a scratch or embedded
  *      database) and uploads every dataset of the evaluation set over HTTP
@@ -9,7 +10,8 @@
  *      wrong — an answer to a question the data cannot answer is wrong;
  *   3. unless --skip-latency, uploads a generated dataset of 1,000,000 rows and asks
  *      `--per-kind` (20) questions of each kind, timing the HTTP round trip beside the same
- *      aggregate written by hand in SQL and run through `pg`;
+ *      aggregate written by hand in SQL and run through `pg`, both with `--work-mem-mb`
+ *      (64, the default of `QUESTIONS_WORK_MEM_MB`) as their `work_mem`;
  * and prints the shares by kind and by dataset, the targets (≥ 80 % correct, ≤ 3 % wrong,
  * p95 ≤ 500 ms) with PASS/FAIL, and every wrong answer. Until the endpoint exists it says
  * "endpoint missing" and exits 1.
@@ -151,6 +153,9 @@ async function runEvaluation(
   printEvaluation(scored);
 }
 
+/** The service's `QUESTIONS_WORK_MEM_MB` and the hand-written SQL's `work_mem`, alike. */
+const WORK_MEM_MB = option('work-mem-mb', 64);
+
 /** pg gives numeric and bigint as text: those become numbers, labels stay text. */
 const NUMERIC_TYPE_IDS = new Set([20, 21, 23, 700, 701, 1700]);
 
@@ -176,6 +181,8 @@ async function runLatency(
   try {
     // The questions' time buckets are UTC; so is the hand-written SQL's date_trunc.
     await client.query(`SET TIME ZONE 'UTC'`);
+    // The floor is measured with the memory the service gives a question's sorts.
+    await client.query(`SET work_mem = '${WORK_MEM_MB}MB'`);
     const { rows: found } = await client.query<{ table_name: string }>(
       'SELECT table_name FROM datasets WHERE id = $1',
       [dataset.id],
@@ -302,6 +309,7 @@ export async function runAskBenchmark(): Promise<void> {
     // answer most of them 429, which measures the limiter, not the answers.
     service = await startApiService(database.url, workDir, key, {
       RATE_LIMIT_EXPENSIVE_LIMIT: '1000000',
+      QUESTIONS_WORK_MEM_MB: String(WORK_MEM_MB),
     });
     await runEvaluation(service, key, questions, dirname(questionsPath));
     if (flag('skip-latency') === undefined) await runLatency(service, key, database.url, workDir);

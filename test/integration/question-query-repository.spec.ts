@@ -68,4 +68,17 @@ describe('QuestionQueryRepository (real PostgreSQL)', () => {
       repository.run(db.organizationId, db.dataset, write, { timeoutMs: 5000 }),
     ).rejects.toMatchObject({ driverError: { code: '25006' } });
   });
+
+  it("gives the statement the question's work_mem, and only that transaction", async () => {
+    const workMem = statement("SELECT current_setting('work_mem') AS c0");
+    const run = (workMemMb?: number) =>
+      repository.run(db.organizationId, db.dataset, workMem, {
+        timeoutMs: 5000,
+        ...(workMemMb === undefined ? {} : { workMemMb }),
+      });
+    const session = await db.dataSource.query<Array<{ work_mem: string }>>('SHOW work_mem');
+    expect((await run(96)).rows).toEqual([['96MB']]);
+    expect((await run()).rows).toEqual([[session[0]?.work_mem]]);
+    expect(session[0]?.work_mem).not.toBe('96MB');
+  });
 });

@@ -157,6 +157,11 @@ export interface AppConfigShape {
      */
     statementTimeoutMs: number;
     /**
+     * Memory each sort or hash of a question's query may use (its `work_mem`, in MiB):
+     * a median over a million rows sorts in memory instead of spilling to disk.
+     */
+    workMemMb: number;
+    /**
      * Who reads a question (`QUESTIONS_PLANNER`): `auto` (the default) takes the builtin
      * planner's plan when it is sure of it and asks the model otherwise; `builtin` never asks
      * the model; `model` always does. With `LLM_PROVIDER=builtin` only the builtin planner runs.

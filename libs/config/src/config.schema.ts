@@ -222,6 +222,7 @@ export const environmentSchema = z.object({
   METRICS_CACHE_WARM_SERIES: integer(0, 100),
   METRICS_SERIES_MAX_POINTS: integer(10, 1_000_000),
   QUESTIONS_STATEMENT_TIMEOUT_MS: integer(100, 600_000),
+  QUESTIONS_WORK_MEM_MB: integer(1, 4096),
   QUESTIONS_PLANNER: z.enum(QUESTION_PLANNERS, { error: 'must be auto, builtin or model' }),
   ANALYSIS_CONCURRENCY: integer(1, 64),
   ANALYSIS_TIMEOUT_SECONDS: integer(1, 3600),

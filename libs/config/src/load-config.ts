@@ -301,6 +301,7 @@ function toAppConfig(env: ValidatedEnvironment, jwtSecretSource: JwtSecretSource
     },
     questions: {
       statementTimeoutMs: env.QUESTIONS_STATEMENT_TIMEOUT_MS,
+      workMemMb: env.QUESTIONS_WORK_MEM_MB,
       planner: env.QUESTIONS_PLANNER,
     },
     longRequests: {

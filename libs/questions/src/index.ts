@@ -30,10 +30,7 @@ export {
 } from './query/structured-query';
 export { InvalidQueryException, parseQuery, validateQuery } from './query/query-validation';
 export { type CompiledQuery, compileQuery, type QueryDataset } from './query/query-compiler';
-export {
-  type QueryRunOptions,
-  QuestionQueryRepository,
-} from './repositories/question-query.repository';
+export { QuestionQueryRepository } from './repositories/question-query.repository';
 export * from './planner/plan';
 export { columnParts, editDistance, isTypo, singular, wordsOf } from './planner/question-words';
 export { planQuestion } from './planner/builtin-planner';
@@ -54,7 +51,7 @@ export {
 } from './services/question-answering.service';
 export { QuestionEntity } from './entities/question.entity';
 export { QuestionPlanner, type PlannerModel } from './planner/question-planner';
-export { DatasetQueries, InvalidQueryError } from './query/dataset-queries';
+export { DatasetQueries, InvalidQueryError, type QueryRunOptions } from './query/dataset-queries';
 export { answerSentence } from './answer/answer-sentence';
 export { answerChart } from './answer/answer-chart';
 export { numbersAreFromResult } from './answer/result-numbers';

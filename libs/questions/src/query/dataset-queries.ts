@@ -9,6 +9,8 @@ export class InvalidQueryError extends Error {
 export interface QueryRunOptions {
   /** The query's `statement_timeout`; past it the database cancels it (SQLSTATE 57014). */
   timeoutMs: number;
+  /** The query's `work_mem` in MiB (the session's when absent). */
+  workMemMb?: number;
   /** Aborting cancels the statement in PostgreSQL too. */
   signal?: AbortSignal;
 }

@@ -4,19 +4,13 @@ import type { DatasetEntity } from '@app/datasets';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { QueryRunOptions } from '../query/dataset-queries';
 import type { CompiledQuery } from '../query/query-compiler';
 import { queryResultOf } from '../query/query-results';
 import type { QueryResult } from '../query/structured-query';
 
 /** Seconds a client is told to wait before asking again after a query ran out of time. */
 const QUERY_TIMEOUT_RETRY_SECONDS = 10;
-
-export interface QueryRunOptions {
-  /** The statement's `statement_timeout`, in milliseconds. */
-  timeoutMs: number;
-  /** Aborting cancels the statement in PostgreSQL too (`pg_cancel_backend`). */
-  signal?: AbortSignal;
-}
 
 /**
  * Runs compiled structured queries: one READ ONLY transaction each, with a statement
@@ -41,12 +35,15 @@ export class QuestionQueryRepository {
     if (compiled.tableName !== dataset.tableName) {
       throw new Error(`query compiled for ${compiled.tableName}, run on ${dataset.tableName}`);
     }
-    const { signal, timeoutMs } = options;
+    const { signal, timeoutMs, workMemMb } = options;
     signal?.throwIfAborted();
     try {
       const rows = await this.dataSource.transaction(async (manager) => {
         await manager.query('SET TRANSACTION READ ONLY');
         await manager.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+        if (workMemMb !== undefined) {
+          await manager.query(`SET LOCAL work_mem = '${Math.max(1, Math.floor(workMemMb))}MB'`);
+        }
         const owned = await manager.query<unknown[]>(
           'SELECT 1 FROM datasets WHERE organization_id = $1 AND id = $2 AND table_name = $3',
           [organizationId, dataset.id, dataset.tableName],

@@ -184,6 +184,7 @@ export class QuestionAnsweringService {
   ): Promise<QueryResult> {
     return this.queries.run(organizationId, dataset, query, {
       timeoutMs: this.config.questions.statementTimeoutMs,
+      workMemMb: this.config.questions.workMemMb,
       ...(signal === undefined ? {} : { signal }),
     });
   }
