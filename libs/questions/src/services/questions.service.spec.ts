@@ -135,7 +135,9 @@ function service(
         ? Promise.resolve(dataset)
         : Promise.reject(new ProblemException(404, 'not-found', `There is no dataset ${id}`)),
   } as unknown as DatasetsService;
-  const config = { questions: { statementTimeoutMs: 5000, workMemMb: 64, planner: setting } } as AppConfig;
+  const config = {
+    questions: { statementTimeoutMs: 5000, workMemMb: 64, planner: setting },
+  } as AppConfig;
   const planner = new FakePlanner(plan);
   const answering = new QuestionAnsweringService(config, planner, queries, model);
   return {
