@@ -2,10 +2,10 @@ import { ApiKeysService, generateApiKey, OrganizationBootstrapService } from '@a
 import type { ProblemDetails } from '@app/common';
 import { randomBytes } from 'node:crypto';
 import { ApiKeysRepository } from '../../libs/auth/src/repositories/api-keys.repository';
-import { dropRedisKeys } from '../support/redis';
+import { dropRedisKeys, testRedisUrl } from '../support/redis';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 const LIMIT = 5;
 
 function get(app: TestApp, path: string, ip: string, apiKey?: string): Promise<Response> {

@@ -4,8 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { call, Factory } from '../support/factory';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { testRedisUrl } from '../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 
 interface Point {
   t: string;

@@ -1,10 +1,11 @@
 import { sha256Hex, signingKeyOf } from '@app/auth';
+import { MetricsService as PrometheusMetrics } from '@app/observability';
 import { randomUUID } from 'node:crypto';
 import { call, Factory, signedHeaders } from '../support/factory';
-import { dropRedisKeys, withRedis } from '../support/redis';
+import { dropRedisKeys, testRedisUrl, withRedis } from '../support/redis';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 
 /**
  * Two API replicas sharing one database and one Redis: a key cached as valid
@@ -32,6 +33,14 @@ describe('principal cache shared by replicas', () => {
     await dropRedisKeys(REDIS_URL, keyPrefix);
   });
 
+  async function principalHits(replica: TestApp): Promise<number> {
+    const metric = await replica.app.get(PrometheusMetrics).cacheLookups.get();
+    const hit = metric.values.find(
+      (v) => v.labels.cache === 'principal' && v.labels.result === 'hit',
+    );
+    return hit?.value ?? 0;
+  }
+
   it('holds nothing a request could be signed with', async () => {
     const org = await factory.newOrganization();
     const body = JSON.stringify({ name: 'cached', role: 'viewer' });
@@ -58,9 +67,17 @@ describe('principal cache shared by replicas', () => {
     const org = await factory.newOrganization();
     const victim = await factory.newApiKey(org.organizationId, 'viewer');
     expect(
+      (await call(first.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': victim.key } }))
+        .status,
+    ).toBe(200);
+    // The first replica's fill is what the second reads: a hit there, not a database read
+    // (with Redis unreachable every look-up is a miss, and this fails).
+    const hitsBefore = await principalHits(second);
+    expect(
       (await call(second.baseUrl, 'GET', '/v1/auth/me', { headers: { 'x-api-key': victim.key } }))
         .status,
     ).toBe(200);
+    expect(await principalHits(second)).toBe(hitsBefore + 1);
     const path = `/v1/api-keys/${victim.id}`;
     expect(
       (

@@ -2,10 +2,10 @@ import { sha256Hex } from '@app/auth';
 import { ReadCache } from '@app/cache';
 import { randomUUID } from 'node:crypto';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
-import { dropRedisKeys } from '../support/redis';
+import { dropRedisKeys, testRedisUrl } from '../support/redis';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 const PASSWORD = 'a long enough password';
 
 /**

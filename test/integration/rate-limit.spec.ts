@@ -5,8 +5,9 @@ import { Controller, Get, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { testRedisUrl } from '../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 const PROBLEM = 'application/problem+json';
 const WINDOW_SECONDS = 60;
 

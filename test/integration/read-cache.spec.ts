@@ -2,9 +2,9 @@ import { RedisReadCache, redisCacheClient } from '@app/cache';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { dropRedisKeys, withRedis } from '../support/redis';
+import { dropRedisKeys, testRedisUrl, withRedis } from '../support/redis';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 
 describe('RedisReadCache against Redis', () => {
   const namespace = `test-${randomUUID()}:cache:`;

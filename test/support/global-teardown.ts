@@ -1,12 +1,14 @@
-// Drops the databases this run created and stops the embedded server, if one was started.
+// Drops the databases this run created and stops the embedded server and the throw-away
+// Redis, if they were started.
 import { rm } from 'node:fs/promises';
 import { Client } from 'pg';
-import { takeEmbeddedForTeardown } from './test-server-state';
+import { takeEmbeddedForTeardown, takeRedisForTeardown } from './test-server-state';
 
 export default async function globalTeardown(): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
   const run = process.env.SIGHTLINE_TEST_RUN;
   const embedded = takeEmbeddedForTeardown();
+  await takeRedisForTeardown()?.stop();
   if (url !== undefined && run !== undefined) {
     const client = new Client({ connectionString: url });
     await client.connect();

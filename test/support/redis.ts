@@ -1,5 +1,15 @@
 import Redis from 'ioredis';
 
+/**
+ * The Redis the suite may write to: `REDIS_URL` as given, or the throw-away server the
+ * global set-up started when it was unset (global-setup.ts).
+ */
+export function testRedisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (url === undefined) throw new Error('REDIS_URL is unset: the global set-up did not run');
+  return url;
+}
+
 /** Runs `use` with a fresh Redis connection, closed afterwards. */
 export async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(url);
