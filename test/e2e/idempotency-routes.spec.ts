@@ -161,6 +161,7 @@ describe('Idempotency-Key across the write routes', () => {
       'SELECT response_body::text AS body FROM idempotency_keys WHERE organization_id = $1',
       [org.organizationId],
     );
+    expect(stored.rows.length).toBeGreaterThan(0);
     const everything = stored.rows.map((row) => row.body).join('\n');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(rotatedSecret);

@@ -264,6 +264,7 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
       const controller = new AbortController();
       controller.abort();
       const outcome = await runAnalysis(request({ signal: controller.signal }));
+      expect(outcome.agents.length).toBeGreaterThan(0);
       expect(
         outcome.agents.every((run) => run.status === 'failed' && run.error === 'cancelled'),
       ).toBe(true);
