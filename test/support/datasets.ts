@@ -77,7 +77,7 @@ export async function storedDatasets(
   }
 }
 
-/** What the app logged about its ingest warm-up (IngestWarmUp). */
+/** What the app logged about its ingest warm-up (IngestWarmUpJob). */
 export function warmUpLogs(app: TestApp): string[] {
   return app.logs
     .map((line) => String(line.msg))

@@ -13,6 +13,7 @@ export {
 export { keysetAfterSql, keysetTimeSql, newestFirstPage } from './keyset';
 export { LONG_CONNECTION_RETRY_AFTER_SECONDS, LongConnections } from './long-connections';
 export { isTransientDatabaseError } from './transient-errors';
+export type { UnitOfWork } from './unit-of-work';
 export { JOB_SCHEMA, JobQueue, type JobQueueOptions } from './job-queue';
 export {
   JobQueueSchemaError,

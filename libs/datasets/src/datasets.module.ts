@@ -3,9 +3,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsController } from './controllers/datasets.controller';
 import { DatasetEntity } from './entities/dataset.entity';
-import { IngestWarmUp } from './ingest/ingest-warm-up';
 import { ProfileThread } from './ingest/profile-thread';
+import { IngestWarmUpJob } from './jobs/ingest-warm-up.job';
+import { DatasetChartsRepository } from './repositories/dataset-charts.repository';
 import { DatasetRowsRepository } from './repositories/dataset-rows.repository';
+import { DatasetTablesRepository } from './repositories/dataset-tables.repository';
 import { DatasetsRepository } from './repositories/datasets.repository';
 import { DatasetChartsService } from './services/dataset-charts.service';
 import { DatasetRowsService } from './services/dataset-rows.service';
@@ -22,6 +24,8 @@ import { IdempotentUploads } from './services/idempotent-uploads.service';
   providers: [
     DatasetsRepository,
     DatasetRowsRepository,
+    DatasetChartsRepository,
+    DatasetTablesRepository,
     DatasetUploadService,
     DatasetsService,
     DatasetRowsService,
@@ -42,6 +46,6 @@ export class DatasetsCoreModule {}
 @Module({
   imports: [DatasetsCoreModule],
   controllers: [DatasetsController],
-  providers: [IngestWarmUp, IdempotentUploads],
+  providers: [IngestWarmUpJob, IdempotentUploads],
 })
 export class DatasetsModule {}

@@ -173,8 +173,7 @@ export class DatasetsController {
     @Param('id', id) datasetId: string,
     @Query() query: DatasetRowsQueryDto,
   ): Promise<DatasetRowsPageDto> {
-    const dataset = await this.datasets.get(principal.organizationId, datasetId);
-    return this.rows.page(dataset, query.limit, query.cursor);
+    return this.rows.page(principal.organizationId, datasetId, query.limit, query.cursor);
   }
 
   @Get(':id/export')
@@ -195,9 +194,11 @@ export class DatasetsController {
     @Query() query: ExportQueryDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const dataset = await this.datasets.get(principal.organizationId, datasetId);
-    const stream = await this.rows.export(dataset, query.format);
-    const filename = `${dataset.name.replace(/[^\w.-]+/g, '_') || 'dataset'}.${query.format}`;
+    const { filename, stream } = await this.rows.export(
+      principal.organizationId,
+      datasetId,
+      query.format,
+    );
     await reply
       .type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)
@@ -216,8 +217,7 @@ export class DatasetsController {
     @Param('column') column: string,
     @Query() query: HistogramQueryDto,
   ): Promise<string> {
-    const dataset = await this.datasets.get(principal.organizationId, datasetId);
-    return this.charts.histogram(dataset, column, query.bins);
+    return this.charts.histogram(principal.organizationId, datasetId, column, query.bins);
   }
 
   @Delete(':id')

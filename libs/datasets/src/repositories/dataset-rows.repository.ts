@@ -1,11 +1,16 @@
+import { LongConnections } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
+import type { Readable, Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import { quoteIdentifier } from '../csv/identifiers';
 import { DATASET_VALUE_TYPES, selectExpression } from '../export/cell-values';
+import { exportBatchRows } from '../export/export-batch';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
+import { ownedBy } from './dataset-ownership';
 
 /** The first row's place: before block 0's first line pointer (which is 1). */
 export const FIRST_ROW = '(0,0)';
@@ -15,6 +20,8 @@ export interface RowPlace {
   at: string;
   textBytes: number;
 }
+
+type StoredDataset = Pick<DatasetEntity, 'organizationId' | 'tableName' | 'columns'>;
 
 /** The sum of a row's text cells' bytes, read without detoasting them (`octet_length`). */
 function textBytesExpression(columns: readonly DatasetColumn[]): string {
@@ -37,7 +44,10 @@ function textBytesExpression(columns: readonly DatasetColumn[]): string {
  */
 @Injectable()
 export class DatasetRowsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connections: LongConnections,
+  ) {}
 
   /**
    * The places (and text bytes) of up to `count` rows after `after`, in file order. Scanned a window of
@@ -46,11 +56,12 @@ export class DatasetRowsRepository {
    * comes back short (rows of uneven width).
    */
   async placesAfter(
-    dataset: Pick<DatasetEntity, 'tableName' | 'rowCount' | 'columns'>,
+    organizationId: string,
+    dataset: StoredDataset & Pick<DatasetEntity, 'rowCount'>,
     after: string,
     count: number,
   ): Promise<RowPlace[]> {
-    const table = datasetTable(dataset);
+    const table = datasetTable(ownedBy(organizationId, dataset));
     return this.withClient(async (client) => {
       const size = await client.query<{ blocks: string }>(
         `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS blocks`,
@@ -90,7 +101,8 @@ export class DatasetRowsRepository {
    * `cutBytes / 4` characters (at most `cutBytes` bytes of UTF-8), cut by PostgreSQL.
    */
   async valuesBetween(
-    dataset: Pick<DatasetEntity, 'tableName' | 'columns'>,
+    organizationId: string,
+    dataset: StoredDataset,
     first: string,
     last: string,
     cutBytes?: number,
@@ -104,7 +116,7 @@ export class DatasetRowsRepository {
       .join(', ');
     const result = await this.withClient((client) =>
       client.query<unknown[]>({
-        text: `SELECT ${select} FROM ${datasetTable(dataset)} AS r
+        text: `SELECT ${select} FROM ${datasetTable(ownedBy(organizationId, dataset))} AS r
                WHERE r.ctid >= $1::tid AND r.ctid <= $2::tid ORDER BY r.ctid`,
         values: cutBytes === undefined ? [first, last] : [first, last, cutBytes],
         rowMode: 'array',
@@ -116,9 +128,11 @@ export class DatasetRowsRepository {
 
   /** The bytes of each text cell of the row at `at`, by column name (read without detoasting). */
   async textCellBytes(
-    dataset: Pick<DatasetEntity, 'tableName' | 'columns'>,
+    organizationId: string,
+    dataset: StoredDataset,
     at: string,
   ): Promise<Map<string, number>> {
+    ownedBy(organizationId, dataset);
     const text = dataset.columns.filter((column) => column.type === 'string');
     if (text.length === 0) return new Map();
     const lengths = text
@@ -133,6 +147,29 @@ export class DatasetRowsRepository {
     );
     const row = result.rows[0] ?? [];
     return new Map(text.map(({ name }, i) => [name, Number(row[i] ?? 0)]));
+  }
+
+  /**
+   * Every row's values in file order (`rowMode: 'array'`), from a server-side cursor
+   * through `encode`, on a long slot: memory stays flat for any size, and the connection
+   * goes back to the pool when the stream ends, fails or is abandoned by its reader.
+   */
+  stream(
+    organizationId: string,
+    dataset: StoredDataset & Pick<DatasetEntity, 'byteSize' | 'rowCount'>,
+    encode: Transform,
+  ): Promise<Readable> {
+    const select = dataset.columns.map(selectExpression).join(', ');
+    const query = new QueryStream(
+      `SELECT ${select} FROM ${datasetTable(ownedBy(organizationId, dataset))} ORDER BY ctid`,
+      [],
+      {
+        batchSize: exportBatchRows(dataset),
+        rowMode: 'array',
+        types: DATASET_VALUE_TYPES,
+      },
+    );
+    return this.connections.streamQuery(query, encode);
   }
 
   private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -1,9 +1,9 @@
 import type { Keyed, KeysetPosition } from '@app/common';
-import { newestFirstPage } from '@app/database';
+import { newestFirstPage, type UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
-import { DatasetEntity } from '../entities/dataset.entity';
+import type { Repository } from 'typeorm';
+import { DatasetEntity, datasetTable } from '../entities/dataset.entity';
 
 /** A dataset as lists show it: everything but its profile. */
 export type DatasetSummary = Omit<DatasetEntity, 'profile'>;
@@ -33,10 +33,11 @@ export class DatasetsRepository {
 
   /** Inserts within the caller's transaction (the one that loaded the rows). */
   async insert(
-    manager: EntityManager,
-    dataset: Omit<DatasetEntity, 'createdAt'>,
+    organizationId: string,
+    dataset: Omit<DatasetEntity, 'organizationId' | 'createdAt'>,
+    work: UnitOfWork,
   ): Promise<DatasetEntity> {
-    return manager.save(DatasetEntity, manager.create(DatasetEntity, dataset));
+    return work.save(DatasetEntity, work.create(DatasetEntity, { ...dataset, organizationId }));
   }
 
   find(organizationId: string, id: string): Promise<DatasetEntity | null> {
@@ -59,9 +60,29 @@ export class DatasetsRepository {
     return newestFirstPage(query, 'dataset', limit, after);
   }
 
-  /** Deletes within the caller's transaction; true when a row went. */
-  async delete(manager: EntityManager, organizationId: string, id: string): Promise<boolean> {
-    const result = await manager.delete(DatasetEntity, { organizationId, id });
-    return (result.affected ?? 0) > 0;
+  /** Which of `ids` are datasets of the organization. */
+  async existingIds(organizationId: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.datasets.query<Array<{ id: string }>>(
+      `SELECT id FROM datasets WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+      [organizationId, ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Deletes the dataset and drops its rows table, in one transaction; true when the
+   * dataset was there to delete (nothing is dropped otherwise).
+   */
+  delete(
+    organizationId: string,
+    dataset: Pick<DatasetEntity, 'id' | 'tableName'>,
+  ): Promise<boolean> {
+    return this.datasets.manager.transaction(async (work) => {
+      const result = await work.delete(DatasetEntity, { organizationId, id: dataset.id });
+      if ((result.affected ?? 0) === 0) return false;
+      await work.query(`DROP TABLE IF EXISTS ${datasetTable(dataset)}`);
+      return true;
+    });
   }
 }

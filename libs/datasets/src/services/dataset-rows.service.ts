@@ -1,22 +1,12 @@
 import { invalidCursor } from '@app/common';
 import { AppConfig } from '@app/config';
-import { LongConnections } from '@app/database';
 import { Injectable } from '@nestjs/common';
-import QueryStream from 'pg-query-stream';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { DatasetRowsPageDto } from '../dtos/dataset.dto';
-import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
-import {
-  csvCell,
-  csvLine,
-  DATASET_VALUE_TYPES,
-  jsonCell,
-  type JsonCell,
-  selectExpression,
-} from '../export/cell-values';
-import { exportBatchRows } from '../export/export-batch';
+import { csvCell, csvLine, jsonCell, type JsonCell } from '../export/cell-values';
 import type { DatasetColumn } from '../ingest/csv-table-loader';
 import { DatasetRowsRepository, FIRST_ROW } from '../repositories/dataset-rows.repository';
+import { DatasetsService } from './datasets.service';
 
 /** A row's place as `(block,offset)`: block < 2^32, offset < 2^16 (PostgreSQL's `tid`). */
 const TID = /^\((\d{1,10}),(\d{1,5})\)$/;
@@ -69,7 +59,7 @@ function rowObject(values: readonly unknown[], columns: readonly DatasetColumn[]
 @Injectable()
 export class DatasetRowsService {
   constructor(
-    private readonly connections: LongConnections,
+    private readonly datasets: DatasetsService,
     private readonly rows: DatasetRowsRepository,
     private readonly config: AppConfig,
   ) {}
@@ -82,12 +72,15 @@ export class DatasetRowsService {
    * `truncatedCells` (the export has them whole).
    */
   async page(
-    dataset: DatasetEntity,
+    organizationId: string,
+    datasetId: string,
     limit: number,
     cursor: string | undefined,
   ): Promise<DatasetRowsPageDto> {
+    const dataset = await this.datasets.get(organizationId, datasetId);
     const budget = this.config.datasets.rowsPageMaxBytes;
-    const places = await this.rows.placesAfter(dataset, decodeRowCursor(cursor), limit + 1);
+    const after = decodeRowCursor(cursor);
+    const places = await this.rows.placesAfter(organizationId, dataset, after, limit + 1);
     const fixed = fixedRowBytes(dataset.columns);
     let used = 0;
     let count = 0;
@@ -105,14 +98,14 @@ export class DatasetRowsService {
     const nextCursor = places.length > count ? encodeRowCursor(last.at) : null;
     const textColumns = dataset.columns.filter((column) => column.type === 'string').length;
     if (used <= budget || textColumns === 0) {
-      const values = await this.rows.valuesBetween(dataset, first.at, last.at);
+      const values = await this.rows.valuesBetween(organizationId, dataset, first.at, last.at);
       const data = values.map((row) => rowObject(row, dataset.columns));
       return { data, nextCursor, truncatedCells: [] };
     }
     const cutBytes = Math.max(4, Math.floor(Math.max(0, budget - fixed) / textColumns));
     const [values, cells] = await Promise.all([
-      this.rows.valuesBetween(dataset, first.at, first.at, cutBytes),
-      this.rows.textCellBytes(dataset, first.at),
+      this.rows.valuesBetween(organizationId, dataset, first.at, first.at, cutBytes),
+      this.rows.textCellBytes(organizationId, dataset, first.at),
     ]);
     const truncatedCells = [...cells]
       .filter(([, bytes]) => bytes > cutBytes)
@@ -126,20 +119,16 @@ export class DatasetRowsService {
 
   /**
    * The whole dataset as CSV (header row first) or as a JSON array of row objects,
-   * streamed from a server-side cursor: memory stays flat for any size. The connection
-   * goes back to the pool when the stream ends, fails or is abandoned by the client.
+   * streamed (see DatasetRowsRepository.stream): memory stays flat for any size; with the
+   * name of the file to save it as.
    */
-  async export(dataset: DatasetEntity, format: 'csv' | 'json'): Promise<Readable> {
-    const select = dataset.columns.map(selectExpression).join(', ');
-    const query = new QueryStream(
-      `SELECT ${select} FROM ${datasetTable(dataset)} ORDER BY ctid`,
-      [],
-      {
-        batchSize: exportBatchRows(dataset),
-        rowMode: 'array',
-        types: DATASET_VALUE_TYPES,
-      },
-    );
+  async export(
+    organizationId: string,
+    datasetId: string,
+    format: 'csv' | 'json',
+  ): Promise<{ filename: string; stream: Readable }> {
+    const dataset = await this.datasets.get(organizationId, datasetId);
+    const filename = `${dataset.name.replace(/[^\w.-]+/g, '_') || 'dataset'}.${format}`;
     const columns = dataset.columns;
     let first = true;
     const encode = new Transform({
@@ -160,6 +149,6 @@ export class DatasetRowsService {
     if (format === 'csv') {
       encode.push(columns.map((column) => csvCell(column.name, 'string')).join(',') + '\n');
     }
-    return this.connections.streamQuery(query, encode);
+    return { filename, stream: await this.rows.stream(organizationId, dataset, encode) };
   }
 }

@@ -2,18 +2,15 @@ import type { Principal } from '@app/access';
 import { AuditService } from '@app/audit';
 import { ProblemException, type RequestMeta, RetryLaterException } from '@app/common';
 import { AppConfig } from '@app/config';
-import { LongConnections } from '@app/database';
+import type { UnitOfWork } from '@app/database';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
 import { CsvError } from '../csv/csv-errors';
 import type { CsvDelimiter } from '../csv/delimiter-sniffer';
 import { ConcurrencyGate } from '../ingest/concurrency-gate';
-import { loadCsvIntoTable, prepareLoadTransaction } from '../ingest/csv-table-loader';
 import { ProfileThread } from '../ingest/profile-thread';
 import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
+import { DatasetTablesRepository } from '../repositories/dataset-tables.repository';
 import { DatasetsRepository } from '../repositories/datasets.repository';
 
 export interface DatasetUpload {
@@ -40,11 +37,10 @@ export class DatasetUploadService {
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly datasets: DatasetsRepository,
+    private readonly tables: DatasetTablesRepository,
     private readonly audit: AuditService,
     private readonly profileThread: ProfileThread,
-    private readonly connections: LongConnections,
   ) {
     const { uploadConcurrency, uploadQueueLength } = config.datasets;
     this.gate = new ConcurrencyGate(
@@ -70,19 +66,32 @@ export class DatasetUploadService {
    * record is written here; call {@link recordCreated} once the caller has committed.
    */
   async uploadInTransaction(
-    manager: EntityManager,
+    work: UnitOfWork,
     principal: Principal,
     upload: DatasetUpload,
   ): Promise<DatasetEntity> {
-    if (manager.queryRunner?.isTransactionActive !== true) {
-      throw new Error('uploadInTransaction needs a manager inside a transaction');
-    }
-    const client = (await manager.queryRunner.connect()) as PoolClient;
     try {
-      return await this.store(client, manager, principal, upload);
+      return await this.store(work, principal, upload);
     } catch (error) {
       throw uploadProblem(error, upload);
     }
+  }
+
+  /**
+   * Loads a CSV (with a header row) as an upload would, into a table whose transaction is
+   * always rolled back: the start-up warm-up. Its row count.
+   */
+  rehearse(source: AsyncIterable<Uint8Array>): Promise<number> {
+    return this.tables.inRolledBackTransaction(async (work) => {
+      const tableName = `warm_up_${randomUUID().replace(/-/g, '')}`;
+      const loaded = await this.tables.loadCsv(work, source, {
+        table: datasetTable({ tableName }),
+        header: true,
+        limits: this.config.datasets,
+        typedProfiles: this.profileThread.open(),
+      });
+      return loaded.rowCount;
+    });
   }
 
   /** The audit record of a dataset stored by {@link uploadInTransaction}. */
@@ -102,41 +111,33 @@ export class DatasetUploadService {
     upload: DatasetUpload,
     meta: RequestMeta | undefined,
   ): Promise<DatasetEntity> {
-    // The connection is held as long as the client sends: one of the pool's long slots.
-    const releaseSlot = await this.connections.acquire();
-    const runner = this.dataSource.createQueryRunner();
-    const started = Date.now();
     try {
-      const client = (await runner.connect()) as PoolClient;
-      await runner.startTransaction();
-      const dataset = await this.store(client, runner.manager, principal, upload);
-      await runner.commitTransaction();
+      // Timed from the transaction's start, not from the wait for a long slot.
+      let started = Date.now();
+      const dataset = await this.tables.inUploadTransaction((work) => {
+        started = Date.now();
+        return this.store(work, principal, upload);
+      });
       this.logger.log(
         `Dataset ${dataset.id}: ${dataset.rowCount} rows, ${dataset.byteSize} bytes in ${Date.now() - started} ms`,
       );
       await this.recordCreated(principal, dataset, meta);
       return dataset;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw uploadProblem(error, upload);
-    } finally {
-      await runner.release();
-      releaseSlot();
     }
   }
 
-  /** The rows table, its rows (COPY) and the dataset row, in the transaction `client` is in. */
+  /** The rows table, its rows (COPY) and the dataset row, in the transaction of `work`. */
   private async store(
-    client: PoolClient,
-    manager: EntityManager,
+    work: UnitOfWork,
     principal: Principal,
     upload: DatasetUpload,
   ): Promise<DatasetEntity> {
     const id = randomUUID();
     const tableName = `d_${id.replace(/-/g, '')}`;
-    await prepareLoadTransaction(client);
     const limits = this.config.datasets;
-    const loaded = await loadCsvIntoTable(client, upload.source, {
+    const loaded = await this.tables.loadCsv(work, upload.source, {
       table: datasetTable({ tableName }),
       delimiter: upload.delimiter,
       header: upload.header,
@@ -148,21 +149,24 @@ export class DatasetUploadService {
       },
       typedProfiles: this.profileThread.open(),
     });
-    return this.datasets.insert(manager, {
-      id,
-      organizationId: principal.organizationId,
-      name: upload.name,
-      status: 'ready',
-      tableName,
-      rowCount: loaded.rowCount,
-      byteSize: loaded.byteSize,
-      delimiter: loaded.delimiter,
-      hasHeader: upload.header,
-      columns: loaded.columns,
-      profile: loaded.profile,
-      typeChanges: loaded.typeChanges,
-      createdBy: principal.id,
-    });
+    return this.datasets.insert(
+      principal.organizationId,
+      {
+        id,
+        name: upload.name,
+        status: 'ready',
+        tableName,
+        rowCount: loaded.rowCount,
+        byteSize: loaded.byteSize,
+        delimiter: loaded.delimiter,
+        hasHeader: upload.header,
+        columns: loaded.columns,
+        profile: loaded.profile,
+        typeChanges: loaded.typeChanges,
+        createdBy: principal.id,
+      },
+      work,
+    );
   }
 }
 

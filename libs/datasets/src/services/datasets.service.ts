@@ -9,10 +9,8 @@ import {
   toPage,
 } from '@app/common';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { type DatasetDto, mapDataset } from '../dtos/dataset.dto';
-import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
+import type { DatasetEntity } from '../entities/dataset.entity';
 import { DatasetsRepository } from '../repositories/datasets.repository';
 
 /** Reading and deleting datasets of the caller's organization. */
@@ -21,7 +19,6 @@ export class DatasetsService {
   constructor(
     private readonly datasets: DatasetsRepository,
     private readonly audit: AuditService,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async list(organizationId: string, query: PageQueryDto): Promise<Page<DatasetDto>> {
@@ -38,14 +35,17 @@ export class DatasetsService {
     return dataset;
   }
 
+  /** Which of `ids` name datasets of the organization (the others are not there for it). */
+  existingIds(organizationId: string, ids: readonly string[]): Promise<Set<string>> {
+    return this.datasets.existingIds(organizationId, ids);
+  }
+
   /** Deletes the dataset and drops its rows table, in one transaction. */
   async delete(principal: Principal, id: string, meta?: RequestMeta): Promise<void> {
     const dataset = await this.get(principal.organizationId, id);
-    await this.dataSource.transaction(async (manager) => {
-      const deleted = await this.datasets.delete(manager, principal.organizationId, id);
-      if (!deleted) throw new ProblemException(404, 'not-found', `There is no dataset ${id}`);
-      await manager.query(`DROP TABLE IF EXISTS ${datasetTable(dataset)}`);
-    });
+    if (!(await this.datasets.delete(principal.organizationId, dataset))) {
+      throw new ProblemException(404, 'not-found', `There is no dataset ${id}`);
+    }
     await this.audit.record({
       actor: principal,
       action: 'dataset.deleted',

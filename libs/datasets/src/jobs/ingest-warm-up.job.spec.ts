@@ -1,10 +1,9 @@
 import { loadConfig } from '@app/config';
 import { Readable } from 'node:stream';
-import type { DataSource } from 'typeorm';
 import { openCsv } from '../csv/csv-reader';
 import { RowTypeTracker } from '../csv/type-inference';
-import { IngestWarmUp, warmUpCsv } from './ingest-warm-up';
-import type { ProfileThread } from './profile-thread';
+import type { DatasetUploadService } from '../services/dataset-upload.service';
+import { IngestWarmUpJob, warmUpCsv } from './ingest-warm-up.job';
 
 describe('warmUpCsv', () => {
   it('is about the size asked for, in whole rows, with a column of every type', async () => {
@@ -60,7 +59,7 @@ describe('warmUpCsv', () => {
   });
 });
 
-describe('IngestWarmUp', () => {
+describe('IngestWarmUpJob', () => {
   it('touches neither the database nor the profile thread when DATASET_WARM_UP_BYTES is 0', async () => {
     // Records what the warm-up reaches for (it catches its own errors, so throwing would not tell).
     const used: string[] = [];
@@ -75,21 +74,19 @@ describe('IngestWarmUp', () => {
         },
       },
     );
-    const warmUp = new IngestWarmUp(
+    const warmUp = new IngestWarmUpJob(
       loadConfig({ NODE_ENV: 'development', DATASET_WARM_UP_BYTES: '0' }),
-      untouchable as DataSource,
-      untouchable as ProfileThread,
+      untouchable as DatasetUploadService,
     );
     await warmUp.onApplicationBootstrap();
     expect(used).toEqual([]);
 
-    const on = new IngestWarmUp(
+    const on = new IngestWarmUpJob(
       loadConfig({ NODE_ENV: 'development', DATASET_WARM_UP_BYTES: '1024' }),
-      untouchable as DataSource,
-      untouchable as ProfileThread,
+      untouchable as DatasetUploadService,
     );
     await on.onApplicationBootstrap(); // fails on the fake database, logged, not thrown
-    expect(used).toContain('createQueryRunner');
+    expect(used).toContain('rehearse');
   });
 
   it('warms 8 MiB by default, and nothing in tests', () => {

@@ -1,14 +1,8 @@
 import { AppConfig } from '@app/config';
 import { restoreFastStringPrototype } from '@app/runtime';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
-import { datasetTable } from '../entities/dataset.entity';
-import { loadCsvIntoTable, prepareLoadTransaction } from './csv-table-loader';
-import { ProfileThread } from './profile-thread';
+import { DatasetUploadService } from '../services/dataset-upload.service';
 
 /**
  * Runs the whole upload path once at start-up, before the API listens: a generated CSV of
@@ -23,13 +17,12 @@ import { ProfileThread } from './profile-thread';
  * A failed warm-up is logged and the API starts anyway: only its first upload is slower.
  */
 @Injectable()
-export class IngestWarmUp implements OnApplicationBootstrap {
+export class IngestWarmUpJob implements OnApplicationBootstrap {
   private readonly logger = new Logger('Datasets');
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly profileThread: ProfileThread,
+    private readonly uploads: DatasetUploadService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -51,25 +44,9 @@ export class IngestWarmUp implements OnApplicationBootstrap {
   }
 
   /** Loads the generated file into a table that never commits; returns its row count. */
-  private async load(bytes: number): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      await runner.startTransaction();
-      await prepareLoadTransaction(client);
-      const tableName = `warm_up_${randomUUID().replace(/-/g, '')}`;
-      // A stream, as a request body is.
-      const loaded = await loadCsvIntoTable(client, Readable.from(warmUpCsv(bytes)), {
-        table: datasetTable({ tableName }),
-        header: true,
-        limits: this.config.datasets,
-        typedProfiles: this.profileThread.open(),
-      });
-      return loaded.rowCount;
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
+  private load(bytes: number): Promise<number> {
+    // A stream, as a request body is.
+    return this.uploads.rehearse(Readable.from(warmUpCsv(bytes)));
   }
 }
 
