@@ -302,6 +302,75 @@ describe('structured query measures (real PostgreSQL)', () => {
     ]);
   });
 
+  it('compares two groups with every kind of measure, by a time bucket, ordered and cut', async () => {
+    const result = await run({
+      measures: [
+        { agg: 'median', column: 'x' },
+        { agg: 'share' },
+        { agg: 'count_distinct', column: 'flag' },
+        { agg: 'max', column: 'day' },
+      ],
+      groupBy: [{ column: 'day', bucket: 'year' }],
+      filters: [{ column: 'id', op: 'ne', value: 1 }],
+      compare: {
+        groups: [
+          { label: 'rainy', filters: [{ column: 'label', op: 'contains', value: 'rain' }] },
+          { label: 'flagged', filters: [{ column: 'flag', op: 'eq', value: true }] },
+        ],
+      },
+      orderBy: [{ by: 'median_x', direction: 'desc' }],
+      limit: 3,
+    });
+    const groupsOf: Array<[string, (row: FixtureRow) => boolean]> = [
+      ['rainy', (r) => r.label?.toLowerCase().includes('rain') === true],
+      ['flagged', (r) => r.flag === true],
+    ];
+    const expected = groupsOf.flatMap(([label, keep]) =>
+      groups((r) => bucketOf(r.day, 'year')).flatMap(([year, rows]) => {
+        const kept = rows.filter((r) => r.id !== 1 && keep(r));
+        if (kept.length === 0) return [];
+        const xs = present(kept.map((r) => r.x));
+        const days = present(kept.map((r) => r.day)).sort();
+        const flags = new Set(present(kept.map((r) => r.flag)));
+        return [
+          [
+            label,
+            year,
+            xs.length > 0 ? percentile(xs, 0.5) : null,
+            kept.length,
+            flags.size,
+            days[days.length - 1] ?? null,
+          ],
+        ];
+      }),
+    );
+    const total = sum(expected.map((row) => Number(row[3])));
+    const shared = expected.map((row) => [
+      ...row.slice(0, 3),
+      Number(row[3]) / total,
+      ...row.slice(4),
+    ]);
+    // Highest median first, nulls last; ties by label, then year.
+    shared.sort(
+      (a, b) =>
+        (a[2] === null ? 1 : 0) - (b[2] === null ? 1 : 0) ||
+        Number(b[2]) - Number(a[2]) ||
+        String(a[0]).localeCompare(String(b[0])) ||
+        String(a[1]).localeCompare(String(b[1])),
+    );
+    expect(result.columns.map((column) => column.name)).toEqual([
+      'compared',
+      'year_day',
+      'median_x',
+      'share',
+      'count_distinct_flag',
+      'max_day',
+    ]);
+    expect(shared.length).toBeGreaterThan(3);
+    expectRows(result.rows, shared.slice(0, 3));
+    expect(result.truncated).toBe(true);
+  });
+
   it('groups by columns with odd names', async () => {
     const result = await run({
       measures: [{ agg: 'sum', column: 'select' }, { agg: 'count' }],

@@ -17,6 +17,7 @@ import { InvalidQueryException, validateQuery } from './query-validation';
 import {
   type Aggregate,
   QUERY_LIMITS,
+  type QueryComparison,
   type QueryDimension,
   type QueryFilter,
   type QueryMeasure,
@@ -138,53 +139,144 @@ function measuresStatement(
   dataset: QueryDataset,
   parameters: SqlParameters,
 ): Statement {
-  const table = datasetTable(dataset);
-  let from = `${table} ${TABLE_ALIAS}`;
-  const keys: Output[] = [];
-  if (query.compare !== undefined) {
-    // Joined to the two groups, a row counts in each group whose filters it meets.
-    const [a, b] = query.compare.groups.map((group) =>
-      group.filters.map((filter) => filterSql(filter, dataset.columns, table, parameters)),
-    );
-    const [first, second] = query.compare.groups.map((group) =>
-      parameters.addTyped(group.label, 'text'),
-    );
-    from +=
-      ` JOIN (VALUES (1), (2)) AS compared(i)` +
-      ` ON (compared.i = 1 AND ${(a ?? []).join(' AND ')})` +
-      ` OR (compared.i = 2 AND ${(b ?? []).join(' AND ')})`;
-    keys.push({
-      column: { name: COMPARED_COLUMN, type: 'string' },
-      value: 'compared.i',
-      shown: `CASE compared.i WHEN 1 THEN ${first} ELSE ${second} END`,
-    });
-  }
   const dimensions = (query.groupBy ?? []).map((dimension) =>
     dimensionOutput(dimension, existing(dataset.columns, dimension.column)),
   );
-  keys.push(...dimensions.map(({ output }) => output));
-  const values = measures.map((measure) => measureOutput(measure, dataset.columns));
+  const aggregated =
+    query.compare === undefined
+      ? plainAggregation(query, measures, dimensions, dataset, parameters)
+      : comparedAggregation(query, query.compare, measures, dimensions, dataset, parameters);
+  const { keys, values } = aggregated;
 
   const order: string[] = [];
   for (const { by, direction } of query.orderBy ?? []) {
     const measure = measures.findIndex((candidate) => measureName(candidate) === by);
+    const dimension = dimensions.findIndex(({ dimension }) => dimension.column === by);
     const key =
-      keys.find((candidate) => candidate.column.name === by) ??
-      dimensions.find(({ dimension }) => dimension.column === by)?.output;
+      keys.find((candidate) => candidate.column.name === by) ?? aggregated.dimensions[dimension];
     const ordered = measure >= 0 ? values[measure] : key;
     if (ordered !== undefined) order.push(`${ordered.value} ${sortOf(direction)}`);
   }
   if (order.length === 0) {
-    const bucketed = dimensions.find(({ dimension }) => dimension.bucket !== undefined);
-    if (bucketed !== undefined) order.push(`${bucketed.output.value} ASC NULLS LAST`);
+    const bucketed = dimensions.findIndex(({ dimension }) => dimension.bucket !== undefined);
+    if (bucketed >= 0) order.push(`${aggregated.dimensions[bucketed]?.value} ASC NULLS LAST`);
   }
   // Then every key, so equal values come in one order every time.
   order.push(...keys.map((key) => `${key.value} ASC NULLS LAST`));
+  const orderBy = order.length > 0 ? ` ORDER BY ${order.join(', ')}` : '';
+  return {
+    outputs: [...keys, ...values],
+    from: aggregated.from,
+    rest: `${aggregated.rest}${orderBy}`,
+  };
+}
 
+/** Measures over groups of rows, before ordering: the keys first, then the measures. */
+interface Aggregation {
+  from: string;
+  /** WHERE and GROUP BY, each with a leading space. */
+  rest: string;
+  keys: Output[];
+  /** The grouped dimensions as the outer statement sees them (a subset of `keys`). */
+  dimensions: Output[];
+  values: Output[];
+}
+
+function plainAggregation(
+  query: StructuredQuery,
+  measures: readonly QueryMeasure[],
+  dimensions: ReadonlyArray<{ dimension: QueryDimension; output: Output }>,
+  dataset: QueryDataset,
+  parameters: SqlParameters,
+): Aggregation {
+  const table = datasetTable(dataset);
+  const keys = dimensions.map(({ output }) => output);
+  const values = measures.map((measure) => {
+    const { column, raw } = measureColumn(measure, dataset.columns);
+    return output(measureResult(measure, column), aggregateSql(measure.agg, raw));
+  });
   const where = whereSql(query.filters ?? [], dataset, table, parameters);
   const groupBy = keys.length > 0 ? ` GROUP BY ${keys.map((key) => key.value).join(', ')}` : '';
-  const orderBy = order.length > 0 ? ` ORDER BY ${order.join(', ')}` : '';
-  return { outputs: [...keys, ...values], from, rest: `${where}${groupBy}${orderBy}` };
+  return {
+    from: `${table} ${TABLE_ALIAS}`,
+    rest: `${where}${groupBy}`,
+    keys,
+    dimensions: keys,
+    values,
+  };
+}
+
+/**
+ * Two groups side by side in one scan: each measure is aggregated once per group with
+ * FILTER, grouped by the dimensions, and the row is then unfolded into one row per group
+ * (`compared`). A row meeting both groups counts in both; a group no row meets is absent.
+ */
+function comparedAggregation(
+  query: StructuredQuery,
+  compare: QueryComparison,
+  measures: readonly QueryMeasure[],
+  dimensions: ReadonlyArray<{ dimension: QueryDimension; output: Output }>,
+  dataset: QueryDataset,
+  parameters: SqlParameters,
+): Aggregation {
+  const table = datasetTable(dataset);
+  const groups = compare.groups.map((group) =>
+    group.filters
+      .map((filter) => filterSql(filter, dataset.columns, table, parameters))
+      .join(' AND '),
+  );
+  const labels = compare.groups.map((group) => parameters.addTyped(group.label, 'text'));
+  const inner = [
+    ...dimensions.map(({ output: dimension }, j) => `${dimension.value} AS k${j}`),
+    ...groups.flatMap((group, g) => [
+      `count(*) FILTER (WHERE ${group}) AS n${g}`,
+      ...measures.map((measure, k) => {
+        const { raw } = measureColumn(measure, dataset.columns);
+        return `${aggregateSql(measure.agg, raw, group, 'part')} AS m${k}_${g}`;
+      }),
+    ]),
+  ];
+  const conditions = [
+    ...(query.filters ?? []).map((filter) => filterSql(filter, dataset.columns, table, parameters)),
+    `(${groups.map((group) => `(${group})`).join(' OR ')})`,
+  ];
+  // By the expressions, not their aliases: a GROUP BY name is first a column of the table.
+  const groupBy =
+    dimensions.length > 0
+      ? ` GROUP BY ${dimensions.map(({ output: dimension }) => dimension.value).join(', ')}`
+      : '';
+  const unfolded = groups.map(
+    (_group, g) => `(${g + 1}, s.n${g}${measures.map((_m, k) => `, s.m${k}_${g}`).join('')})`,
+  );
+  const from =
+    `(SELECT ${inner.join(', ')} FROM ${table} ${TABLE_ALIAS}` +
+    ` WHERE ${conditions.join(' AND ')}${groupBy}) AS s` +
+    ` CROSS JOIN LATERAL (VALUES ${unfolded.join(', ')})` +
+    ` AS compared(i, n${measures.map((_m, k) => `, m${k}`).join('')})`;
+  const compared = {
+    column: { name: COMPARED_COLUMN, type: 'string' as const },
+    value: 'compared.i',
+    shown: `CASE compared.i WHEN 1 THEN ${labels[0]} ELSE ${labels[1]} END`,
+  };
+  const outerDimensions = dimensions.map(({ output: dimension }, j) =>
+    output(dimension.column, `s.k${j}`),
+  );
+  const values = measures.map((measure, k) => {
+    const { column } = measureColumn(measure, dataset.columns);
+    // A share is of the total over every (group, dimensions) row, as without a comparison.
+    const value =
+      measure.agg === 'share'
+        ? `compared.m${k}::double precision / nullif(sum(compared.m${k}) OVER (), 0)`
+        : `compared.m${k}`;
+    return output(measureResult(measure, column), value);
+  });
+  return {
+    from,
+    rest: ' WHERE compared.n > 0',
+    keys: [compared, ...outerDimensions],
+    dimensions: outerDimensions,
+    values,
+  };
 }
 
 function whereSql(
@@ -215,33 +307,50 @@ function dimensionOutput(
   return { dimension, output: output(result, value) };
 }
 
-function measureOutput(measure: QueryMeasure, columns: readonly DatasetColumn[]): Output {
+function measureColumn(
+  measure: QueryMeasure,
+  columns: readonly DatasetColumn[],
+): { column: DatasetColumn | undefined; raw: string | undefined } {
   const column = measure.column === undefined ? undefined : existing(columns, measure.column);
-  const raw = column === undefined ? undefined : columnSql(column);
-  const result = { name: measureName(measure), type: measureType(measure, column) };
-  return output(result, aggregateSql(measure.agg, raw));
+  return { column, raw: column === undefined ? undefined : columnSql(column) };
 }
 
-function aggregateSql(agg: Aggregate, column: string | undefined): string {
+function measureResult(measure: QueryMeasure, column: DatasetColumn | undefined): ResultColumn {
+  return { name: measureName(measure), type: measureType(measure, column) };
+}
+
+/**
+ * An aggregate over `column` (all rows when undefined), over the rows meeting `filter` when
+ * given. A share is the part over the whole total; `part` gives its numerator alone, for a
+ * caller that totals it later.
+ */
+function aggregateSql(
+  agg: Aggregate,
+  column: string | undefined,
+  filter?: string,
+  share: 'whole' | 'part' = 'whole',
+): string {
   const of = column ?? '*';
+  const only = filter === undefined ? '' : ` FILTER (WHERE ${filter})`;
   switch (agg) {
     case 'count':
-      return `count(${of})`;
+      return `count(${of})${only}`;
     case 'count_distinct':
-      return `count(DISTINCT ${of})`;
+      return `count(DISTINCT ${of})${only}`;
     case 'sum':
     case 'min':
     case 'max':
-      return `${agg}(${of})`;
+      return `${agg}(${of})${only}`;
     case 'avg':
-      return `avg(${of})::double precision`;
+      return `avg(${of})${only}::double precision`;
     case 'median':
     case 'p90':
     case 'p95':
-      return `percentile_cont(${PERCENTILES[agg]}) WITHIN GROUP (ORDER BY ${of})`;
+      return `percentile_cont(${PERCENTILES[agg]}) WITHIN GROUP (ORDER BY ${of})${only}`;
     case 'share': {
+      const part = column === undefined ? `count(*)${only}` : `sum(${column})${only}`;
+      if (share === 'part') return part;
       // The window runs over the grouped rows, before LIMIT: a share of the whole total.
-      const part = column === undefined ? 'count(*)' : `sum(${column})`;
       return `${part}::double precision / nullif(sum(${part}) OVER (), 0)`;
     }
   }
