@@ -142,10 +142,11 @@ function measuresStatement(
   const dimensions = (query.groupBy ?? []).map((dimension) =>
     dimensionOutput(dimension, existing(dataset.columns, dimension.column)),
   );
+  const input = { query, measures, dimensions, dataset, parameters };
   const aggregated =
     query.compare === undefined
-      ? plainAggregation(query, measures, dimensions, dataset, parameters)
-      : comparedAggregation(query, query.compare, measures, dimensions, dataset, parameters);
+      ? plainAggregation(input)
+      : comparedAggregation(input, query.compare);
   const { keys, values } = aggregated;
 
   const order: string[] = [];
@@ -182,13 +183,17 @@ interface Aggregation {
   values: Output[];
 }
 
-function plainAggregation(
-  query: StructuredQuery,
-  measures: readonly QueryMeasure[],
-  dimensions: ReadonlyArray<{ dimension: QueryDimension; output: Output }>,
-  dataset: QueryDataset,
-  parameters: SqlParameters,
-): Aggregation {
+/** What both kinds of aggregation start from. */
+interface AggregationInput {
+  query: StructuredQuery;
+  measures: readonly QueryMeasure[];
+  dimensions: ReadonlyArray<{ dimension: QueryDimension; output: Output }>;
+  dataset: QueryDataset;
+  parameters: SqlParameters;
+}
+
+function plainAggregation(input: AggregationInput): Aggregation {
+  const { query, measures, dimensions, dataset, parameters } = input;
   const table = datasetTable(dataset);
   const keys = dimensions.map(({ output }) => output);
   const values = measures.map((measure) => {
@@ -211,14 +216,8 @@ function plainAggregation(
  * FILTER, grouped by the dimensions, and the row is then unfolded into one row per group
  * (`compared`). A row meeting both groups counts in both; a group no row meets is absent.
  */
-function comparedAggregation(
-  query: StructuredQuery,
-  compare: QueryComparison,
-  measures: readonly QueryMeasure[],
-  dimensions: ReadonlyArray<{ dimension: QueryDimension; output: Output }>,
-  dataset: QueryDataset,
-  parameters: SqlParameters,
-): Aggregation {
+function comparedAggregation(input: AggregationInput, compare: QueryComparison): Aggregation {
+  const { query, measures, dimensions, dataset, parameters } = input;
   const table = datasetTable(dataset);
   const groups = compare.groups.map((group) =>
     group.filters
