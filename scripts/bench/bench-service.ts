@@ -13,6 +13,13 @@ import { Client } from 'pg';
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * A port nothing listens on at this moment, for a server that must be told its port: the
+ * reservation is released just before the server binds it, so another process could take it
+ * in between. The API could bind 0 and report its port, but only in an info-level log line,
+ * and the benchmarks run it at `warn` because request logging would cost the figures; so it is
+ * told a port too, and a lost race shows as the service exiting before it is ready.
+ */
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -21,8 +28,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function waitReady(url: string): Promise<void> {
+export async function waitReady(url: string, exited?: () => boolean): Promise<void> {
   for (let tries = 0; tries < 600; tries++) {
+    if (exited?.() === true)
+      throw new Error(`the service behind ${url} exited before it was ready`);
     const status = await fetch(url).then(
       (response) => response.status,
       () => 0,
@@ -112,7 +121,10 @@ export async function startApiService(
     await exited;
   };
   try {
-    await waitReady(`http://127.0.0.1:${port}/health/ready`);
+    await waitReady(
+      `http://127.0.0.1:${port}/health/ready`,
+      () => service.exitCode !== null || service.signalCode !== null,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import { type Json, uploadCsv } from '../support/datasets';
 import { call, Factory } from '../support/factory';
 import { FakeOtlpCollector } from '../support/fake-otlp-collector';
-import { freePort, ServiceProcess, waitForStatus } from '../support/service-process';
+import { until } from '../support/poll';
+import { ServiceProcess, waitForStatus } from '../support/service-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const STALE_SECONDS = 3;
@@ -25,19 +26,19 @@ describe('analyses in a separate worker process', () => {
   let collectorUrl: string;
 
   async function startWorker(): Promise<ServiceProcess> {
-    const port = await freePort();
     const started = new ServiceProcess(
       'worker',
       {
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
         DATABASE_URL: app.database.url,
-        WORKER_HEALTH_PORT: String(port),
+        WORKER_HEALTH_PORT: '0',
         ANALYSIS_STALE_SECONDS: String(STALE_SECONDS),
         OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
       },
       process.cwd(),
     );
+    const port = await started.listeningPort(30_000);
     await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 30_000);
     return started;
   }
@@ -45,14 +46,17 @@ describe('analyses in a separate worker process', () => {
   const request = (method: string, path: string, body?: unknown) =>
     call(app.baseUrl, method, path, { headers: { 'x-api-key': analyst }, body });
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  /** The queue's jobs for `analysisId`, once none is running or waiting to retry. */
+  function settledJobs(analysisId: string): Promise<Array<{ state: string; retry_count: number }>> {
+    return until('the analysis job to settle', async () => {
+      const { rows } = await db.query<{ state: string; retry_count: number }>(
+        `SELECT state, retry_count FROM pgboss.job WHERE name = 'analysis' AND data->>'analysisId' = $1`,
+        [analysisId],
+      );
+      return rows.length > 0 && rows.every((row) => row.state !== 'active' && row.state !== 'retry')
+        ? rows
+        : undefined;
+    });
   }
 
   /** The worker's statements waiting on the table lock the test holds. */
@@ -157,7 +161,8 @@ describe('analyses in a separate worker process', () => {
       );
       await release(holder);
 
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Nothing may be written after the cancel: look once the worker is done with the job.
+      await settledJobs(id);
       const analysis = (await request('GET', `/v1/analyses/${id}`)).body;
       expect(analysis).toMatchObject({ status: 'cancelled', error: 'cancelled', result: null });
       const { rows } = await db.query('SELECT 1 FROM metrics WHERE analysis_id = $1', [id]);
@@ -202,15 +207,7 @@ describe('analyses in a separate worker process', () => {
     );
     expect(stored.map((row) => row.id).sort()).toEqual([...written].sort());
     // The worker completes the queue's job after the analysis row says succeeded.
-    const jobs = await until('the job to settle', async () => {
-      const { rows } = await db.query<{ state: string; retry_count: number }>(
-        `SELECT state, retry_count FROM pgboss.job WHERE name = 'analysis' AND data->>'analysisId' = $1`,
-        [id],
-      );
-      return rows.every((row) => row.state !== 'active' && row.state !== 'retry')
-        ? rows
-        : undefined;
-    });
+    const jobs = await settledJobs(id);
     expect(jobs).toEqual([{ state: 'completed', retry_count: 1 }]);
     const events = await db.query<{ type: string; data: Json }>(
       'SELECT type, data FROM analysis_events WHERE analysis_id = $1 ORDER BY id',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as request_ } from 'node:http';
 import { Client } from 'pg';
-import { freePort, ServiceProcess, waitForStatus } from '../support/service-process';
+import { ServiceProcess, waitForStatus } from '../support/service-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -59,11 +59,11 @@ describe('a service killed in the middle of an upload', () => {
     database = await createTestDatabase();
     client = new Client({ connectionString: database.url });
     await client.connect();
-    port = await freePort();
     env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
-      PORT: String(port),
+      // Each start binds a port of its own and reports it (ServiceProcess.listeningPort).
+      PORT: '0',
       DATABASE_URL: database.url,
       BOOTSTRAP_ON_START: 'true',
       BOOTSTRAP_ADMIN_API_KEY: key,
@@ -87,6 +87,7 @@ describe('a service killed in the middle of an upload', () => {
 
   it('leaves no dataset and no table behind after a restart', async () => {
     service = new ServiceProcess('api', env, workDir);
+    port = await service.listeningPort(60_000);
     await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 60_000);
     expect(await stored()).toEqual({ datasets: 0, tables: 0 });
 
@@ -110,6 +111,7 @@ describe('a service killed in the middle of an upload', () => {
     expect((await upload).message).not.toMatch(/^answered/);
 
     service = new ServiceProcess('api', env, workDir);
+    port = await service.listeningPort(60_000);
     await waitForStatus(`http://127.0.0.1:${port}/health/ready`, 200, 60_000);
     // PostgreSQL rolls the transaction back when the connection drops: the table never existed.
     const settled = Date.now() + 10_000;

@@ -3,6 +3,7 @@ import { call, Factory } from '../support/factory';
 import { OpenTelemetryTracing } from '@app/observability';
 import { FakeChatServer, INVENTED, type Received, text } from '../support/fake-chat-server';
 import { FakeOtlpCollector } from '../support/fake-otlp-collector';
+import { until } from '../support/poll';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const MODEL = 'local-test-model';
@@ -352,7 +353,7 @@ describe('agents on an OpenAI-compatible server over real HTTP (Chat Completions
       }),
     ]);
     // The abort reached the HTTP request: the client closed it rather than leave it open.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until('the request to be abandoned', () => (fake.abandoned > 0 ? true : undefined));
     expect(fake.received).toHaveLength(1);
     expect(fake.abandoned).toBe(1);
   }, 60_000);

@@ -5,6 +5,12 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * A port nothing listens on at this moment. The reservation is released before the port is
+ * returned, so another process may take it first: only for a server that must be told its
+ * port (PostgreSQL). A Sightline process is started on port 0 instead and reports the port it
+ * bound ({@link ServiceProcess.listeningPort}).
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -45,6 +51,19 @@ export class ServiceProcess {
       );
     }
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  /**
+   * The HTTP port the process bound, from the line it logs once listening (the api's
+   * `listening on <url>`, the worker's `health probes on <url>/health`): start it with `PORT`
+   * or `WORKER_HEALTH_PORT` 0 and no other process can take the port in between.
+   */
+  async listeningPort(timeoutMs: number): Promise<number> {
+    const port = await this.waitFor(
+      /(?:listening|health probes) on https?:\/\/(?:\[[^\]]*\]|[^:/\s"]+):(\d+)/,
+      timeoutMs,
+    );
+    return Number(port);
   }
 
   signal(signal: NodeJS.Signals): void {
