@@ -1,4 +1,4 @@
-import { SeriesWarmer } from '@app/metrics';
+import { SeriesWarmerJob } from '@app/metrics';
 import { MetricsService as PrometheusMetrics } from '@app/observability';
 import {
   aggregate,
@@ -259,7 +259,7 @@ describe('metrics series, export and cache', () => {
       await write([{ name: 'c.warm', value: 1, observedAt: '2025-08-01T00:00:00Z' }]);
       for (let i = 0; i < 3; i++) await get(series);
       await write([{ name: 'c.warm', value: 9, observedAt: '2025-08-02T00:00:00Z' }]);
-      await app.app.get(SeriesWarmer).idle();
+      await app.app.get(SeriesWarmerJob).idle();
       const [hits, misses] = [
         await lookups('metrics.series', 'hit'),
         await lookups('metrics.series', 'miss'),

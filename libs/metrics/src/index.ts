@@ -1,5 +1,6 @@
 export { MetricsCoreModule, MetricsModule } from './metrics.module';
 export { MetricsService, type RecordMetricContext } from './services/metrics.service';
+export { MetricReadsService } from './services/metric-reads.service';
 export { MetricEntity, MetricNameEntity, type MetricSource } from './entities/metric.entity';
 export type { MetricDimensions } from './entities/metric.entity';
 export {
@@ -7,8 +8,8 @@ export {
   isDimensionKey,
   parseMetricInputs,
   type MetricInput,
-} from './metric-input';
-export { SeriesWarmer } from './cache/series-warmer';
+} from './input/metric-input';
+export { SeriesWarmerJob } from './jobs/series-warmer.job';
 export type { SeriesDto } from './dtos/metric.dto';
 export {
   SERIES_AGGREGATES,
@@ -18,11 +19,11 @@ export {
   type SeriesAggregate,
   type SeriesInterval,
   type SeriesQuery,
-} from './repositories/metrics.repository';
+} from './repositories/metric-queries';
 export {
   SERIES_DEFAULT_GROUPS,
   addBuckets,
   bucketCount,
   bucketStart,
   parseQueryTime,
-} from './series-window';
+} from './series/series-window';

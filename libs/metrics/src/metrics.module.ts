@@ -1,10 +1,12 @@
+import { DatasetsCoreModule } from '@app/datasets';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MetricsCache } from './cache/metrics-cache';
-import { SeriesWarmer } from './cache/series-warmer';
 import { MetricsController } from './controllers/metrics.controller';
 import { MetricEntity, MetricNameEntity } from './entities/metric.entity';
+import { SeriesWarmerJob } from './jobs/series-warmer.job';
 import { MetricsRepository } from './repositories/metrics.repository';
+import { MetricReadsService } from './services/metric-reads.service';
 import { MetricsExportService } from './services/metrics-export.service';
 import { MetricsService } from './services/metrics.service';
 
@@ -13,9 +15,16 @@ import { MetricsService } from './services/metrics.service';
  * (which must not mount the API's routes: it has no authentication pipeline).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([MetricEntity, MetricNameEntity])],
-  providers: [MetricsRepository, MetricsCache, SeriesWarmer, MetricsService, MetricsExportService],
-  exports: [MetricsService, MetricsExportService, SeriesWarmer],
+  imports: [TypeOrmModule.forFeature([MetricEntity, MetricNameEntity]), DatasetsCoreModule],
+  providers: [
+    MetricsRepository,
+    MetricsCache,
+    SeriesWarmerJob,
+    MetricsService,
+    MetricReadsService,
+    MetricsExportService,
+  ],
+  exports: [MetricsService, MetricReadsService, MetricsExportService, SeriesWarmerJob],
 })
 export class MetricsCoreModule {}
 

@@ -1,6 +1,6 @@
 import { createValidationPipe, ProblemException, RequestValidationException } from '@app/common';
 import type { AppConfig } from '@app/config';
-import type { MetricSpan, MetricsService, SeriesDto, SeriesQuery } from '@app/metrics';
+import type { MetricReadsService, MetricSpan, SeriesDto, SeriesQuery } from '@app/metrics';
 import { CreateAnalysisDto } from '../dtos/analysis.dto';
 import type { AnalysisMetricDto } from '../dtos/analysis-metric.dto';
 import { MetricSeriesInput } from './metric-series-input';
@@ -35,7 +35,7 @@ function reader(span: MetricSpan | null, seriesMaxPoints = 10_000) {
   const { metrics, asked } = fakeMetrics(span);
   const config = { metrics: { seriesMaxPoints } } as AppConfig;
   return {
-    input: new MetricSeriesInput(metrics as unknown as MetricsService, config),
+    input: new MetricSeriesInput(metrics as unknown as MetricReadsService, config),
     metrics,
     asked,
   };

@@ -4,7 +4,7 @@ import {
   addBuckets,
   bucketCount,
   bucketStart,
-  MetricsService,
+  MetricReadsService,
   parseQueryTime,
   SERIES_DEFAULT_GROUPS,
 } from '@app/metrics';
@@ -28,7 +28,7 @@ export interface MetricSeriesRecords {
 @Injectable()
 export class MetricSeriesInput {
   constructor(
-    private readonly metrics: MetricsService,
+    private readonly metrics: MetricReadsService,
     private readonly config: AppConfig,
   ) {}
 

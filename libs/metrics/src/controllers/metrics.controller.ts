@@ -11,7 +11,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { seriesSvg } from '../charts/series-chart';
 import {
   ExportMetricsQueryDto,
   ListMetricsQueryDto,
@@ -22,10 +21,11 @@ import {
   WriteMetricsDto,
   WriteMetricsResultDto,
 } from '../dtos/metric.dto';
+import { MetricReadsService } from '../services/metric-reads.service';
 import { MetricsExportService } from '../services/metrics-export.service';
 import { MetricsService } from '../services/metrics.service';
 
-/** The cached reads answer JSON text as it was cached (see MetricsService.list). */
+/** The cached reads answer JSON text as it was cached (see MetricReadsService). */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** 10,000 metrics with long names and 20 dimensions each still fit. */
@@ -36,6 +36,7 @@ const WRITE_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
+    private readonly reads: MetricReadsService,
     private readonly exports: MetricsExportService,
   ) {}
 
@@ -70,7 +71,7 @@ export class MetricsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListMetricsQueryDto,
   ): Promise<string> {
-    return this.metrics.list(principal.organizationId, query);
+    return this.reads.list(principal.organizationId, query);
   }
 
   @Get('names')
@@ -79,7 +80,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'The metric names of the organization, with counts and latest times' })
   @ApiOkResponse({ type: MetricNamesDto })
   names(@CurrentPrincipal() principal: Principal): Promise<string> {
-    return this.metrics.names(principal.organizationId);
+    return this.reads.names(principal.organizationId);
   }
 
   @Get('series')
@@ -96,7 +97,7 @@ export class MetricsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: SeriesQueryDto,
   ): Promise<string> {
-    return this.metrics.series(principal.organizationId, query);
+    return this.reads.series(principal.organizationId, query);
   }
 
   @Get('series.svg')
@@ -106,11 +107,11 @@ export class MetricsController {
   @ApiOperation({ summary: 'The same series as a line chart (SVG, Vega-Lite)' })
   @ApiProduces('image/svg+xml')
   @ApiOkResponse({ description: 'An SVG line chart' })
-  async seriesChart(
+  seriesChart(
     @CurrentPrincipal() principal: Principal,
     @Query() query: SeriesQueryDto,
   ): Promise<string> {
-    return seriesSvg(await this.metrics.seriesData(principal.organizationId, query));
+    return this.reads.seriesChart(principal.organizationId, query);
   }
 
   @Get('export')
@@ -129,8 +130,7 @@ export class MetricsController {
     @Query() query: ExportMetricsQueryDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const filter = this.metrics.exportFilter(query);
-    const stream = await this.exports.export(principal.organizationId, filter, query.format);
+    const stream = await this.exports.export(principal.organizationId, query, query.format);
     await reply
       .type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .header('content-disposition', `attachment; filename="metrics.${query.format}"`)

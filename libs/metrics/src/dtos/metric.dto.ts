@@ -17,7 +17,7 @@ import {
   type MetricDimensions,
   type MetricSource,
 } from '../entities/metric.entity';
-import { isDimensionKey } from '../metric-input';
+import { isDimensionKey } from '../input/metric-input';
 import {
   SERIES_AGGREGATES,
   SERIES_INTERVALS,
@@ -25,8 +25,8 @@ import {
   type MetricRow,
   type SeriesAggregate,
   type SeriesInterval,
-} from '../repositories/metrics.repository';
-import { SERIES_DEFAULT_GROUPS, SERIES_MAX_GROUPS } from '../series-window';
+} from '../repositories/metric-queries';
+import { SERIES_DEFAULT_GROUPS, SERIES_MAX_GROUPS } from '../series/series-window';
 
 /** `dim.<key>=<value>` filters, gathered into one object by the query string parser. */
 function IsDimensionFilter(options?: ValidationOptions): PropertyDecorator {

@@ -1,10 +1,12 @@
 import type { Keyed, KeysetPosition } from '@app/common';
-import { keysetAfterSql, keysetTimeSql } from '@app/database';
+import { keysetAfterSql, keysetTimeSql, LongConnections, type UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import QueryStream from 'pg-query-stream';
+import type { Readable, Transform } from 'node:stream';
+import { DataSource } from 'typeorm';
 import type { MetricDimensions } from '../entities/metric.entity';
-import type { MetricInput } from '../metric-input';
+import type { MetricInput } from '../input/metric-input';
 import type {
   MetricFilter,
   MetricNameRow,
@@ -19,7 +21,8 @@ import type {
   SeriesRow,
 } from './metric-queries';
 
-export * from './metric-queries';
+/** Rows an export fetches per round trip: memory stays flat for any number of metrics. */
+const EXPORT_BATCH_ROWS = 1000;
 
 const AGGREGATE_SQL: Record<SeriesAggregate, string> = {
   avg: 'avg(value)',
@@ -31,7 +34,7 @@ const AGGREGATE_SQL: Record<SeriesAggregate, string> = {
   p95: 'percentile_cont(0.95) WITHIN GROUP (ORDER BY value)',
 };
 
-export const METRIC_COLUMNS = `id, name, value, unit, dimensions, observed_at AS "observedAt", source,
+const METRIC_COLUMNS = `id, name, value, unit, dimensions, observed_at AS "observedAt", source,
   dataset_id AS "datasetId", analysis_id AS "analysisId", agent, tool_call_id AS "toolCallId",
   created_at AS "createdAt"`;
 
@@ -41,23 +44,33 @@ export const METRIC_COLUMNS = `id, name, value, unit, dimensions, observed_at AS
  */
 @Injectable()
 export class MetricsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connections: LongConnections,
+  ) {}
 
   /**
    * Inserts a write in one statement (arrays unnested in the database, so 10,000
    * metrics are one round trip) and keeps `metric_names` in step, in the caller's
-   * transaction. Ids come from the caller so they are known in input order.
+   * transaction `work`, or in one of its own. Ids come from the caller so they are known
+   * in input order.
    */
   async insert(
-    manager: EntityManager,
     organizationId: string,
     ids: string[],
     metrics: MetricInput[],
     provenance: MetricProvenance,
+    work?: UnitOfWork,
   ): Promise<void> {
+    if (work === undefined) {
+      await this.dataSource.transaction((own) =>
+        this.insert(organizationId, ids, metrics, provenance, own),
+      );
+      return;
+    }
     const names = metrics.map((metric) => metric.name);
     const times = metrics.map((metric) => metric.observedAt.toISOString());
-    await manager.query(
+    await work.query(
       `INSERT INTO metrics (id, organization_id, name, value, unit, dimensions, observed_at, source,
          dataset_id, analysis_id, agent, tool_call_id, created_by)
        SELECT m.id, $1, m.name, m.value, m.unit, m.dimensions, m.observed_at, $2, m.dataset_id, $3, $4, $5, $6
@@ -80,7 +93,7 @@ export class MetricsRepository {
       ],
     );
     // Names in one order for every writer, so concurrent writes lock their rows alike.
-    await manager.query(
+    await work.query(
       `INSERT INTO metric_names (organization_id, name, count, last_observed_at)
        SELECT $1, n.name, count(*), max(n.observed_at)
        FROM unnest($2::text[], $3::timestamptz[]) AS n(name, observed_at)
@@ -97,11 +110,11 @@ export class MetricsRepository {
    * `metric_names` counts right; returns the names they had. In the caller's transaction.
    */
   async deleteForAnalysis(
-    manager: EntityManager,
     organizationId: string,
     analysisId: string,
+    work: UnitOfWork,
   ): Promise<string[]> {
-    const deleted = await manager.query<Array<{ name: string; n: string }>>(
+    const deleted = await work.query<Array<{ name: string; n: string }>>(
       `WITH gone AS (
          DELETE FROM metrics WHERE organization_id = $1 AND analysis_id = $2 RETURNING name
        )
@@ -109,22 +122,12 @@ export class MetricsRepository {
       [organizationId, analysisId],
     );
     for (const { name, n } of deleted) {
-      await manager.query(
+      await work.query(
         `UPDATE metric_names SET count = count - $3 WHERE organization_id = $1 AND name = $2`,
         [organizationId, name, Number(n)],
       );
     }
     return deleted.map((row) => row.name);
-  }
-
-  /** Which of `ids` are datasets of the organization. */
-  async existingDatasetIds(organizationId: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
-      `SELECT id FROM datasets WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
-      [organizationId, ids],
-    );
-    return new Set(rows.map((row) => row.id));
   }
 
   /**
@@ -155,17 +158,20 @@ export class MetricsRepository {
     }));
   }
 
-  /** The statement and parameters of an export: every match, newest first. */
-  exportStatement(
-    organizationId: string,
-    filter: MetricFilter,
-  ): { text: string; values: unknown[] } {
+  /**
+   * Every metric matching the filter, newest first, from a server-side cursor through
+   * `encode` (rows as {@link MetricRow}), on a long slot: given back when the stream ends,
+   * fails or is abandoned by its reader.
+   */
+  stream(organizationId: string, filter: MetricFilter, encode: Transform): Promise<Readable> {
     const { where, values } = whereClause(organizationId, filter);
-    return {
-      text: `SELECT ${METRIC_COLUMNS} FROM metrics WHERE ${where.join(' AND ')}
-             ORDER BY observed_at DESC, id DESC`,
+    const query = new QueryStream(
+      `SELECT ${METRIC_COLUMNS} FROM metrics WHERE ${where.join(' AND ')}
+       ORDER BY observed_at DESC, id DESC`,
       values,
-    };
+      { batchSize: EXPORT_BATCH_ROWS },
+    );
+    return this.connections.streamQuery(query, encode);
   }
 
   names(organizationId: string): Promise<MetricNameRow[]> {

@@ -1,17 +1,10 @@
 import { csvField, csvTextField } from '@app/common';
-import { LongConnections } from '@app/database';
 import { Injectable } from '@nestjs/common';
-import QueryStream from 'pg-query-stream';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { mapMetric, type MetricDto } from '../dtos/metric.dto';
-import {
-  type MetricFilter,
-  type MetricRow,
-  MetricsRepository,
-} from '../repositories/metrics.repository';
-
-/** Rows fetched per round trip: memory stays flat for any number of metrics. */
-const EXPORT_BATCH_ROWS = 1000;
+import { mapMetric, type MetricDto, type MetricFilterDto } from '../dtos/metric.dto';
+import { metricFilterOf } from '../input/metric-filter';
+import type { MetricRow } from '../repositories/metric-queries';
+import { MetricsRepository } from '../repositories/metrics.repository';
 
 const CSV_COLUMNS: Array<keyof MetricDto> = [
   'id',
@@ -41,17 +34,20 @@ export function metricCsvLine(metric: MetricDto): string {
   return `${cells.join(',')}\n`;
 }
 
-/** `GET /v1/metrics/export`: every metric matching the filters, newest first, streamed. */
+/**
+ * `GET /v1/metrics/export`: every metric matching the filters, newest first, streamed (not
+ * cached: see MetricsRepository.stream).
+ */
 @Injectable()
 export class MetricsExportService {
-  constructor(
-    private readonly metrics: MetricsRepository,
-    private readonly connections: LongConnections,
-  ) {}
+  constructor(private readonly metrics: MetricsRepository) {}
 
-  export(organizationId: string, filter: MetricFilter, format: 'csv' | 'json'): Promise<Readable> {
-    const { text, values } = this.metrics.exportStatement(organizationId, filter);
-    const query = new QueryStream(text, values, { batchSize: EXPORT_BATCH_ROWS });
+  export(
+    organizationId: string,
+    query: MetricFilterDto,
+    format: 'csv' | 'json',
+  ): Promise<Readable> {
+    const filter = metricFilterOf(query);
     let first = true;
     const encode = new Transform({
       writableObjectMode: true,
@@ -70,6 +66,6 @@ export class MetricsExportService {
       },
     });
     if (format === 'csv') encode.push(`${CSV_COLUMNS.map(csvField).join(',')}\n`);
-    return this.connections.streamQuery(query, encode);
+    return this.metrics.stream(organizationId, filter, encode);
   }
 }

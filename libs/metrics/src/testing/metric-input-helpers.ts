@@ -1,6 +1,6 @@
 /** Helpers shared by the specs of parseMetricInputs. */
 import { type FieldError, ProblemException, RequestValidationException } from '@app/common';
-import { type MetricInput, parseMetricInputs } from '../metric-input';
+import { type MetricInput, parseMetricInputs } from '../input/metric-input';
 
 export const now = new Date('2026-03-01T12:00:00Z');
 export const datasetId = '0b7e4c1a-3f2d-4e5b-9a6c-7d8e9f0a1b2c';

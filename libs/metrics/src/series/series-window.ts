@@ -1,6 +1,6 @@
 import { ProblemException, RequestValidationException } from '@app/common';
-import { instantMillis } from './metric-input';
-import type { SeriesInterval } from './repositories/metrics.repository';
+import { instantMillis } from '../input/metric-input';
+import type { SeriesInterval } from '../repositories/metric-queries';
 
 /** Buckets before `to` that a series covers when `from` is not given. */
 export const DEFAULT_SERIES_BUCKETS = 100;

@@ -1,5 +1,5 @@
 import { ProblemException } from '@app/common';
-import type { SeriesInterval } from './repositories/metrics.repository';
+import type { SeriesInterval } from '../repositories/metric-queries';
 import {
   addBuckets,
   bucketCount,

@@ -1,13 +1,13 @@
 import type { AppConfig } from '@app/config';
 import { Logger } from '@nestjs/common';
-import type { SeriesQuery } from '../repositories/metrics.repository';
-import { SeriesWarmer } from './series-warmer';
+import type { SeriesQuery } from '../repositories/metric-queries';
+import { SeriesWarmerJob } from './series-warmer.job';
 
 const acme = '6a0c3b9e-1f2d-4c5b-8a7e-9d0f1e2a3b4c';
 const globex = 'c4b3a2e1-0f9d-4e7a-b5c8-1d2f3e4a5b6c';
 
-function warmerWith(warmSeries: number): SeriesWarmer {
-  return new SeriesWarmer({
+function warmerWith(warmSeries: number): SeriesWarmerJob {
+  return new SeriesWarmerJob({
     metrics: { cacheTtlSeconds: 60, warmSeries, seriesMaxPoints: 10_000 },
   } as AppConfig);
 }
@@ -27,12 +27,17 @@ function series(name: string, agg: SeriesQuery['agg'] = 'avg'): SeriesQuery {
 const keyOf = (query: SeriesQuery) => `${query.name}/${query.agg}`;
 
 /** Notes `times` reads of `query` by `organizationId`. */
-function read(warmer: SeriesWarmer, organizationId: string, query: SeriesQuery, times = 1): void {
+function read(
+  warmer: SeriesWarmerJob,
+  organizationId: string,
+  query: SeriesQuery,
+  times = 1,
+): void {
   for (let i = 0; i < times; i++) warmer.noteRead(organizationId, keyOf(query), query);
 }
 
 /** Names of the most-read series of `organizationId` over `names`. */
-function mostRead(warmer: SeriesWarmer, organizationId: string, names: string[]): string[] {
+function mostRead(warmer: SeriesWarmerJob, organizationId: string, names: string[]): string[] {
   return warmer.mostRead(organizationId, new Set(names)).map(keyOf);
 }
 
@@ -46,7 +51,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('SeriesWarmer', () => {
+describe('SeriesWarmerJob', () => {
   let warn: jest.SpyInstance;
 
   beforeEach(() => {

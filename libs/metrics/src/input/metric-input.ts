@@ -1,5 +1,5 @@
 import { type FieldError, ProblemException, RequestValidationException } from '@app/common';
-import type { MetricDimensions } from './entities/metric.entity';
+import type { MetricDimensions } from '../entities/metric.entity';
 
 /** Most metrics one write may carry (API.md). */
 export const MAX_METRICS_PER_WRITE = 10_000;

@@ -1,4 +1,4 @@
-import { parsedOne, fieldErrorsOf } from './testing/metric-input-helpers';
+import { parsedOne, fieldErrorsOf } from '../testing/metric-input-helpers';
 
 describe('parseMetricInputs: dimensions and times', () => {
   describe('dimensions', () => {

@@ -7,7 +7,7 @@ import {
   rejectionOf,
   fieldErrorsOf,
   badFieldsOf,
-} from './testing/metric-input-helpers';
+} from '../testing/metric-input-helpers';
 
 describe('parseMetricInputs', () => {
   describe('a valid write', () => {

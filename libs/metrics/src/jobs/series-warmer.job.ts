@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
-import type { SeriesQuery } from '../repositories/metrics.repository';
+import type { SeriesQuery } from '../repositories/metric-queries';
 
 /** Series queries remembered per organization; the least read is forgotten first. */
 const TRACKED_PER_ORGANIZATION = 100;
@@ -20,8 +20,8 @@ interface Tracked {
  * `METRICS_CACHE_WARM_SERIES` bounds how many per write (0 turns it off).
  */
 @Injectable()
-export class SeriesWarmer {
-  private readonly logger = new Logger(SeriesWarmer.name);
+export class SeriesWarmerJob {
+  private readonly logger = new Logger('SeriesWarmer');
   private readonly limit: number;
   private readonly reads = new Map<string, Map<string, Tracked>>();
   private queue: Promise<void> = Promise.resolve();
