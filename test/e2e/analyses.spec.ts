@@ -147,12 +147,19 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
   it('retries through the queue, with backoff, a run whose result hit a transient database error', async () => {
     const metrics = app.app.get(MetricsService);
     const replace = metrics.replaceForAnalysis.bind(metrics);
+    const calledAt: number[] = [];
     const spy = jest
       .spyOn(metrics, 'replaceForAnalysis')
-      .mockImplementationOnce(() =>
-        Promise.reject(Object.assign(new Error('could not serialize access'), { code: '40001' })),
-      )
-      .mockImplementation(replace);
+      .mockImplementationOnce(() => {
+        calledAt.push(Date.now());
+        return Promise.reject(
+          Object.assign(new Error('could not serialize access'), { code: '40001' }),
+        );
+      })
+      .mockImplementation((...args) => {
+        calledAt.push(Date.now());
+        return replace(...args);
+      });
     try {
       const created = await post({ datasetId, agents: ['trends'] });
       const analysisId = String(created.body.id);
@@ -168,6 +175,9 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
         [analysisId],
       );
       expect(job.rows).toEqual([{ retry_count: 1, state: 'completed' }]);
+      // The retry waited out the queue's first backoff step (2–4 s), not the next poll.
+      expect(calledAt).toHaveLength(2);
+      expect((calledAt[1] ?? 0) - (calledAt[0] ?? 0)).toBeGreaterThanOrEqual(1900);
     } finally {
       spy.mockRestore();
     }
