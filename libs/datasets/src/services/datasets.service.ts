@@ -26,9 +26,14 @@ export class DatasetsService {
     return toPage(rows, query.limit, mapDataset);
   }
 
+  /** The dataset, or null when the organization has none of that id (another's included). */
+  find(organizationId: string, id: string): Promise<DatasetEntity | null> {
+    return this.datasets.find(organizationId, id);
+  }
+
   /** The dataset, or 404 — also for another organization's (never reveal it exists). */
   async get(organizationId: string, id: string): Promise<DatasetEntity> {
-    const dataset = await this.datasets.find(organizationId, id);
+    const dataset = await this.find(organizationId, id);
     if (dataset === null) {
       throw new ProblemException(404, 'not-found', `There is no dataset ${id}`);
     }
