@@ -1,4 +1,5 @@
-import { type ColumnType, type ColumnValue } from './column-profiler';
+import type { ColumnType } from '../csv/type-inference';
+import { type ColumnValue } from './column-profiler';
 import { type Column, mergedInChunks, mismatches, profileOf } from './testing/profile-check';
 import { readJsonRecords, readSimpleCsv } from './testing/vega-data';
 

@@ -1,10 +1,9 @@
+import type { ColumnType } from '../csv/type-inference';
 import { DistinctCounter, type DistinctCounterState } from './distinct-counter';
 import { hashString53 } from './hash';
 import { QuantileSketch, type QuantileSketchState } from './quantile-sketch';
 import { DEFAULT_TOP_REPORTED, TopValues, type TopValuesState } from './top-values';
 import { Welford, type WelfordState } from './welford';
-
-export type ColumnType = 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'string';
 
 /** A value already parsed to its column's type: number, boolean, Date, string, or null. */
 export type ColumnValue = number | boolean | Date | string | null;

@@ -1,4 +1,5 @@
-import { type ColumnProfile, ColumnProfiler, type ColumnType } from './column-profiler';
+import type { ColumnType } from '../csv/type-inference';
+import { type ColumnProfile, ColumnProfiler } from './column-profiler';
 
 /** Column types whose values the reader has already turned into numbers. */
 export type TypedColumnType = Exclude<ColumnType, 'string'>;

@@ -1,8 +1,8 @@
+import type { ColumnType } from '../../csv/type-inference';
 import {
   ColumnProfiler,
   type ColumnProfile,
   type ColumnProfilerState,
-  type ColumnType,
   type ColumnValue,
 } from '../column-profiler';
 import { DistinctCounter } from '../distinct-counter';
