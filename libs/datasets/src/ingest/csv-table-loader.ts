@@ -1,17 +1,21 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { from as copyFrom } from 'pg-copy-streams';
 import type { CsvReadOptions } from '../csv/csv-options';
 import { type CsvFile, openCsv } from '../csv/csv-reader';
 import type { CsvRow } from '../csv/csv-tokenizer';
-import { columnIdentifiers, quoteIdentifier } from '../csv/identifiers';
+import { columnIdentifiers } from '../csv/identifiers';
 import { type ColumnType, TypeTracker } from '../csv/type-inference';
 import type { ColumnProfile } from '../profiling/column-profiler';
 import { InlineTypedProfiles, type TypedProfiles } from '../profiling/typed-profiles';
+import {
+  type ColumnWidening,
+  DatasetTableRepository,
+} from '../repositories/dataset-table.repository';
 import { BinaryCopyEncoder, binaryCopyHeader, binaryCopyTrailer } from './binary-copy';
 import { ColumnProfileBuilder } from './column-profile-builder';
-import { SQL_TYPES, type StoredType, widenExpression } from './column-storage';
+import type { StoredType } from './column-storage';
 
 /**
  * Bytes read before the table is created: the types it starts with come from them.
@@ -75,16 +79,6 @@ export interface CsvLoadResult {
 }
 
 /**
- * Settings of the transaction `client` is in, for loading a large file: no statement
- * timeout (COPY of a big file outlasts the API's), and times read and stored in UTC/ISO.
- */
-export async function prepareLoadTransaction(client: ClientBase): Promise<void> {
-  await client.query(
-    "SET LOCAL statement_timeout = 0; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'",
-  );
-}
-
-/**
  * Streams a CSV upload into a new typed table with `COPY ... FROM STDIN` while
  * profiling it in the same pass, on a connection whose transaction the caller owns
  * (and rolls back if this throws: nothing is left behind).
@@ -109,7 +103,8 @@ export async function loadCsvIntoTable(
   const typedProfiles = options.typedProfiles ?? new InlineTypedProfiles();
   try {
     const file = await openCsv(source, options);
-    const loader = new CsvTableLoader(client, file, options, typedProfiles);
+    const table = new DatasetTableRepository(client, options.table);
+    const loader = new CsvTableLoader(table, file, options, typedProfiles);
     try {
       return await loader.load();
     } catch (error) {
@@ -140,7 +135,7 @@ class CsvTableLoader {
   private readonly typeChanges: TypeChange[] = [];
 
   constructor(
-    private readonly client: ClientBase,
+    private readonly table: DatasetTableRepository,
     private readonly file: CsvFile,
     private readonly options: CsvLoadOptions,
     private readonly typedProfiles: TypedProfiles,
@@ -261,30 +256,27 @@ class CsvTableLoader {
   }
 
   private async createTable(types: StoredType[]): Promise<void> {
-    const definitions = this.columns.map(
-      ({ identifier }, i) => `${quoteIdentifier(identifier)} ${SQL_TYPES[types[i] ?? 'unknown']}`,
+    await this.table.create(
+      this.columns.map(({ identifier }, i) => ({ identifier, type: types[i] ?? 'unknown' })),
     );
-    await this.client.query(`CREATE TABLE ${this.options.table} (${definitions.join(', ')})`);
   }
 
   private async widen(types: StoredType[]): Promise<void> {
-    const changes: string[] = [];
+    const widenings: ColumnWidening[] = [];
+    const names = new Map<string, string>();
     types.forEach((type, i) => {
-      const from = this.stored?.[i] ?? 'unknown';
-      const column = quoteIdentifier(this.columns[i]?.identifier ?? '');
       if (type === 'unknown') return;
-      const using = widenExpression(column, from, type);
-      if (using === undefined) return;
-      changes.push(`ALTER COLUMN ${column} TYPE ${SQL_TYPES[type]} USING ${using}`);
+      const { identifier, name } = this.columns[i] ?? { identifier: '', name: '' };
+      names.set(identifier, name);
+      widenings.push({ identifier, from: this.stored?.[i] ?? 'unknown', to: type });
+    });
+    for (const { identifier, from, to } of await this.table.widen(widenings)) {
       this.typeChanges.push({
-        column: this.columns[i]?.name ?? '',
+        column: names.get(identifier) ?? '',
         from,
-        to: type,
+        to,
         rowsBefore: this.copiedRows,
       });
-    });
-    if (changes.length > 0) {
-      await this.client.query(`ALTER TABLE ${this.options.table} ${changes.join(', ')}`);
     }
   }
 
@@ -295,13 +287,8 @@ class CsvTableLoader {
    * on its first scan; the first analysis after an upload paid for it).
    */
   private startCopy(freeze = false): void {
-    const names = this.columns.map(({ identifier }) => quoteIdentifier(identifier));
-    const options = freeze ? 'FORMAT binary, FREEZE' : 'FORMAT binary';
-    const copy = this.client.query(
-      copyFrom(`COPY ${this.options.table} (${names.join(', ')}) FROM STDIN WITH (${options})`, {
-        highWaterMark: COPY_BUFFER_BYTES,
-      }),
-    );
+    const identifiers = this.columns.map(({ identifier }) => identifier);
+    const copy = this.table.copy(identifiers, freeze, COPY_BUFFER_BYTES);
     // Failures surface through write/finished below; without a listener they would crash.
     copy.on('error', () => undefined);
     copy.write(binaryCopyHeader());
@@ -337,28 +324,20 @@ class CsvTableLoader {
     identifier: string,
     type: ColumnType,
   ): Promise<ColumnProfile> {
-    const column = quoteIdentifier(identifier);
-    const table = this.options.table;
-    const counts = await this.client.query<{ count: string; values: string; distinct: string }>(
-      `SELECT count(*) AS count, count(${column}) AS values, count(DISTINCT ${column}) AS distinct FROM ${table}`,
-    );
-    const top = await this.client.query<{ value: string; count: string }>(
-      `SELECT ${column} AS value, count(*) AS count FROM ${table} WHERE ${column} IS NOT NULL
-       GROUP BY ${column} ORDER BY count(*) DESC, ${column} COLLATE "C" LIMIT ${TOP_VALUES}`,
-    );
-    const row = counts.rows[0];
+    const counts = await this.table.textCounts(identifier);
+    const top = await this.table.topTextValues(identifier, TOP_VALUES);
     return {
       name,
       type,
-      count: Number(row?.count ?? 0),
-      nullCount: Number(row?.count ?? 0) - Number(row?.values ?? 0),
-      distinctCount: Number(row?.distinct ?? 0),
+      count: counts.count,
+      nullCount: counts.count - counts.values,
+      distinctCount: counts.distinct,
       min: null,
       max: null,
       mean: null,
       stddev: null,
       quantiles: { p05: null, p25: null, p50: null, p75: null, p95: null },
-      topValues: top.rows.map(({ value, count }) => ({ value, count: Number(count) })),
+      topValues: top,
     };
   }
 }

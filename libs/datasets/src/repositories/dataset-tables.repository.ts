@@ -7,8 +7,8 @@ import {
   type CsvLoadOptions,
   type CsvLoadResult,
   loadCsvIntoTable,
-  prepareLoadTransaction,
 } from '../ingest/csv-table-loader';
+import { DatasetTableRepository } from './dataset-table.repository';
 
 /**
  * The transactions that create a dataset's rows table and load a CSV into it. A table
@@ -56,7 +56,7 @@ export class DatasetTablesRepository {
       throw new Error('loadCsv needs a unit of work inside a transaction');
     }
     const client = (await unit.queryRunner.connect()) as PoolClient;
-    await prepareLoadTransaction(client);
+    await new DatasetTableRepository(client, options.table).prepareLoad();
     return loadCsvIntoTable(client, source, options);
   }
 
