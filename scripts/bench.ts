@@ -6,17 +6,13 @@
  */
 import { runAnalysisBenchmark } from './bench/analysis.bench';
 import { runAskBenchmark } from './bench/ask.bench';
+import type { BenchOptions } from './bench/bench-options';
 import { runHttpBenchmark } from './bench/http.bench';
 import { runIngestBenchmark } from './bench/ingest.bench';
 import { runIngestStagesBenchmark } from './bench/ingest-stages.bench';
 import { runMetricsBenchmark } from './bench/metrics.bench';
 import { runQualityBenchmark } from './bench/quality.bench';
 import { runScreeningBenchmark } from './bench/screening.bench';
-
-export interface BenchOptions {
-  durationSeconds: number;
-  connections: number;
-}
 
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<void>> = {
   analysis: runAnalysisBenchmark,

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { createApiApp } from '../../apps/api/src/http/create-api-app';
-import type { BenchOptions } from '../bench';
+import type { BenchOptions } from './bench-options';
 
 interface Measured {
   name: string;

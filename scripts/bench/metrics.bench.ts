@@ -41,7 +41,7 @@ import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { createApiApp } from '../../apps/api/src/http/create-api-app';
-import type { BenchOptions } from '../bench';
+import type { BenchOptions } from './bench-options';
 import { createScratchDatabase, freePort } from './bench-service';
 
 const POINTS = 1_000_000;

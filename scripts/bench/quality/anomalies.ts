@@ -5,7 +5,8 @@
  * category and over the corpus (micro-averaged).
  */
 import { performance } from 'node:perf_hooks';
-import { DETECTORS, type Detector } from './detectors';
+import type { Detector } from './detector';
+import { DETECTORS } from './detectors';
 import { loadNabCorpus, type LabelledSeries } from './nab-corpus';
 import { nabFileScore, nabNormalised, probationaryLength } from './nab-score';
 import { heading, printTable, ratio, verdict } from './table';

@@ -3,26 +3,9 @@
  * flagged indexes out — all of them, and by kind where a detector has more than one.
  */
 import { globalZScore, windowedGaussian } from './baselines';
+import type { Detector } from './detector';
 import { sightlineBefore } from './sightline-before';
 import { sightlineDetector } from './sightline';
-
-export interface Series {
-  /** Epoch ms, ascending. */
-  t: readonly number[];
-  y: readonly number[];
-}
-
-export interface Detections {
-  all: number[];
-  /** The same detections by kind (e.g. anomalies, change points), printed beside `all`. */
-  parts?: Record<string, number[]>;
-}
-
-export interface Detector {
-  name: string;
-  baseline: boolean;
-  detect(series: Series): Detections;
-}
 
 export const DETECTORS: readonly Detector[] = [
   {

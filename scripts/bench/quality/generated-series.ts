@@ -5,7 +5,7 @@
  * them. The generator is committed, the data is not: the same seed gives the same series.
  * Each template is drawn REPLICATES times with its own seed, so no result rests on one draw.
  */
-import type { Series } from './detectors';
+import type { Series } from './detector';
 
 export type SeasonKind = 'daily' | 'weekly' | 'yearly';
 export type TrendDirection = 'increasing' | 'decreasing' | 'none';

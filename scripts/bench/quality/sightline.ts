@@ -7,7 +7,7 @@ import {
   analyzeSeries,
   type SeriesAnalysis,
 } from '../../../libs/analysis/src/statistics/series-analysis';
-import type { Detector, Series } from './detectors';
+import type { Detector, Series } from './detector';
 
 const analyses = new WeakMap<Series, SeriesAnalysis>();
 
