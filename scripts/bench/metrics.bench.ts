@@ -31,7 +31,7 @@
 import { ApiKeysService, OrganizationBootstrapService } from '@app/auth';
 import { loadConfig } from '@app/config';
 import { startEmbeddedPostgres } from '@app/database';
-import { MetricsService } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -111,7 +111,7 @@ async function seed(
 }
 
 /** Hits and misses of the list cache so far, from the app's Prometheus counter. */
-async function listLookups(metrics: MetricsService): Promise<{ hits: number; misses: number }> {
+async function listLookups(metrics: PrometheusService): Promise<{ hits: number; misses: number }> {
   const { values } = await metrics.cacheLookups.get();
   const count = (result: string) =>
     values
@@ -130,7 +130,7 @@ async function measure(
   name: string,
   url: string,
   options: BenchOptions,
-  metrics: MetricsService,
+  metrics: PrometheusService,
   extra: Partial<autocannon.Options> = {},
 ): Promise<Measured> {
   const load = { url, connections: options.connections, ...extra };
@@ -223,7 +223,7 @@ export async function runMetricsBenchmark(options: BenchOptions): Promise<void> 
       .get('/bench-hello', () => ({ status: 'ok' }));
     await app.listen(0, '127.0.0.1');
     const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const metrics = app.get(MetricsService);
+    const metrics = app.get(PrometheusService);
 
     // A service key: that role may read metrics and is exempt from rate limits.
     const organization = await app.get(OrganizationBootstrapService).createOrganization('Bench');

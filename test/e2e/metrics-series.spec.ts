@@ -1,5 +1,5 @@
 import { SeriesWarmerJob } from '@app/metrics';
-import { MetricsService as PrometheusMetrics } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import {
   aggregate,
   DAY,
@@ -221,7 +221,7 @@ describe('metrics series, export and cache', () => {
 
   describe('cache', () => {
     async function lookups(cache: string, result: string): Promise<number> {
-      const metric = await app.app.get(PrometheusMetrics).cacheLookups.get();
+      const metric = await app.app.get(PrometheusService).cacheLookups.get();
       return (
         metric.values.find((v) => v.labels.cache === cache && v.labels.result === result)?.value ??
         0

@@ -1,4 +1,4 @@
-import { MetricsService as PrometheusMetrics } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { call, Factory } from '../support/factory';
@@ -66,7 +66,7 @@ describe('metrics cache shared by two instances through Redis', () => {
   }
 
   async function hits(app: TestApp, cache: string): Promise<number> {
-    const metric = await app.app.get(PrometheusMetrics).cacheLookups.get();
+    const metric = await app.app.get(PrometheusService).cacheLookups.get();
     return (
       metric.values.find((v) => v.labels.cache === cache && v.labels.result === 'hit')?.value ?? 0
     );

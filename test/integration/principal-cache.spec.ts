@@ -1,5 +1,5 @@
 import { sha256Hex, signingKeyOf } from '@app/auth';
-import { MetricsService as PrometheusMetrics } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import { randomUUID } from 'node:crypto';
 import { call, Factory, signedHeaders } from '../support/factory';
 import { dropRedisKeys, testRedisUrl, withRedis } from '../support/redis';
@@ -34,7 +34,7 @@ describe('principal cache shared by replicas', () => {
   });
 
   async function principalHits(replica: TestApp): Promise<number> {
-    const metric = await replica.app.get(PrometheusMetrics).cacheLookups.get();
+    const metric = await replica.app.get(PrometheusService).cacheLookups.get();
     const hit = metric.values.find(
       (v) => v.labels.cache === 'principal' && v.labels.result === 'hit',
     );

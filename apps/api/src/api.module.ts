@@ -13,7 +13,7 @@ import { IdempotencyModule } from '@app/idempotency';
 import {
   LoggingModule,
   type LoggingModuleOptions,
-  MetricsModule as PrometheusModule,
+  PrometheusModule,
   TracingModule,
 } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';

@@ -5,7 +5,7 @@ import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, JobQueueModule } from '@app/database';
 import { HealthModule } from '@app/health';
-import { LoggingModule, MetricsModule, TracingModule } from '@app/observability';
+import { LoggingModule, PrometheusModule, TracingModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 /**
@@ -21,7 +21,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(),
-        MetricsModule,
+        PrometheusModule,
         TracingModule,
         CommonModule,
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),

@@ -1,4 +1,4 @@
-import { MetricsService } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import { Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -14,7 +14,7 @@ interface PoolCounts {
 export class DatabasePoolMetrics implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
-    @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly metrics?: PrometheusService,
   ) {}
 
   onModuleInit(): void {

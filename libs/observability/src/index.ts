@@ -1,8 +1,8 @@
 export { serializeError } from './error-serializer';
 export { LoggingModule, type LoggingModuleOptions, REDACTED_PATHS } from './logging.module';
-export { recordHttpMetrics } from './metrics/http-metrics';
-export { MetricsModule } from './metrics/metrics.module';
-export { MetricsService } from './metrics/metrics.service';
+export { recordHttpMetrics } from './prometheus/http-metrics';
+export { PrometheusModule } from './prometheus/prometheus.module';
+export { PrometheusService } from './prometheus/prometheus.service';
 export {
   activeTraceContext,
   requestTraceIds,

@@ -1,7 +1,7 @@
 import type { Principal } from '@app/access';
 import { PROBLEM_CONTENT_TYPE } from '@app/common';
 import { AppConfig } from '@app/config';
-import { MetricsService } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -42,7 +42,7 @@ export class AnonymousRateLimit {
   constructor(
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
     config: AppConfig,
-    @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly metrics?: PrometheusService,
   ) {
     this.isExemptIp = createIpMatcher(config.rateLimits.exemptCidrs);
     this.limit = config.rateLimits.anonymous.limit;

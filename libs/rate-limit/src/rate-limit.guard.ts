@@ -1,7 +1,7 @@
 import { type Principal, PUBLIC_ROUTE } from '@app/access';
 import { ProblemException } from '@app/common';
 import { AppConfig } from '@app/config';
-import { MetricsService } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import { type ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
@@ -53,7 +53,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storageService: ThrottlerStorage,
     reflector: Reflector,
     config: AppConfig,
-    @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly metrics?: PrometheusService,
   ) {
     super(options, storageService, reflector);
     this.isExemptIp = createIpMatcher(config.rateLimits.exemptCidrs);

@@ -8,7 +8,7 @@ import { VersioningType } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import {
-  MetricsService,
+  PrometheusService,
   OpenTelemetryTracing,
   recordHttpMetrics,
   traceHttpRequests,
@@ -34,7 +34,7 @@ export async function configureApiApp(
 ): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   const fastify = app.getHttpAdapter().getInstance();
-  recordHttpMetrics(fastify, app.get(MetricsService));
+  recordHttpMetrics(fastify, app.get(PrometheusService));
   traceHttpRequests(fastify, app.get(OpenTelemetryTracing).tracer(HTTP_TRACER_NAME));
 
   fastify.addHook('onRequest', async (request, reply) => {

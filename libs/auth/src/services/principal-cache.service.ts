@@ -1,7 +1,7 @@
 import { ReadCache } from '@app/cache';
 import type { Principal } from '@app/access';
 import { AppConfig } from '@app/config';
-import { MetricsService } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import { Injectable, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 
@@ -52,7 +52,7 @@ export class PrincipalCache {
   constructor(
     private readonly cache: ReadCache,
     config: AppConfig,
-    @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly metrics?: PrometheusService,
   ) {
     this.ttlMs = config.auth.principalCacheTtlSeconds * 1000;
   }

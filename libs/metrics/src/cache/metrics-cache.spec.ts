@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/config';
-import { MetricsService } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import { MemoryReadCache, type ReadCache } from '@app/cache';
 import { MetricsCache } from './metrics-cache';
 
@@ -24,7 +24,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 }
 
 /** The cache look-up counter as `{ "<cache> <result>": count }`. */
-async function lookups(metrics: MetricsService): Promise<Record<string, number>> {
+async function lookups(metrics: PrometheusService): Promise<Record<string, number>> {
   const { values } = await metrics.cacheLookups.get();
   return Object.fromEntries(
     values.map(({ labels, value }) => [`${labels.cache} ${labels.result}`, value]),
@@ -33,12 +33,12 @@ async function lookups(metrics: MetricsService): Promise<Record<string, number>>
 
 describe('MetricsCache', () => {
   let cache: ReadCache;
-  let metrics: MetricsService;
+  let metrics: PrometheusService;
   let metricsCache: MetricsCache;
 
   beforeEach(() => {
     cache = new MemoryReadCache(1000);
-    metrics = new MetricsService();
+    metrics = new PrometheusService();
     metricsCache = new MetricsCache(cache, config, metrics);
   });
 

@@ -1,6 +1,6 @@
 import { ReadCache } from '@app/cache';
 import { AppConfig } from '@app/config';
-import { MetricsService } from '@app/observability';
+import { PrometheusService } from '@app/observability';
 import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -51,7 +51,7 @@ export class MetricsCache implements OnModuleDestroy {
   constructor(
     private readonly cache: ReadCache,
     config: AppConfig,
-    @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly metrics?: PrometheusService,
   ) {
     this.ttlMs = config.metrics.cacheTtlSeconds * 1000;
   }

@@ -7,7 +7,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
  * `/metrics` shows one coherent set, prefixed `sightline_`.
  */
 @Injectable()
-export class MetricsService {
+export class PrometheusService {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({
