@@ -1,0 +1,13 @@
+import { ownedBy } from './dataset-ownership';
+
+describe('ownedBy', () => {
+  const dataset = { organizationId: 'org-a', tableName: 'd_1' };
+
+  it("gives back the organization's own dataset", () => {
+    expect(ownedBy('org-a', dataset)).toBe(dataset);
+  });
+
+  it("refuses another organization's dataset before any statement names its table", () => {
+    expect(() => ownedBy('org-b', dataset)).toThrow('A dataset of another organization');
+  });
+});
