@@ -5,7 +5,7 @@ import { call, Factory, signedHeaders, type TestOrganization } from '../support/
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * `Idempotency-Key` on every write route (API.md, Conventions): writes replay their first
+ * `Idempotency-Key` on every write route (docs/api.md, Idempotency): writes replay their first
  * response — an upload too, compared by its file's bytes once read; a new API key's secret
  * too, kept sealed for the replay.
  */

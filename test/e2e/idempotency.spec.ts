@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { call, Factory, type TestOrganization } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-/** `Idempotency-Key` on writes (API.md, Conventions), through `POST /v1/metrics`. */
+/** `Idempotency-Key` on writes (docs/api.md, Idempotency), through `POST /v1/metrics`. */
 describe('Idempotency-Key', () => {
   let app: TestApp;
   let org: TestOrganization;

@@ -39,7 +39,7 @@ export class Factory {
   }
 }
 
-/** Headers that sign a request for an API key, as a client following API.md would. */
+/** Headers that sign a request for an API key, as a client following docs/api.md would. */
 export function signedHeaders(
   apiKey: string,
   method: string,

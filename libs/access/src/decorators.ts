@@ -32,7 +32,7 @@ export const RequirePermission = (permission: Permission): MethodDecorator =>
   );
 
 /**
- * A sensitive operation: an API-key caller must sign the request (API.md).
+ * A sensitive operation: an API-key caller must sign the request (docs/api.md).
  * `when` narrows it to bodies that ask for the sensitive change.
  */
 export interface SignatureRequirement {

@@ -28,7 +28,7 @@ const READ: Permission[] = [
 ];
 
 /**
- * The permission table (API.md, "Authentication and roles"): admin does
+ * The permission table (docs/api.md, "Authentication, roles and permissions"): admin does
  * everything; analyst works with datasets, analyses, metrics and reports;
  * viewer only reads; service writes and reads metrics and is exempt from
  * rate limits.

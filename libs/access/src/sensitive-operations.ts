@@ -8,7 +8,7 @@ function isRecord(body: unknown): body is Record<string, unknown> {
 }
 
 /*
- * The body-dependent sensitive operations of API.md, in one place. The signature guard reads
+ * The body-dependent sensitive operations of docs/api.md, in one place. The signature guard reads
  * the parsed JSON body before the validation pipe; the pipe admits a role only as one of the
  * exact strings of ROLES (IsIn, no transform), so deciding on the raw value is exact, and
  * anything the rule cannot read (a non-object body, a non-string role) is treated as sensitive.

@@ -4,7 +4,7 @@ import type { AnalysisOutcome } from './orchestrator';
 import type { Season, Trend } from './agents/trends-agent';
 
 /**
- * The `result` of an analysis in the shape API.md gives (plus what the specialists
+ * The `result` of an analysis in the shape docs/api.md gives (plus what the specialists
  * returned in full): every number in it is a tool's output. Typed as the DTO that
  * documents it, so a field added here does not compile until it is documented.
  */

@@ -1398,7 +1398,7 @@ export interface components {
             direction: "increasing" | "decreasing" | "none";
             /** @description The tool call that computed it (the provenance of metrics written from it); null if unknown. */
             toolCallId: string | null;
-            /** @description slopePerDay again, under the name the contract gives it (API.md). */
+            /** @description slopePerDay again, under the name the contract gives it (docs/api.md). */
             slope: number | null;
             /** @description The trend in words: its direction, time column, the seasons taken out, the test and its p-value. */
             description: string;

@@ -11,7 +11,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isSealed, ResponseSeal } from './response-seal';
 
-/** How long a key answers with its first response (API.md: 24 h). */
+/** How long a key answers with its first response (docs/api.md: 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /**
  * A first request still "in progress" after this long died with its process, and a
@@ -30,7 +30,7 @@ interface StoredKey {
 }
 
 /**
- * The rules of `Idempotency-Key` (API.md, Conventions), on a PostgreSQL row per
+ * The rules of `Idempotency-Key` (docs/api.md, Idempotency), on a PostgreSQL row per
  * organization and key, so every replica agrees: the first request with a key runs;
  * the same request again within 24 h gets the first response (and writes nothing);
  * the same key with a different request is a 409, and so is a repeat while the first

@@ -27,7 +27,7 @@ export function trackerFor(
   return `ip:${normalizeIp(ip, ipv6SubnetPrefix)}`;
 }
 
-/** The service role is exempt from rate limits (API.md, "Authentication and roles"). */
+/** The service role is exempt from rate limits (docs/api.md, "Rate limits"). */
 export function isExemptPrincipal(principal: Principal | undefined): boolean {
   return principal?.role === 'service';
 }
@@ -39,7 +39,7 @@ export function secondsUntilReset(record: HitRecord): number {
 }
 
 /**
- * The headers of a limited response (API.md, "Conventions"): `RateLimit-Limit`,
+ * The headers of a limited response (docs/api.md, "Rate limits"): `RateLimit-Limit`,
  * `RateLimit-Remaining`, `RateLimit-Reset` in whole seconds, and on a refusal
  * also `Retry-After`.
  */

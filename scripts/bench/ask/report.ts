@@ -8,7 +8,7 @@ import { heading, printTable, verdict } from '../quality/table';
 const TARGET_CORRECT = 0.8;
 const TARGET_WRONG = 0.03;
 
-/** The parts of a question's answer the bench reads (API.md, "Questions"). */
+/** The parts of a question's answer the bench reads (docs/api.md, "Questions"). */
 export interface QuestionAnswer {
   query?: unknown;
   result?: { columns?: Array<{ name: string; type: string }>; rows: Cell[][] } | null;

@@ -252,7 +252,7 @@ async function seriesFindings(
   }
   return new Map(
     analysed.map(({ name, cells, analysis, located }) => {
-      // A row not found cannot be reported (the contract's row is a file row).
+      // A row not found cannot be reported (docs/api.md: an anomaly's row is a file row).
       const ranked = located.filter((l): l is Located & { row: number } => l.row !== null);
       const found = series.bucketMs === null ? analysis.anomaliesFound : located.length;
       const reported = ranked.slice(0, max);

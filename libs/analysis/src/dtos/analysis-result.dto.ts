@@ -155,7 +155,7 @@ export class AnalysisTrendDto {
   /** The tool call that computed it (the provenance of metrics written from it); null if unknown. */
   @ApiProperty({ type: String, nullable: true, maxLength: MAX_TOOL_CALL_ID })
   toolCallId!: string | null;
-  /** slopePerDay again, under the name the contract gives it (API.md). */
+  /** slopePerDay again, under the name the contract gives it (docs/api.md). */
   @ApiProperty({ type: Number, nullable: true })
   slope!: number | null;
   /** The trend in words: its direction, time column, the seasons taken out, the test and its p-value. */
@@ -334,7 +334,7 @@ export class AnalysisGuardrailsDto {
 }
 
 /**
- * What an analysis found (API.md, Analyses; docs/analyses.md, Result); every number is a
+ * What an analysis found (docs/api.md, "Analyses"; docs/analyses.md, Result); every number is a
  * tool's output.
  */
 export class AnalysisResultDto {

@@ -48,7 +48,7 @@ describe('passwords', () => {
 });
 
 describe('request signatures', () => {
-  it('sign timestamp, method, path and body hash with the derived signing key, as API.md specifies', () => {
+  it('sign timestamp, method, path and body hash with the derived signing key, as docs/api.md specifies', () => {
     const apiKey = generateApiKey().key;
     const payload = signingPayload('1700000000', 'post', '/v1/api-keys?x=1', '{"a":1}');
     expect(payload).toBe(`1700000000\nPOST\n/v1/api-keys?x=1\n${sha256Hex('{"a":1}')}`);

@@ -26,7 +26,7 @@ export interface GeneratedApiKey {
 const SIGNING_KEY_CONTEXT = 'sightline-request-signing-v1';
 
 /**
- * The HMAC key of an API key's request signatures (API.md): hex(HMAC-SHA256(key, context)).
+ * The HMAC key of an API key's request signatures (docs/api.md): hex(HMAC-SHA256(key, context)).
  * Derived from the presented key each time, so nothing stored or cached can sign.
  */
 export function signingKeyOf(apiKey: string): string {

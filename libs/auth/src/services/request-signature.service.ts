@@ -15,7 +15,7 @@ const SIGNATURE = /^v1=([0-9a-f]{64})$/;
 const TIMESTAMP = /^\d{1,12}$/;
 const NONCE = /^[A-Za-z0-9_-]{8,128}$/;
 
-/** The canonical string an API-key caller signs (API.md, "Authentication and roles"). */
+/** The canonical string an API-key caller signs (docs/api.md, "Request signing"). */
 export function signingPayload(
   timestamp: string,
   method: string,

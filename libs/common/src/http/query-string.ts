@@ -6,7 +6,7 @@ const GROUPED_PREFIXES = new Set(['dim']);
 /**
  * Fastify's query string parsing, plus one rule: `dim.region=eu&dim.tier=gold` arrives
  * as `{ dim: { region: 'eu', tier: 'gold' } }`, so a DTO can declare and validate the
- * open-ended dimension filters of API.md as one field. A plain `dim=x` beside them
+ * open-ended dimension filters of docs/api.md as one field. A plain `dim=x` beside them
  * keeps them apart (and validation refuses the mix).
  */
 export function parseQueryString(text: string): Record<string, unknown> {

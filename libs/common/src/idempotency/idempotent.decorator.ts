@@ -2,7 +2,7 @@ import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { IDEMPOTENCY_KEY_SCHEMA, IdempotencyInterceptor } from './idempotency.interceptor';
 
-/** The route honours `Idempotency-Key` (API.md, Conventions). */
+/** The route honours `Idempotency-Key` (docs/api.md, Idempotency). */
 export const Idempotent = (): MethodDecorator =>
   applyDecorators(
     UseInterceptors(IdempotencyInterceptor),

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ProblemException } from '../errors/problem';
 
-/** `?limit=&cursor=` on every list (API.md, Conventions). */
+/** `?limit=&cursor=` on every list (docs/api.md, "Lists and pagination"). */
 export class PageQueryDto {
   /** Items per page, 1–500. */
   // Declared for OpenAPI here, not left to the CLI plugin: DTOs built with mapped types

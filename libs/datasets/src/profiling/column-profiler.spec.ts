@@ -104,7 +104,7 @@ describe('ColumnProfiler', () => {
     expect(distinct('categories')).toBeLessThanOrEqual(100);
   });
 
-  it('produces plain JSON in the shape API.md gives', () => {
+  it('produces plain JSON in the shape docs/api.md gives', () => {
     const profile = profileOf({
       name: 'd',
       type: 'datetime',

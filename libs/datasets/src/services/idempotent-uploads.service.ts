@@ -19,7 +19,7 @@ export interface UploadAnswer {
 }
 
 /**
- * Uploads with an `Idempotency-Key` (API.md, Conventions). An upload is streamed into the
+ * Uploads with an `Idempotency-Key` (docs/api.md, Idempotency). An upload is streamed into the
  * database as it arrives, so "the same request" can be known only once its body is read:
  * the key is taken first, and the first request's hash — the caller, its options and the
  * sha256 of the file's bytes (not of the multipart framing, whose boundary a retry

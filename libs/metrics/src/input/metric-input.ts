@@ -1,7 +1,7 @@
 import { type FieldError, ProblemException, RequestValidationException } from '@app/common';
 import type { MetricDimensions } from '../entities/metric.entity';
 
-/** Most metrics one write may carry (API.md). */
+/** Most metrics one write may carry (docs/api.md). */
 export const MAX_METRICS_PER_WRITE = 10_000;
 /** Field errors reported for one write; a batch of 10,000 bad items names the first ones. */
 const MAX_REPORTED_ERRORS = 50;

@@ -17,7 +17,7 @@ type Row = QueryResult['rows'][number];
 
 /**
  * The answer to a question in one or two sentences, the answer first. Every number it states
- * is a value of the result, rounded for reading (API.md): a filter's own numbers (`> 20`,
+ * is a value of the result, rounded for reading (docs/api.md): a filter's own numbers (`> 20`,
  * `the last 3 months`) are not, so a description that would state one is replaced by
  * "where the filters hold" — the query beside the answer says exactly which.
  */

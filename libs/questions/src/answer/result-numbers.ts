@@ -50,7 +50,7 @@ export function isInResult(written: string, result: QueryResult): boolean {
   );
 }
 
-/** Every number the sentence states is in the result (API.md: an answer's numbers are). */
+/** Every number the sentence states is in the result (docs/api.md: an answer's numbers are). */
 export function numbersAreFromResult(sentence: string, result: QueryResult): boolean {
   return numbersIn(sentence).every((written) => isInResult(written, result));
 }

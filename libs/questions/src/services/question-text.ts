@@ -1,6 +1,6 @@
 import { RequestValidationException } from '@app/common';
 
-/** Longest question, in characters (API.md; the DTO states it too). */
+/** Longest question, in characters (docs/api.md; the DTO states it too). */
 export const MAX_QUESTION_LENGTH = 2000;
 
 // Control characters but tab and line breaks: PostgreSQL text cannot hold NUL, and none of
