@@ -1,4 +1,4 @@
-import { AnalysisRunner } from '@app/analysis';
+import { AnalysisRunJob } from '@app/analysis';
 import { MetricsService } from '@app/metrics';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -127,7 +127,7 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
 
     // The job runs again (as after a worker died mid-run): its metrics replace the first set.
     await db.query(`UPDATE analyses SET status = 'running' WHERE id = $1`, [analysisId]);
-    await app.app.get(AnalysisRunner).run({ organizationId: org.organizationId, analysisId });
+    await app.app.get(AnalysisRunJob).run({ organizationId: org.organizationId, analysisId });
     const again = (await get(`/v1/metrics?analysisId=${analysisId}&limit=500`)).body
       .data as Metric[];
     expect(again).toHaveLength(metrics.length);

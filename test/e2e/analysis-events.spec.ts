@@ -1,4 +1,4 @@
-import { AnalysisEvents } from '../../libs/analysis/src/services/analysis-events';
+import { AnalysisEventsRepository } from '../../libs/analysis/src/repositories/analysis-events.repository';
 import { Client } from 'pg';
 import { call, Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -55,12 +55,13 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 describe('analysis event streams', () => {
   let app: TestApp;
   let key: string;
+  let organizationId: string;
 
   beforeAll(async () => {
     // No worker: analyses stay queued, and the test appends their events itself. The safety
     // poll is a minute, so an event that arrives sooner was announced, not polled for.
     app = await startTestApp({ env: { WORKERS: 'off', ANALYSIS_EVENTS_POLL_MS: '60000' } });
-    key = (await new Factory(app.app).newOrganization()).adminKey;
+    ({ adminKey: key, organizationId } = await new Factory(app.app).newOrganization());
   });
   afterAll(async () => {
     await app.close();
@@ -77,7 +78,7 @@ describe('analysis event streams', () => {
 
   it('delivers an appended event at once, without reading the log in between', async () => {
     const analysisId = await queuedAnalysis();
-    const events = app.app.get(AnalysisEvents);
+    const events = app.app.get(AnalysisEventsRepository);
     const reads = jest.spyOn(events, 'after');
     const stream = await openStream(app, key, analysisId);
     try {
@@ -87,7 +88,7 @@ describe('analysis event streams', () => {
       await new Promise((r) => setTimeout(r, 1500));
       expect(reads.mock.calls.length - readsBefore).toBe(0);
       const appended = Date.now();
-      await events.append(analysisId, 'status', { status: 'running' });
+      await events.append(organizationId, analysisId, 'status', { status: 'running' });
       expect(await until(() => stream.events.length === 2, 5000)).toBe(true);
       expect(stream.events[1]).toMatchObject({ event: 'status' });
       expect((stream.events[1]?.at ?? Infinity) - appended).toBeLessThan(1000);
@@ -124,7 +125,9 @@ describe('analysis event streams', () => {
     const stream = await openStream(app, key, analysisId, '999999999999999');
     try {
       await new Promise((r) => setTimeout(r, 300));
-      await app.app.get(AnalysisEvents).append(analysisId, 'status', { status: 'running' });
+      await app.app
+        .get(AnalysisEventsRepository)
+        .append(organizationId, analysisId, 'status', { status: 'running' });
       expect(await until(() => stream.events.length === 1, 3000)).toBe(true);
     } finally {
       stream.close();
@@ -144,9 +147,13 @@ describe('analysis event streams', () => {
       );
       expect(killed.rowCount).toBe(1);
       // Appended while nobody listens: found when the listener is back (first retry 250 ms).
-      await app.app.get(AnalysisEvents).append(analysisId, 'status', { status: 'running' });
+      await app.app
+        .get(AnalysisEventsRepository)
+        .append(organizationId, analysisId, 'status', { status: 'running' });
       expect(await until(() => stream.events.length === 2, 5000)).toBe(true);
-      await app.app.get(AnalysisEvents).append(analysisId, 'agent.started', { agent: 'text' });
+      await app.app
+        .get(AnalysisEventsRepository)
+        .append(organizationId, analysisId, 'agent.started', { agent: 'text' });
       expect(await until(() => stream.events.length === 3, 5000)).toBe(true);
     } finally {
       await db.end();

@@ -1,4 +1,4 @@
-import { AnalysisModule } from '@app/analysis';
+import { AnalysisJobsModule, AnalysisModule } from '@app/analysis';
 import { AuthModule } from '@app/auth';
 import { BackgroundModule } from '@app/background';
 import { CacheInfraModule } from '@app/cache';
@@ -51,8 +51,8 @@ export class ApiModule {
         DatasetsModule,
         MetricsModule,
         QuestionsModule,
-        AnalysisModule.register({ http: true, consume: config.workers.mode === 'inline' }),
-        ...(config.workers.mode === 'inline' ? [BackgroundModule] : []),
+        AnalysisModule,
+        ...(config.workers.mode === 'inline' ? [AnalysisJobsModule, BackgroundModule] : []),
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { AnalysisModule } from '@app/analysis';
+import { AnalysisJobsModule } from '@app/analysis';
 import { BackgroundModule } from '@app/background';
 import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
@@ -30,7 +30,7 @@ export class WorkerModule {
         CacheInfraModule,
         HealthModule,
         BackgroundModule,
-        AnalysisModule.register({ http: false, consume: true }),
+        AnalysisJobsModule,
       ],
     };
   }

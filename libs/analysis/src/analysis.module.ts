@@ -1,52 +1,71 @@
-import { DatasetEntity, DatasetsCoreModule } from '@app/datasets';
+import { DatasetsCoreModule } from '@app/datasets';
 import { MetricsCoreModule } from '@app/metrics';
 import { AnalysisModelModule } from '@app/models';
 import { QuestionsCoreModule } from '@app/questions';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnalysesController } from './controllers/analyses.controller';
 import { AnalysisEventEntity } from './entities/analysis-event.entity';
 import { AnalysisEntity } from './entities/analysis.entity';
-import { AnalysisEvents } from './services/analysis-events';
-import { AnalysisStream } from './services/analysis-stream';
+import { AnalysisRunJob } from './jobs/analysis-run.job';
+import { AnalysisEventsRepository } from './repositories/analysis-events.repository';
+import { AnalysesRepository } from './repositories/analyses.repository';
+import { ToolQueryRepository } from './repositories/tool-query.repository';
 import { AnalysesService } from './services/analyses.service';
-import { ANALYSIS_CONSUMER, AnalysisRunner } from './services/analysis-runner';
-import { AnalysisStore } from './services/analysis-store';
-import { MetricSeriesInput } from './services/metric-series-input';
+import { AnalysisStreamService } from './services/analysis-stream.service';
+import { MetricSeriesInputService } from './services/metric-series-input.service';
+import { RunningAnalysesService } from './services/running-analyses.service';
 import { AgentTracing } from './tracing/agent-tracing';
 
-export interface AnalysisModuleOptions {
-  /** Mount the HTTP routes (the api; never the worker, which has no auth pipeline). */
-  http: boolean;
-  /** Run analyses from the queue in this process. */
-  consume: boolean;
-}
+/**
+ * The analysis rules without HTTP and without consuming the queue: creating, reading and
+ * cancelling analyses, and what the job that runs them uses.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AnalysisEntity, AnalysisEventEntity]),
+    MetricsCoreModule,
+    DatasetsCoreModule,
+    AnalysisModelModule,
+    QuestionsCoreModule,
+  ],
+  providers: [
+    AgentTracing,
+    AnalysesRepository,
+    AnalysisEventsRepository,
+    ToolQueryRepository,
+    RunningAnalysesService,
+    AnalysesService,
+    MetricSeriesInputService,
+  ],
+  exports: [
+    AnalysesService,
+    AnalysesRepository,
+    AnalysisEventsRepository,
+    ToolQueryRepository,
+    RunningAnalysesService,
+    MetricsCoreModule,
+    DatasetsCoreModule,
+    AnalysisModelModule,
+    QuestionsCoreModule,
+  ],
+})
+export class AnalysisCoreModule {}
 
-/** Analyses: the agents, their orchestration, the queue consumer and `/v1/analyses`. */
-@Module({})
-export class AnalysisModule {
-  static register(options: AnalysisModuleOptions): DynamicModule {
-    return {
-      module: AnalysisModule,
-      imports: [
-        TypeOrmModule.forFeature([AnalysisEntity, AnalysisEventEntity, DatasetEntity]),
-        MetricsCoreModule,
-        DatasetsCoreModule,
-        AnalysisModelModule,
-        QuestionsCoreModule,
-      ],
-      controllers: options.http ? [AnalysesController] : [],
-      providers: [
-        AgentTracing,
-        AnalysisStore,
-        AnalysisEvents,
-        AnalysisStream,
-        AnalysisRunner,
-        AnalysesService,
-        MetricSeriesInput,
-        { provide: ANALYSIS_CONSUMER, useValue: options.consume },
-      ],
-      exports: [AnalysesService],
-    };
-  }
-}
+/** `/v1/analyses`: what the api imports (never the worker, which has no auth pipeline). */
+@Module({
+  imports: [AnalysisCoreModule],
+  controllers: [AnalysesController],
+  providers: [AnalysisStreamService],
+})
+export class AnalysisModule {}
+
+/**
+ * Runs analyses from the queue in this process: the worker imports it, and so does the api
+ * with `WORKERS=inline`.
+ */
+@Module({
+  imports: [AnalysisCoreModule],
+  providers: [AnalysisRunJob],
+})
+export class AnalysisJobsModule {}

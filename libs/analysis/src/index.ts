@@ -1,4 +1,5 @@
-export { type AnalysisContext, readOnlyQuery } from './analysis-context';
+export { type AnalysisContext } from './orchestration/analysis-context';
+export { readOnlyQuery } from './repositories/tool-query.repository';
 export {
   profileAgent,
   type ProfileOutput,
@@ -43,7 +44,7 @@ export {
   type AnalysisOutcome,
   type AnalysisRequest,
   runAnalysis,
-} from './orchestrator';
-export { AnalysisModule, type AnalysisModuleOptions } from './analysis.module';
+} from './orchestration/orchestrator';
+export { AnalysisCoreModule, AnalysisJobsModule, AnalysisModule } from './analysis.module';
 export { AnalysisEntity } from './entities/analysis.entity';
-export { AnalysisRunner } from './services/analysis-runner';
+export { AnalysisRunJob } from './jobs/analysis-run.job';

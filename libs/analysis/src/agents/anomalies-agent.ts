@@ -1,6 +1,6 @@
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { findingsOf, numericColumnsOf } from './series-findings';
 
 export { IQR_FENCE, ROBUST_Z_LIMIT } from './anomalies-scan';

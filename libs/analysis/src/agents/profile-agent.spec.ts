@@ -1,5 +1,5 @@
 import type { ColumnProfile } from '@app/datasets';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { qualityIssues } from './profile-agent';
 
 function column(name: string, overrides: Partial<ColumnProfile>): ColumnProfile {

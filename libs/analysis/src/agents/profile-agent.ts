@@ -1,6 +1,6 @@
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 
 /** Thresholds of the data-quality checks (a share of the column's rows). */
 export const QUALITY_RULES = {

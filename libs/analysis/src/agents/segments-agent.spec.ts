@@ -1,4 +1,4 @@
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { segmentColumns } from './segments-agent';
 
 type Dataset = AnalysisContext['dataset'];

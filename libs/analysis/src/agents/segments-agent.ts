@@ -1,7 +1,7 @@
 import { datasetTable, quoteIdentifier } from '@app/datasets';
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { segmentTests, type SegmentTests, type SegmentTable } from '../statistics/segment-findings';
 import { QUALITY_RULES } from './profile-agent';
 import { perRun } from './run-memo';

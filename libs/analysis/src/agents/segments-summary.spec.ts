@@ -1,5 +1,5 @@
-import { analysisMetrics } from '../analysis-metrics';
-import type { AnalysisOutcome } from '../orchestrator';
+import { analysisMetrics } from '../orchestration/analysis-metrics';
+import type { AnalysisOutcome } from '../orchestration/orchestrator';
 import type { Segment } from './segments-agent';
 import { segmentInsights, segmentsClause } from './segments-summary';
 import { composeSummary } from './summary-agent';

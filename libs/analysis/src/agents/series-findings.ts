@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ANOMALIES, type AnalysisContext } from '../analysis-context';
+import { DEFAULT_MAX_ANOMALIES, type AnalysisContext } from '../orchestration/analysis-context';
 import {
   analyzeSeries,
   type SeriesAnalysis,

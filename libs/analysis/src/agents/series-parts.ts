@@ -1,4 +1,4 @@
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { ANOMALY_SCAN_PARTS, partsOf } from './anomalies-scan';
 
 /** A part of a table: consecutive pages, as TID bounds (`to` open; null: to the end). */

@@ -1,5 +1,5 @@
 import { datasetTable, quoteIdentifier } from '@app/datasets';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { mergeBucketRows, partRange, tableParts } from './series-parts';
 
 /**

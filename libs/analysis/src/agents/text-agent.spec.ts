@@ -1,4 +1,4 @@
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { firstTextCells } from './text-agent';
 
 /** A table of `pages` pages of `perPage` rows, `value-<row>`, every third one empty. */

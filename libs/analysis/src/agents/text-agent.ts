@@ -2,7 +2,7 @@ import { datasetTable, quoteIdentifier } from '@app/datasets';
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
 import type { PassageClassifier } from '@app/models';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { proseColumns } from '../text/prose-columns';
 import { analyzeText } from '../text/text-analysis';
 

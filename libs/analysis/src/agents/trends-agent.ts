@@ -1,6 +1,6 @@
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { z } from 'zod';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { findingsOf, numericColumnsOf, timeColumnOf } from './series-findings';
 
 export { TREND_ALPHA } from '../statistics/seasonal-trend';

@@ -35,7 +35,7 @@ import {
   WaitQueryDto,
 } from '../dtos/analysis.dto';
 import { AnalysesService } from '../services/analyses.service';
-import { AnalysisStream } from '../services/analysis-stream';
+import { AnalysisStreamService } from '../services/analysis-stream.service';
 
 const id = new ParseUUIDPipe();
 
@@ -44,7 +44,7 @@ const id = new ParseUUIDPipe();
 export class AnalysesController {
   constructor(
     private readonly analyses: AnalysesService,
-    private readonly stream: AnalysisStream,
+    private readonly stream: AnalysisStreamService,
   ) {}
 
   @Post()
@@ -161,6 +161,7 @@ export class AnalysesController {
     const headers = reply.getHeaders();
     reply.hijack();
     await this.stream.stream(
+      principal.organizationId,
       analysisId,
       analysis.status,
       lastEventId,

@@ -17,14 +17,14 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DEFAULT_MAX_ANOMALIES, MAX_ANOMALIES_LIMIT } from '../analysis-context';
-import { ANALYSIS_ERROR_CODES, type AnalysisErrorCode } from '../analysis-errors';
+import { DEFAULT_MAX_ANOMALIES, MAX_ANOMALIES_LIMIT } from '../orchestration/analysis-context';
+import { ANALYSIS_ERROR_CODES, type AnalysisErrorCode } from '../orchestration/analysis-errors';
 import {
   ANALYSIS_STATUSES,
   type AnalysisEntity,
   type AnalysisStatus,
 } from '../entities/analysis.entity';
-import type { AgentName } from '../orchestrator';
+import type { AgentName } from '../orchestration/orchestrator';
 import { AnalysisMetricDto } from './analysis-metric.dto';
 import { AnalysisResultDto, MAX_RESULT_TEXT } from './analysis-result.dto';
 

@@ -1,6 +1,6 @@
 import { OrganizationEntity } from '@app/auth';
 import type { MetricDimensions, SeriesAggregate, SeriesInterval } from '@app/metrics';
-import type { AnalysisErrorCode } from '../analysis-errors';
+import type { AnalysisErrorCode } from '../orchestration/analysis-errors';
 import {
   Column,
   CreateDateColumn,

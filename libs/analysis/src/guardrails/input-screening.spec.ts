@@ -1,4 +1,4 @@
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import {
   InputScreening,
   MAX_SCREENED_NAME_CHARACTERS,

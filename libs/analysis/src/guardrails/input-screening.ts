@@ -1,5 +1,5 @@
 import { datasetTable } from '@app/datasets';
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import { textSample } from '../agents/text-agent';
 import { proseColumns } from '../text/prose-columns';
 import { injectionExcerpt, injectionPattern } from '@app/common';

@@ -1,4 +1,4 @@
-import type { AnalysisContext } from '../analysis-context';
+import type { AnalysisContext } from '../orchestration/analysis-context';
 import {
   CUES,
   type FocusSpecialist,

@@ -8,15 +8,13 @@ import {
   toPage,
 } from '@app/common';
 import { AppConfig } from '@app/config';
-import { JobQueue } from '@app/database';
-import { type DatasetEntity, DatasetUploadService } from '@app/datasets';
+import { JobQueue, type UnitOfWork } from '@app/database';
+import { type DatasetEntity, DatasetsService, DatasetUploadService } from '@app/datasets';
 import { AnalysisModel } from '@app/models';
 import { activeTraceContext } from '@app/observability';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DataSource, type EntityManager } from 'typeorm';
 import {
   type AnalysisDto,
   type CreateAnalysisDto,
@@ -24,16 +22,17 @@ import {
   mapAnalysis,
 } from '../dtos/analysis.dto';
 import {
-  AnalysisEntity,
+  type AnalysisEntity,
   type AnalysisInput,
   type AnalysisMetricInput,
 } from '../entities/analysis.entity';
 import { recordsToCsv } from '../input/records-csv';
-import { AGENTS_SDK_VERSION } from '../orchestrator';
-import { ANALYSIS_QUEUE, type AnalysisJob, AnalysisRunner } from './analysis-runner';
-import { AnalysisEvents } from './analysis-events';
-import { AnalysisStore } from './analysis-store';
-import { MetricSeriesInput } from './metric-series-input';
+import { AGENTS_SDK_VERSION } from '../orchestration/orchestrator';
+import { ANALYSIS_QUEUE, type AnalysisJobPayload } from '../jobs/analysis-run.job';
+import { AnalysisEventsRepository } from '../repositories/analysis-events.repository';
+import { AnalysesRepository } from '../repositories/analyses.repository';
+import { MetricSeriesInputService } from './metric-series-input.service';
+import { RunningAnalysesService } from './running-analyses.service';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const WAIT_POLL_MS = 100;
@@ -52,15 +51,15 @@ type PreparedInput = AnalysisInput | PendingRecords;
 @Injectable()
 export class AnalysesService {
   constructor(
-    private readonly store: AnalysisStore,
+    private readonly analyses: AnalysesRepository,
     private readonly jobs: JobQueue,
-    private readonly runner: AnalysisRunner,
-    private readonly events: AnalysisEvents,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly running: RunningAnalysesService,
+    private readonly events: AnalysisEventsRepository,
+    private readonly datasets: DatasetsService,
     private readonly uploads: DatasetUploadService,
     private readonly config: AppConfig,
     private readonly model: AnalysisModel,
-    private readonly metricSeries: MetricSeriesInput,
+    private readonly metricSeries: MetricSeriesInputService,
   ) {}
 
   /** Inserts the analysis and enqueues its job in one transaction. */
@@ -134,17 +133,16 @@ export class AnalysesService {
     const storedRecords: DatasetEntity[] = [];
     // The request's trace, continued by the analyses wherever they run.
     const traceContext = activeTraceContext();
-    const analyses = await this.dataSource.transaction(async (manager) => {
+    const analyses = await this.analyses.inTransaction(async (work) => {
       const created: AnalysisEntity[] = [];
       for (const { input: prepared, body, replayOf } of requests) {
         const id = randomUUID();
         const input =
           prepared.kind === 'records-pending'
-            ? await this.storeRecords(manager, principal, id, prepared, storedRecords)
+            ? await this.storeRecords(work, principal, id, prepared, storedRecords)
             : prepared;
-        const analysis: Partial<AnalysisEntity> = {
+        const analysis: Omit<AnalysisEntity, 'organizationId' | 'createdAt' | 'heartbeatAt'> = {
           id,
-          organizationId: principal.organizationId,
           status: 'queued',
           input,
           datasetId: input.kind === 'text' ? null : input.datasetId,
@@ -165,14 +163,20 @@ export class AnalysesService {
           startedAt: null,
           completedAt: null,
         };
-        const saved = await manager.save(AnalysisEntity, manager.create(AnalysisEntity, analysis));
-        const job: AnalysisJob = {
+        const saved = await this.analyses.insert(principal.organizationId, analysis, work);
+        const job: AnalysisJobPayload = {
           organizationId: principal.organizationId,
           analysisId: saved.id,
           traceContext,
         };
-        await this.jobs.sendInTransaction(manager, ANALYSIS_QUEUE, job);
-        await this.events.append(saved.id, 'status', { status: 'queued' }, manager);
+        await this.jobs.sendInTransaction(work, ANALYSIS_QUEUE, job);
+        await this.events.append(
+          principal.organizationId,
+          saved.id,
+          'status',
+          { status: 'queued' },
+          work,
+        );
         created.push(saved);
       }
       return created;
@@ -183,14 +187,14 @@ export class AnalysesService {
 
   /** Stores records as a dataset named after the analysis, in the creating transaction. */
   private async storeRecords(
-    manager: EntityManager,
+    work: UnitOfWork,
     principal: Principal,
     analysisId: string,
     pending: PendingRecords,
     stored: DatasetEntity[],
   ): Promise<AnalysisInput> {
     const { metric } = pending;
-    const dataset = await this.uploads.uploadInTransaction(manager, principal, {
+    const dataset = await this.uploads.uploadInTransaction(work, principal, {
       source: Readable.from(pending.chunks),
       name:
         metric === undefined
@@ -207,14 +211,14 @@ export class AnalysesService {
   }
 
   async get(organizationId: string, id: string): Promise<AnalysisEntity> {
-    const analysis = await this.store.find(organizationId, id);
+    const analysis = await this.analyses.find(organizationId, id);
     if (analysis === null)
       throw new ProblemException(404, 'not-found', `There is no analysis ${id}`);
     return analysis;
   }
 
   async list(organizationId: string, query: ListAnalysesQueryDto): Promise<Page<AnalysisDto>> {
-    const rows = await this.store.list(
+    const rows = await this.analyses.list(
       organizationId,
       { status: query.status, datasetId: query.datasetId?.toLowerCase() },
       query.limit,
@@ -236,7 +240,7 @@ export class AnalysesService {
   /** Cancels a queued or running analysis (a finished one is a 409). */
   async cancel(organizationId: string, id: string): Promise<AnalysisEntity> {
     const analysis = await this.get(organizationId, id);
-    const cancelled = await this.store.transition(
+    const cancelled = await this.analyses.transition(
       organizationId,
       id,
       ['queued', 'running'],
@@ -246,8 +250,8 @@ export class AnalysesService {
     if (!cancelled) {
       throw new ProblemException(409, 'conflict', `Analysis ${id} is already ${analysis.status}`);
     }
-    this.runner.abort(id);
-    await this.events.append(id, 'failed', {
+    this.running.abort(id);
+    await this.events.append(organizationId, id, 'failed', {
       status: 'cancelled',
       error: 'cancelled',
       errorCode: 'cancelled',
@@ -275,9 +279,8 @@ export class AnalysesService {
       return { kind: 'records-pending', chunks, records: body.records.length };
     }
     const datasetId = (body.datasetId as string).toLowerCase();
-    if ((await this.store.dataset(organizationId, datasetId)) === null) {
-      throw new ProblemException(404, 'not-found', `There is no dataset ${datasetId}`);
-    }
+    // 404 for an unknown dataset, another organization's included.
+    await this.datasets.get(organizationId, datasetId);
     return { kind: 'dataset', datasetId };
   }
 }

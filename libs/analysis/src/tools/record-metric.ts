@@ -1,7 +1,7 @@
 import { parseMetricInputs } from '@app/metrics';
 import { tool } from '@openai/agents';
 import { z } from 'zod';
-import type { MetricGroup } from '../analysis-metrics';
+import type { MetricGroup } from './metric-group';
 import { numbersNotFromTools } from '../guardrails/tool-numbers';
 
 /** Most metrics the agents of one analysis may record with `record_metric`. */

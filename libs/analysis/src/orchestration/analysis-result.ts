@@ -1,7 +1,7 @@
-import { type InjectionFinding, where } from './guardrails/input-screening';
-import type { AnalysisResultDto } from './dtos/analysis-result.dto';
+import { type InjectionFinding, where } from '../guardrails/input-screening';
+import type { AnalysisResultDto } from '../dtos/analysis-result.dto';
 import type { AnalysisOutcome } from './orchestrator';
-import type { Season, Trend } from './agents/trends-agent';
+import type { Season, Trend } from '../agents/trends-agent';
 
 /**
  * The `result` of an analysis in the shape docs/api.md gives (plus what the specialists

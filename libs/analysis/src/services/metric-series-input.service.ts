@@ -26,7 +26,7 @@ export interface MetricSeriesRecords {
  * take the records path.
  */
 @Injectable()
-export class MetricSeriesInput {
+export class MetricSeriesInputService {
   constructor(
     private readonly metrics: MetricReadsService,
     private readonly config: AppConfig,

@@ -8,38 +8,38 @@ import {
   describeFailure,
   failureDetail,
 } from './analysis-errors';
-import type { MetricGroup } from './analysis-metrics';
-import { recordMetricTool, ToolLedger } from './tools/record-metric';
-import { inputScreeningGuardrail, numbersFromToolsGuardrail } from './guardrails/guardrails';
+import type { MetricGroup } from '../tools/metric-group';
+import { recordMetricTool, ToolLedger } from '../tools/record-metric';
+import { inputScreeningGuardrail, numbersFromToolsGuardrail } from '../guardrails/guardrails';
 import {
   type InjectionFinding,
   InputScreening,
   type ScreeningScope,
-} from './guardrails/input-screening';
+} from '../guardrails/input-screening';
 import {
   type AnalysisAnswer,
   type AnswerMiss,
   answerStep,
   type QuestionAnswerer,
-} from './planning/question-answer';
+} from '../planning/question-answer';
 import {
   focusColumnsOf,
   focusRuns,
   questionFocus,
   type QuestionFocus,
-} from './planning/question-focus';
-import { anomaliesAgent } from './agents/anomalies-agent';
-import { profileAgent } from './agents/profile-agent';
-import { segmentsAgent } from './agents/segments-agent';
+} from '../planning/question-focus';
+import { anomaliesAgent } from '../agents/anomalies-agent';
+import { profileAgent } from '../agents/profile-agent';
+import { segmentsAgent } from '../agents/segments-agent';
 import {
   type SpecialistResults,
   summaryAgent,
   type SummaryContext,
   type SummaryOutput,
-} from './agents/summary-agent';
-import { textAgent } from './agents/text-agent';
-import { proseColumns } from './text/prose-columns';
-import { trendsAgent } from './agents/trends-agent';
+} from '../agents/summary-agent';
+import { textAgent } from '../agents/text-agent';
+import { proseColumns } from '../text/prose-columns';
+import { trendsAgent } from '../agents/trends-agent';
 
 // The specialists differ in context and output types; Runner.run itself takes Agent<any, any>.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

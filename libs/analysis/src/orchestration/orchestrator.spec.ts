@@ -4,12 +4,12 @@ import { Runner } from '@openai/agents';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import type { AnalysisContext } from './analysis-context';
 import { AGENTS_SDK_VERSION, runAnalysis } from './orchestrator';
-import type { AnalysisAnswer, QuestionAnswerer } from './planning/question-answer';
+import type { AnalysisAnswer, QuestionAnswerer } from '../planning/question-answer';
 
 describe('AGENTS_SDK_VERSION', () => {
   it('is the @openai/agents version package.json pins', () => {
     const manifest = JSON.parse(
-      readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
+      readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'),
     ) as { dependencies: Record<string, string> };
     expect(manifest.dependencies['@openai/agents']).toBe(AGENTS_SDK_VERSION);
   });

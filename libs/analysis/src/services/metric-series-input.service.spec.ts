@@ -3,7 +3,7 @@ import type { AppConfig } from '@app/config';
 import type { MetricReadsService, MetricSpan, SeriesDto, SeriesQuery } from '@app/metrics';
 import { CreateAnalysisDto } from '../dtos/analysis.dto';
 import type { AnalysisMetricDto } from '../dtos/analysis-metric.dto';
-import { MetricSeriesInput } from './metric-series-input';
+import { MetricSeriesInputService } from './metric-series-input.service';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
 const HOUR = 3_600_000;
@@ -35,7 +35,7 @@ function reader(span: MetricSpan | null, seriesMaxPoints = 10_000) {
   const { metrics, asked } = fakeMetrics(span);
   const config = { metrics: { seriesMaxPoints } } as AppConfig;
   return {
-    input: new MetricSeriesInput(metrics as unknown as MetricReadsService, config),
+    input: new MetricSeriesInputService(metrics as unknown as MetricReadsService, config),
     metrics,
     asked,
   };
@@ -58,7 +58,7 @@ const twoDays: MetricSpan = {
   groups: 1,
 };
 
-describe('MetricSeriesInput', () => {
+describe('MetricSeriesInputService', () => {
   it('reads the span, picks the interval and records the resolved window', async () => {
     const { input, metrics } = reader(twoDays);
     const read = await input.read(ORG, { name: 'load' });

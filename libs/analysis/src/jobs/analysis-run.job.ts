@@ -1,30 +1,37 @@
 import { AppConfig } from '@app/config';
+import { isTransientDatabaseError, JobQueue } from '@app/database';
+import { DatasetsService } from '@app/datasets';
+import { MetricsService } from '@app/metrics';
+import { AnalysisModel } from '@app/models';
+import { QuestionAnsweringService, questionText } from '@app/questions';
 import {
-  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { isTransientDatabaseError, JobQueue } from '@app/database';
-import { MetricsService } from '@app/metrics';
-import { AnalysisModel } from '@app/models';
-import { QuestionAnsweringService, questionText } from '@app/questions';
 import type { JobWithMetadata } from 'pg-boss';
-import { DataSource } from 'typeorm';
-import { readOnlyQuery } from '../analysis-context';
-import { AnalysisFailureError, describeFailure, failureDetail } from '../analysis-errors';
-import { type AgentName, type AnalysisEvent, runAnalysis } from '../orchestrator';
-import { analysisMetrics } from '../analysis-metrics';
-import { AnalysisEntity } from '../entities/analysis.entity';
-import { toAnalysisResult } from '../result';
-import { AnalysisEvents } from './analysis-events';
-import { AnalysisStore } from './analysis-store';
+import type { AnalysisEntity } from '../entities/analysis.entity';
+import { analysisMetrics } from '../orchestration/analysis-metrics';
+import {
+  type AnalysisFailure,
+  AnalysisFailureError,
+  describeFailure,
+  failureDetail,
+} from '../orchestration/analysis-errors';
+import { toAnalysisResult } from '../orchestration/analysis-result';
+import {
+  type AgentName,
+  type AnalysisEvent,
+  type AnalysisOutcome,
+  runAnalysis,
+} from '../orchestration/orchestrator';
+import { AnalysisEventsRepository } from '../repositories/analysis-events.repository';
+import { AnalysesRepository } from '../repositories/analyses.repository';
+import { ToolQueryRepository } from '../repositories/tool-query.repository';
+import { RunningAnalysesService } from '../services/running-analyses.service';
 
 export const ANALYSIS_QUEUE = 'analysis';
-/** Injection token: whether this process consumes the analysis queue. */
-export const ANALYSIS_CONSUMER = Symbol('ANALYSIS_CONSUMER');
 /** Statement timeout of the tools' SQL. */
 const TOOL_QUERY_TIMEOUT_MS = 30_000;
 /** Most often a running analysis reports it is alive (and learns whether it was cancelled). */
@@ -34,7 +41,8 @@ class CancelledMeanwhile extends Error {}
 
 const EVERY_AGENT_FAILED = { code: 'agents-failed', message: 'every agent failed' } as const;
 
-export interface AnalysisJob {
+/** The payload of an {@link ANALYSIS_QUEUE} job. */
+export interface AnalysisJobPayload {
   organizationId: string;
   analysisId: string;
   /**
@@ -56,25 +64,24 @@ export interface AnalysisJob {
  * replaces what an earlier attempt wrote, so exactly one set of metrics remains.
  */
 @Injectable()
-export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(AnalysisRunner.name);
-  private readonly running = new Map<string, AbortController>();
+export class AnalysisRunJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AnalysisRunJob.name);
   private reaper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly jobs: JobQueue,
-    private readonly store: AnalysisStore,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ANALYSIS_CONSUMER) private readonly consume: boolean,
+    private readonly analyses: AnalysesRepository,
+    private readonly events: AnalysisEventsRepository,
+    private readonly toolQueries: ToolQueryRepository,
+    private readonly running: RunningAnalysesService,
+    private readonly datasets: DatasetsService,
     private readonly metrics: MetricsService,
-    private readonly events: AnalysisEvents,
     private readonly model: AnalysisModel,
     private readonly config: AppConfig,
     private readonly answering: QuestionAnsweringService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.consume) return;
     await this.jobs.queue(ANALYSIS_QUEUE, {
       retryLimit: 2,
       // 2–4 s, then 4–8 s (pg-boss: delay · 2^attempt / 2, plus as much again at random).
@@ -88,7 +95,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       await this.jobs.boss.work(
         ANALYSIS_QUEUE,
         { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
-        async ([job]: JobWithMetadata<AnalysisJob>[]) => {
+        async ([job]: JobWithMetadata<AnalysisJobPayload>[]) => {
           if (job !== undefined) await this.run(job.data, job.retryLimit - job.retryCount);
         },
       );
@@ -111,9 +118,13 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
    */
   async reapStale(): Promise<void> {
     const staleAfterMs = this.config.analyses.staleAfterMs;
-    for (const { organizationId, id } of await this.store.stale(staleAfterMs)) {
+    for (const { organizationId, id } of await this.analyses.stale(staleAfterMs)) {
       // Claimed by one consumer only (the claim renews the heartbeat).
-      if (this.running.has(id) || !(await this.store.claimStale(id, staleAfterMs))) continue;
+      if (
+        this.running.has(id) ||
+        !(await this.analyses.claimStale(organizationId, id, staleAfterMs))
+      )
+        continue;
       const jobs = await this.jobs.jobsWith(ANALYSIS_QUEUE, 'analysisId', id);
       const active = jobs.filter((job) => job.state === 'active');
       for (const job of active) {
@@ -124,38 +135,58 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
         continue;
       }
       if (jobs.some((job) => job.state === 'created' || job.state === 'retry')) continue;
-      const error = 'its worker stopped and no retry is left';
-      const failed = await this.store.transition(organizationId, id, ['running'], 'failed', {
-        error,
-        errorCode: 'worker-lost',
-        completedAt: new Date(),
+      await this.markFailed(organizationId, id, {
+        code: 'worker-lost',
+        message: 'its worker stopped and no retry is left',
       });
-      if (failed)
-        await this.events.append(id, 'failed', {
-          status: 'failed',
-          error,
-          errorCode: 'worker-lost',
-        });
     }
   }
 
-  /** Aborts the run of `analysisId` if it is running in this process. */
-  abort(analysisId: string): void {
-    this.running.get(analysisId)?.abort();
-  }
-
   /**
-   * Runs one analysis. A transient database failure (a lost connection, a deadlock, a
+   * Runs one analysis: start it, keep its heartbeat while the agents run, store the
+   * outcome, or fail it. A transient database failure (a lost connection, a deadlock, a
    * failover) with `retriesLeft` is thrown back to the queue, which retries the job with
    * backoff while the analysis stays `running`; any other failure fails the analysis.
    */
   async run(
-    { organizationId, analysisId, traceContext }: AnalysisJob,
+    { organizationId, analysisId, traceContext }: AnalysisJobPayload,
     retriesLeft = 0,
   ): Promise<void> {
-    const analysis = await this.store.find(organizationId, analysisId);
-    if (analysis === null || !['queued', 'running'].includes(analysis.status)) return;
-    await this.store.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
+    const analysis = await this.start(organizationId, analysisId);
+    if (analysis === null) return;
+    const controller = this.running.start(analysisId);
+    const heartbeat = this.keepHeartbeat(organizationId, analysisId, controller);
+    const agentEvents = this.agentEventLog(organizationId, analysisId);
+    try {
+      const outcome = await this.runAgents(
+        analysis,
+        controller.signal,
+        agentEvents.onEvent,
+        traceContext,
+      );
+      await agentEvents.appended();
+      await this.storeOutcome(analysis, outcome);
+    } catch (error) {
+      if (error instanceof CancelledMeanwhile) return;
+      if (retriesLeft > 0 && isTransientDatabaseError(error)) {
+        this.logger.warn(`Analysis ${analysisId}: ${failureDetail(error)}; the queue retries it`);
+        throw error;
+      }
+      // The user gets a code and a sentence of ours; the cause as it was stays in this log.
+      const failure = describeFailure(error);
+      this.logger.warn(`Analysis ${analysisId} failed (${failure.code}): ${failureDetail(error)}`);
+      await this.markFailed(organizationId, analysisId, failure);
+    } finally {
+      clearInterval(heartbeat);
+      this.running.finish(analysisId);
+    }
+  }
+
+  /** Marks a queued (or retried, still running) analysis running; null when it is not to run. */
+  private async start(organizationId: string, analysisId: string): Promise<AnalysisEntity | null> {
+    const analysis = await this.analyses.find(organizationId, analysisId);
+    if (analysis === null || !['queued', 'running'].includes(analysis.status)) return null;
+    await this.analyses.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
       startedAt: new Date(),
       // The process that runs it names its model: the api that queued it may be configured
       // differently from this worker.
@@ -163,12 +194,19 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       modelName: this.model.name,
       heartbeatAt: new Date(),
     });
-    await this.events.append(analysisId, 'status', { status: 'running' });
-    const controller = new AbortController();
-    this.running.set(analysisId, controller);
-    const heartbeat = setInterval(
+    await this.events.append(organizationId, analysisId, 'status', { status: 'running' });
+    return analysis;
+  }
+
+  /** The heartbeat of a run: aborts it when the analysis was cancelled from any process. */
+  private keepHeartbeat(
+    organizationId: string,
+    analysisId: string,
+    controller: AbortController,
+  ): NodeJS.Timeout {
+    return setInterval(
       () => {
-        this.store.heartbeat(organizationId, analysisId).then(
+        this.analyses.heartbeat(organizationId, analysisId).then(
           (status) => {
             if (status === 'cancelled') controller.abort(new Error('cancelled'));
           },
@@ -177,13 +215,21 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
       },
       Math.min(HEARTBEAT_MS, this.config.analyses.staleAfterMs / 4),
     );
-    // Agent events are appended in the order they happen, one after the other.
+  }
+
+  /** Agent events appended in the order they happen, one after the other. */
+  private agentEventLog(
+    organizationId: string,
+    analysisId: string,
+  ): { onEvent: (event: AnalysisEvent) => void; appended: () => Promise<void> } {
     let appended: Promise<void> = Promise.resolve();
     const onEvent = (event: AnalysisEvent) => {
       appended = appended.then(() =>
         event.type === 'agent.started'
-          ? this.events.append(analysisId, 'agent.started', { agent: event.agent })
-          : this.events.append(analysisId, 'agent.finished', {
+          ? this.events.append(organizationId, analysisId, 'agent.started', {
+              agent: event.agent,
+            })
+          : this.events.append(organizationId, analysisId, 'agent.finished', {
               agent: event.run.agent,
               status: event.run.status,
               durationMs: event.run.durationMs,
@@ -193,89 +239,89 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
             }),
       );
     };
-    try {
-      const outcome = await this.execute(analysis, controller.signal, onEvent, traceContext);
-      await appended;
-      const failedAll =
-        outcome.agents.length > 0 && outcome.agents.every((run) => run.status === 'failed');
-      // The result and the metrics it records commit together, replacing what an earlier
-      // attempt of this job wrote: a retried analysis leaves exactly one set of metrics.
-      const written = await this.dataSource.transaction(async (manager) => {
-        const metrics = await this.metrics.replaceForAnalysis(
-          manager,
-          { organizationId, analysisId, createdBy: analysis.createdBy },
-          [...analysisMetrics(outcome, analysis.datasetId), ...outcome.recorded],
-        );
-        const stored = await this.store.transition(
-          organizationId,
-          analysisId,
-          ['running'],
-          failedAll ? 'failed' : 'succeeded',
-          {
-            agentRuns: outcome.agents,
-            result: { ...toAnalysisResult(outcome), metrics: metrics.ids },
-            error: failedAll ? EVERY_AGENT_FAILED.message : null,
-            errorCode: failedAll ? EVERY_AGENT_FAILED.code : null,
-            completedAt: new Date(),
-          },
-          manager,
-        );
-        // Cancelled meanwhile: keep nothing of this run.
-        if (!stored) throw new CancelledMeanwhile();
-        await this.events.append(
-          analysisId,
-          failedAll ? 'failed' : 'completed',
-          failedAll
-            ? {
-                status: 'failed',
-                error: EVERY_AGENT_FAILED.message,
-                errorCode: EVERY_AGENT_FAILED.code,
-              }
-            : { status: 'succeeded' },
-          manager,
-        );
-        return metrics;
-      });
-      await this.metrics.afterCommit(organizationId, written.names);
-    } catch (error) {
-      if (error instanceof CancelledMeanwhile) return;
-      if (retriesLeft > 0 && isTransientDatabaseError(error)) {
-        this.logger.warn(`Analysis ${analysisId}: ${failureDetail(error)}; the queue retries it`);
-        throw error;
-      }
-      // The user gets a code and a sentence of ours; the cause as it was stays in this log.
-      const { code, message } = describeFailure(error);
-      this.logger.warn(`Analysis ${analysisId} failed (${code}): ${failureDetail(error)}`);
-      const failed = await this.store.transition(
+    return { onEvent, appended: () => appended };
+  }
+
+  /**
+   * The result and the metrics it records commit together, replacing what an earlier
+   * attempt of this job wrote: a retried analysis leaves exactly one set of metrics.
+   * Throws {@link CancelledMeanwhile} (keeping nothing) when it was cancelled meanwhile.
+   */
+  private async storeOutcome(analysis: AnalysisEntity, outcome: AnalysisOutcome): Promise<void> {
+    const { organizationId, id: analysisId } = analysis;
+    const failedAll =
+      outcome.agents.length > 0 && outcome.agents.every((run) => run.status === 'failed');
+    const written = await this.analyses.inTransaction(async (work) => {
+      const metrics = await this.metrics.replaceForAnalysis(
+        work,
+        { organizationId, analysisId, createdBy: analysis.createdBy },
+        [...analysisMetrics(outcome, analysis.datasetId), ...outcome.recorded],
+      );
+      const stored = await this.analyses.transition(
         organizationId,
         analysisId,
         ['running'],
-        'failed',
-        { error: message, errorCode: code, completedAt: new Date() },
+        failedAll ? 'failed' : 'succeeded',
+        {
+          agentRuns: outcome.agents,
+          result: { ...toAnalysisResult(outcome), metrics: metrics.ids },
+          error: failedAll ? EVERY_AGENT_FAILED.message : null,
+          errorCode: failedAll ? EVERY_AGENT_FAILED.code : null,
+          completedAt: new Date(),
+        },
+        work,
       );
-      if (failed)
-        await this.events.append(analysisId, 'failed', {
-          status: 'failed',
-          error: message,
-          errorCode: code,
-        });
-    } finally {
-      clearInterval(heartbeat);
-      this.running.delete(analysisId);
-    }
+      if (!stored) throw new CancelledMeanwhile();
+      await this.events.append(
+        organizationId,
+        analysisId,
+        failedAll ? 'failed' : 'completed',
+        failedAll
+          ? {
+              status: 'failed',
+              error: EVERY_AGENT_FAILED.message,
+              errorCode: EVERY_AGENT_FAILED.code,
+            }
+          : { status: 'succeeded' },
+        work,
+      );
+      return metrics;
+    });
+    await this.metrics.afterCommit(organizationId, written.names);
   }
 
-  private async execute(
+  /** Fails a running analysis, with its `failed` event (nothing when it is no longer running). */
+  private async markFailed(
+    organizationId: string,
+    analysisId: string,
+    { code, message }: AnalysisFailure,
+  ): Promise<void> {
+    const failed = await this.analyses.transition(
+      organizationId,
+      analysisId,
+      ['running'],
+      'failed',
+      { error: message, errorCode: code, completedAt: new Date() },
+    );
+    if (failed)
+      await this.events.append(organizationId, analysisId, 'failed', {
+        status: 'failed',
+        error: message,
+        errorCode: code,
+      });
+  }
+
+  private async runAgents(
     analysis: AnalysisEntity,
     signal: AbortSignal,
     onEvent: (event: AnalysisEvent) => void,
     traceContext: Record<string, string> | undefined,
-  ) {
+  ): Promise<AnalysisOutcome> {
     const input = analysis.input;
     const dataset =
       input.kind === 'text'
         ? null
-        : await this.store.dataset(analysis.organizationId, input.datasetId);
+        : await this.datasets.find(analysis.organizationId, input.datasetId);
     if (input.kind !== 'text' && dataset === null)
       throw new AnalysisFailureError('dataset-unavailable', 'the dataset no longer exists');
     const timeoutMs = this.config.analyses.timeoutMs;
@@ -295,7 +341,7 @@ export class AnalysisRunner implements OnApplicationBootstrap, OnApplicationShut
           : {
               organizationId: analysis.organizationId,
               dataset,
-              query: readOnlyQuery(this.dataSource, TOOL_QUERY_TIMEOUT_MS, stop),
+              query: this.toolQueries.readOnly(TOOL_QUERY_TIMEOUT_MS, stop),
               ...(analysis.maxAnomalies === null ? {} : { maxAnomalies: analysis.maxAnomalies }),
             },
       agentTimeoutMs: timeoutMs,

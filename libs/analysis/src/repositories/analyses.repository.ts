@@ -1,30 +1,38 @@
 import type { Keyed, KeysetPosition } from '@app/common';
-import { newestFirstPage } from '@app/database';
-import { DatasetEntity } from '@app/datasets';
+import { newestFirstPage, type UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { AnalysisEntity, type AnalysisStatus } from '../entities/analysis.entity';
 
-/** Analyses and the datasets they read, always within one organization. */
+/** Analyses, always within one organization (but for the queue's housekeeping, {@link stale}). */
 @Injectable()
-export class AnalysisStore {
+export class AnalysesRepository {
   constructor(
     @InjectRepository(AnalysisEntity) private readonly analyses: Repository<AnalysisEntity>,
-    @InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>,
   ) {}
+
+  /** Runs `work` in a new transaction: committed when it returns, rolled back when it throws. */
+  inTransaction<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.analyses.manager.transaction(work);
+  }
 
   find(organizationId: string, id: string): Promise<AnalysisEntity | null> {
     return this.analyses.findOneBy({ organizationId, id });
   }
 
-  dataset(organizationId: string, id: string): Promise<DatasetEntity | null> {
-    return this.datasets.findOneBy({ organizationId, id });
+  /** Inserts within the caller's transaction (the one that enqueues its job). */
+  insert(
+    organizationId: string,
+    analysis: Omit<AnalysisEntity, 'organizationId' | 'createdAt' | 'heartbeatAt'>,
+    work: UnitOfWork,
+  ): Promise<AnalysisEntity> {
+    return work.save(AnalysisEntity, work.create(AnalysisEntity, { ...analysis, organizationId }));
   }
 
   /**
    * Moves to `to` only from one of `from`; false when the analysis was elsewhere
-   * (cancelled, done). In `manager`'s transaction when given.
+   * (cancelled, done). In `work`'s transaction when given.
    */
   async transition(
     organizationId: string,
@@ -32,9 +40,9 @@ export class AnalysisStore {
     from: AnalysisStatus[],
     to: AnalysisStatus,
     changes: Partial<AnalysisEntity> = {},
-    manager: EntityManager = this.analyses.manager,
+    work: UnitOfWork = this.analyses.manager,
   ): Promise<boolean> {
-    const result = await manager
+    const result = await work
       .createQueryBuilder()
       .update(AnalysisEntity)
       .set({ ...changes, status: to } as never)
@@ -75,12 +83,13 @@ export class AnalysisStore {
   }
 
   /** Takes a stale analysis for reaping: true for the one consumer whose claim landed. */
-  async claimStale(id: string, staleAfterMs: number): Promise<boolean> {
+  async claimStale(organizationId: string, id: string, staleAfterMs: number): Promise<boolean> {
     const [rows] = await this.analyses.query<[unknown[], number]>(
       `UPDATE analyses SET heartbeat_at = now()
-       WHERE id = $1 AND status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
+       WHERE organization_id = $1 AND id = $2 AND status = 'running'
+         AND heartbeat_at < now() - make_interval(secs => $3)
        RETURNING id`,
-      [id, staleAfterMs / 1000],
+      [organizationId, id, staleAfterMs / 1000],
     );
     return rows.length > 0;
   }

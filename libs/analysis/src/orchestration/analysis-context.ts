@@ -1,6 +1,4 @@
-import { cancelledOnAbort } from '@app/database';
 import type { DatasetEntity } from '@app/datasets';
-import type { DataSource } from 'typeorm';
 
 /** Anomalies reported per column when the request does not say (API `maxAnomalies`). */
 export const DEFAULT_MAX_ANOMALIES = 20;
@@ -49,30 +47,4 @@ export function withBoundedProfile(context: AnalysisContext): AnalysisContext {
       })),
     },
   };
-}
-
-/**
- * `AnalysisContext.query` over a data source: READ ONLY, `statement_timeout` in ms. When
- * `signal` aborts (a cancelled or timed-out analysis), the statements in flight are
- * cancelled in PostgreSQL too (`pg_cancel_backend`), not left to run on.
- */
-export function readOnlyQuery(
-  dataSource: DataSource,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): AnalysisContext['query'] {
-  return <Row>(text: string, values: unknown[] = []) => {
-    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
-    return dataSource.transaction(async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
-      await manager.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-      return cancelledOnAbort(dataSource, manager, signal, () =>
-        manager.query<Row[]>(text, values),
-      );
-    });
-  };
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }

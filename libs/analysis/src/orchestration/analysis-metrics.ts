@@ -1,17 +1,5 @@
+import type { MetricGroup } from '../tools/metric-group';
 import type { AnalysisOutcome } from './orchestrator';
-
-/** Metrics of one tool call: written with the agent and the call as provenance. */
-export interface MetricGroup {
-  agent: string;
-  toolCallId: string | null;
-  metrics: Array<{
-    name: string;
-    value: number;
-    unit?: string;
-    dimensions: Record<string, string>;
-    datasetId?: string;
-  }>;
-}
 
 const dimension = (text: string) => text.slice(0, 200);
 

@@ -5,7 +5,10 @@ import { Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { FINAL_EVENTS } from '../entities/analysis-event.entity';
 import type { AnalysisStatus } from '../entities/analysis.entity';
-import { ANALYSIS_EVENTS_CHANNEL, AnalysisEvents } from './analysis-events';
+import {
+  ANALYSIS_EVENTS_CHANNEL,
+  AnalysisEventsRepository,
+} from '../repositories/analysis-events.repository';
 
 /** A comment this often keeps proxies from closing a quiet stream. */
 export const KEEP_ALIVE_MS = 15_000;
@@ -20,23 +23,24 @@ const UNFINISHED: ReadonlySet<AnalysisStatus> = new Set(['queued', 'running']);
  * `failed` event, the client leaving, or this process shutting down.
  *
  * A stream holds no connection while it waits: the log is read when the process' one
- * `LISTEN` connection hears that the analysis has new events (AnalysisEvents.append
+ * `LISTEN` connection hears that the analysis has new events (AnalysisEventsRepository.append
  * notifies), and otherwise only every `ANALYSIS_EVENTS_POLL_MS` as a safety net.
  */
 @Injectable()
-export class AnalysisStream {
+export class AnalysisStreamService {
   /** The wake-up of every open stream, by analysis id. */
   private readonly waiting = new Map<string, Set<() => void>>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly events: AnalysisEvents,
+    private readonly events: AnalysisEventsRepository,
     private readonly lifecycle: ServiceLifecycle,
     private readonly notifications: DatabaseNotifications,
     private readonly config: AppConfig,
   ) {}
 
   async stream(
+    organizationId: string,
     analysisId: string,
     status: AnalysisStatus,
     lastEventId: string,
@@ -67,7 +71,7 @@ export class AnalysisStream {
     try {
       // An id past the end of this analysis' log (ids are shared by all analyses) would skip
       // its next events, or wait for nothing on a finished one: resume from the end instead.
-      const end = await this.events.lastId(analysisId);
+      const end = await this.events.lastId(organizationId, analysisId);
       let last = BigInt(lastEventId) > BigInt(end) ? end : lastEventId;
       const finished = !UNFINISHED.has(status);
       let lastWrite = Date.now();
@@ -76,7 +80,7 @@ export class AnalysisStream {
       while (!closed && !this.lifecycle.isShuttingDown && Date.now() < deadline) {
         if (pending) {
           pending = false;
-          for (const event of await this.events.after(analysisId, last)) {
+          for (const event of await this.events.after(organizationId, analysisId, last)) {
             raw.write(
               `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify({ ...event.data, at: event.createdAt.toISOString() })}\n\n`,
             );

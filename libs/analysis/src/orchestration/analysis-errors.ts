@@ -6,7 +6,7 @@ import {
   OutputGuardrailTripwireTriggered,
 } from '@openai/agents';
 import { ModelCallError } from '@app/models';
-import { guardrailReason } from './guardrails/guardrails';
+import { guardrailReason } from '../guardrails/guardrails';
 
 /**
  * Why an analysis or an agent failed: a closed set, documented in docs/analyses.md. The
