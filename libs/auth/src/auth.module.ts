@@ -1,6 +1,7 @@
 import { AuditModule } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { LongRequestGuard, RateLimitGuard, RateLimitModule } from '@app/rate-limit';
+import { TenancyModule } from '@app/tenancy';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -10,7 +11,6 @@ import { ApiKeysController } from './controllers/api-keys.controller';
 import { AuthController } from './controllers/auth.controller';
 import { UsersController } from './controllers/users.controller';
 import { ApiKeyEntity } from './entities/api-key.entity';
-import { OrganizationEntity } from './entities/organization.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { SignatureNonceEntity } from './entities/signature-nonce.entity';
 import { UserEntity } from './entities/user.entity';
@@ -18,7 +18,6 @@ import { AuthenticationGuard } from './guards/authentication.guard';
 import { PermissionGuard } from './guards/permission.guard';
 import { SignatureGuard } from './guards/signature.guard';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
-import { OrganizationsRepository } from './repositories/organizations.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
 import { SignatureNoncesRepository } from './repositories/signature-nonces.repository';
 import { SignatureNoncePruner } from './services/signature-nonce-pruner';
@@ -34,17 +33,12 @@ import { UsersService } from './services/users.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 
-const entities = [
-  OrganizationEntity,
-  UserEntity,
-  ApiKeyEntity,
-  RefreshTokenEntity,
-  SignatureNonceEntity,
-];
+const entities = [UserEntity, ApiKeyEntity, RefreshTokenEntity, SignatureNonceEntity];
 
 const core = {
   imports: [
     TypeOrmModule.forFeature(entities),
+    TenancyModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -56,7 +50,6 @@ const core = {
     AuditModule,
   ],
   providers: [
-    OrganizationsRepository,
     UsersRepository,
     ApiKeysRepository,
     RefreshTokensRepository,

@@ -1,6 +1,5 @@
 export { AuthModule } from './auth.module';
 export { SignatureNoncePruner } from './services/signature-nonce-pruner';
-export { OrganizationEntity } from './entities/organization.entity';
 export { ApiKeysService } from './services/api-keys.service';
 export { generateApiKey, sha256Hex, signingKeyOf } from './services/credentials';
 export {

@@ -1,4 +1,4 @@
-import { OrganizationEntity } from '@app/auth';
+import { OrganizationEntity } from '@app/tenancy';
 import type { MetricDimensions, SeriesAggregate, SeriesInterval } from '@app/metrics';
 import type { AnalysisErrorCode } from '../orchestration/analysis-errors';
 import {

@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import type { Role } from '@app/access';
-import { OrganizationEntity } from './organization.entity';
+import { OrganizationEntity } from '@app/tenancy';
 
 /**
  * A machine credential. The key itself is shown once; only its SHA-256 (hex)

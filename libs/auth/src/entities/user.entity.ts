@@ -9,7 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Role } from '@app/access';
-import { OrganizationEntity } from './organization.entity';
+import { OrganizationEntity } from '@app/tenancy';
 
 /** A person who signs in with email and password. */
 @Entity({ name: 'users' })

@@ -1,8 +1,8 @@
 import { AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
+import { OrganizationsService } from '@app/tenancy';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { OrganizationsRepository } from '../repositories/organizations.repository';
 import { ApiKeysService, type SystemActor, systemActor } from './api-keys.service';
 
 // Any constant: serialises first-start bootstrap across replicas (and the CLI) starting together.
@@ -29,7 +29,7 @@ export class OrganizationBootstrapService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly organizations: OrganizationsRepository,
+    private readonly organizations: OrganizationsService,
     private readonly apiKeys: ApiKeysService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
@@ -71,7 +71,7 @@ export class OrganizationBootstrapService {
     name: string,
     presetKey: string | undefined,
   ): Promise<CreatedOrganization> {
-    const organization = await this.organizations.insert(name, manager);
+    const organization = await this.organizations.create(name, manager);
     const key = await this.apiKeys.issue(
       organization.id,
       ADMIN_KEY_NAME,
@@ -85,7 +85,7 @@ export class OrganizationBootstrapService {
 
   async findOrganization(id: string): Promise<OrganizationSummary | undefined> {
     const organization = await this.organizations.findById(id);
-    return organization === null
+    return organization === undefined
       ? undefined
       : { organizationId: organization.id, name: organization.name };
   }
@@ -97,13 +97,18 @@ export class OrganizationBootstrapService {
    */
   async firstOrganization(): Promise<OrganizationSummary & { created: boolean }> {
     const oldest = await this.organizations.findOldest();
-    if (oldest !== null) return { organizationId: oldest.id, name: oldest.name, created: false };
+    if (oldest !== undefined)
+      return { organizationId: oldest.id, name: oldest.name, created: false };
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
       const found = await this.organizations.findOldest(manager);
       const organization =
-        found ?? (await this.organizations.insert(FIRST_ORGANIZATION_NAME, manager));
-      return { organizationId: organization.id, name: organization.name, created: found === null };
+        found ?? (await this.organizations.create(FIRST_ORGANIZATION_NAME, manager));
+      return {
+        organizationId: organization.id,
+        name: organization.name,
+        created: found === undefined,
+      };
     });
   }
 
@@ -115,7 +120,7 @@ export class OrganizationBootstrapService {
   async bootstrapIfEmpty(): Promise<CreatedOrganization | undefined> {
     const created = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      if ((await this.organizations.findOldest(manager)) !== null) return undefined;
+      if ((await this.organizations.findOldest(manager)) !== undefined) return undefined;
       return this.insertWithAdminKey(
         manager,
         FIRST_ORGANIZATION_NAME,

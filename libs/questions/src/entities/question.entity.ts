@@ -1,4 +1,4 @@
-import { OrganizationEntity } from '@app/auth';
+import { OrganizationEntity } from '@app/tenancy';
 import { DatasetEntity } from '@app/datasets';
 import {
   Column,

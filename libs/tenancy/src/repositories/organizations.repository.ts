@@ -1,8 +1,10 @@
+import type { UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { OrganizationEntity } from '../entities/organization.entity';
 
+/** The organizations themselves: the one table that is not any organization's data. */
 @Injectable()
 export class OrganizationsRepository {
   constructor(
@@ -10,21 +12,17 @@ export class OrganizationsRepository {
     private readonly organizations: Repository<OrganizationEntity>,
   ) {}
 
-  async count(): Promise<number> {
-    return this.organizations.count();
-  }
-
   async findById(id: string): Promise<OrganizationEntity | null> {
     return this.organizations.findOneBy({ id });
   }
 
-  async findOldest(manager?: EntityManager): Promise<OrganizationEntity | null> {
-    const repository = manager?.getRepository(OrganizationEntity) ?? this.organizations;
+  async findOldest(work?: UnitOfWork): Promise<OrganizationEntity | null> {
+    const repository = work?.getRepository(OrganizationEntity) ?? this.organizations;
     return repository.findOne({ where: {}, order: { createdAt: 'ASC' } });
   }
 
-  async insert(name: string, manager?: EntityManager): Promise<OrganizationEntity> {
-    const repository = manager?.getRepository(OrganizationEntity) ?? this.organizations;
+  async insert(name: string, work?: UnitOfWork): Promise<OrganizationEntity> {
+    const repository = work?.getRepository(OrganizationEntity) ?? this.organizations;
     return repository.save(repository.create({ name }));
   }
 }

@@ -1,0 +1,39 @@
+import type { UnitOfWork } from '@app/database';
+import { Injectable } from '@nestjs/common';
+import { OrganizationsRepository } from '../repositories/organizations.repository';
+
+/** An organization as other modules see it. */
+export interface Organization {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+/**
+ * Organizations for the modules that create or look them up (auth's bootstrap, the CLI).
+ * `work`: the caller's transaction, when the organization is written with other rows.
+ */
+@Injectable()
+export class OrganizationsService {
+  constructor(private readonly organizations: OrganizationsRepository) {}
+
+  async findById(id: string): Promise<Organization | undefined> {
+    return toOrganization(await this.organizations.findById(id));
+  }
+
+  /** The oldest organization (the one first start made), if any. */
+  async findOldest(work?: UnitOfWork): Promise<Organization | undefined> {
+    return toOrganization(await this.organizations.findOldest(work));
+  }
+
+  async create(name: string, work?: UnitOfWork): Promise<Organization> {
+    const created = await this.organizations.insert(name, work);
+    return { id: created.id, name: created.name, createdAt: created.createdAt };
+  }
+}
+
+function toOrganization(
+  row: { id: string; name: string; createdAt: Date } | null,
+): Organization | undefined {
+  return row === null ? undefined : { id: row.id, name: row.name, createdAt: row.createdAt };
+}
