@@ -110,6 +110,7 @@ describe('analyses over HTTP (queue, inline worker, builtin model)', () => {
       dimensions: Json;
     };
     const metrics = listed.body.data as Metric[];
+    expect(recorded.length).toBeGreaterThan(0);
     expect(metrics.map((m) => m.id).sort()).toEqual([...recorded].sort());
     expect(metrics.every((m) => m.source === 'agent' && m.toolCallId !== null)).toBe(true);
     const slope = metrics.find((m) => m.name === 'analysis.trend.slope_per_day');
