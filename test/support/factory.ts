@@ -6,8 +6,17 @@ import {
   signingPayload,
   signPayload,
 } from '@app/auth';
+import type { LongConnections } from '@app/database';
+import { DatasetEntity, datasetTable } from '@app/datasets';
+import type { MetricInput } from '@app/metrics';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import { DatasetTablesRepository } from '../../libs/datasets/src/repositories/dataset-tables.repository';
+import { DatasetsRepository } from '../../libs/datasets/src/repositories/datasets.repository';
+import type { MetricProvenance } from '../../libs/metrics/src/repositories/metric-queries';
+import { MetricsRepository } from '../../libs/metrics/src/repositories/metrics.repository';
 
 export interface TestOrganization {
   organizationId: string;
@@ -36,6 +45,92 @@ export class Factory {
       .get(ApiKeysService)
       .issue(organizationId, `${role} key`, role, expiresAt);
     return { id: created.id, key: created.key };
+  }
+}
+
+/** A metric point as a test writes it: what it leaves out takes a plain default. */
+export type TestMetric = Pick<MetricInput, 'name' | 'value'> & Partial<MetricInput>;
+
+/**
+ * Builders of valid rows on a test file's own database, for specs of repositories and
+ * services without an app (see repository-database.ts): each inserts through the real
+ * repositories (or plain SQL where the owning lib has no repository method for it) and
+ * answers what it made. One builder per entity; add yours beside them.
+ */
+export class DataFactory {
+  private readonly datasets: DatasetsRepository;
+  private readonly tables: DatasetTablesRepository;
+  private readonly metrics: MetricsRepository;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    connections: LongConnections,
+  ) {
+    this.datasets = new DatasetsRepository(dataSource.getRepository(DatasetEntity));
+    this.tables = new DatasetTablesRepository(dataSource, connections);
+    this.metrics = new MetricsRepository(dataSource, connections);
+  }
+
+  /** An organization; its id. */
+  async newOrganization(name = `Org ${randomUUID().slice(0, 8)}`): Promise<string> {
+    const [created] = await this.dataSource.query<Array<{ id: string }>>(
+      'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
+      [name],
+    );
+    if (created === undefined) throw new Error('no organization was inserted');
+    return created.id;
+  }
+
+  /**
+   * A dataset of the organization with its rows table, loaded from `csv` (a header row
+   * first) the way an upload loads it: table, rows and dataset row in one transaction.
+   */
+  newDataset(
+    organizationId: string,
+    csv = 'city,n\nOslo,1\nLima,2\n',
+    name = 'test.csv',
+  ): Promise<DatasetEntity> {
+    const id = randomUUID();
+    const tableName = `d_${id.replace(/-/g, '')}`;
+    return this.tables.inUploadTransaction(async (work) => {
+      const loaded = await this.tables.loadCsv(work, Readable.from([Buffer.from(csv)]), {
+        table: datasetTable({ tableName }),
+        header: true,
+      });
+      const { columns, rowCount, byteSize, delimiter, profile, typeChanges } = loaded;
+      const dataset = { id, name, status: 'ready' as const, tableName, hasHeader: true };
+      const stored = { columns, rowCount, byteSize, delimiter, profile, typeChanges };
+      return this.datasets.insert(
+        organizationId,
+        { ...dataset, ...stored, createdBy: 'factory' },
+        work,
+      );
+    });
+  }
+
+  /** Metric points of the organization, written by a client unless told otherwise; their ids. */
+  async newMetrics(
+    organizationId: string,
+    points: TestMetric[],
+    provenance: Partial<MetricProvenance> = {},
+  ): Promise<string[]> {
+    const ids = points.map(() => randomUUID());
+    const metrics = points.map((point) => ({
+      unit: null,
+      dimensions: {},
+      observedAt: new Date(),
+      datasetId: null,
+      ...point,
+    }));
+    await this.metrics.insert(organizationId, ids, metrics, {
+      source: 'client',
+      analysisId: null,
+      agent: null,
+      toolCallId: null,
+      createdBy: 'factory',
+      ...provenance,
+    });
+    return ids;
   }
 }
 

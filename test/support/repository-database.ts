@@ -1,0 +1,49 @@
+import { OrganizationEntity } from '@app/auth';
+import type { AppConfig } from '@app/config';
+import { buildDataSourceOptions, LongConnections } from '@app/database';
+import { DatasetEntity } from '@app/datasets';
+import { DataSource } from 'typeorm';
+import { DataFactory } from './factory';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { testConfig } from './test-config';
+
+/** The entities the repositories under test map (others' specs add theirs). */
+const ENTITIES = [OrganizationEntity, DatasetEntity];
+
+/**
+ * What a repository spec needs: a database of its own (cloned from the migrated template),
+ * a DataSource on it, the long-connection slots some repositories stream on, and a
+ * factory of valid rows. No app is booted.
+ */
+export interface RepositoryDatabase {
+  database: TestDatabase;
+  config: AppConfig;
+  dataSource: DataSource;
+  connections: LongConnections;
+  factory: DataFactory;
+  close(): Promise<void>;
+}
+
+export async function repositoryDatabase(
+  env: Record<string, string> = {},
+): Promise<RepositoryDatabase> {
+  const database = await createTestDatabase();
+  const config = testConfig({ DATABASE_URL: database.url, ...env });
+  const dataSource = new DataSource({
+    ...buildDataSourceOptions(config.database, database.url, 'sightline-test'),
+    entities: ENTITIES,
+  });
+  await dataSource.initialize();
+  const connections = new LongConnections(config, dataSource);
+  return {
+    database,
+    config,
+    dataSource,
+    connections,
+    factory: new DataFactory(dataSource, connections),
+    close: async () => {
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
