@@ -1,7 +1,8 @@
-import { Agent, type RunContext, tool } from '@openai/agents';
+import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { findingsOf, numericColumnsOf } from './series-findings';
+import { failingTool } from '../tools/failing-tool';
 
 export { IQR_FENCE, ROBUST_Z_LIMIT } from './anomalies-scan';
 
@@ -75,9 +76,7 @@ export function anomaliesAgent(
     numeric.length === 0
       ? []
       : [
-          tool({
-            // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-            errorFunction: null,
+          failingTool({
             name: 'find_anomalies',
             description:
               'Values of a numeric column far from what is expected: over time, on the remainder after ' +

@@ -1,6 +1,7 @@
-import { Agent, type RunContext, tool } from '@openai/agents';
+import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../orchestration/analysis-context';
+import { failingTool } from '../tools/failing-tool';
 
 /** Thresholds of the data-quality checks (a share of the column's rows). */
 export const QUALITY_RULES = {
@@ -117,9 +118,7 @@ export function profileAgent(model: string): Agent<AnalysisContext, typeof Profi
       'You assess the data quality of a dataset. Read its stored profile, then list its ' +
       'data-quality issues. Report only what the tools return.',
     tools: [
-      tool({
-        // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-        errorFunction: null,
+      failingTool({
         name: 'read_profile',
         description:
           'The stored profile of the dataset: per column its type, count, null share and distinct count',
@@ -138,9 +137,7 @@ export function profileAgent(model: string): Agent<AnalysisContext, typeof Profi
           });
         },
       }),
-      tool({
-        // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-        errorFunction: null,
+      failingTool({
         name: 'find_quality_issues',
         description:
           'Data-quality issues: missing values, constant columns, suspected identifiers, mixed types',

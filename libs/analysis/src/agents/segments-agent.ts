@@ -1,10 +1,11 @@
 import { datasetTable, quoteIdentifier } from '@app/datasets';
-import { Agent, type RunContext, tool } from '@openai/agents';
+import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { segmentTests, type SegmentTests, type SegmentTable } from '../statistics/segment-findings';
 import { QUALITY_RULES } from './profile-agent';
 import { perRun } from './run-memo';
+import { failingTool } from '../tools/failing-tool';
 
 /** Rows the tests read: every row up to this many, else a uniform sample of about this many. */
 export const SEGMENT_SAMPLE_ROWS = 20_000;
@@ -180,9 +181,7 @@ export function segmentsAgent(
     names.length === 0 || (categorical.length === 0 && names.length < 2)
       ? []
       : [
-          tool({
-            // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-            errorFunction: null,
+          failingTool({
             name: 'find_segments',
             description:
               'How a numeric column differs between the levels of categorical columns (Kruskal-Wallis, ' +

@@ -1,4 +1,4 @@
-import { Agent, type RunContext, tool } from '@openai/agents';
+import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisAnswer } from '../planning/question-answer';
 import type { AnomaliesOutput } from './anomalies-agent';
@@ -9,6 +9,7 @@ import { segmentInsights } from './segments-summary';
 import { seriesInsights } from './series-summary';
 import type { TextOutput } from './text-agent';
 import type { TrendsOutput } from './trends-agent';
+import { failingTool } from '../tools/failing-tool';
 
 /** What the specialists returned (a missing one failed or did not run). */
 export interface SpecialistResults {
@@ -143,9 +144,7 @@ export function summaryAgent(model: string): Agent<SummaryContext, typeof Summar
       'You write the summary of an analysis: call compose_summary and return its narrative, ' +
       'insights and recommendations. Use no number that is not in a tool output.',
     tools: [
-      tool({
-        // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-        errorFunction: null,
+      failingTool({
         name: 'compose_summary',
         description: "Insights, recommendations and a narrative from the specialists' results",
         parameters: z.object({}),

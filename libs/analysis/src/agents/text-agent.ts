@@ -1,10 +1,11 @@
 import { datasetTable, quoteIdentifier } from '@app/datasets';
-import { Agent, type RunContext, tool } from '@openai/agents';
+import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { PassageClassifier } from '@app/models';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { proseColumns } from '../text/prose-columns';
 import { analyzeText } from '../text/text-analysis';
+import { failingTool } from '../tools/failing-tool';
 
 /** Values of a text column read for its analysis (the first ones, in file order). */
 export const TEXT_SAMPLE_VALUES = 2000;
@@ -151,9 +152,7 @@ export function textAgent(
 ): Agent<AnalysisContext, typeof TextOutput> {
   const textColumns = dataset === undefined ? [] : proseColumns(dataset);
   const tools = [
-    tool({
-      // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-      errorFunction: null,
+    failingTool({
       name: 'analyze_text',
       description: 'Sentiment per sentence and overall, entities and keywords of a text',
       parameters: z.object({ text: z.string() }),
@@ -170,9 +169,7 @@ export function textAgent(
     ...(textColumns.length === 0
       ? []
       : [
-          tool({
-            // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-            errorFunction: null,
+          failingTool({
             name: 'analyze_column',
             description: `Sentiment per value and overall, entities and keywords of a text column (its first ${TEXT_SAMPLE_VALUES} values, within a bound on characters)`,
             parameters: z.object({ column: z.enum(textColumns as [string, ...string[]]) }),

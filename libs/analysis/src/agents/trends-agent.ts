@@ -1,7 +1,8 @@
-import { Agent, type RunContext, tool } from '@openai/agents';
+import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { findingsOf, numericColumnsOf, timeColumnOf } from './series-findings';
+import { failingTool } from '../tools/failing-tool';
 
 export { TREND_ALPHA } from '../statistics/seasonal-trend';
 
@@ -101,9 +102,7 @@ export function trendsAgent(
     time === undefined || numeric.length === 0
       ? []
       : [
-          tool({
-            // A failing tool (a query error, a timeout) fails the agent: the model must not improvise past it.
-            errorFunction: null,
+          failingTool({
             name: 'trend',
             description:
               'Trend of a numeric column over time after its seasons are taken out (seasonal ' +
