@@ -1,5 +1,6 @@
 import { type AnalysisContext } from '@app/analysis';
-import { ROBUST_Z_LIMIT, scanAnomalies } from '../../libs/analysis/src/agents/anomalies-scan';
+import { scanAnomalies } from '../../libs/analysis/src/agents/anomalies-scan';
+import { ROBUST_Z_LIMIT } from '../../libs/analysis/src/statistics/anomaly-band';
 import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -31,12 +31,8 @@ export {
   type SegmentsOutput,
 } from './agents/segments-agent';
 export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
-export {
-  composeSummary,
-  type SpecialistResults,
-  summaryAgent,
-  type SummaryOutput,
-} from './agents/summary-agent';
+export { composeSummary, summaryAgent, type SummaryOutput } from './agents/summary-agent';
+export { type SpecialistResults } from './agents/summary-inputs';
 export {
   AGENTS_SDK_VERSION,
   type AgentRun,

@@ -4,7 +4,7 @@ import type { AnalysisContext } from '../orchestration/analysis-context';
 import { findingsOf, numericColumnsOf } from './series-findings';
 import { failingTool } from '../tools/failing-tool';
 
-export { IQR_FENCE, ROBUST_Z_LIMIT } from './anomalies-scan';
+export { IQR_FENCE, ROBUST_Z_LIMIT } from '../statistics/anomaly-band';
 
 export const Anomaly = z.object({
   column: z.string(),

@@ -1,38 +1,24 @@
 import { datasetTable, quoteIdentifier } from '@app/datasets';
 import type { AnalysisContext } from '../orchestration/analysis-context';
+import {
+  candidateBounds,
+  type ColumnSpread,
+  IQR_FENCE,
+  ordinaryBand,
+  ROBUST_Z_LIMIT,
+} from '../statistics/anomaly-band';
 import { roundForWords } from '../statistics/season-profile';
 import { findColumn } from './series-query';
+import { partsOf } from './series-parts';
 
-/** Robust z-score (0.6745·|x − median| / MAD, Iglewicz & Hoaglin) from which a value is an anomaly. */
-export const ROBUST_Z_LIMIT = 3.5;
-/** Tukey's far-out fences: Q1 − k·IQR and Q3 + k·IQR. */
-export const IQR_FENCE = 3;
 /**
  * Rows from which a column's median, quartiles and MAD are estimated on a uniform random
  * sample of about this many rows (`TABLESAMPLE BERNOULLI`) instead of on every row; every
  * row is still tested against them. Smaller tables use every row.
  */
 export const ANOMALY_SAMPLE_ROWS = 100_000;
-/**
- * Consecutive page ranges the test of every row is split into, each its own statement on
- * its own connection: PostgreSQL runs a statement on one core, so two statements keep both
- * cores of a small server busy.
- */
-export const ANOMALY_SCAN_PARTS = 2;
-/** Pages (8 kB) a part has at least: a small table is tested in one statement. */
-const MIN_PART_PAGES = 1024;
 /** The sample's seed (`REPEATABLE`): the same table gives the same sample, so the same result. */
 const SAMPLE_SEED = 1729;
-/** 0.6745 ≈ Φ⁻¹(0.75): MAD / 0.6745 estimates σ for normal data. */
-const MAD_SCALE = 0.6745;
-
-/** Where a column's values are centred and how far they spread. */
-export interface ColumnSpread {
-  median: number;
-  q1: number;
-  q3: number;
-  mad: number;
-}
 
 /** The table, and the select expressions of each column as y<i>. */
 export interface ScanShape {
@@ -42,32 +28,6 @@ export interface ScanShape {
   count: number;
   /** Anomalies reported per column at most. */
   max: number;
-}
-
-/**
- * The band of ordinary values: inside the far-out fences and, where MAD > 0, within the
- * robust-z limit of the median, whichever is nearer the median.
- */
-export function ordinaryBand(spread: ColumnSpread): { low: number; high: number } {
-  let low = spread.q1 - IQR_FENCE * (spread.q3 - spread.q1);
-  let high = spread.q3 + IQR_FENCE * (spread.q3 - spread.q1);
-  if (spread.mad > 0) {
-    const limit = (ROBUST_Z_LIMIT * spread.mad) / MAD_SCALE;
-    low = Math.max(low, spread.median - limit);
-    high = Math.min(high, spread.median + limit);
-  }
-  return { low, high };
-}
-
-/**
- * Bounds outside which a value may be an anomaly: the {@link ordinaryBand}, its robust-z
- * limit widened by far more than float8 rounding could move it (the fences are the very
- * expression the test uses), so no anomaly is left out. The exact test runs in SQL.
- */
-export function candidateBounds(spread: ColumnSpread): { lower: number; upper: number } {
-  const band = ordinaryBand(spread);
-  const slack = spread.mad > 0 ? 1e-9 * ((ROBUST_Z_LIMIT * spread.mad) / MAD_SCALE) : 0;
-  return { lower: band.low + slack, upper: band.high - slack };
 }
 
 /**
@@ -124,22 +84,6 @@ export interface PartCandidate {
   before: number;
   /** Anomalies of its column in its part (reported or not). */
   found: number;
-}
-
-/** Consecutive page ranges covering a table of `pages` pages, as TID bounds (`to` open). */
-export function partsOf(
-  pages: number,
-  parts = ANOMALY_SCAN_PARTS,
-  minPartPages = MIN_PART_PAGES,
-): Array<{ from: string; to: string | null }> {
-  const whole = Number.isFinite(pages) ? Math.floor(pages / minPartPages) : 1;
-  const count = Math.max(1, Math.min(parts, whole));
-  const page = (k: number) => `(${Math.floor((pages * k) / count)},0)`;
-  return Array.from({ length: count }, (_, k) => ({
-    from: k === 0 ? '(0,0)' : page(k),
-    // The last part is open-ended: it takes whatever is stored past the size read.
-    to: k === count - 1 ? null : page(k + 1),
-  }));
 }
 
 /**

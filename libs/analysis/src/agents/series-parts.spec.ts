@@ -1,4 +1,4 @@
-import { mergeBucketRows } from './series-parts';
+import { mergeBucketRows, partsOf } from './series-parts';
 
 /** The aggregates PostgreSQL gives one bucket of values (column 0), as strings as pg returns them. */
 function bucket(b: number, values: number[]): Record<string, unknown> {
@@ -39,5 +39,20 @@ describe('mergeBucketRows', () => {
   it('keeps a column empty in a bucket where no part has a value of it', () => {
     const [row] = mergeBucketRows([[{ b: '0', n0: '0', m0: null, lo0: null, hi0: null }]], 1);
     expect(row).toMatchObject({ n0: 0, m0: null, lo0: null, hi0: null });
+  });
+});
+
+describe('partsOf', () => {
+  it('splits a large table into consecutive page ranges, the last one open', () => {
+    expect(partsOf(23_431, 2)).toEqual([
+      { from: '(0,0)', to: '(11715,0)' },
+      { from: '(11715,0)', to: null },
+    ]);
+  });
+
+  it('keeps a small table whole', () => {
+    expect(partsOf(1, 2)).toEqual([{ from: '(0,0)', to: null }]);
+    expect(partsOf(0, 2)).toEqual([{ from: '(0,0)', to: null }]);
+    expect(partsOf(NaN, 2)).toEqual([{ from: '(0,0)', to: null }]);
   });
 });

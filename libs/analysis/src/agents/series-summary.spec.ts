@@ -1,6 +1,6 @@
 import { numbersIn, numbersNotFromTools } from '../guardrails/tool-numbers';
 import { seriesInsights } from './series-summary';
-import type { SpecialistResults } from './summary-agent';
+import type { SpecialistResults } from './summary-inputs';
 
 const season = (column: string, strength: number) => ({
   column,

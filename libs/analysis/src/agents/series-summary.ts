@@ -1,4 +1,4 @@
-import type { Insight, SpecialistResults } from './summary-agent';
+import type { Insight, SpecialistResults } from './summary-inputs';
 import type { Season, Trend } from './trends-agent';
 
 /** Shown numbers: 3 significant digits, so the guardrail finds them in the tool outputs. */

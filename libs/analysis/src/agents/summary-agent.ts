@@ -1,26 +1,11 @@
 import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisAnswer } from '../planning/question-answer';
-import type { AnomaliesOutput } from './anomalies-agent';
 import { answerSentence, type Asked, focusFirst } from './summary-answer';
-import type { ProfileOutput } from './profile-agent';
-import type { SegmentsOutput } from './segments-agent';
 import { segmentInsights } from './segments-summary';
+import { Insight, type SpecialistResults } from './summary-inputs';
 import { seriesInsights } from './series-summary';
-import type { TextOutput } from './text-agent';
-import type { TrendsOutput } from './trends-agent';
 import { failingTool } from '../tools/failing-tool';
-
-/** What the specialists returned (a missing one failed or did not run). */
-export interface SpecialistResults {
-  profile?: ProfileOutput;
-  trends?: TrendsOutput;
-  anomalies?: AnomaliesOutput;
-  text?: TextOutput;
-  segments?: SegmentsOutput;
-  /** Specialists that failed, with the reason. */
-  failed: Array<{ agent: string; reason: string }>;
-}
 
 /** The summary agent reads the specialists' results from the run context. */
 export interface SummaryContext {
@@ -30,15 +15,6 @@ export interface SummaryContext {
   /** The question answered by a query, when it was (its text opens the narrative). */
   answer?: Pick<AnalysisAnswer, 'text'>;
 }
-
-export const Insight = z.object({
-  severity: z.enum(['info', 'warning', 'high']),
-  /** The specialist whose result it comes from. */
-  source: z.enum(['profile', 'trends', 'anomalies', 'text', 'segments', 'analysis']),
-  title: z.string(),
-  detail: z.string(),
-});
-export type Insight = z.infer<typeof Insight>;
 
 export const SummaryOutput = z.object({
   narrative: z.string(),

@@ -2,7 +2,8 @@ import { questionFocus } from '../planning/question-focus';
 import { numbersIn, numbersNotFromTools } from '../guardrails/tool-numbers';
 import type { Anomaly } from './anomalies-agent';
 import { answerSentence, type Asked } from './summary-answer';
-import { composeSummary, type SpecialistResults } from './summary-agent';
+import { composeSummary } from './summary-agent';
+import type { SpecialistResults } from './summary-inputs';
 import type { Trend } from './trends-agent';
 
 const COLUMNS = [

@@ -1,7 +1,7 @@
 import type { QuestionFocus } from '../planning/question-focus';
 import type { Anomaly } from './anomalies-agent';
 import { segmentsClause } from './segments-summary';
-import type { Insight, SpecialistResults } from './summary-agent';
+import type { Insight, SpecialistResults } from './summary-inputs';
 import { cycleWords, seasonRange } from './season-words';
 import type { Season, Trend } from './trends-agent';
 

@@ -7,7 +7,7 @@ import {
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Anomaly } from '../agents/anomalies-agent';
 import { QualityIssue } from '../agents/profile-agent';
-import { Insight } from '../agents/summary-agent';
+import { Insight } from '../agents/summary-inputs';
 import { TextDocumentSchema } from '../agents/text-agent';
 import { Trend } from '../agents/trends-agent';
 import type { InjectionFinding } from '../guardrails/input-screening';

@@ -31,12 +31,8 @@ import {
 import { anomaliesAgent } from '../agents/anomalies-agent';
 import { profileAgent } from '../agents/profile-agent';
 import { segmentsAgent } from '../agents/segments-agent';
-import {
-  type SpecialistResults,
-  summaryAgent,
-  type SummaryContext,
-  type SummaryOutput,
-} from '../agents/summary-agent';
+import { summaryAgent, type SummaryContext, type SummaryOutput } from '../agents/summary-agent';
+import type { SpecialistResults } from '../agents/summary-inputs';
 import { textAgent } from '../agents/text-agent';
 import { proseColumns } from '../text/prose-columns';
 import { trendsAgent } from '../agents/trends-agent';
