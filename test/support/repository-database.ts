@@ -1,7 +1,7 @@
-import { OrganizationEntity } from '@app/auth';
 import type { AppConfig } from '@app/config';
 import { buildDataSourceOptions, LongConnections } from '@app/database';
 import { DatasetEntity } from '@app/datasets';
+import { OrganizationEntity } from '@app/tenancy';
 import { DataSource } from 'typeorm';
 import { DataFactory } from './factory';
 import { createTestDatabase, type TestDatabase } from './test-database';
