@@ -1,4 +1,4 @@
-import { SignatureNoncePruner, sha256Hex, signingPayload, signPayload } from '@app/auth';
+import { SignatureNoncePrunerJob, sha256Hex, signingPayload, signPayload } from '@app/auth';
 import { DataSource } from 'typeorm';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -280,7 +280,7 @@ describe('authentication, keys, signatures and audit', () => {
       await source.query(
         `UPDATE signature_nonces SET expires_at = now() - interval '1 second' WHERE nonce = 'nonce-used-once-only'`,
       );
-      await app.app.get(SignatureNoncePruner).runOnce();
+      await app.app.get(SignatureNoncePrunerJob).runOnce();
       const left = await source.query<Array<{ nonce: string }>>(
         `SELECT nonce FROM signature_nonces WHERE nonce LIKE 'nonce-%' ORDER BY nonce`,
       );

@@ -1,6 +1,5 @@
 import { AnalysisJobsModule, AnalysisModule } from '@app/analysis';
 import { AuthModule } from '@app/auth';
-import { BackgroundModule } from '@app/background';
 import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
@@ -9,7 +8,7 @@ import { DatasetsModule } from '@app/datasets';
 import { MetricsModule } from '@app/metrics';
 import { QuestionsModule } from '@app/questions';
 import { HealthModule } from '@app/health';
-import { IdempotencyModule } from '@app/idempotency';
+import { IdempotencyJobsModule, IdempotencyModule } from '@app/idempotency';
 import {
   LoggingModule,
   type LoggingModuleOptions,
@@ -17,6 +16,7 @@ import {
   TracingModule,
 } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 
 export interface ApiModuleOptions {
   databaseUrl: string;
@@ -39,6 +39,8 @@ export class ApiModule {
         PrometheusModule,
         TracingModule,
         CommonModule,
+        // Runs the @Interval jobs of the modules below; stops them when the app closes.
+        ScheduleModule.forRoot(),
         DatabaseModule.forRoot({
           connectionUrl: options.databaseUrl,
           applicationName: 'sightline-api',
@@ -52,7 +54,7 @@ export class ApiModule {
         MetricsModule,
         QuestionsModule,
         AnalysisModule,
-        ...(config.workers.mode === 'inline' ? [AnalysisJobsModule, BackgroundModule] : []),
+        ...(config.workers.mode === 'inline' ? [AnalysisJobsModule, IdempotencyJobsModule] : []),
       ],
     };
   }

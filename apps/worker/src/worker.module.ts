@@ -1,12 +1,13 @@
 import { AnalysisJobsModule } from '@app/analysis';
-import { BackgroundModule } from '@app/background';
 import { CacheInfraModule } from '@app/cache';
 import { CommonModule } from '@app/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, JobQueueModule } from '@app/database';
 import { HealthModule } from '@app/health';
+import { IdempotencyJobsModule } from '@app/idempotency';
 import { LoggingModule, PrometheusModule, TracingModule } from '@app/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 
 /**
  * Composition root of the background process: the same configuration, logging
@@ -24,12 +25,14 @@ export class WorkerModule {
         PrometheusModule,
         TracingModule,
         CommonModule,
+        // Runs the @Interval jobs of the modules below; stops them when the app closes.
+        ScheduleModule.forRoot(),
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-worker' }),
         // Shared with the api: readiness reports it, and jobs that write metrics invalidate it.
         JobQueueModule.forRoot(databaseUrl),
         CacheInfraModule,
         HealthModule,
-        BackgroundModule,
+        IdempotencyJobsModule,
         AnalysisJobsModule,
       ],
     };

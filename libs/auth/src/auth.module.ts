@@ -20,7 +20,7 @@ import { SignatureGuard } from './guards/signature.guard';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.repository';
 import { SignatureNoncesRepository } from './repositories/signature-nonces.repository';
-import { SignatureNoncePruner } from './services/signature-nonce-pruner';
+import { SignatureNoncePrunerJob } from './jobs/signature-nonce-pruner.job';
 import { UsersRepository } from './repositories/users.repository';
 import { ApiKeysService } from './services/api-keys.service';
 import { AuthService } from './services/auth.service';
@@ -84,7 +84,7 @@ export class AuthModule {
         ApiKeyStrategy,
         JwtStrategy,
         BootstrapOnStart,
-        SignatureNoncePruner,
+        SignatureNoncePrunerJob,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },

@@ -1,5 +1,5 @@
 export { AuthModule } from './auth.module';
-export { SignatureNoncePruner } from './services/signature-nonce-pruner';
+export { SignatureNoncePrunerJob } from './jobs/signature-nonce-pruner.job';
 export { ApiKeysService } from './services/api-keys.service';
 export { generateApiKey, sha256Hex, signingKeyOf } from './services/credentials';
 export {

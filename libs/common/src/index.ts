@@ -35,7 +35,7 @@ export {
   sendProblem,
 } from './errors/problem-details.filter';
 export { toProblem, uniqueViolationOf } from './errors/to-problem';
-export { Housekeeping } from './lifecycle/housekeeping';
+export { runHousekeeping } from './lifecycle/housekeeping';
 export { ServiceLifecycle } from './lifecycle/service-lifecycle';
 export { applyRouteBodyLimits, BodyLimit } from './http/body-limit';
 export { REQUEST_ID_HEADER, resolveRequestId } from './http/request-id';

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { IdempotencyService } from './idempotency.service';
+import { IdempotencyPrunerJob } from './jobs/idempotency-pruner.job';
 
 /**
  * `Idempotency-Key` for write routes: the store behind `@Idempotent()` (in libs/common);
@@ -15,3 +16,10 @@ import { IdempotencyService } from './idempotency.service';
   exports: [IdempotencyService, IdempotencyStore],
 })
 export class IdempotencyModule {}
+
+/**
+ * The background side: hourly pruning of expired keys. Imported by the process that
+ * consumes jobs (the worker, or the api with `WORKERS=inline`).
+ */
+@Module({ imports: [IdempotencyModule], providers: [IdempotencyPrunerJob] })
+export class IdempotencyJobsModule {}

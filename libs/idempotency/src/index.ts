@@ -1,3 +1,2 @@
-export { IdempotencyModule } from './idempotency.module';
+export { IdempotencyJobsModule, IdempotencyModule } from './idempotency.module';
 export { IdempotencyService, IDEMPOTENCY_TTL_SECONDS } from './idempotency.service';
-export { IdempotencyPruner } from './idempotency-pruner';

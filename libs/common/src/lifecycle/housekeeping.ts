@@ -1,39 +1,20 @@
-import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
 
 /**
- * A chore run every `everyMs` in each process that provides it (deleting expired rows and
- * the like): it must be harmless when several processes run it at once. A failure is
- * logged and the next round tries again.
+ * One round of a chore a schedule runs in each process that has it (deleting expired rows
+ * and the like), so it must be harmless when several processes run it at once. `clean`
+ * answers how many things it removed; a failure is logged and the next round tries again.
  */
-export abstract class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger: Logger;
-  private timer: NodeJS.Timeout | undefined;
-
-  protected constructor(
-    /** What is cleaned, for the log: "expired idempotency keys". */
-    private readonly what: string,
-    private readonly everyMs: number,
-  ) {
-    this.logger = new Logger(new.target.name);
-  }
-
-  /** One round; answers how many things it removed. */
-  protected abstract clean(): Promise<number>;
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce(), this.everyMs).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
-  async runOnce(): Promise<void> {
-    try {
-      const removed = await this.clean();
-      if (removed > 0) this.logger.log(`Removed ${removed} ${this.what}`);
-    } catch (error) {
-      this.logger.warn(`Removing ${this.what} failed: ${String(error)}`);
-    }
+export async function runHousekeeping(
+  logger: Logger,
+  /** What is cleaned, for the log: "expired idempotency keys". */
+  what: string,
+  clean: () => Promise<number>,
+): Promise<void> {
+  try {
+    const removed = await clean();
+    if (removed > 0) logger.log(`Removed ${removed} ${what}`);
+  } catch (error) {
+    logger.warn(`Removing ${what} failed: ${String(error)}`);
   }
 }

@@ -1,1 +1,0 @@
-export { BackgroundModule } from './background.module';
