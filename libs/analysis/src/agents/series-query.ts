@@ -1,6 +1,7 @@
 import { datasetTable, quoteIdentifier } from '@app/datasets';
 import type { AnalysisContext } from '../orchestration/analysis-context';
-import { mergeBucketRows, partRange, tableParts } from './series-parts';
+import { mergeBucketRows } from '../statistics/bucket-merge';
+import { partRange, tableParts } from './series-parts';
 
 /**
  * Tables up to this many rows are read point by point (one point per distinct time, with
