@@ -8,6 +8,7 @@ import { AnalysesController } from './controllers/analyses.controller';
 import { AnalysisEventEntity } from './entities/analysis-event.entity';
 import { AnalysisEntity } from './entities/analysis.entity';
 import { AnalysisRunJob } from './jobs/analysis-run.job';
+import { StaleAnalysesJob } from './jobs/stale-analyses.job';
 import { AnalysisEventsRepository } from './repositories/analysis-events.repository';
 import { AnalysesRepository } from './repositories/analyses.repository';
 import { ToolQueryRepository } from './repositories/tool-query.repository';
@@ -66,6 +67,6 @@ export class AnalysisModule {}
  */
 @Module({
   imports: [AnalysisCoreModule],
-  providers: [AnalysisRunJob],
+  providers: [AnalysisRunJob, StaleAnalysesJob],
 })
 export class AnalysisJobsModule {}

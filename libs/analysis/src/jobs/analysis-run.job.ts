@@ -4,17 +4,11 @@ import { DatasetsService } from '@app/datasets';
 import { MetricsService } from '@app/metrics';
 import { AnalysisModel } from '@app/models';
 import { QuestionAnsweringService, questionText } from '@app/questions';
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JobWithMetadata } from 'pg-boss';
 import type { AnalysisEntity } from '../entities/analysis.entity';
 import { analysisMetrics } from '../orchestration/analysis-metrics';
 import {
-  type AnalysisFailure,
   AnalysisFailureError,
   describeFailure,
   failureDetail,
@@ -29,9 +23,13 @@ import {
 import { AnalysisEventsRepository } from '../repositories/analysis-events.repository';
 import { AnalysesRepository } from '../repositories/analyses.repository';
 import { ToolQueryRepository } from '../repositories/tool-query.repository';
+import {
+  ANALYSIS_QUEUE,
+  AnalysesService,
+  type AnalysisJobPayload,
+} from '../services/analyses.service';
 import { RunningAnalysesService } from '../services/running-analyses.service';
 
-export const ANALYSIS_QUEUE = 'analysis';
 /** Statement timeout of the tools' SQL. */
 const TOOL_QUERY_TIMEOUT_MS = 30_000;
 /** Most often a running analysis reports it is alive (and learns whether it was cancelled). */
@@ -41,32 +39,19 @@ class CancelledMeanwhile extends Error {}
 
 const EVERY_AGENT_FAILED = { code: 'agents-failed', message: 'every agent failed' } as const;
 
-/** The payload of an {@link ANALYSIS_QUEUE} job. */
-export interface AnalysisJobPayload {
-  organizationId: string;
-  analysisId: string;
-  /**
-   * W3C trace context (`traceparent`, ...) of the request that queued it: the analysis'
-   * spans continue that trace, in whichever process runs it. Absent on older jobs.
-   */
-  traceContext?: Record<string, string>;
-}
-
 /**
  * Runs analyses from the queue (ANALYSIS_CONCURRENCY at once): marks the analysis running,
  * runs the agents, stores the outcome with its metrics in one transaction.
  *
  * While it runs, a heartbeat every {@link HEARTBEAT_MS} ms records that this process is
  * alive and reads the status back: a cancel from any process aborts the run here within a
- * heartbeat (and at once from this one), its SQL included. Every consumer also looks for
- * running analyses whose heartbeat went stale (their process died): it fails their job,
- * which the queue retries, and the analysis runs again from the start; a retried run
- * replaces what an earlier attempt wrote, so exactly one set of metrics remains.
+ * heartbeat (and at once from this one), its SQL included. A run whose process died is
+ * found by its stale heartbeat ({@link StaleAnalysesJob}) and runs again from the start; a
+ * retried run replaces what an earlier attempt wrote, so exactly one set of metrics remains.
  */
 @Injectable()
-export class AnalysisRunJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AnalysisRunJob implements OnApplicationBootstrap {
   private readonly logger = new Logger(AnalysisRunJob.name);
-  private reaper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly jobs: JobQueue,
@@ -74,6 +59,7 @@ export class AnalysisRunJob implements OnApplicationBootstrap, OnApplicationShut
     private readonly events: AnalysisEventsRepository,
     private readonly toolQueries: ToolQueryRepository,
     private readonly running: RunningAnalysesService,
+    private readonly analysesService: AnalysesService,
     private readonly datasets: DatasetsService,
     private readonly metrics: MetricsService,
     private readonly model: AnalysisModel,
@@ -99,46 +85,6 @@ export class AnalysisRunJob implements OnApplicationBootstrap, OnApplicationShut
           if (job !== undefined) await this.run(job.data, job.retryLimit - job.retryCount);
         },
       );
-    }
-    this.reaper = setInterval(() => {
-      this.reapStale().catch((error: unknown) =>
-        this.logger.warn(`Looking for stale analyses failed: ${String(error)}`),
-      );
-    }, this.config.analyses.staleAfterMs / 3);
-    this.reaper.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.reaper);
-  }
-
-  /**
-   * Running analyses whose process stopped reporting: their job is failed so the queue
-   * retries it (at once, on any consumer); with no retry left, the analysis fails.
-   */
-  async reapStale(): Promise<void> {
-    const staleAfterMs = this.config.analyses.staleAfterMs;
-    for (const { organizationId, id } of await this.analyses.stale(staleAfterMs)) {
-      // Claimed by one consumer only (the claim renews the heartbeat).
-      if (
-        this.running.has(id) ||
-        !(await this.analyses.claimStale(organizationId, id, staleAfterMs))
-      )
-        continue;
-      const jobs = await this.jobs.jobsWith(ANALYSIS_QUEUE, 'analysisId', id);
-      const active = jobs.filter((job) => job.state === 'active');
-      for (const job of active) {
-        await this.jobs.boss.fail(ANALYSIS_QUEUE, job.id, { error: 'its worker stopped' });
-      }
-      if (active.length > 0) {
-        this.logger.warn(`Analysis ${id}: its worker stopped; the job is retried`);
-        continue;
-      }
-      if (jobs.some((job) => job.state === 'created' || job.state === 'retry')) continue;
-      await this.markFailed(organizationId, id, {
-        code: 'worker-lost',
-        message: 'its worker stopped and no retry is left',
-      });
     }
   }
 
@@ -175,7 +121,7 @@ export class AnalysisRunJob implements OnApplicationBootstrap, OnApplicationShut
       // The user gets a code and a sentence of ours; the cause as it was stays in this log.
       const failure = describeFailure(error);
       this.logger.warn(`Analysis ${analysisId} failed (${failure.code}): ${failureDetail(error)}`);
-      await this.markFailed(organizationId, analysisId, failure);
+      await this.analysesService.fail(organizationId, analysisId, failure);
     } finally {
       clearInterval(heartbeat);
       this.running.finish(analysisId);
@@ -288,27 +234,6 @@ export class AnalysisRunJob implements OnApplicationBootstrap, OnApplicationShut
       return metrics;
     });
     await this.metrics.afterCommit(organizationId, written.names);
-  }
-
-  /** Fails a running analysis, with its `failed` event (nothing when it is no longer running). */
-  private async markFailed(
-    organizationId: string,
-    analysisId: string,
-    { code, message }: AnalysisFailure,
-  ): Promise<void> {
-    const failed = await this.analyses.transition(
-      organizationId,
-      analysisId,
-      ['running'],
-      'failed',
-      { error: message, errorCode: code, completedAt: new Date() },
-    );
-    if (failed)
-      await this.events.append(organizationId, analysisId, 'failed', {
-        status: 'failed',
-        error: message,
-        errorCode: code,
-      });
   }
 
   private async runAgents(

@@ -27,12 +27,26 @@ import {
   type AnalysisMetricInput,
 } from '../entities/analysis.entity';
 import { recordsToCsv } from '../input/records-csv';
+import type { AnalysisFailure } from '../orchestration/analysis-errors';
 import { AGENTS_SDK_VERSION } from '../orchestration/orchestrator';
-import { ANALYSIS_QUEUE, type AnalysisJobPayload } from '../jobs/analysis-run.job';
 import { AnalysisEventsRepository } from '../repositories/analysis-events.repository';
 import { AnalysesRepository } from '../repositories/analyses.repository';
 import { MetricSeriesInputService } from './metric-series-input.service';
 import { RunningAnalysesService } from './running-analyses.service';
+
+/** The queue an analysis' job is sent to, in the transaction that inserts it. */
+export const ANALYSIS_QUEUE = 'analysis';
+
+/** The payload of an {@link ANALYSIS_QUEUE} job. */
+export interface AnalysisJobPayload {
+  organizationId: string;
+  analysisId: string;
+  /**
+   * W3C trace context (`traceparent`, ...) of the request that queued it: the analysis'
+   * spans continue that trace, in whichever process runs it. Absent on older jobs.
+   */
+  traceContext?: Record<string, string>;
+}
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const WAIT_POLL_MS = 100;
@@ -257,6 +271,30 @@ export class AnalysesService {
       errorCode: 'cancelled',
     });
     return this.get(organizationId, id);
+  }
+
+  /**
+   * Fails a running analysis (its run failed, or its worker was lost), with its `failed`
+   * event; nothing when it is no longer running.
+   */
+  async fail(
+    organizationId: string,
+    analysisId: string,
+    { code, message }: AnalysisFailure,
+  ): Promise<void> {
+    const failed = await this.analyses.transition(
+      organizationId,
+      analysisId,
+      ['running'],
+      'failed',
+      { error: message, errorCode: code, completedAt: new Date() },
+    );
+    if (failed)
+      await this.events.append(organizationId, analysisId, 'failed', {
+        status: 'failed',
+        error: message,
+        errorCode: code,
+      });
   }
 
   private async input(organizationId: string, body: CreateAnalysisDto): Promise<PreparedInput> {
