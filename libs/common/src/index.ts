@@ -6,20 +6,6 @@ export {
 } from './calendar/calendar-names';
 export { CommonModule } from './common.module';
 export {
-  IDEMPOTENCY_HEADER,
-  IDEMPOTENCY_KEY_SCHEMA,
-  IDEMPOTENT_REPLAY_HEADER,
-  IdempotencyInterceptor,
-  idempotencyKeyOf,
-} from './idempotency/idempotency.interceptor';
-export {
-  idempotencyKeyReused,
-  type IdempotencyOutcome,
-  IdempotencyStore,
-  type StreamedIdempotencyOutcome,
-} from './idempotency/idempotency-store';
-export { Idempotent } from './idempotency/idempotent.decorator';
-export {
   type FieldError,
   MAX_FIELD_ERROR_LENGTH,
   MAX_FIELD_ERRORS,

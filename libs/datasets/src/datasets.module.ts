@@ -13,7 +13,7 @@ import { DatasetChartsService } from './services/dataset-charts.service';
 import { DatasetRowsService } from './services/dataset-rows.service';
 import { DatasetUploadService } from './services/dataset-upload.service';
 import { DatasetsService } from './services/datasets.service';
-import { IdempotentUploads } from './services/idempotent-uploads.service';
+import { IdempotentUploadsService } from './services/idempotent-uploads.service';
 
 /**
  * The dataset rules without HTTP: what analyses import (records are stored as a dataset),
@@ -46,6 +46,6 @@ export class DatasetsCoreModule {}
 @Module({
   imports: [DatasetsCoreModule],
   controllers: [DatasetsController],
-  providers: [IngestWarmUpJob, IdempotentUploads],
+  providers: [IngestWarmUpJob, IdempotentUploadsService],
 })
 export class DatasetsModule {}

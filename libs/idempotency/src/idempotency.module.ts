@@ -1,19 +1,19 @@
-import { IdempotencyStore } from '@app/common';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdempotencyKeyEntity } from './idempotency-key.entity';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository';
+import { IdempotencyService } from './services/idempotency.service';
 import { IdempotencyPrunerJob } from './jobs/idempotency-pruner.job';
 
 /**
- * `Idempotency-Key` for write routes: the store behind `@Idempotent()` (in libs/common);
- * global, so a route of any feature module finds it.
+ * `Idempotency-Key` for write routes: the service behind `@Idempotent()` and the upload
+ * route; global, so the interceptor on a route of any feature module finds it.
  */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
-  providers: [IdempotencyService, { provide: IdempotencyStore, useExisting: IdempotencyService }],
-  exports: [IdempotencyService, IdempotencyStore],
+  providers: [IdempotencyKeysRepository, IdempotencyService],
+  exports: [IdempotencyService],
 })
 export class IdempotencyModule {}
 

@@ -1,2 +1,15 @@
+export { Idempotent } from './decorators/idempotent.decorator';
 export { IdempotencyJobsModule, IdempotencyModule } from './idempotency.module';
-export { IdempotencyService, IDEMPOTENCY_TTL_SECONDS } from './idempotency.service';
+export {
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_KEY_SCHEMA,
+  IDEMPOTENT_REPLAY_HEADER,
+  IdempotencyInterceptor,
+  idempotencyKeyOf,
+} from './interceptors/idempotency.interceptor';
+export {
+  idempotencyKeyReused,
+  type IdempotencyOutcome,
+  type StreamedIdempotencyOutcome,
+} from './services/idempotency-outcomes';
+export { IDEMPOTENCY_TTL_SECONDS, IdempotencyService } from './services/idempotency.service';

@@ -1,5 +1,6 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
-import { Idempotent, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import { PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import { Idempotent } from '@app/idempotency';
 import {
   Body,
   Controller,

@@ -6,7 +6,8 @@ import {
   RequirePermission,
   RequireSignature,
 } from '@app/access';
-import { Idempotent, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import { PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
+import { Idempotent } from '@app/idempotency';
 import {
   Body,
   Controller,

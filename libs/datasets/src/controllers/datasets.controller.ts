@@ -1,14 +1,11 @@
 import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
+import { type Page, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
 import {
   IDEMPOTENCY_KEY_SCHEMA,
   IDEMPOTENT_REPLAY_HEADER,
   Idempotent,
   idempotencyKeyOf,
-  type Page,
-  PageQueryDto,
-  type RequestMeta,
-  RequestMetadata,
-} from '@app/common';
+} from '@app/idempotency';
 import { AppConfig } from '@app/config';
 import { LongRequest, RateLimitClass } from '@app/rate-limit';
 import {
@@ -53,7 +50,7 @@ import { DatasetChartsService } from '../services/dataset-charts.service';
 import { DatasetRowsService } from '../services/dataset-rows.service';
 import { DatasetUploadService } from '../services/dataset-upload.service';
 import { DatasetsService } from '../services/datasets.service';
-import { IdempotentUploads } from '../services/idempotent-uploads.service';
+import { IdempotentUploadsService } from '../services/idempotent-uploads.service';
 import { readUploadRequest } from './upload-request';
 
 const id = new ParseUUIDPipe();
@@ -64,7 +61,7 @@ export class DatasetsController {
   constructor(
     private readonly config: AppConfig,
     private readonly uploads: DatasetUploadService,
-    private readonly idempotentUploads: IdempotentUploads,
+    private readonly idempotentUploads: IdempotentUploadsService,
     private readonly datasets: DatasetsService,
     private readonly rows: DatasetRowsService,
     private readonly charts: DatasetChartsService,

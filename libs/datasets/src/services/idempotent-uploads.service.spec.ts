@@ -1,4 +1,4 @@
-import { IdempotencyStore, type StreamedIdempotencyOutcome } from '@app/common';
+import { type IdempotencyService, type StreamedIdempotencyOutcome } from '@app/idempotency';
 import { Logger } from '@nestjs/common';
 import type { DatasetEntity } from '../entities/dataset.entity';
 import {
@@ -10,7 +10,7 @@ import {
 } from '../testing/fake-datasets';
 import { FakeTables, inlineProfiles, uploadConfig, uploadOf } from '../testing/fake-uploads';
 import { DatasetUploadService } from './dataset-upload.service';
-import { IdempotentUploads } from './idempotent-uploads.service';
+import { IdempotentUploadsService } from './idempotent-uploads.service';
 
 interface StoredKey {
   requestHash?: string;
@@ -19,7 +19,10 @@ interface StoredKey {
 }
 
 /** Keys in memory, by organization and key, as IdempotencyService keeps them. */
-class MemoryKeys extends IdempotencyStore {
+class MemoryKeys implements Pick<
+  IdempotencyService,
+  'begin' | 'beginStreamed' | 'complete' | 'release'
+> {
   readonly keys = new Map<string, StoredKey>();
   readonly calls: Array<{ method: string; organizationId: string }> = [];
 
@@ -59,16 +62,21 @@ class MemoryKeys extends IdempotencyStore {
     this.keys.delete(`${organizationId}/${key}`);
     return Promise.resolve();
   }
+
+  /** What IdempotentUploadsService is given: it calls only the methods above. */
+  asService(): IdempotencyService {
+    return this as unknown as IdempotencyService;
+  }
 }
 
 const meta = { ip: '203.0.113.7', userAgent: null, requestId: 'req-1' };
 const respond = (dataset: DatasetEntity) => ({ id: dataset.id, name: dataset.name });
 
-describe('IdempotentUploads', () => {
+describe('IdempotentUploadsService', () => {
   let tables: FakeTables;
   let datasets: FakeDatasetsRepository;
   let keys: MemoryKeys;
-  let uploads: IdempotentUploads;
+  let uploads: IdempotentUploadsService;
 
   beforeAll(() => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
@@ -89,7 +97,7 @@ describe('IdempotentUploads', () => {
       new FakeAudit().asService(),
       inlineProfiles,
     );
-    uploads = new IdempotentUploads(config, service, keys);
+    uploads = new IdempotentUploadsService(config, service, keys.asService());
   });
 
   it('stores the first upload and answers its repeat with the same response, storing nothing', async () => {

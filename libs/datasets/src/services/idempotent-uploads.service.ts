@@ -1,10 +1,6 @@
 import type { Principal } from '@app/access';
-import {
-  idempotencyKeyReused,
-  IdempotencyStore,
-  ProblemException,
-  type RequestMeta,
-} from '@app/common';
+import { ProblemException, type RequestMeta } from '@app/common';
+import { idempotencyKeyReused, IdempotencyService } from '@app/idempotency';
 import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { createHash, type Hash } from 'node:crypto';
@@ -27,11 +23,11 @@ export interface UploadAnswer {
  * is answered: the first response if it is the same upload, 409 if not; it stores nothing.
  */
 @Injectable()
-export class IdempotentUploads {
+export class IdempotentUploadsService {
   constructor(
     private readonly config: AppConfig,
     private readonly uploads: DatasetUploadService,
-    private readonly keys: IdempotencyStore,
+    private readonly keys: IdempotencyService,
   ) {}
 
   async upload(

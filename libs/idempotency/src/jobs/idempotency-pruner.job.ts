@@ -1,7 +1,7 @@
 import { runHousekeeping } from '@app/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { IdempotencyService } from '../idempotency.service';
+import { IdempotencyService } from '../services/idempotency.service';
 
 const EVERY_MS = 3600 * 1000;
 

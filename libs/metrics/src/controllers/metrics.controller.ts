@@ -1,5 +1,6 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
-import { BodyLimit, Idempotent } from '@app/common';
+import { BodyLimit } from '@app/common';
+import { Idempotent } from '@app/idempotency';
 import { LongRequest, RateLimitClass } from '@app/rate-limit';
 import { Body, Controller, Get, Header, Post, Query, Res } from '@nestjs/common';
 import {

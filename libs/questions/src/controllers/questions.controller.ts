@@ -1,5 +1,6 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
-import { Idempotent, type Page, PageQueryDto } from '@app/common';
+import { type Page, PageQueryDto } from '@app/common';
+import { Idempotent } from '@app/idempotency';
 import { RateLimitClass } from '@app/rate-limit';
 import {
   Body,

@@ -1,3 +1,4 @@
+import { RequestValidationException } from '@app/common';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -7,8 +8,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { RequestValidationException } from '../errors/problem';
-import { IdempotencyStore } from './idempotency-store';
+import { IdempotencyService } from '../services/idempotency.service';
 
 /** The caller as the authentication guard left it on the request (a Principal). */
 interface Caller {
@@ -46,12 +46,12 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * `Idempotency-Key` on a write route (the rules: IdempotencyService in libs/idempotency).
+ * `Idempotency-Key` on a write route (the rules: IdempotencyService).
  * "The same request" is the same caller, method, path with query and body bytes.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyStore) {}
+  constructor(private readonly idempotency: IdempotencyService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();

@@ -1,17 +1,18 @@
+import { ProblemException } from '@app/common';
+import { AppConfig } from '@app/config';
+import { Injectable } from '@nestjs/common';
+import {
+  IdempotencyKeysRepository,
+  type StoredIdempotencyKey,
+} from '../repositories/idempotency-keys.repository';
 import {
   idempotencyKeyReused,
   type IdempotencyOutcome,
-  IdempotencyStore,
-  ProblemException,
   type StreamedIdempotencyOutcome,
-} from '@app/common';
-import { AppConfig } from '@app/config';
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+} from './idempotency-outcomes';
 import { isSealed, ResponseSeal } from './response-seal';
 
-/** How long a key answers with its first response (docs/api.md: 24 h). */
+/** How long a key answers with its first response (API.md: 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /**
  * A first request still "in progress" after this long died with its process, and a
@@ -20,17 +21,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
  */
 const ABANDONED_AFTER_SECONDS = 600;
 
-interface StoredKey {
-  request_hash: string;
-  state: 'in_progress' | 'done';
-  response_status: number | null;
-  response_body: unknown;
-  expired: boolean;
-  abandoned: boolean;
-}
-
 /**
- * The rules of `Idempotency-Key` (docs/api.md, Idempotency), on a PostgreSQL row per
+ * The rules of `Idempotency-Key` (API.md, Conventions), on a PostgreSQL row per
  * organization and key, so every replica agrees: the first request with a key runs;
  * the same request again within 24 h gets the first response (and writes nothing);
  * the same key with a different request is a 409, and so is a repeat while the first
@@ -38,16 +30,20 @@ interface StoredKey {
  * may use the same key.
  */
 @Injectable()
-export class IdempotencyService implements IdempotencyStore {
+export class IdempotencyService {
   private readonly seal: ResponseSeal;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: IdempotencyKeysRepository,
     config: AppConfig,
   ) {
     this.seal = new ResponseSeal(config.auth.jwtSecret);
   }
 
+  /**
+   * The first use of `key` (stored as in progress), or the response to replay; a 409
+   * problem when the key was used with another request or its first is still running.
+   */
   async begin(
     organizationId: string,
     key: string,
@@ -55,15 +51,20 @@ export class IdempotencyService implements IdempotencyStore {
   ): Promise<IdempotencyOutcome> {
     const stored = await this.claim(organizationId, key, requestHash);
     if (stored === undefined) return { kind: 'first' };
-    if (stored.request_hash !== requestHash) throw idempotencyKeyReused();
+    if (stored.requestHash !== requestHash) throw idempotencyKeyReused();
     if (stored.state === 'in_progress') throw inProgress();
     return {
       kind: 'replay',
-      status: stored.response_status ?? 200,
-      body: this.opened(organizationId, key, stored.response_body),
+      status: stored.responseStatus ?? 200,
+      body: this.opened(organizationId, key, stored.responseBody),
     };
   }
 
+  /**
+   * {@link begin} for a streamed body (an upload): the key is taken without a request hash,
+   * and a key already answered returns what to compare the repeat's body against. A 409
+   * while the first is still running.
+   */
   async beginStreamed(organizationId: string, key: string): Promise<StreamedIdempotencyOutcome> {
     // Until its body has been read, a streamed first request's hash is unknown ('').
     const stored = await this.claim(organizationId, key, '');
@@ -71,9 +72,9 @@ export class IdempotencyService implements IdempotencyStore {
     if (stored.state === 'in_progress') throw inProgress();
     return {
       kind: 'compare',
-      requestHash: stored.request_hash,
-      status: stored.response_status ?? 200,
-      body: this.opened(organizationId, key, stored.response_body),
+      requestHash: stored.requestHash,
+      status: stored.responseStatus ?? 200,
+      body: this.opened(organizationId, key, stored.responseBody),
     };
   }
 
@@ -85,21 +86,13 @@ export class IdempotencyService implements IdempotencyStore {
     organizationId: string,
     key: string,
     requestHash: string,
-  ): Promise<StoredKey | undefined> {
+  ): Promise<StoredIdempotencyKey | undefined> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const inserted = await this.dataSource.query<unknown[]>(
-        `INSERT INTO idempotency_keys (organization_id, key, request_hash, state)
-         VALUES ($1, $2, $3, 'in_progress') ON CONFLICT (organization_id, key) DO NOTHING RETURNING key`,
-        [organizationId, key, requestHash],
-      );
-      if (inserted.length > 0) return undefined;
-      const [stored] = await this.dataSource.query<StoredKey[]>(
-        `SELECT request_hash, state, response_status, response_body,
-                created_at < now() - make_interval(secs => $3) AS expired,
-                created_at < now() - make_interval(secs => $4) AS abandoned
-         FROM idempotency_keys WHERE organization_id = $1 AND key = $2`,
-        [organizationId, key, IDEMPOTENCY_TTL_SECONDS, ABANDONED_AFTER_SECONDS],
-      );
+      if (await this.keys.insertInProgress(organizationId, key, requestHash)) return undefined;
+      const stored = await this.keys.find(organizationId, key, {
+        ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+        abandonedAfterSeconds: ABANDONED_AFTER_SECONDS,
+      });
       if (stored === undefined) continue; // removed meanwhile: insert again
       const takeOver = stored.expired || (stored.state === 'in_progress' && stored.abandoned);
       if (!takeOver) return stored;
@@ -112,7 +105,10 @@ export class IdempotencyService implements IdempotencyStore {
     );
   }
 
-  /** The first request succeeded: its response is what a repeat gets. */
+  /**
+   * The first request succeeded: its response is what a repeat gets. `requestHash`: the
+   * hash of a streamed request, now that its body has been read.
+   */
   async complete(
     organizationId: string,
     key: string,
@@ -120,18 +116,11 @@ export class IdempotencyService implements IdempotencyStore {
     body: unknown,
     requestHash?: string,
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb,
-              request_hash = coalesce($5, request_hash)
-       WHERE organization_id = $1 AND key = $2`,
-      [
-        organizationId,
-        key,
-        status,
-        JSON.stringify(this.seal.seal(organizationId, key, body)),
-        requestHash ?? null,
-      ],
-    );
+    await this.keys.markDone(organizationId, key, {
+      status,
+      body: this.seal.seal(organizationId, key, body),
+      requestHash,
+    });
   }
 
   /**
@@ -153,21 +142,12 @@ export class IdempotencyService implements IdempotencyStore {
 
   /** The first request failed (or the key expired): forget the key. */
   async release(organizationId: string, key: string): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE organization_id = $1 AND key = $2`,
-      [organizationId, key],
-    );
+    await this.keys.delete(organizationId, key);
   }
 
   /** Deletes keys past their 24 hours; returns how many. */
   async prune(): Promise<number> {
-    const [row] = await this.dataSource.query<Array<{ n: number }>>(
-      `WITH deleted AS (
-         DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1) RETURNING 1
-       ) SELECT count(*)::int AS n FROM deleted`,
-      [IDEMPOTENCY_TTL_SECONDS],
-    );
-    return row?.n ?? 0;
+    return this.keys.deleteOlderThan(IDEMPOTENCY_TTL_SECONDS);
   }
 }
 

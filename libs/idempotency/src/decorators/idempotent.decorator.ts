@@ -1,6 +1,9 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { IDEMPOTENCY_KEY_SCHEMA, IdempotencyInterceptor } from './idempotency.interceptor';
+import {
+  IDEMPOTENCY_KEY_SCHEMA,
+  IdempotencyInterceptor,
+} from '../interceptors/idempotency.interceptor';
 
 /** The route honours `Idempotency-Key` (docs/api.md, Idempotency). */
 export const Idempotent = (): MethodDecorator =>
