@@ -4081,9 +4081,9 @@ export interface operations {
     };
     datasets_export: {
         parameters: {
-            query: {
+            query?: {
                 /** @description `csv` (default) or `json`. */
-                format: "json" | "csv";
+                format?: "csv" | "json";
             };
             header?: never;
             path: {
@@ -4188,9 +4188,9 @@ export interface operations {
     };
     datasets_histogram: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Bars for numeric and time columns (1–200, default 20); category columns show their top values. */
-                bins: number;
+                bins?: number;
             };
             header?: never;
             path: {

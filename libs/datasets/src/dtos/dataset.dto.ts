@@ -210,6 +210,7 @@ export class DatasetRowsPageDto {
 
 export class ExportQueryDto {
   /** `csv` (default) or `json`. */
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'csv' })
   @IsOptional()
   @IsIn(['csv', 'json'], { message: 'format must be csv or json' })
   format: 'csv' | 'json' = 'csv';
@@ -217,6 +218,7 @@ export class ExportQueryDto {
 
 export class HistogramQueryDto {
   /** Bars for numeric and time columns (1–200, default 20); category columns show their top values. */
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 200, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
