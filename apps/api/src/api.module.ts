@@ -48,7 +48,7 @@ export class ApiModule {
         JobQueueModule.forRoot(options.databaseUrl),
         CacheInfraModule,
         HealthModule,
-        AuthModule.forHttp(),
+        AuthModule,
         IdempotencyModule,
         DatasetsModule,
         MetricsModule,

@@ -1,4 +1,4 @@
-import { AuthModule } from '@app/auth';
+import { AuthCoreModule } from '@app/auth';
 import { CacheInfraModule } from '@app/cache';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -18,7 +18,7 @@ export class CliModule {
         DatabaseModule.forRoot({ connectionUrl: databaseUrl, applicationName: 'sightline-cli' }),
         // The principal cache, a dependency of the key services.
         CacheInfraModule,
-        AuthModule.forServices(),
+        AuthCoreModule,
       ],
     };
   }

@@ -1,8 +1,8 @@
-import { AuditModule } from '@app/audit';
+import { AuditCoreModule, AuditModule } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { LongRequestGuard, RateLimitGuard, RateLimitModule } from '@app/rate-limit';
 import { TenancyModule } from '@app/tenancy';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -33,13 +33,23 @@ import { UsersService } from './services/users.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 
-const entities = [UserEntity, ApiKeyEntity, RefreshTokenEntity, SignatureNonceEntity];
+const services = [
+  OrganizationBootstrapService,
+  ApiKeysService,
+  AuthService,
+  UsersService,
+  RequestSignatureService,
+];
 
-const core = {
+/**
+ * Organizations' people and API keys without HTTP: the entities, repositories and services
+ * (what the CLI imports). The services are exported for the routes and guards of
+ * {@link AuthModule}; other libs may use only what `index.ts` exports.
+ */
+@Module({
   imports: [
-    TypeOrmModule.forFeature(entities),
+    TypeOrmModule.forFeature([UserEntity, ApiKeyEntity, RefreshTokenEntity, SignatureNonceEntity]),
     TenancyModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -47,7 +57,7 @@ const core = {
         signOptions: { algorithm: 'HS256' as const },
       }),
     }),
-    AuditModule,
+    AuditCoreModule,
   ],
   providers: [
     UsersRepository,
@@ -56,52 +66,34 @@ const core = {
     SignatureNoncesRepository,
     PrincipalCache,
     UnknownKeyPrefixes,
-    ApiKeysService,
-    AuthService,
-    UsersService,
-    RequestSignatureService,
-    OrganizationBootstrapService,
+    ...services,
   ],
-};
+  exports: [...services, SignatureNoncesRepository],
+})
+export class AuthCoreModule {}
 
 /**
- * Organizations, people, API keys and the request pipeline that admits them.
- * `forHttp()` also mounts the routes and the global guards, in order:
+ * Organizations, people, API keys and the request pipeline that admits them: the routes,
+ * first-start bootstrap, nonce pruning and the global guards, in order:
  * authenticate → rate-limit → check the permission → verify the signature → take a
  * long-request slot (exports, streams, uploads: only what passed everything else holds one).
  * Nest runs global guards in the order their providers are registered, so
  * they are listed together here, in that order.
  */
-@Module({})
-export class AuthModule {
-  static forHttp(): DynamicModule {
-    return {
-      module: AuthModule,
-      imports: [...core.imports, RateLimitModule],
-      controllers: [AuthController, ApiKeysController, UsersController],
-      providers: [
-        ...core.providers,
-        ApiKeyStrategy,
-        JwtStrategy,
-        BootstrapOnStart,
-        SignatureNoncePrunerJob,
-        { provide: APP_GUARD, useClass: AuthenticationGuard },
-        { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: APP_GUARD, useClass: PermissionGuard },
-        { provide: APP_GUARD, useClass: SignatureGuard },
-        { provide: APP_GUARD, useClass: LongRequestGuard },
-      ],
-      exports: [ApiKeysService, OrganizationBootstrapService],
-    };
-  }
-
-  /** The services alone, for the CLI. */
-  static forServices(): DynamicModule {
-    return {
-      module: AuthModule,
-      imports: core.imports,
-      providers: core.providers,
-      exports: [ApiKeysService, OrganizationBootstrapService],
-    };
-  }
-}
+@Module({
+  imports: [AuthCoreModule, AuditModule, PassportModule, RateLimitModule],
+  controllers: [AuthController, ApiKeysController, UsersController],
+  providers: [
+    ApiKeyStrategy,
+    JwtStrategy,
+    BootstrapOnStart,
+    SignatureNoncePrunerJob,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: PermissionGuard },
+    { provide: APP_GUARD, useClass: SignatureGuard },
+    { provide: APP_GUARD, useClass: LongRequestGuard },
+  ],
+  exports: [AuthCoreModule],
+})
+export class AuthModule {}

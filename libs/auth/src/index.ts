@@ -1,4 +1,4 @@
-export { AuthModule } from './auth.module';
+export { AuthCoreModule, AuthModule } from './auth.module';
 export { SignatureNoncePrunerJob } from './jobs/signature-nonce-pruner.job';
 export { ApiKeysService } from './services/api-keys.service';
 export { generateApiKey, sha256Hex, signingKeyOf } from './services/credentials';

@@ -72,7 +72,7 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
 /**
  * The rate-limit classes (`default`, `expensive`, `login`) from the
  * configuration, and their counter store. The guard itself is registered by
- * `AuthModule.forHttp()` between authentication and the permission check,
+ * `AuthModule` between authentication and the permission check,
  * where the order of global guards is fixed.
  */
 @Module({
