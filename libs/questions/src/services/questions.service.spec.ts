@@ -1,5 +1,5 @@
 import type { Principal } from '@app/access';
-import { ProblemException, RequestValidationException } from '@app/common';
+import { PageQueryDto, ProblemException, RequestValidationException } from '@app/common';
 import type { AppConfig, QuestionPlannerSetting } from '@app/config';
 import type { AskOutcome } from '../agent/ask-agent';
 import { QuestionModel } from '../agent/question-model';
@@ -112,6 +112,14 @@ class FakeModel extends QuestionModel {
 const NO_MODEL = new FakeModel(undefined);
 const A_MODEL = { provider: 'openai-compatible', name: 'fake-llm' };
 
+/** The fixture dataset of ORG; any other is a 404, as DatasetsService answers. */
+const datasets = {
+  get: (organizationId: string, id: string) =>
+    organizationId === ORG && id === dataset.id
+      ? Promise.resolve(dataset)
+      : Promise.reject(new ProblemException(404, 'not-found', `There is no dataset ${id}`)),
+} as unknown as DatasetsService;
+
 function service(
   plan: QuestionPlan,
   queries = new FakeQueries((q) => (q.groupBy ? weatherValues : rainyAverage)),
@@ -129,12 +137,6 @@ function service(
       return Promise.resolve(entity);
     },
   } as unknown as QuestionsRepository;
-  const datasets = {
-    get: (organizationId: string, id: string) =>
-      organizationId === ORG && id === dataset.id
-        ? Promise.resolve(dataset)
-        : Promise.reject(new ProblemException(404, 'not-found', `There is no dataset ${id}`)),
-  } as unknown as DatasetsService;
   const config = {
     questions: { statementTimeoutMs: 5000, workMemMb: 64, planner: setting },
   } as AppConfig;
@@ -344,5 +346,96 @@ describe('QuestionAnsweringService.answer for an analysis', () => {
     }
     // One known-values read for the dataset (KnownValuesCache), none for a refused plan.
     expect(queries.ran).toHaveLength(1);
+  });
+});
+
+describe('QuestionsService: reading what was asked', () => {
+  const OTHER = '33333333-3333-4333-8333-333333333333';
+
+  /** Questions in memory, kept apart by organization; records who each read was for. */
+  function reading(rows: QuestionEntity[]) {
+    const asked: Array<{ method: string; organizationId: string }> = [];
+    const repository = {
+      find: (organizationId: string, id: string) => {
+        asked.push({ method: 'find', organizationId });
+        const found = rows.find((row) => row.organizationId === organizationId && row.id === id);
+        return Promise.resolve(found ?? null);
+      },
+      listForDataset: (organizationId: string, datasetId: string, limit: number) => {
+        asked.push({ method: 'listForDataset', organizationId });
+        const own = rows.filter(
+          (row) => row.organizationId === organizationId && row.datasetId === datasetId,
+        );
+        return Promise.resolve(
+          own.slice(0, limit + 1).map((item) => ({
+            item,
+            position: { time: item.createdAt.toISOString().replace('Z', '000Z'), id: item.id },
+          })),
+        );
+      },
+    } as unknown as QuestionsRepository;
+    // Reads never reach the answering service.
+    const answering = {} as QuestionAnsweringService;
+    return { questions: new QuestionsService(datasets, repository, answering), asked };
+  }
+
+  const question = (organizationId: string, id: string): QuestionEntity => ({
+    id,
+    organizationId,
+    datasetId: dataset.id,
+    question: 'how many rows?',
+    answer: 'There are 8 rows.',
+    query: { measures: [{ agg: 'count' }] },
+    result: { columns: [{ name: 'count', type: 'number' }], rows: [[8]], truncated: false },
+    chart: null,
+    readings: [],
+    modelProvider: 'builtin',
+    modelName: 'test-planner',
+    toolCallId: null,
+    usage: { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    durationMs: 3,
+    createdBy: 'key-1',
+    createdAt: new Date(Date.UTC(2026, 0, 1)),
+  });
+  const own = question(ORG, '44444444-4444-4444-8444-444444444444');
+  const others = question(OTHER, '55555555-5555-4555-8555-555555555555');
+
+  it("answers the organization's question, and 404 for another organization's", async () => {
+    const { questions, asked } = reading([own, others]);
+    await expect(questions.get(ORG, own.id)).resolves.toBe(own);
+    const refused = questions.get(ORG, others.id);
+    await expect(refused).rejects.toBeInstanceOf(ProblemException);
+    await expect(refused).rejects.toMatchObject({
+      status: 404,
+      slug: 'not-found',
+      message: `There is no question ${others.id}`,
+    });
+    expect(asked).toEqual([
+      { method: 'find', organizationId: ORG },
+      { method: 'find', organizationId: ORG },
+    ]);
+  });
+
+  it('answers 404 for the chart of a question without one, and of another organization', async () => {
+    const { questions } = reading([own, others]);
+    await expect(questions.chartSvg(ORG, own.id)).rejects.toMatchObject({
+      status: 404,
+      message: `Question ${own.id} has no chart`,
+    });
+    await expect(questions.chartSvg(ORG, others.id)).rejects.toMatchObject({
+      status: 404,
+      message: `There is no question ${others.id}`,
+    });
+  });
+
+  it("lists the dataset's questions, and 404 before any read for another organization's dataset", async () => {
+    const { questions, asked } = reading([own, others]);
+    const page = Object.assign(new PageQueryDto(), { limit: 10 });
+    await expect(questions.list(ORG, dataset.id, page)).resolves.toEqual({
+      data: [expect.objectContaining({ id: own.id })],
+      nextCursor: null,
+    });
+    await expect(questions.list(OTHER, dataset.id, page)).rejects.toMatchObject({ status: 404 });
+    expect(asked).toEqual([{ method: 'listForDataset', organizationId: ORG }]);
   });
 });
