@@ -8,8 +8,8 @@ import {
   type RequestMeta,
   toPage,
 } from '@app/common';
+import type { UnitOfWork } from '@app/database';
 import { Injectable, Logger } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
 import {
   type ApiKeyDto,
   type CreatedApiKeyDto,
@@ -145,7 +145,7 @@ export class ApiKeysService {
     name: string,
     role: Role,
     expiresAt: Date | null,
-    manager?: EntityManager,
+    manager?: UnitOfWork,
     presetKey?: string,
   ): Promise<CreatedApiKeyDto> {
     const generated = presetKey === undefined ? generateApiKey() : parseApiKey(presetKey);

@@ -2,10 +2,10 @@ import type { Principal } from '@app/access';
 import { AuditService } from '@app/audit';
 import { ProblemException, type RequestMeta } from '@app/common';
 import { AppConfig } from '@app/config';
+import type { UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { MeDto, TokenPairDto } from '../dtos/auth.dto';
 import type { UserEntity } from '../entities/user.entity';
 import { RefreshTokensRepository } from '../repositories/refresh-tokens.repository';
@@ -135,7 +135,7 @@ export class AuthService {
     userId: string,
     organizationId: string,
     familyId: string,
-    manager?: EntityManager,
+    manager?: UnitOfWork,
   ): Promise<string> {
     const id = randomUUID();
     const secret = generateRefreshSecret();

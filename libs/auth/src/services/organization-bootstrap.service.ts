@@ -1,12 +1,10 @@
 import { AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
+import type { UnitOfWork } from '@app/database';
 import { OrganizationsService } from '@app/tenancy';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import { ApiKeysService, type SystemActor, systemActor } from './api-keys.service';
 
-// Any constant: serialises first-start bootstrap across replicas (and the CLI) starting together.
-const BOOTSTRAP_LOCK = 7_431_002;
 const FIRST_ORGANIZATION_NAME = 'Default organization';
 const ADMIN_KEY_NAME = 'bootstrap admin key';
 
@@ -28,7 +26,6 @@ export class OrganizationBootstrapService {
   private readonly logger = new Logger('Bootstrap');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly organizations: OrganizationsService,
     private readonly apiKeys: ApiKeysService,
     private readonly config: AppConfig,
@@ -60,24 +57,24 @@ export class OrganizationBootstrapService {
   }
 
   async createOrganization(name: string, presetKey?: string): Promise<CreatedOrganization> {
-    return this.dataSource.transaction((manager) =>
-      this.insertWithAdminKey(manager, name, presetKey),
+    return this.organizations.inTransaction((work) =>
+      this.insertWithAdminKey(work, name, presetKey),
     );
   }
 
   /** One organization and its first admin key, inside the caller's transaction. */
   private async insertWithAdminKey(
-    manager: EntityManager,
+    work: UnitOfWork,
     name: string,
     presetKey: string | undefined,
   ): Promise<CreatedOrganization> {
-    const organization = await this.organizations.create(name, manager);
+    const organization = await this.organizations.create(name, work);
     const key = await this.apiKeys.issue(
       organization.id,
       ADMIN_KEY_NAME,
       'admin',
       null,
-      manager,
+      work,
       presetKey,
     );
     return { organizationId: organization.id, name, apiKeyId: key.id, apiKey: key.key };
@@ -99,11 +96,10 @@ export class OrganizationBootstrapService {
     const oldest = await this.organizations.findOldest();
     if (oldest !== undefined)
       return { organizationId: oldest.id, name: oldest.name, created: false };
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      const found = await this.organizations.findOldest(manager);
+    return this.organizations.whileCreatingTheFirst(async (work) => {
+      const found = await this.organizations.findOldest(work);
       const organization =
-        found ?? (await this.organizations.create(FIRST_ORGANIZATION_NAME, manager));
+        found ?? (await this.organizations.create(FIRST_ORGANIZATION_NAME, work));
       return {
         organizationId: organization.id,
         name: organization.name,
@@ -118,11 +114,10 @@ export class OrganizationBootstrapService {
    * standard output, not through the logger, so it never enters log storage.
    */
   async bootstrapIfEmpty(): Promise<CreatedOrganization | undefined> {
-    const created = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      if ((await this.organizations.findOldest(manager)) !== undefined) return undefined;
+    const created = await this.organizations.whileCreatingTheFirst(async (work) => {
+      if ((await this.organizations.findOldest(work)) !== undefined) return undefined;
       return this.insertWithAdminKey(
-        manager,
+        work,
         FIRST_ORGANIZATION_NAME,
         this.config.auth.bootstrapAdminApiKey,
       );

@@ -25,4 +25,20 @@ export class OrganizationsRepository {
     const repository = work?.getRepository(OrganizationEntity) ?? this.organizations;
     return repository.save(repository.create({ name }));
   }
+
+  /** Runs `work` in one transaction (an organization written with other modules' rows). */
+  async inTransaction<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.organizations.manager.transaction(work);
+  }
+
+  /**
+   * {@link inTransaction} holding the transaction-scoped advisory lock `lock`, so that
+   * processes doing the same `work` at once (replicas starting together) take turns.
+   */
+  async inLockedTransaction<T>(lock: number, work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.organizations.manager.transaction(async (unit) => {
+      await unit.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+      return work(unit);
+    });
+  }
 }
