@@ -17,6 +17,15 @@ import { DatasetTablesRepository } from '../../libs/datasets/src/repositories/da
 import { DatasetsRepository } from '../../libs/datasets/src/repositories/datasets.repository';
 import type { MetricProvenance } from '../../libs/metrics/src/repositories/metric-queries';
 import { MetricsRepository } from '../../libs/metrics/src/repositories/metrics.repository';
+import {
+  AnalysisEventEntity,
+  type AnalysisEventType,
+} from '../../libs/analysis/src/entities/analysis-event.entity';
+import { AnalysisEntity } from '../../libs/analysis/src/entities/analysis.entity';
+import { AnalysisEventsRepository } from '../../libs/analysis/src/repositories/analysis-events.repository';
+import { AnalysesRepository } from '../../libs/analysis/src/repositories/analyses.repository';
+import { QuestionEntity } from '../../libs/questions/src/entities/question.entity';
+import { QuestionsRepository } from '../../libs/questions/src/repositories/questions.repository';
 
 export interface TestOrganization {
   organizationId: string;
@@ -48,6 +57,15 @@ export class Factory {
   }
 }
 
+/** An analysis as a test makes it: what it leaves out takes a plain default (queued text). */
+export type TestAnalysis = Partial<Omit<AnalysisEntity, 'organizationId' | 'createdAt'>>;
+
+/** An event of a test's analysis, appended in order after it is inserted. */
+export interface TestAnalysisEvent {
+  type: AnalysisEventType;
+  data?: Record<string, unknown>;
+}
+
 /** A metric point as a test writes it: what it leaves out takes a plain default. */
 export type TestMetric = Pick<MetricInput, 'name' | 'value'> & Partial<MetricInput>;
 
@@ -61,6 +79,9 @@ export class DataFactory {
   private readonly datasets: DatasetsRepository;
   private readonly tables: DatasetTablesRepository;
   private readonly metrics: MetricsRepository;
+  private readonly analyses: AnalysesRepository;
+  private readonly analysisEvents: AnalysisEventsRepository;
+  private readonly questions: QuestionsRepository;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -69,6 +90,11 @@ export class DataFactory {
     this.datasets = new DatasetsRepository(dataSource.getRepository(DatasetEntity));
     this.tables = new DatasetTablesRepository(dataSource, connections);
     this.metrics = new MetricsRepository(dataSource, connections);
+    this.analyses = new AnalysesRepository(dataSource.getRepository(AnalysisEntity));
+    this.analysisEvents = new AnalysisEventsRepository(
+      dataSource.getRepository(AnalysisEventEntity),
+    );
+    this.questions = new QuestionsRepository(dataSource.getRepository(QuestionEntity));
   }
 
   /** An organization; its id. */
@@ -131,6 +157,84 @@ export class DataFactory {
       ...provenance,
     });
     return ids;
+  }
+
+  /**
+   * An analysis of the organization (queued free text unless told otherwise; a `heartbeatAt`
+   * given is set after the insert, as a running worker sets it), then its `events` in order.
+   */
+  async newAnalysis(
+    organizationId: string,
+    fields: TestAnalysis = {},
+    events: TestAnalysisEvent[] = [],
+  ): Promise<AnalysisEntity> {
+    const { heartbeatAt, ...analysis } = fields;
+    const inserted = await this.analyses.inTransaction((work) =>
+      this.analyses.insert(
+        organizationId,
+        {
+          id: randomUUID(),
+          status: 'queued',
+          input: { kind: 'text', text: 'a test' },
+          datasetId: null,
+          agents: null,
+          question: null,
+          maxAnomalies: null,
+          inputHash: 'test',
+          modelProvider: 'builtin',
+          modelName: 'builtin-test',
+          sdkVersion: 'test',
+          agentRuns: null,
+          result: null,
+          error: null,
+          errorCode: null,
+          replayOf: null,
+          createdBy: 'factory',
+          startedAt: null,
+          completedAt: null,
+          ...analysis,
+        },
+        work,
+      ),
+    );
+    if (heartbeatAt !== undefined)
+      await this.analyses.transition(
+        organizationId,
+        inserted.id,
+        [inserted.status],
+        inserted.status,
+        {
+          heartbeatAt,
+        },
+      );
+    for (const event of events)
+      await this.analysisEvents.append(organizationId, inserted.id, event.type, event.data ?? {});
+    return { ...inserted, heartbeatAt: heartbeatAt ?? null };
+  }
+
+  /** A question of the organization asked of `datasetId`, answered by the builtin planner. */
+  newQuestion(
+    organizationId: string,
+    datasetId: string,
+    fields: Partial<Omit<QuestionEntity, 'organizationId' | 'datasetId' | 'createdAt'>> = {},
+  ): Promise<QuestionEntity> {
+    return this.questions.insert(organizationId, {
+      id: randomUUID(),
+      datasetId,
+      question: 'how many rows?',
+      answer: 'There are 2 rows.',
+      query: { measures: [{ agg: 'count' }] },
+      result: { columns: [{ name: 'count', type: 'number' }], rows: [[2]], truncated: false },
+      chart: null,
+      readings: [],
+      modelProvider: 'builtin',
+      modelName: 'builtin-test',
+      toolCallId: null,
+      usage: { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+      durationMs: 1,
+      createdBy: 'factory',
+      ...fields,
+    });
   }
 }
 

@@ -1,14 +1,23 @@
 import type { AppConfig } from '@app/config';
 import { buildDataSourceOptions, LongConnections } from '@app/database';
 import { DatasetEntity } from '@app/datasets';
+import { QuestionEntity } from '@app/questions';
 import { OrganizationEntity } from '@app/tenancy';
 import { DataSource } from 'typeorm';
+import { AnalysisEventEntity } from '../../libs/analysis/src/entities/analysis-event.entity';
+import { AnalysisEntity } from '../../libs/analysis/src/entities/analysis.entity';
 import { DataFactory } from './factory';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testConfig } from './test-config';
 
 /** The entities the repositories under test map (others' specs add theirs). */
-const ENTITIES = [OrganizationEntity, DatasetEntity];
+const ENTITIES = [
+  OrganizationEntity,
+  DatasetEntity,
+  AnalysisEntity,
+  AnalysisEventEntity,
+  QuestionEntity,
+];
 
 /**
  * What a repository spec needs: a database of its own (cloned from the migrated template),
