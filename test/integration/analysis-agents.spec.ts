@@ -5,11 +5,12 @@ import {
   runAnalysis,
   profileAgent,
   textAgent,
+  toolScans,
   trendsAgent,
 } from '@app/analysis';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
-import { analysisContextOf } from '../support/analysing-app';
+import { analysisContextOf, readOnlyQueryOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -217,12 +218,13 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
     it('records a failing or slow specialist as failed, with the reason, and finishes the rest', async () => {
       // Trends and anomalies share one read of the series: it breaks, or is slow, for both.
       const seriesRead = (text: string) => text.includes('GROUP BY t ORDER BY t');
+      const query = readOnlyQueryOf(app);
       const failing: AnalysisContext = {
         ...context,
-        query: async <Row>(text: string, values?: unknown[]): Promise<Row[]> => {
+        ...toolScans(async <Row>(text: string, values?: unknown[]): Promise<Row[]> => {
           if (seriesRead(text)) throw new Error('the series query broke');
-          return context.query<Row>(text, values);
-        },
+          return query<Row>(text, values);
+        }),
       };
       const outcome = await runAnalysis(request({ context: failing }));
       const byAgent = new Map(outcome.agents.map((run) => [run.agent, run]));
@@ -235,10 +237,10 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
 
       const slow: AnalysisContext = {
         ...context,
-        query: async <Row>(text: string, values?: unknown[]): Promise<Row[]> => {
+        ...toolScans(async <Row>(text: string, values?: unknown[]): Promise<Row[]> => {
           if (seriesRead(text)) await new Promise((resolve) => setTimeout(resolve, 1500));
-          return context.query<Row>(text, values);
-        },
+          return query<Row>(text, values);
+        }),
       };
       const late = await runAnalysis(request({ context: slow, agentTimeoutMs: 1000 }));
       const lateByAgent = new Map(late.agents.map((run) => [run.agent, run]));
@@ -286,6 +288,6 @@ describe('analysis agents on a stored dataset (builtin model, real runner, real 
   });
 
   it('gives the tools a read-only connection', async () => {
-    await expect(context.query('CREATE TABLE sneaky (a int)')).rejects.toThrow(/read-only/);
+    await expect(readOnlyQueryOf(app)('CREATE TABLE sneaky (a int)')).rejects.toThrow(/read-only/);
   });
 });

@@ -1,7 +1,7 @@
 import {
   type AnalysisContext,
   type AnalysisOutcome,
-  readOnlyQuery,
+  readOnlyScans,
   runAnalysis,
 } from '@app/analysis';
 import { DatasetsService } from '@app/datasets';
@@ -66,7 +66,7 @@ describe('analysis guardrails (real runner, real SQL, builtin model)', () => {
     const dataset = await app.app
       .get(DatasetsService)
       .get(organizationId, String(uploaded.body.id));
-    return { organizationId, dataset, query: readOnlyQuery(app.app.get(DataSource), 5000) };
+    return { organizationId, dataset, ...readOnlyScans(app.app.get(DataSource), 5000) };
   }
 
   function analyse(

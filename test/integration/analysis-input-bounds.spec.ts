@@ -1,7 +1,7 @@
 import {
   type AnalysisContext,
   type AnalysisOutcome,
-  readOnlyQuery,
+  readOnlyScans,
   runAnalysis,
   TEXT_CELL_CHARACTERS,
   TEXT_TOTAL_CHARACTERS,
@@ -156,7 +156,7 @@ describe('analysis of hostile text: bounded reads, no event-loop stall (builtin 
     const dataset = await app.app
       .get(DatasetsService)
       .get(organizationId, String(uploaded.body.id));
-    return { organizationId, dataset, query: readOnlyQuery(app.app.get(DataSource), 30_000) };
+    return { organizationId, dataset, ...readOnlyScans(app.app.get(DataSource), 30_000) };
   }
 
   it('analyses a table of 1 MiB cells reading a bounded amount, without stalling', async () => {

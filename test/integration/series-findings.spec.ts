@@ -1,7 +1,13 @@
-import { anomaliesAgent, type AnalysisContext, runAnalysis, trendsAgent } from '@app/analysis';
+import {
+  anomaliesAgent,
+  type AnalysisContext,
+  runAnalysis,
+  toolScans,
+  trendsAgent,
+} from '@app/analysis';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
-import { analysisContextOf } from '../support/analysing-app';
+import { analysisContextOf, readOnlyQueryOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -68,12 +74,13 @@ describe('time-series findings through the runner and PostgreSQL (builtin model)
 
   it('reads the series once for both specialists, and finds the season, the shift and the spike', async () => {
     let seriesReads = 0;
+    const query = readOnlyQueryOf(app);
     const counting: AnalysisContext = {
       ...context,
-      query: <Row>(text: string, values?: unknown[]) => {
+      ...toolScans(<Row>(text: string, values?: unknown[]) => {
         if (text.includes('GROUP BY t ORDER BY t')) seriesReads++;
-        return context.query<Row>(text, values);
-      },
+        return query<Row>(text, values);
+      }),
     };
     const outcome = await runAnalysis({
       runner,

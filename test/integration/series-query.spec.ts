@@ -1,11 +1,9 @@
-import { datasetTable } from '@app/datasets';
 import {
   bucketWidthMs,
   rowsOfBucketValues,
   seriesOf,
   valuesOf,
 } from '../../libs/analysis/src/agents/series-query';
-import { tableParts } from '../../libs/analysis/src/agents/series-parts';
 import { analysisContextOf } from '../support/analysing-app';
 import { Factory } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -97,7 +95,9 @@ describe('series extraction in SQL (real PostgreSQL)', () => {
     const options = { maxPoints: 100, maxBuckets: 100 };
     const whole = await seriesOf(context, ['v'], 'at', options);
     const parted = await seriesOf(context, ['v'], 'at', { ...options, minPartPages: 1 });
-    expect(await tableParts(context, datasetTable(context.dataset), 1)).toHaveLength(2);
+    expect(await context.scans.tableParts(context.organizationId, context.dataset, 1)).toHaveLength(
+      2,
+    );
     const [one, two] = [whole, parted].map((s) => s.columns.get('v') ?? []);
     expect(two).toHaveLength(one.length);
     two.forEach((cell, k) => {

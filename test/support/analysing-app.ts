@@ -1,4 +1,4 @@
-import { type AnalysisContext, readOnlyQuery } from '@app/analysis';
+import { type AnalysisContext, readOnlyQuery, type ToolQuery, toolScans } from '@app/analysis';
 import { DatasetsService } from '@app/datasets';
 import { DataSource } from 'typeorm';
 import { type Json, uploadCsv } from './datasets';
@@ -50,5 +50,13 @@ export async function analysisContextOf(
   const uploaded = await uploadCsv(app, key, csv);
   expect(uploaded.status).toBe(201);
   const dataset = await app.app.get(DatasetsService).get(organizationId, String(uploaded.body.id));
-  return { organizationId, dataset, query: readOnlyQuery(app.app.get(DataSource), timeoutMs) };
+  return { organizationId, dataset, ...toolScans(readOnlyQueryOf(app, timeoutMs)) };
+}
+
+/**
+ * The read-only SQL the tools' repositories run on (`toolScans`), with a statement timeout
+ * of `timeoutMs`: wrapped, it lets a test count, break or slow some of their statements.
+ */
+export function readOnlyQueryOf(app: TestApp, timeoutMs = 10_000): ToolQuery {
+  return readOnlyQuery(app.app.get(DataSource), timeoutMs);
 }

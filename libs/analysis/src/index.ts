@@ -1,5 +1,10 @@
 export { type AnalysisContext } from './orchestration/analysis-context';
-export { readOnlyQuery } from './repositories/tool-query.repository';
+export {
+  readOnlyQuery,
+  readOnlyScans,
+  type ToolQuery,
+  toolScans,
+} from './repositories/tool-query.repository';
 export {
   profileAgent,
   type ProfileOutput,

@@ -26,5 +26,6 @@ export { DatasetsCoreModule, DatasetsModule } from './datasets.module';
 export { DatasetUploadService, type DatasetUpload } from './services/dataset-upload.service';
 export { CSV_MEDIA_TYPES } from './controllers/upload-request';
 export { DatasetEntity, DATASET_ROWS_SCHEMA, datasetTable } from './entities/dataset.entity';
+export { ownedBy } from './repositories/dataset-ownership';
 export { DatasetsService } from './services/datasets.service';
 export { DatasetRowsService } from './services/dataset-rows.service';

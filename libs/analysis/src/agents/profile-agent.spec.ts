@@ -23,7 +23,16 @@ function dataset(
   profile: ColumnProfile[],
   typeChanges: AnalysisContext['dataset']['typeChanges'] = [],
 ): AnalysisContext['dataset'] {
-  return { id: 'd', name: 'd', columns: [], profile, typeChanges, rowCount: 100, tableName: 't' };
+  return {
+    id: 'd',
+    organizationId: 'o',
+    name: 'd',
+    columns: [],
+    profile,
+    typeChanges,
+    rowCount: 100,
+    tableName: 't',
+  };
 }
 
 describe('qualityIssues', () => {

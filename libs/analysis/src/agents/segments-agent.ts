@@ -1,4 +1,3 @@
-import { datasetTable, quoteIdentifier } from '@app/datasets';
 import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { AnalysisContext } from '../orchestration/analysis-context';
@@ -15,8 +14,6 @@ export const SEGMENT_LEVELS = { min: 2, max: 50 } as const;
 export const SEGMENT_LEVEL_CHARACTERS = 100;
 /** Columns tested, in the dataset's order: the tests grow with their product (and pairs). */
 export const SEGMENT_MAX_COLUMNS = { categorical: 10, numeric: 20 } as const;
-/** The sample's seed (`REPEATABLE`): the same table gives the same sample, so the same result. */
-const SAMPLE_SEED = 1913;
 
 const Group = z.object({ level: z.string(), n: z.number(), mean: z.number(), median: z.number() });
 
@@ -123,20 +120,14 @@ export async function segmentTable(
   context: AnalysisContext,
   columns: { categorical: Columns; numeric: Columns },
 ): Promise<SegmentTable> {
-  const rowCount = context.dataset.rowCount;
-  const sampled = rowCount > SEGMENT_SAMPLE_ROWS;
-  const selected = [
-    // Cut as the profile's rule allows, so a long value that slipped past it costs little
-    // (a literal: a parameter no column uses would leave its type undetermined).
-    ...columns.categorical.map(
-      (c, i) => `left(${quoteIdentifier(c.column)}::text, ${SEGMENT_LEVEL_CHARACTERS}) AS c${i}`,
-    ),
-    ...columns.numeric.map((c, i) => `${quoteIdentifier(c.column)}::float8 AS y${i}`),
-  ];
-  const rows = await context.query<Record<string, string | number | null>>(
-    `SELECT ${selected.join(', ')} FROM ${datasetTable(context.dataset)}
-     ${sampled ? 'TABLESAMPLE BERNOULLI ($1::float4) REPEATABLE ($2::float8)' : ''}`,
-    sampled ? [(100 * SEGMENT_SAMPLE_ROWS) / rowCount, SAMPLE_SEED] : [],
+  const { rows, sampled } = await context.scans.segmentRows(
+    context.organizationId,
+    context.dataset,
+    {
+      categorical: columns.categorical.map((c) => c.column),
+      numeric: columns.numeric.map((c) => c.column),
+    },
+    { sampleRows: SEGMENT_SAMPLE_ROWS, levelCharacters: SEGMENT_LEVEL_CHARACTERS },
   );
   return {
     categorical: columns.categorical.map((c, i) => ({
@@ -154,7 +145,7 @@ export async function segmentTable(
       }),
     })),
     sampled,
-    tableRows: rowCount,
+    tableRows: context.dataset.rowCount,
   };
 }
 

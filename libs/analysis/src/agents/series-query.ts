@@ -1,7 +1,5 @@
-import { datasetTable, quoteIdentifier } from '@app/datasets';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { mergeBucketRows } from '../statistics/bucket-merge';
-import { partRange, tableParts } from './series-parts';
 
 /**
  * Tables up to this many rows are read point by point (one point per distinct time, with
@@ -63,11 +61,6 @@ export function findColumn(context: AnalysisContext, name: string): DatasetColum
   return found;
 }
 
-/** Epoch milliseconds of a date or datetime column, as a float8 expression. */
-export function epochMsOf(time: DatasetColumn): string {
-  return `date_part('epoch', ${quoteIdentifier(time.column)}) * 1000`;
-}
-
 /**
  * The time column's first and last instant in seconds: from the stored profile (its exact
  * minimum and maximum, measured at upload, so no pass over the rows for them), else
@@ -82,11 +75,7 @@ export async function timeRange(
     const range = [Date.parse(profile.min) / 1000, Date.parse(profile.max) / 1000];
     if (range.every(Number.isFinite)) return range as [number, number];
   }
-  const [row] = await context.query<{ x0: number | null; x1: number | null }>(
-    `SELECT date_part('epoch', min(t)) AS x0, date_part('epoch', max(t)) AS x1
-     FROM (SELECT ${quoteIdentifier(time.column)} AS t FROM ${datasetTable(context.dataset)}) AS p`,
-  );
-  return [row?.x0 ?? null, row?.x1 ?? null];
+  return context.series.timeRange(context.organizationId, context.dataset, time.column);
 }
 
 /**
@@ -130,7 +119,7 @@ function cellsOf(
 
 /**
  * Each numeric column against the time column, in one statement over the stored rows for
- * all of them. A table of at most {@link MAX_SERIES_POINTS} rows gives one point per
+ * all of them (`SeriesScansRepository`). A table of at most {@link MAX_SERIES_POINTS} rows gives one point per
  * distinct time: the mean of the rows at that time, with the file rows of its smallest and
  * largest value (`row_number() OVER (ORDER BY ctid)`: a dataset table is written once by
  * COPY in file order). A larger one gives time buckets of a round width
@@ -147,28 +136,13 @@ export async function seriesOf(
     minPartPages,
   }: { maxPoints?: number; maxBuckets?: number; minPartPages?: number } = {},
 ): Promise<ExtractedSeries> {
+  const { organizationId, dataset, series, scans } = context;
   const time = findColumn(context, timeColumn);
   const ys = columns.map((name) => findColumn(context, name));
-  const table = datasetTable(context.dataset);
-  const values = ys.map((y, i) => `${quoteIdentifier(y.column)}::float8 AS y${i}`).join(', ');
-  const common = (i: number) =>
-    `count(y${i}) AS n${i}, avg(y${i}) AS m${i}, min(y${i}) AS lo${i}, max(y${i}) AS hi${i}`;
+  const stored = ys.map((y) => y.column);
 
-  if (context.dataset.rowCount <= maxPoints) {
-    const aggregates = ys.map(
-      (_, i) =>
-        `${common(i)}, ` +
-        `(array_agg(rn ORDER BY y${i} DESC, rn) FILTER (WHERE y${i} IS NOT NULL))[1] AS hirow${i}, ` +
-        `(array_agg(rn ORDER BY y${i}, rn) FILTER (WHERE y${i} IS NOT NULL))[1] AS lorow${i}`,
-    );
-    // Rows are numbered before those without a time are left out: numbers are file rows.
-    const rows = await context.query<Record<string, unknown>>(
-      `SELECT t, ${aggregates.join(',\n              ')}
-       FROM (SELECT row_number() OVER (ORDER BY ctid) AS rn, ${epochMsOf(time)} AS t, ${values}
-             FROM ${table}) AS p
-       WHERE t IS NOT NULL
-       GROUP BY t ORDER BY t`,
-    );
+  if (dataset.rowCount <= maxPoints) {
+    const rows = await series.seriesPoints(organizationId, dataset, time.column, stored);
     return {
       timeColumn,
       bucketMs: null,
@@ -188,22 +162,19 @@ export async function seriesOf(
   }
   const width = bucketWidthMs((x1 - x0) * 1000, maxBuckets);
   const origin = Math.floor((x0 * 1000) / width) * width;
-  const aggregates = ys.map((_, i) => `${common(i)}, stddev_samp(y${i}) AS sd${i}`);
-  // OFFSET 0 keeps the inner select a subquery of its own: the bucket is computed once a
-  // row, not once for each aggregate that reads it. The parts run at once, one a core.
-  const parts = await tableParts(context, table, minPartPages);
+  // The parts run at once, one a core.
+  const parts = await scans.tableParts(organizationId, dataset, minPartPages);
   const partRows = await Promise.all(
-    parts.map((part) => {
-      const range = partRange(part, 3);
-      return context.query<Record<string, unknown>>(
-        `SELECT b, ${aggregates.join(',\n                ')}
-         FROM (SELECT floor((${epochMsOf(time)} - $1::float8) / $2::float8) AS b, ${values}
-               FROM ${table} WHERE ${range.sql} OFFSET 0) AS p
-         WHERE b IS NOT NULL
-         GROUP BY b`,
-        [origin, width, ...range.values],
-      );
-    }),
+    parts.map((part) =>
+      series.seriesBuckets(
+        organizationId,
+        dataset,
+        time.column,
+        stored,
+        { originMs: origin, widthMs: width },
+        part,
+      ),
+    ),
   );
   const rows = mergeBucketRows(partRows, ys.length);
   return {
@@ -228,7 +199,7 @@ export interface BucketValue {
  * The 1-based file rows of values seen in a bucketed series (a bucket's minimum or
  * maximum), in one pass over the table split in parts read at once: the first row of each
  * bucket holding the value (the same float8 the aggregate returned), numbered by counting
- * the rows stored before it (TID range scans, as {@link candidatesIn} numbers its rows).
+ * the rows stored before it (TID range scans, as the anomaly scan numbers its rows).
  * Null for a value not found.
  */
 export async function rowsOfBucketValues(
@@ -240,38 +211,31 @@ export async function rowsOfBucketValues(
   if (wanted.length === 0 || series.bucketMs === null || series.originMs === null) {
     return wanted.map(() => null);
   }
+  const { organizationId, dataset } = context;
+  const [originMs, bucketMs] = [series.originMs, series.bucketMs];
   const time = findColumn(context, series.timeColumn);
   const names = [...new Set(wanted.map((w) => w.column))];
-  const ys = names.map((name) => findColumn(context, name));
-  const table = datasetTable(context.dataset);
-  const values = ys.map((y, i) => `${quoteIdentifier(y.column)}::float8 AS y${i}`).join(', ');
-  const pick = `CASE w.col ${ys.map((_, i) => `WHEN ${i} THEN p.y${i}`).join(' ')} END`;
-  const parameters = [
-    series.originMs,
-    series.bucketMs,
-    wanted.map((w) => names.indexOf(w.column)),
-    wanted.map((w) => Math.round((w.t - (series.originMs ?? 0)) / (series.bucketMs ?? 1))),
-    wanted.map((w) => w.value),
-  ];
+  const stored = names.map((name) => findColumn(context, name).column);
+  const values = {
+    columns: wanted.map((w) => names.indexOf(w.column)),
+    buckets: wanted.map((w) => Math.round((w.t - originMs) / bucketMs)),
+    values: wanted.map((w) => w.value),
+  };
   // Each part finds the first row holding each value in its pages, all parts at once; the
   // earliest part with a row wins (parts are in file order).
-  const parts = await tableParts(context, table, minPartPages);
+  const parts = await context.scans.tableParts(organizationId, dataset, minPartPages);
   const partFound = await Promise.all(
-    parts.map((part) => {
-      const range = partRange(part, 6);
-      return context.query<{ i: number; tid: string }>(
-        `WITH w AS (
-           SELECT * FROM unnest($3::int[], $4::float8[], $5::float8[]) WITH ORDINALITY AS w(col, b, v, i)
-         ),
-         p AS (
-           SELECT ctid AS tid, floor((${epochMsOf(time)} - $1::float8) / $2::float8) AS b, ${values}
-           FROM ${table} WHERE ${range.sql} OFFSET 0
-         )
-         SELECT w.i::int AS i, min(p.tid)::text AS tid
-         FROM p JOIN w ON p.b = w.b AND ${pick} = w.v GROUP BY w.i`,
-        [...parameters, ...range.values],
-      );
-    }),
+    parts.map((part) =>
+      context.series.bucketValueTids(
+        organizationId,
+        dataset,
+        time.column,
+        stored,
+        { originMs, widthMs: bucketMs },
+        values,
+        part,
+      ),
+    ),
   );
   const tids = new Map<number, string>();
   for (const found of partFound) {
@@ -279,19 +243,9 @@ export async function rowsOfBucketValues(
   }
   if (tids.size === 0) return wanted.map(() => null);
   // File rows by counting the rows stored before each found one (TID range scans).
-  const numbered = await context.query<{ tid: string; row: string }>(
-    `WITH at AS (
-       SELECT tid, lag(tid) OVER (ORDER BY tid) AS previous
-       FROM (SELECT DISTINCT unnest($1::tid[]) AS tid) AS d
-     )
-     SELECT tid::text AS tid,
-            sum((SELECT count(*) FROM ${table}
-                 WHERE ctid >= coalesce(at.previous, '(0,0)'::tid) AND ctid < at.tid))
-              OVER (ORDER BY tid) + 1 AS row
-     FROM at`,
-    [[...new Set(tids.values())]],
-  );
-  const rowOfTid = new Map(numbered.map((r) => [r.tid, Number(r.row)]));
+  const rowOfTid = await context.series.rowsAt(organizationId, dataset, [
+    ...new Set(tids.values()),
+  ]);
   const result: Array<number | null> = wanted.map(() => null);
   for (const [i, tid] of tids) result[i - 1] = rowOfTid.get(tid) ?? null;
   return result;
@@ -306,9 +260,10 @@ export async function valuesOf(
   columns: readonly string[],
 ): Promise<Map<string, { values: number[]; rows: number[] }>> {
   const ys = columns.map((name) => findColumn(context, name));
-  const values = ys.map((y, i) => `${quoteIdentifier(y.column)}::float8 AS y${i}`).join(', ');
-  const rows = await context.query<Record<string, unknown>>(
-    `SELECT row_number() OVER (ORDER BY ctid) AS rn, ${values} FROM ${datasetTable(context.dataset)} ORDER BY rn`,
+  const rows = await context.series.columnValues(
+    context.organizationId,
+    context.dataset,
+    ys.map((y) => y.column),
   );
   return new Map(
     ys.map((y, i) => {

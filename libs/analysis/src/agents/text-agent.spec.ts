@@ -1,4 +1,5 @@
 import type { AnalysisContext } from '../orchestration/analysis-context';
+import { toolScans } from '../repositories/tool-query.repository';
 import { firstTextCells } from './text-agent';
 
 /** A table of `pages` pages of `perPage` rows, `value-<row>`, every third one empty. */
@@ -28,6 +29,7 @@ function context(pages: number, perPage: number, statements: string[]): Analysis
     organizationId: 'o',
     dataset: {
       id: 'd',
+      organizationId: 'o',
       name: 'd',
       columns: [],
       profile: [],
@@ -35,7 +37,7 @@ function context(pages: number, perPage: number, statements: string[]): Analysis
       rowCount: 0,
       tableName: 't',
     },
-    query,
+    ...toolScans(query),
   };
 }
 

@@ -1,4 +1,3 @@
-import { datasetTable, quoteIdentifier } from '@app/datasets';
 import { Agent, type RunContext } from '@openai/agents';
 import { z } from 'zod';
 import type { PassageClassifier } from '@app/models';
@@ -68,13 +67,8 @@ export async function firstTextCells(
   limit: number,
   { cellCharacters = TEXT_CELL_CHARACTERS, budget = TEXT_COLUMN_CHARACTERS } = {},
 ): Promise<TextCells> {
-  const table = datasetTable(context.dataset);
-  const stored = quoteIdentifier(column);
-  const [size] = await context.query<{ pages: string }>(
-    `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages`,
-    [table],
-  );
-  const pages = Number(size?.pages ?? 0);
+  const { organizationId, dataset, scans } = context;
+  const pages = await scans.tablePages(organizationId, dataset);
   const cells: Array<{ at: string; value: string }> = [];
   let left = budget;
   for (
@@ -83,20 +77,12 @@ export async function firstTextCells(
     start += window, window *= 2
   ) {
     // Only the cells that start within the budget leave PostgreSQL (a running sum of lengths).
-    const found = await context.query<{ at: string; value: string }>(
-      `SELECT at, value FROM (
-         SELECT at, value, sum(length(value)) OVER (ORDER BY tid) - length(value) AS before
-         FROM (SELECT ctid AS tid, ctid::text AS at, left(${stored}, $4) AS value FROM ${table}
-               WHERE ctid >= $1::tid AND ctid < $2::tid AND ${stored} <> ''
-               ORDER BY ctid LIMIT $3) AS window_cells
-       ) AS counted WHERE before < $5 ORDER BY before`,
-      [
-        `(${start},0)`,
-        `(${Math.min(start + window, pages)},0)`,
-        limit - cells.length,
-        cellCharacters,
-        left,
-      ],
+    const found = await scans.textCells(
+      organizationId,
+      dataset,
+      column,
+      { fromPage: start, toPage: Math.min(start + window, pages) },
+      { limit: limit - cells.length, cellCharacters, budget: left },
     );
     for (const cell of found) {
       const value = cell.value.slice(0, Math.min(cellCharacters, left));

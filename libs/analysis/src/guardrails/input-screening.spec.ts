@@ -1,4 +1,5 @@
 import type { AnalysisContext } from '../orchestration/analysis-context';
+import { toolScans } from '../repositories/tool-query.repository';
 import {
   InputScreening,
   MAX_SCREENED_NAME_CHARACTERS,
@@ -18,7 +19,7 @@ function withColumns(names: string[]): AnalysisContext {
       typeChanges: [],
       columns: names.map((name, index) => ({ name, column: `c${index}`, type: 'integer' })),
     } as unknown as AnalysisContext['dataset'],
-    query: () => Promise.reject(new Error('no query expected')),
+    ...toolScans(() => Promise.reject(new Error('no query expected'))),
   };
 }
 

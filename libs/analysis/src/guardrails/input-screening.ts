@@ -1,4 +1,3 @@
-import { datasetTable } from '@app/datasets';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { textSample } from '../agents/text-agent';
 import { proseColumns } from '../text/prose-columns';
@@ -110,7 +109,6 @@ export class InputScreening {
   }
 
   private async screenCells(context: AnalysisContext): Promise<InjectionFinding[]> {
-    const table = datasetTable(context.dataset);
     const found: InjectionFinding[] = [];
     const prose = new Set(proseColumns(context.dataset));
     const columns = context.dataset.columns
@@ -123,16 +121,13 @@ export class InputScreening {
         const pattern = injectionPattern(value);
         if (pattern === undefined) continue;
         // Rows are numbered in file order, which is storage order (COPY appends).
-        const [position] = await context.query<{ row: number }>(
-          `SELECT count(*)::int + 1 AS row FROM ${table} WHERE ctid < $1::tid`,
-          [at],
-        );
+        const row = await context.scans.rowAt(context.organizationId, context.dataset, at);
         found.push({
           source: 'cell',
           pattern,
           columnPosition: column.position,
           ...(cleanName ? { column: column.name } : {}),
-          row: position?.row,
+          row,
           excerpt: injectionExcerpt(value),
         });
         if (found.length >= MAX_CELL_FINDINGS) return found;

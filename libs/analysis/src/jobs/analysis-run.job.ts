@@ -266,7 +266,7 @@ export class AnalysisRunJob implements OnApplicationBootstrap {
           : {
               organizationId: analysis.organizationId,
               dataset,
-              query: this.toolQueries.readOnly(TOOL_QUERY_TIMEOUT_MS, stop),
+              ...this.toolQueries.scans(TOOL_QUERY_TIMEOUT_MS, stop),
               ...(analysis.maxAnomalies === null ? {} : { maxAnomalies: analysis.maxAnomalies }),
             },
       agentTimeoutMs: timeoutMs,

@@ -1,4 +1,6 @@
 import type { DatasetEntity } from '@app/datasets';
+import type { DatasetScansRepository } from '../repositories/dataset-scans.repository';
+import type { SeriesScansRepository } from '../repositories/series-scans.repository';
 
 /** Anomalies reported per column when the request does not say (API `maxAnomalies`). */
 export const DEFAULT_MAX_ANOMALIES = 20;
@@ -7,16 +9,27 @@ export const MAX_ANOMALIES_LIMIT = 100;
 
 /**
  * What an agent's tools may use, passed in the SDK's `RunContext.context` (never in
- * globals): the organization, the dataset under analysis, and read-only SQL.
+ * globals): the organization, the dataset under analysis, and the named read-only
+ * statements on its rows (read-only, with a statement timeout, each in a transaction of
+ * its own; `ToolQueryRepository.scans`).
  */
 export interface AnalysisContext {
   organizationId: string;
   dataset: Pick<
     DatasetEntity,
-    'id' | 'name' | 'columns' | 'profile' | 'typeChanges' | 'rowCount' | 'tableName'
+    | 'id'
+    | 'organizationId'
+    | 'name'
+    | 'columns'
+    | 'profile'
+    | 'typeChanges'
+    | 'rowCount'
+    | 'tableName'
   >;
-  /** A read-only statement with a statement timeout, in a transaction of its own. */
-  query<Row>(text: string, values?: unknown[]): Promise<Row[]>;
+  /** The statements of the anomaly scan, the segment tests, the text samples. */
+  scans: DatasetScansRepository;
+  /** The statements of the series tools. */
+  series: SeriesScansRepository;
   /** Most anomalies reported per column (default {@link DEFAULT_MAX_ANOMALIES}). */
   maxAnomalies?: number;
 }

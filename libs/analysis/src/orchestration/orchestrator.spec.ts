@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runner } from '@openai/agents';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
+import { toolScans } from '../repositories/tool-query.repository';
 import type { AnalysisContext } from './analysis-context';
 import { AGENTS_SDK_VERSION, runAnalysis } from './orchestrator';
 import type { AnalysisAnswer, QuestionAnswerer } from '../planning/question-answer';
@@ -32,7 +33,7 @@ describe('runAnalysis with a question about a dataset', () => {
   const context: AnalysisContext = {
     organizationId: 'org-1',
     dataset,
-    query: () => Promise.reject(new Error('no specialist runs here')),
+    ...toolScans(() => Promise.reject(new Error('no specialist runs here'))),
   };
   const answer: AnalysisAnswer = {
     text: 'Over the 641 rows where weather = rain, the average temp_max is 13.45.',

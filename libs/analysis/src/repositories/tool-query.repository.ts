@@ -2,21 +2,50 @@ import { cancelledOnAbort } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { AnalysisContext } from '../orchestration/analysis-context';
+import { DatasetScansRepository, type ToolQuery } from './dataset-scans.repository';
+
+export type { ToolQuery };
+import { SeriesScansRepository } from './series-scans.repository';
+
+/** The repositories of the agents' tools, bound to one run's read-only statements. */
+export interface ToolScans {
+  scans: DatasetScansRepository;
+  series: SeriesScansRepository;
+}
 
 /**
- * The SQL the agents' tools run on the rows of the dataset under analysis. It holds no
- * statement of its own: the tools build them on the table of a dataset read, by
- * organization, through the datasets service, and this runs them read-only and bounded.
+ * How the agents' tools reach the rows of the dataset under analysis: read-only and
+ * bounded ({@link readOnlyQuery}). It holds no statement of its own: the named statements
+ * are {@link DatasetScansRepository}'s and {@link SeriesScansRepository}'s, which run them
+ * through this.
  */
 @Injectable()
 export class ToolQueryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** {@link readOnlyQuery} on the application's data source. */
-  readOnly(timeoutMs: number, signal?: AbortSignal): AnalysisContext['query'] {
+  readOnly(timeoutMs: number, signal?: AbortSignal): ToolQuery {
     return readOnlyQuery(this.dataSource, timeoutMs, signal);
   }
+
+  /** The tools' repositories over {@link readOnly} statements. */
+  scans(timeoutMs: number, signal?: AbortSignal): ToolScans {
+    return toolScans(this.readOnly(timeoutMs, signal));
+  }
+}
+
+/** The tools' repositories, their statements run by `query`. */
+export function toolScans(query: ToolQuery): ToolScans {
+  return { scans: new DatasetScansRepository(query), series: new SeriesScansRepository(query) };
+}
+
+/** {@link toolScans} over {@link readOnlyQuery} on `dataSource` (tests and scripts). */
+export function readOnlyScans(
+  dataSource: DataSource,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): ToolScans {
+  return toolScans(readOnlyQuery(dataSource, timeoutMs, signal));
 }
 
 /**
@@ -28,7 +57,7 @@ export function readOnlyQuery(
   dataSource: DataSource,
   timeoutMs: number,
   signal?: AbortSignal,
-): AnalysisContext['query'] {
+): ToolQuery {
   return <Row>(text: string, values: unknown[] = []) => {
     if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     return dataSource.transaction(async (manager) => {

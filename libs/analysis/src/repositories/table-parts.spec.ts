@@ -1,4 +1,4 @@
-import { partsOf } from './series-parts';
+import { partsOf } from './table-parts';
 
 describe('partsOf', () => {
   it('splits a large table into consecutive page ranges, the last one open', () => {

@@ -1,5 +1,3 @@
-import type { AnalysisContext } from '../orchestration/analysis-context';
-
 /**
  * Consecutive page ranges a read of every row is split into, each its own statement on
  * its own connection: PostgreSQL runs a statement on one core, so two statements keep both
@@ -29,22 +27,6 @@ export function partsOf(
     // The last part is open-ended: it takes whatever is stored past the size read.
     to: k === count - 1 ? null : page(k + 1),
   }));
-}
-
-/**
- * The table split into consecutive page ranges, each read by a statement of its own: one
- * statement runs on one core, so the parts of a large table are read at once.
- */
-export async function tableParts(
-  context: AnalysisContext,
-  table: string,
-  minPartPages?: number,
-): Promise<TablePart[]> {
-  const [size] = await context.query<{ pages: string }>(
-    `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages`,
-    [table],
-  );
-  return partsOf(Number(size?.pages ?? Infinity), ANOMALY_SCAN_PARTS, minPartPages);
 }
 
 /** `ctid` bounds of a part, with its parameters numbered from `first`. */
