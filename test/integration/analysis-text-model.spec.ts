@@ -1,4 +1,4 @@
-import { analyzeText, runAnalysis } from '@app/analysis';
+import { analyseText, runAnalysis } from '@app/analysis';
 import { CLASSIFY_BATCH, modelPassageClassifier } from '@app/models';
 import { OpenAIProvider, Runner, setTracingDisabled } from '@openai/agents';
 import { FakeChatServer, text } from '../support/fake-chat-server';
@@ -48,7 +48,7 @@ describe('passages labelled by a language model (a Chat Completions stand-in)', 
       labels: passages.map(({ index, text: passage }) => ({ index, label: OPPOSITE(passage) })),
     });
 
-    const document = await analyzeText('review', REVIEWS, { classifier: classifier() });
+    const document = await analyseText('review', REVIEWS, { classifier: classifier() });
 
     expect(document.passages.map((p) => [p.label, p.method])).toEqual(
       REVIEWS.map((review) => [OPPOSITE(review), 'model']),
@@ -69,7 +69,7 @@ describe('passages labelled by a language model (a Chat Completions stand-in)', 
         .slice(0, passages.length === CLASSIFY_BATCH ? undefined : -1),
     });
 
-    const document = await analyzeText('review', REVIEWS, { classifier: classifier() });
+    const document = await analyseText('review', REVIEWS, { classifier: classifier() });
 
     expect(document.passages.map((p) => [p.label, p.method])).toEqual(
       REVIEWS.map((review, i) =>
@@ -93,7 +93,7 @@ describe('passages labelled by a language model (a Chat Completions stand-in)', 
   ])('keeps the builtin labels for %s', async (_case, answer) => {
     fake.labelPassages = () => answer;
     const two = REVIEWS.slice(0, 2);
-    const document = await analyzeText('review', two, { classifier: classifier() });
+    const document = await analyseText('review', two, { classifier: classifier() });
     expect(document.passages.map((p) => [p.label, p.method])).toEqual([
       ['positive', 'builtin'],
       ['negative', 'builtin'],
@@ -104,7 +104,7 @@ describe('passages labelled by a language model (a Chat Completions stand-in)', 
   it('keeps the builtin labels when the model answers without the tool, or fails', async () => {
     for (const mode of ['answer', 'error'] as const) {
       fake.mode = mode;
-      const document = await analyzeText('review', REVIEWS.slice(0, 2), {
+      const document = await analyseText('review', REVIEWS.slice(0, 2), {
         classifier: classifier(),
       });
       expect(document.passages.map((p) => p.method)).toEqual(['builtin', 'builtin']);

@@ -35,7 +35,7 @@ export {
   segmentsOf,
   type SegmentsOutput,
 } from './agents/segments-agent';
-export { analyzeText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
+export { analyseText, SENTIMENT_LABEL_THRESHOLD, type TextDocument } from './text/text-analysis';
 export { composeSummary, summaryAgent, type SummaryOutput } from './agents/summary-agent';
 export { type SpecialistResults } from './agents/summary-inputs';
 export {

@@ -1,5 +1,5 @@
 /**
- * Level shifts and variance changes on the generated set: analyzeSeries' change points
+ * Level shifts and variance changes on the generated set: analyseSeries' change points
  * against the planted ones, a hit within ±max(5 points, 1 % of n). Every series counts
  * towards precision (a change point reported on a series without one is a false alarm).
  */

@@ -1,6 +1,6 @@
 /**
  * Seasons and trends on the generated set: for every series, the seasons planted against
- * the seasons analyzeSeries reports (name and period within 2 %), and the trend's
+ * the seasons analyseSeries reports (name and period within 2 %), and the trend's
  * direction where the series has one unambiguous trend.
  */
 import type { GeneratedSeries } from './generated-series';

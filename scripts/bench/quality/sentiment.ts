@@ -14,7 +14,7 @@ import Sentiment from 'sentiment';
 import { SentimentIntensityAnalyzer } from 'vader-sentiment';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { analyzeText } from '../../../libs/analysis/src/text/text-analysis';
+import { analyseText } from '../../../libs/analysis/src/text/text-analysis';
 import { heading, printTable, ratio, verdict } from './table';
 
 export const SENTENCES = join(
@@ -137,7 +137,7 @@ const wink = winkNLP(model);
 const SCORERS: Scorer[] = [
   {
     name: 'Sightline (text agent)',
-    call: async (texts) => (await analyzeText('sentence', texts)).passages.map((p) => p.label),
+    call: async (texts) => (await analyseText('sentence', texts)).passages.map((p) => p.label),
   },
   // The sum of AFINN-165 valences; its side, 0 neutral.
   {

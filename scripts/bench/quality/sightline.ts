@@ -4,18 +4,18 @@
  * its anomalies and change points as one detector.
  */
 import {
-  analyzeSeries,
+  analyseSeries,
   type SeriesAnalysis,
 } from '../../../libs/analysis/src/statistics/series-analysis';
 import type { Detector, Series } from './detector';
 
 const analyses = new WeakMap<Series, SeriesAnalysis>();
 
-/** analyzeSeries of a series, computed once per series object. */
+/** analyseSeries of a series, computed once per series object. */
 export function analysisOf(series: Series): SeriesAnalysis {
   const known = analyses.get(series);
   if (known !== undefined) return known;
-  const analysis = analyzeSeries(series.t.map((t, i) => ({ t, y: series.y[i] ?? 0 })));
+  const analysis = analyseSeries(series.t.map((t, i) => ({ t, y: series.y[i] ?? 0 })));
   analyses.set(series, analysis);
   return analysis;
 }

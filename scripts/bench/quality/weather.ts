@@ -1,9 +1,9 @@
 /**
  * Seattle's daily weather 2012–2015 (vega-datasets, node_modules/vega-datasets/data/
- * seattle-weather.csv): what analyzeSeries finds for the temperatures and precipitation —
+ * seattle-weather.csv): what analyseSeries finds for the temperatures and precipitation —
  * season, strength, monthly profile, trend, change points, anomalies — and whether any
  * precipitation anomaly reported is an ordinary wet day (below the column's 99th
- * percentile), for analyzeSeries and for valueAnomalies. The sun-vs-rain segment target
+ * percentile), for analyseSeries and for valueAnomalies. The sun-vs-rain segment target
  * is the segments section's (segments.ts).
  */
 import { readFileSync } from 'node:fs';
@@ -116,7 +116,7 @@ export function runWeatherQuality(): void {
   for (const column of ['temp_max', 'temp_min'] as const)
     console.log(`  ${verdict(yearly(column))}  ${column}: yearly season found`);
   for (const [label, values] of [
-    ['analyzeSeries', fromSeries],
+    ['analyseSeries', fromSeries],
     ['valueAnomalies', byValue.anomalies.map((a) => a.value)],
   ] as const) {
     const ordinary = below(values);

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_ANOMALIES, type AnalysisContext } from '../orchestration/analysis-context';
 import {
-  analyzeSeries,
+  analyseSeries,
   type SeriesAnalysis,
   type SeriesAnomaly,
   type SeasonName,
@@ -225,7 +225,7 @@ interface Located {
 }
 
 /**
- * Each column's series analysed once ({@link analyzeSeries}). Points carry the rows of
+ * Each column's series analysed once ({@link analyseSeries}). Points carry the rows of
  * their extremes; on a bucketed series a single odd row barely moves its bucket's mean, so
  * anomalies are sought on the series of bucket maxima (spikes) and minima (dips), and their
  * rows found afterwards in one pass ({@link rowsOfBucketValues}).
@@ -236,7 +236,7 @@ async function seriesFindings(
   max: number,
 ): Promise<Map<string, ColumnFindings>> {
   const analysed = [...series.columns].map(([name, cells]) => {
-    const analysis = analyzeSeries(
+    const analysis = analyseSeries(
       cells.map((cell) => ({ t: cell.t, y: cell.y })),
       { maxAnomalies: max },
     );
@@ -318,11 +318,11 @@ function locate(
   }
   // Every extreme event is kept (not cut at max yet): spikes and dips are ranked together.
   const all = { maxAnomalies: Number.MAX_SAFE_INTEGER };
-  const highs = analyzeSeries(
+  const highs = analyseSeries(
     cells.map((cell) => ({ t: cell.t, y: cell.max })),
     all,
   ).anomalies.filter((a) => a.value > a.expected);
-  const lows = analyzeSeries(
+  const lows = analyseSeries(
     cells.map((cell) => ({ t: cell.t, y: cell.min })),
     all,
   ).anomalies.filter((a) => a.value < a.expected);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PassageClassifier } from '@app/models';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { proseColumns } from '../text/prose-columns';
-import { analyzeText } from '../text/text-analysis';
+import { analyseText } from '../text/text-analysis';
 import { failingTool } from '../tools/failing-tool';
 
 /** Values of a text column read for its analysis (the first ones, in file order). */
@@ -146,7 +146,7 @@ export function textAgent(
         JSON.stringify({
           documents: [
             {
-              ...(await analyzeText('text', text.slice(0, TEXT_FREE_CHARACTERS), { classifier })),
+              ...(await analyseText('text', text.slice(0, TEXT_FREE_CHARACTERS), { classifier })),
               toolCallId: details?.toolCall?.callId ?? null,
             },
           ],
@@ -165,7 +165,7 @@ export function textAgent(
               const context = runContext.context;
               const stored = context.dataset.columns.find((c) => c.name === column);
               if (stored === undefined) throw new Error(`no column ${column}`);
-              const document = await analyzeText(
+              const document = await analyseText(
                 column,
                 (await textSample(context, stored.column)).map((cell) => cell.value),
                 { classifier },

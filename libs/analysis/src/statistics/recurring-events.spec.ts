@@ -1,5 +1,5 @@
 import { recurs } from './recurring-events';
-import { analyzeSeries } from './series-analysis';
+import { analyseSeries } from './series-analysis';
 import { MONDAY, noise, seeded } from './testing/random';
 
 const FIVE_MINUTES = 300_000;
@@ -26,7 +26,7 @@ describe('recurs', () => {
   });
 });
 
-describe('analyzeSeries and habits', () => {
+describe('analyseSeries and habits', () => {
   it('reports the one unusual spike, not a nightly job that spikes at about 02:00', () => {
     const days = 14;
     const e = noise(DAY * days, 61);
@@ -38,7 +38,7 @@ describe('analyzeSeries and habits', () => {
       t: MONDAY + i * FIVE_MINUTES,
       y: 50 + v + (job.has(i) ? 25 : 0) + (i === oneOff ? 40 : 0),
     }));
-    const result = analyzeSeries(points);
+    const result = analyseSeries(points);
     expect(result.anomalies.map((a) => a.index)).toEqual([oneOff]);
   });
 });

@@ -1,4 +1,4 @@
-import { analyzeSeries, type SeriesPoint } from './series-analysis';
+import { analyseSeries, type SeriesPoint } from './series-analysis';
 import {
   DAY_MS,
   gaussian as gaussianNoise,
@@ -18,12 +18,12 @@ function hourly(n: number, seed: number, extra: (i: number) => number = () => 0)
   });
 }
 
-describe('analyzeSeries', () => {
+describe('analyseSeries', () => {
   it('finds the daily and weekly seasons, a spike and a level shift, each where it is', () => {
     const spike = 24 * 20 + 14; // Sunday 2024-01-21 14:00
     const shift = 24 * 45;
     const points = hourly(24 * 70, 51, (i) => (i === spike ? 12 : 0) + (i >= shift ? 6 : 0));
-    const result = analyzeSeries(points);
+    const result = analyseSeries(points);
     expect(result.intervalMs).toBe(HOUR_MS);
     expect(result.seasonality.map((s) => s.period).sort((a, b) => a - b)).toEqual([24, 168]);
     const daily = result.seasonality.find((s) => s.name === 'daily');
@@ -53,7 +53,7 @@ describe('analyzeSeries', () => {
       t: start + i * DAY_MS,
       y: 16 - 9 * Math.cos((2 * Math.PI * (i - 20)) / 365.25) + 0.004 * i + 2 * e[i],
     }));
-    const result = analyzeSeries(points);
+    const result = analyseSeries(points);
     const yearly = result.seasonality.find((s) => s.name === 'yearly');
     expect(yearly?.period).toBe(365);
     expect(yearly?.profile.map((p) => p.label)).toHaveLength(12);
@@ -67,7 +67,7 @@ describe('analyzeSeries', () => {
   it('finds no structure in white noise', () => {
     const e = noise(2000, 53);
     const points = Array.from(e, (y, i) => ({ t: MONDAY + i * HOUR_MS, y }));
-    const result = analyzeSeries(points);
+    const result = analyseSeries(points);
     expect(result.seasonality).toEqual([]);
     expect(result.changePoints).toEqual([]);
     expect(result.trend.direction).toBe('none');
@@ -79,7 +79,7 @@ describe('analyzeSeries', () => {
     const points = hourly(24 * 60, 54, (i) =>
       spikes.includes(i) ? 15 + 5 * spikes.indexOf(i) : 0,
     );
-    const result = analyzeSeries(points, { maxAnomalies: 3 });
+    const result = analyseSeries(points, { maxAnomalies: 3 });
     expect(result.anomalies.map((a) => a.index)).toEqual([1100, 900, 700]);
     expect(result.anomaliesFound).toBeGreaterThanOrEqual(5);
     expect(result.truncated).toBe(true);
@@ -88,13 +88,13 @@ describe('analyzeSeries', () => {
   it('maps grid positions back to input indexes across missing readings', () => {
     const points = hourly(24 * 40, 55, (i) => (i === 600 ? 15 : 0));
     const kept = points.filter((_p, i) => i % 10 !== 3);
-    const result = analyzeSeries(kept);
+    const result = analyseSeries(kept);
     expect(result.gaps.filled).toBe(96);
     expect(kept[result.anomalies[0].index].t).toBe(points[600].t);
   });
 
   it('answers very short series without structure', () => {
-    const result = analyzeSeries([
+    const result = analyseSeries([
       { t: 0, y: 1 },
       { t: HOUR_MS, y: 2 },
     ]);
@@ -104,7 +104,7 @@ describe('analyzeSeries', () => {
   });
 
   it('finds both seasons of 20,000 hourly points (the size the agents bucket long series to)', () => {
-    const result = analyzeSeries(hourly(20_000, 56));
+    const result = analyseSeries(hourly(20_000, 56));
     expect(result.seasonality.map((s) => s.name).sort()).toEqual(['daily', 'weekly']);
   });
 
@@ -116,7 +116,7 @@ describe('analyzeSeries', () => {
       t: MONDAY + i * DAY_MS,
       y: i === burst ? 80 : random() < 0.6 ? 0 : -5 * Math.log(1 - random()),
     }));
-    const result = analyzeSeries(points);
+    const result = analyseSeries(points);
     expect(result.distribution).toBe('zero_inflated');
     // Wet and dry stretches are not regimes of a noise the zeros leave unmeasurable.
     expect(result.changePoints).toEqual([]);
@@ -136,7 +136,7 @@ describe('analyzeSeries', () => {
       t: MONDAY + i * HOUR_MS,
       y: 50 + gaussianNoise(random) / Math.sqrt(-Math.log(1 - random())),
     }));
-    expect(analyzeSeries(points).anomaliesFound).toBeLessThanOrEqual(10);
+    expect(analyseSeries(points).anomaliesFound).toBeLessThanOrEqual(10);
   });
   it('does not report a cycle that explains next to none of the variation', () => {
     // A faint daily sine under frequent large spikes: visible to the clipped autocorrelation,
@@ -148,6 +148,6 @@ describe('analyzeSeries', () => {
       t: MONDAY + i * 300_000,
       y: 10 + Math.sin((2 * Math.PI * i) / 288) + 0.5 * v + (random() < 0.03 ? 50 : 0),
     }));
-    expect(analyzeSeries(points).seasonality).toEqual([]);
+    expect(analyseSeries(points).seasonality).toEqual([]);
   });
 });

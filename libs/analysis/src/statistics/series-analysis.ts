@@ -116,7 +116,7 @@ export const MIN_SPREAD_RATIO = 2;
  * against a rolling baseline, and the trend after seasonality. Pure and synchronous;
  * callers bucket long series (≤ ~20,000 points) first.
  */
-export function analyzeSeries(
+export function analyseSeries(
   points: readonly SeriesPoint[],
   options: SeriesOptions = {},
 ): SeriesAnalysis {

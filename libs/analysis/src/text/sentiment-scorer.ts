@@ -26,7 +26,7 @@ const NEGATIVE_WEIGHT = 1.5;
 /** Each of up to four `!` adds this to the text's magnitude (VADER). */
 const EXCLAMATION_INCREMENT = 0.292;
 /** Normalises a sum of valences into −1…1 as x / √(x² + α) (VADER's α). */
-const NORMALIZE_ALPHA = 15;
+const NORMALISE_ALPHA = 15;
 /** The clause before `but` counts half, the one after one and a half times (VADER). */
 const BEFORE_CONTRAST = 0.5;
 const AFTER_CONTRAST = 1.5;
@@ -155,7 +155,7 @@ export function scoreSentiment(
     const exclamations = Math.min(4, (text.match(/!/g) ?? []).length);
     sum += Math.sign(sum) * exclamations * EXCLAMATION_INCREMENT;
   }
-  return { score: sum / Math.sqrt(sum * sum + NORMALIZE_ALPHA), cues };
+  return { score: sum / Math.sqrt(sum * sum + NORMALISE_ALPHA), cues };
 }
 
 function tokenize(text: string, lexicon: SentimentLexicon): Token[] {

@@ -1,16 +1,16 @@
 import { Runner } from '@openai/agents';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { textAgent } from '../agents/text-agent';
-import { analyzeText, label, passageLabel } from './text-analysis';
+import { analyseText, label, passageLabel } from './text-analysis';
 
 const REVIEW =
   'I absolutely love this product, the quality is wonderful and the staff were so helpful. ' +
   'The delivery on 5 March 2024 was a terrible, awful experience and the refund of $40 never came. ' +
   'Our address is hello@example.com.';
 
-describe('analyzeText', () => {
+describe('analyseText', () => {
   it('labels clearly positive and negative passages and finds the entities', async () => {
-    const document = await analyzeText('text', REVIEW);
+    const document = await analyseText('text', REVIEW);
     expect(document.passages.map((p) => p.label)).toEqual(['positive', 'negative', 'neutral']);
     expect(document.entities.map((e) => `${e.type}:${e.value}`).sort()).toEqual(
       ['DATE:5 March 2024', 'EMAIL:hello@example.com', 'MONEY:$40'].sort(),
@@ -21,11 +21,11 @@ describe('analyzeText', () => {
   });
 
   it('gives the same result for the same text', async () => {
-    expect(await analyzeText('text', REVIEW)).toEqual(await analyzeText('text', REVIEW));
+    expect(await analyseText('text', REVIEW)).toEqual(await analyseText('text', REVIEW));
   });
 
   it('treats each value of a column as a passage', async () => {
-    const document = await analyzeText('comment', [
+    const document = await analyseText('comment', [
       'Great, fast and friendly!',
       'Broken on arrival. Awful.',
     ]);
@@ -36,7 +36,7 @@ describe('analyzeText', () => {
   });
 
   it('finds keyphrases within values, never across two', async () => {
-    const document = await analyzeText('comment', [
+    const document = await analyseText('comment', [
       'The customer service was slow',
       'Customer service never answered my emails',
       'Battery life',
@@ -58,7 +58,7 @@ describe('analyzeText', () => {
   });
 
   it('averages the passages and counts them by label', async () => {
-    const document = await analyzeText('comment', ['Great!', 'Awful.', 'It came on Monday.']);
+    const document = await analyseText('comment', ['Great!', 'Awful.', 'It came on Monday.']);
     expect(document.counts).toEqual({ positive: 1, negative: 1, neutral: 1 });
     expect(document.sentiment).toBeCloseTo(
       document.passages.reduce((sum, p) => sum + p.sentiment, 0) / 3,
@@ -75,7 +75,7 @@ describe('textAgent on the builtin model', () => {
       JSON.stringify({ text: REVIEW }),
     );
     expect(result.finalOutput?.documents).toEqual([
-      { ...(await analyzeText('text', REVIEW)), toolCallId: 'call_1_analyze_text' },
+      { ...(await analyseText('text', REVIEW)), toolCallId: 'call_1_analyze_text' },
     ]);
   });
 });

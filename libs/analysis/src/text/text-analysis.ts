@@ -86,7 +86,7 @@ function passage(index: number, text: string): Passage {
   };
 }
 
-export interface AnalyzeTextOptions {
+export interface AnalyseTextOptions {
   /** Labels passages with a language model, in batches; a batch it cannot label keeps the builtin labels. */
   classifier?: PassageClassifier;
   signal?: AbortSignal;
@@ -100,7 +100,7 @@ export interface AnalyzeTextOptions {
 async function classify(
   passages: Passage[],
   texts: string[],
-  { classifier, signal }: AnalyzeTextOptions,
+  { classifier, signal }: AnalyseTextOptions,
 ): Promise<void> {
   if (classifier === undefined) return;
   const starts = Array.from(
@@ -132,10 +132,10 @@ async function classify(
  * chunks of about {@link CHUNK_CHARACTERS} characters (cut at a line or sentence end when
  * there is one), yielding between them.
  */
-export async function analyzeText(
+export async function analyseText(
   source: string,
   text: string | string[],
-  options: AnalyzeTextOptions = {},
+  options: AnalyseTextOptions = {},
 ): Promise<TextDocument> {
   const pace = new Pace();
   const totals: Totals = { entities: new Map(), words: new Map(), phrases: new KeyphraseCounter() };

@@ -29,7 +29,7 @@ const CAPACITY_DECAY = 2 / 3;
  * Guarantees:
  * - Exact while at most `k` values were added (nothing is compacted yet): `quantile(q)` is then
  *   the inverted-CDF quantile (Hyndman & Fan type 1) of the values.
- * - Beyond that, with probability ≥ 99 %, every quantile returned has a normalized rank error
+ * - Beyond that, with probability ≥ 99 %, every quantile returned has a normalised rank error
  *   of at most {@link QuantileSketch.rankErrorBound}(k) = 2.446 / k^0.9433 (1.65 % for k = 200),
  *   for all queries at once, whatever the order of the input and after any merges. This is
  *   DataSketches' measured bound for the scheme; ours, measured over 100 seeds × random and
@@ -67,7 +67,7 @@ export class QuantileSketch {
   }
 
   /**
-   * Normalized rank error that all quantiles of one sketch stay within, with 99 % confidence
+   * Normalised rank error that all quantiles of one sketch stay within, with 99 % confidence
    * (the "double-sided" bound of DataSketches' KLL): 2.446 / k^0.9433.
    */
   static rankErrorBound(k: number = DEFAULT_SKETCH_K): number {

@@ -65,8 +65,8 @@ export function exactQuantile(sorted: Float64Array, q: number): number {
 }
 
 /**
- * Normalized rank error of answering `value` for quantile q: how far q lies outside the band of
- * normalized ranks [#(< value), #(≤ value)] / n that `value` truly occupies (0 if inside).
+ * Normalised rank error of answering `value` for quantile q: how far q lies outside the band of
+ * normalised ranks [#(< value), #(≤ value)] / n that `value` truly occupies (0 if inside).
  */
 export function rankError(sorted: Float64Array, q: number, value: number): number {
   const below = countBelow(sorted, value, false);
