@@ -24,10 +24,10 @@ import { SignatureNoncePrunerJob } from './jobs/signature-nonce-pruner.job';
 import { UsersRepository } from './repositories/users.repository';
 import { ApiKeysService } from './services/api-keys.service';
 import { AuthService } from './services/auth.service';
-import { BootstrapOnStart } from './services/bootstrap-on-start.service';
+import { BootstrapOnStartService } from './services/bootstrap-on-start.service';
 import { OrganizationBootstrapService } from './services/organization-bootstrap.service';
-import { PrincipalCache } from './services/principal-cache.service';
-import { UnknownKeyPrefixes } from './services/unknown-key-prefixes.service';
+import { PrincipalCacheService } from './services/principal-cache.service';
+import { UnknownKeyPrefixesService } from './services/unknown-key-prefixes.service';
 import { RequestSignatureService } from './services/request-signature.service';
 import { UsersService } from './services/users.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
@@ -64,8 +64,8 @@ const services = [
     ApiKeysRepository,
     RefreshTokensRepository,
     SignatureNoncesRepository,
-    PrincipalCache,
-    UnknownKeyPrefixes,
+    PrincipalCacheService,
+    UnknownKeyPrefixesService,
     ...services,
   ],
   exports: [...services, SignatureNoncesRepository],
@@ -86,7 +86,7 @@ export class AuthCoreModule {}
   providers: [
     ApiKeyStrategy,
     JwtStrategy,
-    BootstrapOnStart,
+    BootstrapOnStartService,
     SignatureNoncePrunerJob,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -19,8 +19,8 @@ import {
 import type { ApiKeyEntity } from '../entities/api-key.entity';
 import { ApiKeysRepository } from '../repositories/api-keys.repository';
 import { generateApiKey, parseApiKey } from './credentials';
-import { type CachedApiKey, PrincipalCache } from './principal-cache.service';
-import { UnknownKeyPrefixes } from './unknown-key-prefixes.service';
+import { type CachedApiKey, PrincipalCacheService } from './principal-cache.service';
+import { UnknownKeyPrefixesService } from './unknown-key-prefixes.service';
 
 // `lastUsedAt` is written at most this often per key, so authentication stays read-only.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -43,16 +43,16 @@ export class ApiKeysService {
 
   constructor(
     private readonly keys: ApiKeysRepository,
-    private readonly cache: PrincipalCache,
+    private readonly cache: PrincipalCacheService,
     private readonly audit: AuditService,
-    private readonly unknownPrefixes: UnknownKeyPrefixes,
+    private readonly unknownPrefixes: UnknownKeyPrefixesService,
   ) {}
 
   /** The principal for a presented key, or null if it is malformed, unknown, expired or revoked. */
   async authenticate(presented: string): Promise<Principal | null> {
     const parsed = parseApiKey(presented);
     if (parsed === undefined) return null;
-    // Read before the database: a fill stamped with it cannot outlive a revoke (PrincipalCache).
+    // Read before the database: a fill stamped with it cannot outlive a revoke (PrincipalCacheService).
     const cached = await this.cache.getApiKey(parsed.keyHash);
     let resolved = cached.value;
     if (resolved === undefined) {

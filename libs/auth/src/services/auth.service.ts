@@ -11,7 +11,7 @@ import type { UserEntity } from '../entities/user.entity';
 import { RefreshTokensRepository } from '../repositories/refresh-tokens.repository';
 import { UsersRepository } from '../repositories/users.repository';
 import { digestsEqual, generateRefreshSecret, sha256Hex, verifyPassword } from './credentials';
-import { PrincipalCache } from './principal-cache.service';
+import { PrincipalCacheService } from './principal-cache.service';
 
 /** Claims of an access token. The role is not in it: it is looked up (cached), so a role change applies at once. */
 export interface AccessTokenClaims {
@@ -32,7 +32,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly jwt: JwtService,
-    private readonly cache: PrincipalCache,
+    private readonly cache: PrincipalCacheService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
@@ -107,7 +107,7 @@ export class AuthService {
   /** The principal of a verified access token's claims, or null when its user is gone. */
   async principalForAccessToken(claims: AccessTokenClaims): Promise<Principal | null> {
     if (claims.typ !== 'access') return null;
-    // Read before the database: a fill stamped with it cannot outlive a role change (PrincipalCache).
+    // Read before the database: a fill stamped with it cannot outlive a role change (PrincipalCacheService).
     const { value: cached, generation } = await this.cache.getUser(claims.sub);
     if (cached !== undefined) return cached.organizationId === claims.org ? cached : null;
     const user = await this.users.findForAuthentication(claims.sub, claims.org);

@@ -4,7 +4,7 @@ import { OrganizationBootstrapService } from './organization-bootstrap.service';
 
 /** First start of the api on an empty database: make it usable at once. */
 @Injectable()
-export class BootstrapOnStart implements OnApplicationBootstrap {
+export class BootstrapOnStartService implements OnApplicationBootstrap {
   constructor(
     private readonly bootstrap: OrganizationBootstrapService,
     private readonly config: AppConfig,

@@ -46,7 +46,7 @@ function isStamped<T>(entry: unknown): entry is Stamped<T> {
  * stamped with.
  */
 @Injectable()
-export class PrincipalCache {
+export class PrincipalCacheService {
   private readonly ttlMs: number;
 
   constructor(
@@ -71,34 +71,34 @@ export class PrincipalCache {
 
   /** Read before the database on a miss; pass `generation` to {@link setApiKey}. */
   getApiKey(keyHash: string): Promise<CacheLookup<CachedApiKey>> {
-    return this.lookup<CachedApiKey>(PrincipalCache.keyEntry(keyHash));
+    return this.lookup<CachedApiKey>(PrincipalCacheService.keyEntry(keyHash));
   }
 
   async setApiKey(keyHash: string, value: CachedApiKey, generation: string): Promise<void> {
-    await this.write(PrincipalCache.keyEntry(keyHash), value, generation);
+    await this.write(PrincipalCacheService.keyEntry(keyHash), value, generation);
   }
 
   /** After a revoke or rotation has committed: no entry of this key counts from now on. */
   async evictApiKey(keyHash: string): Promise<void> {
-    await this.retire(PrincipalCache.keyEntry(keyHash));
+    await this.retire(PrincipalCacheService.keyEntry(keyHash));
   }
 
   getUser(userId: string): Promise<CacheLookup<Principal>> {
-    return this.lookup<Principal>(PrincipalCache.userEntry(userId));
+    return this.lookup<Principal>(PrincipalCacheService.userEntry(userId));
   }
 
   async setUser(principal: Principal, generation: string): Promise<void> {
-    await this.write(PrincipalCache.userEntry(principal.id), principal, generation);
+    await this.write(PrincipalCacheService.userEntry(principal.id), principal, generation);
   }
 
   /** After a role change or deletion has committed. */
   async evictUser(userId: string): Promise<void> {
-    await this.retire(PrincipalCache.userEntry(userId));
+    await this.retire(PrincipalCacheService.userEntry(userId));
   }
 
   // A cache failure is a miss: authentication falls back to the database.
   private async lookup<T>(entry: string): Promise<CacheLookup<T>> {
-    const generationKey = PrincipalCache.generationOf(entry);
+    const generationKey = PrincipalCacheService.generationOf(entry);
     let stamped: unknown;
     let current: unknown;
     try {
@@ -130,7 +130,7 @@ export class PrincipalCache {
   private async retire(entry: string): Promise<void> {
     const next = randomBytes(12).toString('base64url');
     await this.cache
-      .set(PrincipalCache.generationOf(entry), next, GENERATION_TTL_MS)
+      .set(PrincipalCacheService.generationOf(entry), next, GENERATION_TTL_MS)
       .catch(() => undefined);
     await this.cache.del(entry).catch(() => false);
   }

@@ -20,7 +20,7 @@ const MEMORY_ENTRIES = 10_000;
  * Failures read as "not known to be unknown": the lookup then goes to the database.
  */
 @Injectable()
-export class UnknownKeyPrefixes {
+export class UnknownKeyPrefixesService {
   /** Prefix → time the entry expires (ms), when there is no Redis. */
   private readonly memory: LruMap<string, number> | undefined;
 
@@ -44,7 +44,7 @@ export class UnknownKeyPrefixes {
       return false;
     }
     try {
-      return (await this.cache.get<boolean>(UnknownKeyPrefixes.entry(prefix))) === true;
+      return (await this.cache.get<boolean>(UnknownKeyPrefixesService.entry(prefix))) === true;
     } catch {
       return false;
     }
@@ -56,7 +56,7 @@ export class UnknownKeyPrefixes {
       return;
     }
     await this.cache
-      .set(UnknownKeyPrefixes.entry(prefix), true, UNKNOWN_PREFIX_TTL_MS)
+      .set(UnknownKeyPrefixesService.entry(prefix), true, UNKNOWN_PREFIX_TTL_MS)
       .catch(() => undefined);
   }
 
@@ -64,7 +64,7 @@ export class UnknownKeyPrefixes {
   async forget(prefix: string): Promise<void> {
     this.memory?.delete(prefix);
     if (this.memory === undefined) {
-      await this.cache.del(UnknownKeyPrefixes.entry(prefix)).catch(() => false);
+      await this.cache.del(UnknownKeyPrefixesService.entry(prefix)).catch(() => false);
     }
   }
 }

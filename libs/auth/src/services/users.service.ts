@@ -15,7 +15,7 @@ import { RefreshTokensRepository } from '../repositories/refresh-tokens.reposito
 import { UsersRepository } from '../repositories/users.repository';
 import { actorOf } from './api-keys.service';
 import { hashPassword } from './credentials';
-import { PrincipalCache } from './principal-cache.service';
+import { PrincipalCacheService } from './principal-cache.service';
 
 function notFound(id: string): ProblemException {
   return new ProblemException(404, 'not-found', `User ${id} was not found`);
@@ -35,7 +35,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly refreshTokens: RefreshTokensRepository,
-    private readonly cache: PrincipalCache,
+    private readonly cache: PrincipalCacheService,
     private readonly audit: AuditService,
   ) {}
 
