@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository';
 import { IdempotencyService } from './services/idempotency.service';
+import { StreamedIdempotencyService } from './services/streamed-idempotency.service';
 import { IdempotencyPrunerJob } from './jobs/idempotency-pruner.job';
 
 /**
@@ -12,8 +13,8 @@ import { IdempotencyPrunerJob } from './jobs/idempotency-pruner.job';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
-  providers: [IdempotencyKeysRepository, IdempotencyService],
-  exports: [IdempotencyService],
+  providers: [IdempotencyKeysRepository, IdempotencyService, StreamedIdempotencyService],
+  exports: [IdempotencyService, StreamedIdempotencyService],
 })
 export class IdempotencyModule {}
 

@@ -13,3 +13,8 @@ export {
   type StreamedIdempotencyOutcome,
 } from './services/idempotency-outcomes';
 export { IDEMPOTENCY_TTL_SECONDS, IdempotencyService } from './services/idempotency.service';
+export {
+  type StreamedAnswer,
+  StreamedIdempotencyService,
+  type StreamedWrite,
+} from './services/streamed-idempotency.service';

@@ -1,4 +1,8 @@
-import { type IdempotencyService, type StreamedIdempotencyOutcome } from '@app/idempotency';
+import {
+  type IdempotencyService,
+  type StreamedIdempotencyOutcome,
+  StreamedIdempotencyService,
+} from '@app/idempotency';
 import { Logger } from '@nestjs/common';
 import type { DatasetEntity } from '../entities/dataset.entity';
 import {
@@ -97,7 +101,11 @@ describe('IdempotentUploadsService', () => {
       new FakeAudit().asService(),
       inlineProfiles,
     );
-    uploads = new IdempotentUploadsService(config, service, keys.asService());
+    uploads = new IdempotentUploadsService(
+      config,
+      service,
+      new StreamedIdempotencyService(keys.asService()),
+    );
   });
 
   it('stores the first upload and answers its repeat with the same response, storing nothing', async () => {
