@@ -1,6 +1,16 @@
 import type { Role } from '@app/access';
+import type { AuditOutcome } from '../../libs/audit/src/entities/audit-event.entity';
+import { AuditEventEntity } from '../../libs/audit/src/entities/audit-event.entity';
+import { AuditEventsRepository } from '../../libs/audit/src/repositories/audit-events.repository';
+import { ApiKeyEntity } from '../../libs/auth/src/entities/api-key.entity';
+import { UserEntity } from '../../libs/auth/src/entities/user.entity';
+import { ApiKeysRepository } from '../../libs/auth/src/repositories/api-keys.repository';
+import { UsersRepository } from '../../libs/auth/src/repositories/users.repository';
+import { hashPassword } from '../../libs/auth/src/services/credentials';
+import { IdempotencyKeysRepository } from '../../libs/idempotency/src/repositories/idempotency-keys.repository';
 import {
   ApiKeysService,
+  generateApiKey,
   OrganizationBootstrapService,
   signingKeyOf,
   signingPayload,
@@ -82,6 +92,10 @@ export class DataFactory {
   private readonly analyses: AnalysesRepository;
   private readonly analysisEvents: AnalysisEventsRepository;
   private readonly questions: QuestionsRepository;
+  private readonly users: UsersRepository;
+  private readonly apiKeys: ApiKeysRepository;
+  private readonly auditEvents: AuditEventsRepository;
+  private readonly idempotencyKeys: IdempotencyKeysRepository;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -95,6 +109,10 @@ export class DataFactory {
       dataSource.getRepository(AnalysisEventEntity),
     );
     this.questions = new QuestionsRepository(dataSource.getRepository(QuestionEntity));
+    this.users = new UsersRepository(dataSource.getRepository(UserEntity));
+    this.apiKeys = new ApiKeysRepository(dataSource.getRepository(ApiKeyEntity));
+    this.auditEvents = new AuditEventsRepository(dataSource.getRepository(AuditEventEntity));
+    this.idempotencyKeys = new IdempotencyKeysRepository(dataSource);
   }
 
   /** An organization; its id. */
@@ -132,6 +150,99 @@ export class DataFactory {
         work,
       );
     });
+  }
+
+  /**
+   * A user of the organization with a unique email; the password is hashed only when one
+   * is given (argon2 is slow), else the hash is a placeholder no password matches.
+   */
+  async newUser(
+    organizationId: string,
+    fields: { email?: string; role?: Role; password?: string } = {},
+  ): Promise<UserEntity> {
+    const email = fields.email ?? `user-${randomUUID().slice(0, 8)}@example.com`;
+    const passwordHash =
+      fields.password === undefined ? 'not-a-hash' : await hashPassword(fields.password);
+    return this.users.insert(organizationId, {
+      email,
+      role: fields.role ?? 'analyst',
+      passwordHash,
+    });
+  }
+
+  /** An API key of the organization: its row and the key itself (shown once in the API). */
+  async newApiKey(
+    organizationId: string,
+    fields: { role?: Role; expiresAt?: Date | null; revoked?: boolean } = {},
+  ): Promise<{ entity: ApiKeyEntity; key: string }> {
+    const generated = generateApiKey();
+    const role = fields.role ?? 'analyst';
+    const entity = await this.apiKeys.insert(organizationId, {
+      name: `${role} key`,
+      role,
+      prefix: generated.prefix,
+      keyHash: generated.keyHash,
+      expiresAt: fields.expiresAt ?? null,
+    });
+    if (fields.revoked === true) await this.apiKeys.revoke(organizationId, entity.id);
+    return { entity, key: generated.key };
+  }
+
+  /** An audit event of the organization (an admin's `user.created` unless told otherwise). */
+  async newAuditEvent(
+    organizationId: string | null,
+    fields: { action?: string; outcome?: AuditOutcome; createdAt?: Date } = {},
+  ): Promise<AuditEventEntity> {
+    const id = randomUUID();
+    await this.auditEvents.insert({
+      organizationId,
+      actorKind: 'user',
+      actorId: randomUUID(),
+      action: fields.action ?? 'user.created',
+      outcome: fields.outcome ?? 'success',
+      targetType: 'user',
+      targetId: id,
+      ip: null,
+      userAgent: null,
+      requestId: null,
+      details: {},
+    });
+    // The repository answers nothing: the target id (unique per event) finds the row.
+    const repository = this.dataSource.getRepository(AuditEventEntity);
+    if (fields.createdAt !== undefined)
+      await repository.update({ targetId: id }, { createdAt: fields.createdAt });
+    return repository.findOneByOrFail({ targetId: id });
+  }
+
+  /**
+   * An `Idempotency-Key` of the organization, in progress unless a response is given,
+   * created `ageSeconds` ago by the database's clock; its key.
+   */
+  async newIdempotencyKey(
+    organizationId: string,
+    fields: {
+      key?: string;
+      requestHash?: string;
+      response?: { status: number; body: unknown };
+      ageSeconds?: number;
+    } = {},
+  ): Promise<string> {
+    const key = fields.key ?? `key-${randomUUID()}`;
+    const taken = await this.idempotencyKeys.insertInProgress(
+      organizationId,
+      key,
+      fields.requestHash ?? 'hash',
+    );
+    if (!taken) throw new Error(`the organization already holds ${key}`);
+    if (fields.response !== undefined)
+      await this.idempotencyKeys.markDone(organizationId, key, fields.response);
+    if (fields.ageSeconds !== undefined)
+      await this.dataSource.query(
+        `UPDATE idempotency_keys SET created_at = now() - make_interval(secs => $3)
+         WHERE organization_id = $1 AND key = $2`,
+        [organizationId, key, fields.ageSeconds],
+      );
+    return key;
   }
 
   /** Metric points of the organization, written by a client unless told otherwise; their ids. */

@@ -6,6 +6,11 @@ import { OrganizationEntity } from '@app/tenancy';
 import { DataSource } from 'typeorm';
 import { AnalysisEventEntity } from '../../libs/analysis/src/entities/analysis-event.entity';
 import { AnalysisEntity } from '../../libs/analysis/src/entities/analysis.entity';
+import { AuditEventEntity } from '../../libs/audit/src/entities/audit-event.entity';
+import { ApiKeyEntity } from '../../libs/auth/src/entities/api-key.entity';
+import { RefreshTokenEntity } from '../../libs/auth/src/entities/refresh-token.entity';
+import { SignatureNonceEntity } from '../../libs/auth/src/entities/signature-nonce.entity';
+import { UserEntity } from '../../libs/auth/src/entities/user.entity';
 import { DataFactory } from './factory';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testConfig } from './test-config';
@@ -17,6 +22,11 @@ const ENTITIES = [
   AnalysisEntity,
   AnalysisEventEntity,
   QuestionEntity,
+  UserEntity,
+  ApiKeyEntity,
+  RefreshTokenEntity,
+  SignatureNonceEntity,
+  AuditEventEntity,
 ];
 
 /**
@@ -55,4 +65,18 @@ export async function repositoryDatabase(
       await database.drop();
     },
   };
+}
+
+/** {@link repositoryDatabase} with two organizations: the one under test's, and another. */
+export async function repositoryDatabaseOfTwo(): Promise<{
+  db: RepositoryDatabase;
+  org: string;
+  other: string;
+}> {
+  const db = await repositoryDatabase();
+  const [org, other] = await Promise.all([
+    db.factory.newOrganization(),
+    db.factory.newOrganization(),
+  ]);
+  return { db, org, other };
 }
