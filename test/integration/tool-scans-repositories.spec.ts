@@ -1,7 +1,10 @@
 import type { DatasetEntity } from '@app/datasets';
 import type { DatasetScansRepository } from '../../libs/analysis/src/repositories/dataset-scans.repository';
 import type { SeriesScansRepository } from '../../libs/analysis/src/repositories/series-scans.repository';
-import { ToolQueryRepository } from '../../libs/analysis/src/repositories/tool-query.repository';
+import {
+  ToolQueryRepository,
+  toolScans,
+} from '../../libs/analysis/src/repositories/tool-query.repository';
 import { repositoryDatabase, type RepositoryDatabase } from '../support/repository-database';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -29,7 +32,7 @@ describe("The tools' repositories (real PostgreSQL)", () => {
 
   beforeAll(async () => {
     db = await repositoryDatabase();
-    ({ scans, series } = new ToolQueryRepository(db.dataSource).scans(5000));
+    ({ scans, series } = toolScans(new ToolQueryRepository(db.dataSource).readOnly(5000)));
     organizationId = await db.factory.newOrganization();
     otherOrganizationId = await db.factory.newOrganization();
     dataset = await db.factory.newDataset(organizationId, CSV);

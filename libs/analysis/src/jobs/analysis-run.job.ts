@@ -22,7 +22,7 @@ import {
 } from '../orchestration/orchestrator';
 import { AnalysisEventsRepository } from '../repositories/analysis-events.repository';
 import { AnalysesRepository } from '../repositories/analyses.repository';
-import { ToolQueryRepository } from '../repositories/tool-query.repository';
+import { ToolQueryRepository, toolScans } from '../repositories/tool-query.repository';
 import {
   ANALYSIS_QUEUE,
   AnalysesService,
@@ -266,7 +266,7 @@ export class AnalysisRunJob implements OnApplicationBootstrap {
           : {
               organizationId: analysis.organizationId,
               dataset,
-              ...this.toolQueries.scans(TOOL_QUERY_TIMEOUT_MS, stop),
+              ...toolScans(this.toolQueries.readOnly(TOOL_QUERY_TIMEOUT_MS, stop)),
               ...(analysis.maxAnomalies === null ? {} : { maxAnomalies: analysis.maxAnomalies }),
             },
       agentTimeoutMs: timeoutMs,

@@ -11,7 +11,7 @@ export const MAX_ANOMALIES_LIMIT = 100;
  * What an agent's tools may use, passed in the SDK's `RunContext.context` (never in
  * globals): the organization, the dataset under analysis, and the named read-only
  * statements on its rows (read-only, with a statement timeout, each in a transaction of
- * its own; `ToolQueryRepository.scans`).
+ * its own; `toolScans` over `ToolQueryRepository.readOnly`).
  */
 export interface AnalysisContext {
   organizationId: string;

@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DatasetScansRepository, type ToolQuery } from './dataset-scans.repository';
+import { SeriesScansRepository } from './series-scans.repository';
 
 export type { ToolQuery };
-import { SeriesScansRepository } from './series-scans.repository';
 
 /** The repositories of the agents' tools, bound to one run's read-only statements. */
 export interface ToolScans {
@@ -26,11 +26,6 @@ export class ToolQueryRepository {
   /** {@link readOnlyQuery} on the application's data source. */
   readOnly(timeoutMs: number, signal?: AbortSignal): ToolQuery {
     return readOnlyQuery(this.dataSource, timeoutMs, signal);
-  }
-
-  /** The tools' repositories over {@link readOnly} statements. */
-  scans(timeoutMs: number, signal?: AbortSignal): ToolScans {
-    return toolScans(this.readOnly(timeoutMs, signal));
   }
 }
 
