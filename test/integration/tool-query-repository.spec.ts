@@ -51,4 +51,14 @@ describe('ToolQueryRepository (real PostgreSQL)', () => {
     expect(running).toEqual([]);
     await expect(query('SELECT 1')).rejects.toThrow('cancelled');
   });
+
+  it("binds the tools' repositories to the run: once it is aborted they run nothing", async () => {
+    const org = await db.factory.newOrganization();
+    const dataset = await db.factory.newDataset(org);
+    const controller = new AbortController();
+    const { scans } = repository.scans(5000, controller.signal);
+    await expect(scans.tablePages(org, dataset)).resolves.toBeGreaterThanOrEqual(0);
+    controller.abort(new Error('cancelled'));
+    await expect(scans.tablePages(org, dataset)).rejects.toThrow('cancelled');
+  });
 });

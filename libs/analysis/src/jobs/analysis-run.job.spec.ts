@@ -102,9 +102,9 @@ describe('AnalysisRunJob', () => {
       store.asAnalyses(),
       store.asEvents(),
       {
-        readOnly: (timeoutMs: number) => {
+        scans: (timeoutMs: number) => {
           toolQueries.push({ timeoutMs });
-          return () => Promise.resolve([]);
+          return { scans: 'scans of the run', series: 'series of the run' };
         },
       } as unknown as ToolQueryRepository,
       running,
@@ -160,7 +160,13 @@ describe('AnalysisRunJob', () => {
       expect(request()).toMatchObject({
         model: 'builtin-worker',
         brief: { datasetId: dataset.id, question: 'why?', maxAnomalies: 4 },
-        context: { organizationId: ORG_A, dataset, maxAnomalies: 4 },
+        context: {
+          organizationId: ORG_A,
+          dataset,
+          maxAnomalies: 4,
+          scans: 'scans of the run',
+          series: 'series of the run',
+        },
         agents: ['profile'],
         analysisId: analysis.id,
       });
