@@ -1,4 +1,7 @@
-import { ToolQueryRepository } from '../../libs/analysis/src/repositories/tool-query.repository';
+import {
+  ToolQueryRepository,
+  toolScans,
+} from '../../libs/analysis/src/repositories/tool-query.repository';
 import { repositoryDatabase, type RepositoryDatabase } from '../support/repository-database';
 
 describe('ToolQueryRepository (real PostgreSQL)', () => {
@@ -56,7 +59,7 @@ describe('ToolQueryRepository (real PostgreSQL)', () => {
     const org = await db.factory.newOrganization();
     const dataset = await db.factory.newDataset(org);
     const controller = new AbortController();
-    const { scans } = repository.scans(5000, controller.signal);
+    const { scans } = toolScans(repository.readOnly(5000, controller.signal));
     await expect(scans.tablePages(org, dataset)).resolves.toBeGreaterThanOrEqual(0);
     controller.abort(new Error('cancelled'));
     await expect(scans.tablePages(org, dataset)).rejects.toThrow('cancelled');

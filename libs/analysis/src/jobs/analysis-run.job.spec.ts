@@ -7,6 +7,8 @@ import {
   type AnalysisRequest,
   runAnalysis,
 } from '../orchestration/orchestrator';
+import { DatasetScansRepository } from '../repositories/dataset-scans.repository';
+import { SeriesScansRepository } from '../repositories/series-scans.repository';
 import type { ToolQueryRepository } from '../repositories/tool-query.repository';
 import { RunningAnalysesService } from '../services/running-analyses.service';
 import {
@@ -102,9 +104,9 @@ describe('AnalysisRunJob', () => {
       store.asAnalyses(),
       store.asEvents(),
       {
-        scans: (timeoutMs: number) => {
+        readOnly: (timeoutMs: number) => {
           toolQueries.push({ timeoutMs });
-          return { scans: 'scans of the run', series: 'series of the run' };
+          return () => Promise.resolve([]);
         },
       } as unknown as ToolQueryRepository,
       running,
@@ -164,8 +166,8 @@ describe('AnalysisRunJob', () => {
           organizationId: ORG_A,
           dataset,
           maxAnomalies: 4,
-          scans: 'scans of the run',
-          series: 'series of the run',
+          scans: expect.any(DatasetScansRepository),
+          series: expect.any(SeriesScansRepository),
         },
         agents: ['profile'],
         analysisId: analysis.id,
