@@ -37,6 +37,38 @@ const noRelativeImportOutOfPackage = {
   },
 };
 
+const libIndexOnly = [
+  { group: ['@app/*/*'], message: 'Import a lib through its index: @app/<lib>' },
+];
+
+const repositoriesOnly =
+  'only repositories (libs/<module>/src/repositories/) and libs/database reach the database; ' +
+  'a service calls a repository, and hands a transaction down as UnitOfWork from @app/database';
+
+/**
+ * Tenancy by construction: the handles that run SQL are banned outside the files that may
+ * run it, so every statement lives in a repository whose methods take the organization id.
+ * The exceptions are the `files` of the block below that turns this off again.
+ */
+const databaseAccess = [
+  {
+    name: 'typeorm',
+    importNames: ['DataSource', 'EntityManager', 'QueryRunner'],
+    message: repositoriesOnly,
+  },
+  {
+    name: '@nestjs/typeorm',
+    importNames: ['InjectDataSource', 'InjectRepository', 'InjectEntityManager'],
+    message: repositoriesOnly,
+  },
+];
+const databaseAccessPatterns = [
+  { group: ['typeorm/*'], message: `Reach into TypeORM's internals nowhere: ${repositoriesOnly}` },
+];
+
+/** The lint fixtures break rules on purpose; lint-rules.spec.ts lints them explicitly. */
+const LINT_FIXTURES = 'test/lint-fixtures/**';
+
 export default tseslint.config(
   {
     ignores: [
@@ -45,6 +77,7 @@ export default tseslint.config(
       'node_modules/**',
       '.data/**',
       'libs/client/src/schema.d.ts',
+      LINT_FIXTURES,
       '**/metadata.ts',
     ],
   },
@@ -80,11 +113,7 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            { group: ['@app/*/*'], message: 'Import a lib through its index: @app/<lib>' },
-          ],
-        },
+        { paths: databaseAccess, patterns: [...libIndexOnly, ...databaseAccessPatterns] },
       ],
       'no-restricted-properties': [
         'error',
@@ -106,6 +135,28 @@ export default tseslint.config(
       '**/*.mjs',
     ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: [
+      // Repositories own the SQL of their module; libs/database is the plumbing under them.
+      'libs/*/src/repositories/**',
+      'libs/database/**',
+      // TypeORM hands each migration a QueryRunner; the migration script opens the
+      // DataSource that generates, runs and checks them.
+      'migrations/**',
+      'scripts/migration.ts',
+      // The test harness clones databases, opens DataSources on them and inserts fixtures
+      // (factory.ts) beneath the repositories; medium tests run real repositories on it.
+      'test/support/**',
+      'test/integration/**',
+      // End-to-end specs that reach what no route exposes: expiring stored nonces
+      // (auth), making the credential tables refuse writes (credential-errors).
+      'test/e2e/auth.spec.ts',
+      'test/e2e/credential-errors.spec.ts',
+      // Wraps the driver's query runner to count the bytes a rows request sends.
+      'test/e2e/dataset-rows-bytes.spec.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: libIndexOnly }] },
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
