@@ -27,7 +27,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { HealthDto } from './dtos/health.dto';
+import { HealthDto } from '../dtos/health.dto';
 
 /** Terminus's probe behaviour (no caching), documented with Sightline's bounded `HealthDto`. */
 const HealthProbe = (): MethodDecorator =>
