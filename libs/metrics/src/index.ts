@@ -1,7 +1,8 @@
 export { MetricsCoreModule, MetricsModule } from './metrics.module';
 export { MetricsService, type RecordMetricContext } from './services/metrics.service';
 export { MetricReadsService } from './services/metric-reads.service';
-export { MetricEntity, MetricNameEntity, type MetricSource } from './entities/metric.entity';
+export { MetricNameEntity } from './entities/metric-name.entity';
+export { MetricEntity, type MetricSource } from './entities/metric.entity';
 export type { MetricDimensions } from './entities/metric.entity';
 export {
   MAX_METRICS_PER_WRITE,
