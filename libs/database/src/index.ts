@@ -1,4 +1,5 @@
 export { cancelledOnAbort } from './cancel-on-abort';
+export { CreatedAtColumn } from './columns';
 export { buildDataSourceOptions, MIGRATIONS_TABLE } from './data-source-options';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { DatabaseNotifications, type NotificationHandler } from './database-notifications';

@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { CreatedAtColumn } from '@app/database';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { AnalysisEntity } from './analysis.entity';
 
 export const ANALYSIS_EVENT_TYPES = [
@@ -43,6 +36,6 @@ export class AnalysisEventEntity {
   @Column({ type: 'jsonb' })
   data!: Record<string, unknown>;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

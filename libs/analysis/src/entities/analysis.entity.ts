@@ -1,15 +1,8 @@
-import { OrganizationEntity } from '@app/tenancy';
+import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import { CreatedAtColumn } from '@app/database';
 import type { MetricDimensions, SeriesAggregate, SeriesInterval } from '@app/metrics';
 import type { AnalysisErrorCode } from '../orchestration/analysis-errors';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-} from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export const ANALYSIS_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
@@ -46,11 +39,10 @@ export class AnalysisEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ name: 'organization_id', type: 'uuid' })
+  @OrganizationIdColumn()
   organizationId!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
+  @OrganizationRelation()
   organization?: OrganizationEntity;
 
   @Column({ type: 'text' })
@@ -109,7 +101,7 @@ export class AnalysisEntity {
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })

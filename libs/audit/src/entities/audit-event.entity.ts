@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { OrganizationIdColumn } from '@app/tenancy';
+import { CreatedAtColumn } from '@app/database';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
@@ -10,7 +12,7 @@ export class AuditEventEntity {
   id!: string;
 
   /** Null only for events before an organization is known (a failed login with an unknown email). */
-  @Column({ name: 'organization_id', type: 'uuid', nullable: true })
+  @OrganizationIdColumn({ nullable: true })
   organizationId!: string | null;
 
   @Column({ name: 'actor_kind', type: 'text' })
@@ -43,6 +45,6 @@ export class AuditEventEntity {
   @Column({ type: 'jsonb' })
   details!: Record<string, unknown>;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

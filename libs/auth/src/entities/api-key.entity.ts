@@ -1,14 +1,7 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import { CreatedAtColumn } from '@app/database';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Role } from '@app/access';
-import { OrganizationEntity } from '@app/tenancy';
 
 /**
  * A machine credential. The key itself is shown once; only its SHA-256 (hex)
@@ -21,11 +14,10 @@ export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Column({ name: 'organization_id', type: 'uuid' })
+  @OrganizationIdColumn()
   organizationId!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
+  @OrganizationRelation()
   organization?: OrganizationEntity;
 
   @Column({ type: 'text' })
@@ -54,6 +46,6 @@ export class ApiKeyEntity {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

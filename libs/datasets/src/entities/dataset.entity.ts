@@ -1,13 +1,6 @@
-import { OrganizationEntity } from '@app/tenancy';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-} from 'typeorm';
+import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import { CreatedAtColumn } from '@app/database';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { quoteIdentifier } from '../csv/identifiers';
 import type { DatasetColumn, TypeChange } from '../ingest/csv-table-loader';
 import type { ColumnProfile } from '../profiling/column-profiler';
@@ -34,11 +27,10 @@ export class DatasetEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ name: 'organization_id', type: 'uuid' })
+  @OrganizationIdColumn()
   organizationId!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
+  @OrganizationRelation()
   organization?: OrganizationEntity;
 
   @Column({ type: 'text' })
@@ -76,6 +68,6 @@ export class DatasetEntity {
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

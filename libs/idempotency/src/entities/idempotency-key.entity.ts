@@ -1,13 +1,6 @@
-import { OrganizationEntity } from '@app/tenancy';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-} from 'typeorm';
+import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import { CreatedAtColumn } from '@app/database';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type IdempotencyState = 'in_progress' | 'done';
 
@@ -18,14 +11,13 @@ export type IdempotencyState = 'in_progress' | 'done';
 @Entity({ name: 'idempotency_keys' })
 @Index('idempotency_keys_created_idx', ['createdAt'])
 export class IdempotencyKeyEntity {
-  @PrimaryColumn({ name: 'organization_id', type: 'uuid' })
+  @OrganizationIdColumn({ primary: true })
   organizationId!: string;
 
   @PrimaryColumn({ type: 'text' })
   key!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
+  @OrganizationRelation()
   organization?: OrganizationEntity;
 
   /** sha256 of principal, method, path with query and body: what "the same request" means. */
@@ -41,6 +33,6 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_body', type: 'jsonb', nullable: true })
   responseBody!: unknown;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

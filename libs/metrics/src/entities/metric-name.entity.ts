@@ -1,5 +1,5 @@
-import { OrganizationEntity } from '@app/tenancy';
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * Per organization and name: how many metrics and the latest observation, kept in the
@@ -8,14 +8,13 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'metric_names' })
 export class MetricNameEntity {
-  @PrimaryColumn({ name: 'organization_id', type: 'uuid' })
+  @OrganizationIdColumn({ primary: true })
   organizationId!: string;
 
   @PrimaryColumn({ type: 'text' })
   name!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
+  @OrganizationRelation()
   organization?: OrganizationEntity;
 
   @Column({ type: 'bigint', transformer: { to: Number, from: Number } })

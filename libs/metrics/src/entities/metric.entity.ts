@@ -1,13 +1,6 @@
-import { OrganizationEntity } from '@app/tenancy';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-} from 'typeorm';
+import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import { CreatedAtColumn } from '@app/database';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Who wrote a metric: a client over the API, or an analysis agent through `record_metric`. */
 export const METRIC_SOURCES = ['client', 'agent'] as const;
@@ -43,11 +36,10 @@ export class MetricEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ name: 'organization_id', type: 'uuid' })
+  @OrganizationIdColumn()
   organizationId!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
+  @OrganizationRelation()
   organization?: OrganizationEntity;
 
   @Column({ type: 'text' })
@@ -86,6 +78,6 @@ export class MetricEntity {
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

@@ -1,14 +1,7 @@
-import { OrganizationEntity } from '@app/tenancy';
+import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import { CreatedAtColumn } from '@app/database';
 import { DatasetEntity } from '@app/datasets';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-} from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { QueryResult, StructuredQuery } from '../query/structured-query';
 
 /**
@@ -28,11 +21,10 @@ export class QuestionEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ name: 'organization_id', type: 'uuid' })
+  @OrganizationIdColumn()
   organizationId!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organization_id' })
+  @OrganizationRelation()
   organization?: OrganizationEntity;
 
   @Column({ name: 'dataset_id', type: 'uuid' })
@@ -86,6 +78,6 @@ export class QuestionEntity {
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

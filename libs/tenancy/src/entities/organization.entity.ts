@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '@app/database';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A tenant: every piece of data belongs to exactly one. */
 @Entity({ name: 'organizations' })
@@ -9,6 +10,6 @@ export class OrganizationEntity {
   @Column({ type: 'text' })
   name!: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }
