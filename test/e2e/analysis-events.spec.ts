@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { AnalysisEventsRepository } from '../../libs/analysis/src/repositories/analysis-events.repository';
 import { Client } from 'pg';
 import { call, Factory } from '../support/factory';
@@ -55,7 +56,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 describe('analysis event streams', () => {
   let app: TestApp;
   let key: string;
-  let organizationId: string;
+  let organizationId: OrganizationId;
 
   beforeAll(async () => {
     // No worker: analyses stay queued, and the test appends their events itself. The safety

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { randomUUID } from 'node:crypto';
 import { AnalysisEntity } from '../../libs/analysis/src/entities/analysis.entity';
 import { AnalysesRepository } from '../../libs/analysis/src/repositories/analyses.repository';
@@ -6,8 +7,8 @@ import { repositoryDatabase, type RepositoryDatabase } from '../support/reposito
 describe('AnalysesRepository (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
   let repository: AnalysesRepository;
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
 
   beforeAll(async () => {
     db = await repositoryDatabase();

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { datasetTable, DatasetsService } from '@app/datasets';
 import { DataSource } from 'typeorm';
 import { type Json, uploadCsv } from '../support/datasets';
@@ -7,7 +8,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 describe('analysis errors: a reason code and a sentence, never the driver text', () => {
   let app: TestApp;
   let analyst: string;
-  let organizationId: string;
+  let organizationId: OrganizationId;
 
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_EXPENSIVE_LIMIT: '10000' } });

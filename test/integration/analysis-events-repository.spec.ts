@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { Client, type Notification } from 'pg';
 import { AnalysisEventEntity } from '../../libs/analysis/src/entities/analysis-event.entity';
 import {
@@ -12,8 +13,8 @@ import { repositoryDatabase, type RepositoryDatabase } from '../support/reposito
 describe('AnalysisEventsRepository (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
   let repository: AnalysisEventsRepository;
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
   let listener: Client;
   const heard: string[] = [];
 

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import {
   type AnalysisContext,
   type AnalysisOutcome,
@@ -57,7 +58,7 @@ const agentOf = (outcome: AnalysisOutcome, name: string) =>
 describe('analysis guardrails (real runner, real SQL, builtin model)', () => {
   let app: TestApp;
   let analyst: string;
-  let organizationId: string;
+  let organizationId: OrganizationId;
   let context: AnalysisContext;
 
   async function datasetContext(csv: string): Promise<AnalysisContext> {

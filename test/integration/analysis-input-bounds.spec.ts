@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import {
   type AnalysisContext,
   type AnalysisOutcome,
@@ -107,7 +108,7 @@ async function stallWhile<T>(
 describe('analysis of hostile text: bounded reads, no event-loop stall (builtin model)', () => {
   let app: TestApp;
   let analyst: string;
-  let organizationId: string;
+  let organizationId: OrganizationId;
   const runner = new Runner({ modelProvider: new BuiltinModelProvider(), tracingDisabled: true });
 
   const analyse = (brief: Record<string, unknown>, context: AnalysisContext | undefined) =>

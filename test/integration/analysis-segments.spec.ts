@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { runAnalysis, SEGMENT_SAMPLE_ROWS, segmentsAgent } from '@app/analysis';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
@@ -29,7 +30,7 @@ function lcg(seed: number): () => number {
 describe('segments agent (builtin model, real runner, real SQL)', () => {
   let app: TestApp;
   let factory: Factory;
-  let organizationId: string;
+  let organizationId: OrganizationId;
   let key: string;
   const runner = new Runner({ modelProvider: new BuiltinModelProvider(), tracingDisabled: true });
 

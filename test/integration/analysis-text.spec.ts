@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { type AnalysisContext, runAnalysis } from '@app/analysis';
 import { BUILTIN_MODEL_NAME, BuiltinModelProvider } from '@app/models';
 import { Runner } from '@openai/agents';
@@ -30,7 +31,7 @@ const REVIEWS: Array<[string, string, 'positive' | 'negative']> = [
 describe('text only where there is prose (builtin model, real runner, real SQL)', () => {
   let app: TestApp;
   let analyst: string;
-  let organizationId: string;
+  let organizationId: OrganizationId;
   const runner = new Runner({ modelProvider: new BuiltinModelProvider(), tracingDisabled: true });
 
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { ApiKeysService, generateApiKey, OrganizationBootstrapService } from '@app/auth';
 import type { ProblemDetails } from '@app/common';
 import { randomBytes } from 'node:crypto';
@@ -38,7 +39,7 @@ describe.each([
   let first: TestApp;
   let second: TestApp;
   let goodKey: string;
-  let organizationId: string;
+  let organizationId: OrganizationId;
   // Each test plays its own client addresses.
   let ipCounter = 0;
   const nextIp = () => `198.51.100.${(withRedis ? 100 : 0) + ++ipCounter}`;

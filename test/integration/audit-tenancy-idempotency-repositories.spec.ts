@@ -1,4 +1,4 @@
-import { OrganizationEntity } from '@app/tenancy';
+import { OrganizationEntity, type OrganizationId, organizationIdOf } from '@app/tenancy';
 import { AuditEventEntity } from '../../libs/audit/src/entities/audit-event.entity';
 import { AuditEventsRepository } from '../../libs/audit/src/repositories/audit-events.repository';
 import { IdempotencyKeysRepository } from '../../libs/idempotency/src/repositories/idempotency-keys.repository';
@@ -8,8 +8,8 @@ import { repositoryDatabaseOfTwo, type RepositoryDatabase } from '../support/rep
 
 describe('Audit, organization and idempotency-key repositories (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
 
   beforeAll(async () => ({ db, org, other } = await repositoryDatabaseOfTwo()));
   afterAll(() => db.close());
@@ -93,7 +93,7 @@ describe('Audit, organization and idempotency-key repositories (real PostgreSQL)
       expect(created).toMatchObject({ id: expect.any(String), name: 'Acme' });
       await expect(organizations.findById(created.id)).resolves.toMatchObject({ name: 'Acme' });
       await expect(
-        organizations.findById('99999999-9999-4999-8999-999999999999'),
+        organizations.findById(organizationIdOf('99999999-9999-4999-8999-999999999999')),
       ).resolves.toBeNull();
     });
 

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { randomUUID } from 'node:crypto';
 import { ApiKeyEntity } from '../../libs/auth/src/entities/api-key.entity';
 import { RefreshTokenEntity } from '../../libs/auth/src/entities/refresh-token.entity';
@@ -11,8 +12,8 @@ import { repositoryDatabaseOfTwo, type RepositoryDatabase } from '../support/rep
 
 describe('Auth repositories (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
 
   beforeAll(async () => ({ db, org, other } = await repositoryDatabaseOfTwo()));
   afterAll(() => db.close());
@@ -37,10 +38,10 @@ describe('Auth repositories (real PostgreSQL)', () => {
 
     it("finds a token's user only with the organization the token names", async () => {
       const user = await db.factory.newUser(org);
-      await expect(users.findForAuthentication(user.id, org)).resolves.toMatchObject({
+      await expect(users.findForAuthentication(org, user.id)).resolves.toMatchObject({
         id: user.id,
       });
-      await expect(users.findForAuthentication(user.id, other)).resolves.toBeNull();
+      await expect(users.findForAuthentication(other, user.id)).resolves.toBeNull();
     });
 
     it('refuses a second user with the same email, in any organization', async () => {

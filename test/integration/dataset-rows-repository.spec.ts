@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import type { DatasetEntity } from '@app/datasets';
 import { Transform } from 'node:stream';
 import { DatasetChartsRepository } from '../../libs/datasets/src/repositories/dataset-charts.repository';
@@ -13,8 +14,8 @@ const FOREIGN = 'A dataset of another organization reached its rows';
 describe('DatasetRowsRepository (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
   let rows: DatasetRowsRepository;
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
   /** city (text), n (integer), at (datetime): 3 rows, a null in each column. */
   let small: DatasetEntity;
 
@@ -121,7 +122,7 @@ describe('DatasetRowsRepository (real PostgreSQL)', () => {
 describe('DatasetChartsRepository (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
   let charts: DatasetChartsRepository;
-  let org: string;
+  let org: OrganizationId;
   let dataset: DatasetEntity;
 
   beforeAll(async () => {

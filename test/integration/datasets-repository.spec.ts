@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { DATASET_ROWS_SCHEMA, DatasetEntity } from '@app/datasets';
 import { DatasetsRepository } from '../../libs/datasets/src/repositories/datasets.repository';
 import { repositoryDatabase, type RepositoryDatabase } from '../support/repository-database';
@@ -5,8 +6,8 @@ import { repositoryDatabase, type RepositoryDatabase } from '../support/reposito
 describe('DatasetsRepository (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
   let repository: DatasetsRepository;
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
 
   beforeAll(async () => {
     db = await repositoryDatabase();

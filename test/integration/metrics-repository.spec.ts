@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import type { SeriesQuery } from '@app/metrics';
 import { Transform } from 'node:stream';
 import type { MetricRow } from '../../libs/metrics/src/repositories/metric-queries';
@@ -12,8 +13,8 @@ describe('MetricsRepository (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
   let metrics: MetricsRepository;
   /** Each test writes under organizations of its own. */
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
 
   beforeAll(async () => {
     db = await repositoryDatabase();
@@ -26,7 +27,7 @@ describe('MetricsRepository (real PostgreSQL)', () => {
     await db.close();
   });
 
-  const names = (organizationId: string) =>
+  const names = (organizationId: OrganizationId) =>
     metrics.names(organizationId).then((rows) => rows.map(({ name, count }) => [name, count]));
 
   const noFilter = { dimensions: {} };

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { QuestionEntity } from '@app/questions';
 import { QuestionsRepository } from '../../libs/questions/src/repositories/questions.repository';
 import { repositoryDatabase, type RepositoryDatabase } from '../support/repository-database';
@@ -5,8 +6,8 @@ import { repositoryDatabase, type RepositoryDatabase } from '../support/reposito
 describe('QuestionsRepository (real PostgreSQL)', () => {
   let db: RepositoryDatabase;
   let repository: QuestionsRepository;
-  let org: string;
-  let other: string;
+  let org: OrganizationId;
+  let other: OrganizationId;
 
   beforeAll(async () => {
     db = await repositoryDatabase();

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import {
   bucketWidthMs,
   rowsOfBucketValues,
@@ -14,7 +15,7 @@ const T0 = Date.UTC(2025, 0, 1);
 describe('series extraction in SQL (real PostgreSQL)', () => {
   let app: TestApp;
   let analyst: string;
-  let organizationId: string;
+  let organizationId: OrganizationId;
 
   beforeAll(async () => {
     app = await startTestApp();

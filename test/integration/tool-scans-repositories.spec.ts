@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import type { DatasetEntity } from '@app/datasets';
 import type { DatasetScansRepository } from '../../libs/analysis/src/repositories/dataset-scans.repository';
 import type { SeriesScansRepository } from '../../libs/analysis/src/repositories/series-scans.repository';
@@ -24,8 +25,8 @@ describe("The tools' repositories (real PostgreSQL)", () => {
   let db: RepositoryDatabase;
   let scans: DatasetScansRepository;
   let series: SeriesScansRepository;
-  let organizationId: string;
-  let otherOrganizationId: string;
+  let organizationId: OrganizationId;
+  let otherOrganizationId: OrganizationId;
   let dataset: DatasetEntity;
   /** The stored name of a column of the dataset. */
   const stored = (name: string) => dataset.columns.find((c) => c.name === name)?.column ?? name;

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { type AnalysisContext, readOnlyQuery, type ToolQuery, toolScans } from '@app/analysis';
 import { DatasetsService } from '@app/datasets';
 import { DataSource } from 'typeorm';
@@ -42,7 +43,7 @@ export async function startAnalysingApp(env: Record<string, string>): Promise<{
  */
 export async function analysisContextOf(
   app: TestApp,
-  organizationId: string,
+  organizationId: OrganizationId,
   key: string,
   csv: string,
   timeoutMs = 10_000,

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Role } from '@app/access';
 import type { AuditOutcome } from '../../libs/audit/src/entities/audit-event.entity';
 import { AuditEventEntity } from '../../libs/audit/src/entities/audit-event.entity';
@@ -38,7 +39,7 @@ import { QuestionEntity } from '../../libs/questions/src/entities/question.entit
 import { QuestionsRepository } from '../../libs/questions/src/repositories/questions.repository';
 
 export interface TestOrganization {
-  organizationId: string;
+  organizationId: OrganizationId;
   /** The organization's first admin API key. */
   adminKey: string;
 }
@@ -56,7 +57,7 @@ export class Factory {
   }
 
   async newApiKey(
-    organizationId: string,
+    organizationId: OrganizationId,
     role: Role,
     expiresAt: Date | null = null,
   ): Promise<{ id: string; key: string }> {
@@ -116,13 +117,13 @@ export class DataFactory {
   }
 
   /** An organization; its id. */
-  async newOrganization(name = `Org ${randomUUID().slice(0, 8)}`): Promise<string> {
+  async newOrganization(name = `Org ${randomUUID().slice(0, 8)}`): Promise<OrganizationId> {
     const [created] = await this.dataSource.query<Array<{ id: string }>>(
       'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
       [name],
     );
     if (created === undefined) throw new Error('no organization was inserted');
-    return created.id;
+    return organizationIdOf(created.id);
   }
 
   /**
@@ -130,7 +131,7 @@ export class DataFactory {
    * first) the way an upload loads it: table, rows and dataset row in one transaction.
    */
   newDataset(
-    organizationId: string,
+    organizationId: OrganizationId,
     csv = 'city,n\nOslo,1\nLima,2\n',
     name = 'test.csv',
   ): Promise<DatasetEntity> {
@@ -157,7 +158,7 @@ export class DataFactory {
    * is given (argon2 is slow), else the hash is a placeholder no password matches.
    */
   async newUser(
-    organizationId: string,
+    organizationId: OrganizationId,
     fields: { email?: string; role?: Role; password?: string } = {},
   ): Promise<UserEntity> {
     const email = fields.email ?? `user-${randomUUID().slice(0, 8)}@example.com`;
@@ -172,7 +173,7 @@ export class DataFactory {
 
   /** An API key of the organization: its row and the key itself (shown once in the API). */
   async newApiKey(
-    organizationId: string,
+    organizationId: OrganizationId,
     fields: { role?: Role; expiresAt?: Date | null; revoked?: boolean } = {},
   ): Promise<{ entity: ApiKeyEntity; key: string }> {
     const generated = generateApiKey();
@@ -190,7 +191,7 @@ export class DataFactory {
 
   /** An audit event of the organization (an admin's `user.created` unless told otherwise). */
   async newAuditEvent(
-    organizationId: string | null,
+    organizationId: OrganizationId | null,
     fields: { action?: string; outcome?: AuditOutcome; createdAt?: Date } = {},
   ): Promise<AuditEventEntity> {
     const id = randomUUID();
@@ -219,7 +220,7 @@ export class DataFactory {
    * created `ageSeconds` ago by the database's clock; its key.
    */
   async newIdempotencyKey(
-    organizationId: string,
+    organizationId: OrganizationId,
     fields: {
       key?: string;
       requestHash?: string;
@@ -247,7 +248,7 @@ export class DataFactory {
 
   /** Metric points of the organization, written by a client unless told otherwise; their ids. */
   async newMetrics(
-    organizationId: string,
+    organizationId: OrganizationId,
     points: TestMetric[],
     provenance: Partial<MetricProvenance> = {},
   ): Promise<string[]> {
@@ -275,7 +276,7 @@ export class DataFactory {
    * given is set after the insert, as a running worker sets it), then its `events` in order.
    */
   async newAnalysis(
-    organizationId: string,
+    organizationId: OrganizationId,
     fields: TestAnalysis = {},
     events: TestAnalysisEvent[] = [],
   ): Promise<AnalysisEntity> {
@@ -325,7 +326,7 @@ export class DataFactory {
 
   /** A question of the organization asked of `datasetId`, answered by the builtin planner. */
   newQuestion(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     fields: Partial<Omit<QuestionEntity, 'organizationId' | 'datasetId' | 'createdAt'>> = {},
   ): Promise<QuestionEntity> {

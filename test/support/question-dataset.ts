@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import { buildDataSourceOptions } from '@app/database';
 import { type DatasetColumn, DATASET_ROWS_SCHEMA, quoteIdentifier } from '@app/datasets';
 import {
@@ -70,8 +71,8 @@ const SQL_TYPE = {
 export interface QuestionDatabase {
   database: TestDatabase;
   dataSource: DataSource;
-  organizationId: string;
-  otherOrganizationId: string;
+  organizationId: OrganizationId;
+  otherOrganizationId: OrganizationId;
   dataset: { id: string; tableName: string; columns: DatasetColumn[] };
   repository: QuestionQueryRepository;
   /** Compiles `query` over the fixture and runs it as the fixture's organization. */
@@ -92,7 +93,7 @@ export async function questionDatabase(): Promise<QuestionDatabase> {
       'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
       [name],
     );
-    return created?.id ?? '';
+    return organizationIdOf(created?.id ?? '');
   };
   const organizationId = await organization('asks');
   const otherOrganizationId = await organization('other');

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { AppConfig } from '@app/config';
 import { buildDataSourceOptions, LongConnections } from '@app/database';
 import { DatasetEntity } from '@app/datasets';
@@ -70,8 +71,8 @@ export async function repositoryDatabase(
 /** {@link repositoryDatabase} with two organizations: the one under test's, and another. */
 export async function repositoryDatabaseOfTwo(): Promise<{
   db: RepositoryDatabase;
-  org: string;
-  other: string;
+  org: OrganizationId;
+  other: OrganizationId;
 }> {
   const db = await repositoryDatabase();
   const [org, other] = await Promise.all([

@@ -26,3 +26,4 @@ export {
   grantsPrivilegedRole,
   PRIVILEGED_ROLES,
 } from './sensitive-operations';
+export { type OrganizationId, organizationIdOf } from './organization-id';

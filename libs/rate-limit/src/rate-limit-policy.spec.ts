@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import {
   isExemptPrincipal,
@@ -10,7 +11,7 @@ import {
 const viewer: Principal = {
   kind: 'apiKey',
   id: '5f0c3c1e-9c57-4a43-8d1a-2a4b2b7d9a10',
-  organizationId: 'c7a3f3a2-31c4-4b7e-9a52-0d8f8b8f2f11',
+  organizationId: organizationIdOf('c7a3f3a2-31c4-4b7e-9a52-0d8f8b8f2f11'),
   role: 'viewer',
 };
 const person: Principal = { ...viewer, kind: 'user', role: 'analyst' };

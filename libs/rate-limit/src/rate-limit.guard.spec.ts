@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import { type Principal, Public } from '@app/access';
 import { ProblemException } from '@app/common';
 import { type AppConfig, loadConfig } from '@app/config';
@@ -58,7 +59,7 @@ function call(
 }
 
 function principal(role: Principal['role'], id = 'key-1'): Principal {
-  return { kind: 'apiKey', id, organizationId: 'org-1', role };
+  return { kind: 'apiKey', id, organizationId: organizationIdOf('org-1'), role };
 }
 
 async function makeGuard(

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import { type Role, ROLES } from '@app/access';
 import { parseArgs } from 'node:util';
 import type { CreateApiKeyOptions } from './create-api-key.command';
@@ -83,10 +84,10 @@ function parseRole(value: string | undefined): Role {
   return role;
 }
 
-function parseOrganization(value: string | undefined): string | undefined {
+function parseOrganization(value: string | undefined): OrganizationId | undefined {
   if (value === undefined) return undefined;
   if (!UUID.test(value)) throw new UsageError(`--organization must be a UUID, not "${value}"`);
-  return value.toLowerCase();
+  return organizationIdOf(value.toLowerCase());
 }
 
 function parseKeyName(value: string | undefined, role: Role): string {

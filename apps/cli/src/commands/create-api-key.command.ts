@@ -1,12 +1,13 @@
 import type { Role } from '@app/access';
 import { ApiKeysService, OrganizationBootstrapService } from '@app/auth';
+import type { OrganizationId } from '@app/tenancy';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandFailure, type CommandResult } from './command-result';
 
 export interface CreateApiKeyOptions {
   role: Role;
   /** Absent: the oldest organization, created when there is none. */
-  organizationId: string | undefined;
+  organizationId: OrganizationId | undefined;
   keyName: string;
   expiresAt: Date | null;
 }
@@ -17,7 +18,7 @@ export async function createApiKey(
 ): Promise<CommandResult> {
   const organizations = app.get(OrganizationBootstrapService);
   const lines: string[] = [];
-  let organizationId: string;
+  let organizationId: OrganizationId;
   if (options.organizationId === undefined) {
     const first = await organizations.firstOrganization();
     organizationId = first.organizationId;

@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import type { ColumnProfile } from '@app/datasets';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { qualityIssues } from './profile-agent';
@@ -25,7 +26,7 @@ function dataset(
 ): AnalysisContext['dataset'] {
   return {
     id: 'd',
-    organizationId: 'o',
+    organizationId: organizationIdOf('o'),
     name: 'd',
     columns: [],
     profile,

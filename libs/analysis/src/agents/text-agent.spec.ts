@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { toolScans } from '../repositories/tool-query.repository';
 import { firstTextCells } from './text-agent';
@@ -26,10 +27,10 @@ function context(pages: number, perPage: number, statements: string[]): Analysis
     );
   };
   return {
-    organizationId: 'o',
+    organizationId: organizationIdOf('o'),
     dataset: {
       id: 'd',
-      organizationId: 'o',
+      organizationId: organizationIdOf('o'),
       name: 'd',
       columns: [],
       profile: [],

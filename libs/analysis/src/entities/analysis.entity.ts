@@ -1,4 +1,9 @@
-import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import {
+  OrganizationEntity,
+  type OrganizationId,
+  OrganizationIdColumn,
+  OrganizationRelation,
+} from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import type { MetricDimensions, SeriesAggregate, SeriesInterval } from '@app/metrics';
 import type { AnalysisErrorCode } from '../orchestration/analysis-errors';
@@ -40,7 +45,7 @@ export class AnalysisEntity {
   id!: string;
 
   @OrganizationIdColumn()
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @OrganizationRelation()
   organization?: OrganizationEntity;

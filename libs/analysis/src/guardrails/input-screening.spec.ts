@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import type { AnalysisContext } from '../orchestration/analysis-context';
 import { toolScans } from '../repositories/tool-query.repository';
 import {
@@ -9,7 +10,7 @@ import {
 /** A context with these column names (no text column: no cell is read). */
 function withColumns(names: string[]): AnalysisContext {
   return {
-    organizationId: 'o',
+    organizationId: organizationIdOf('o'),
     dataset: {
       id: 'd',
       name: 'd',

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import { AppConfig } from '@app/config';
 import { isTransientDatabaseError, JobQueue } from '@app/database';
 import { DatasetsService } from '@app/datasets';
@@ -81,8 +82,14 @@ export class AnalysisRunJob implements OnApplicationBootstrap {
       await this.jobs.boss.work(
         ANALYSIS_QUEUE,
         { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
-        async ([job]: JobWithMetadata<AnalysisJobPayload>[]) => {
-          if (job !== undefined) await this.run(job.data, job.retryLimit - job.retryCount);
+        // The payload is JSON from the queue: its organization id enters the system here.
+        async ([job]: JobWithMetadata<AnalysisJobPayload & { organizationId: string }>[]) => {
+          if (job === undefined) return;
+          const payload = {
+            ...job.data,
+            organizationId: organizationIdOf(job.data.organizationId),
+          };
+          await this.run(payload, job.retryLimit - job.retryCount);
         },
       );
     }
@@ -129,7 +136,10 @@ export class AnalysisRunJob implements OnApplicationBootstrap {
   }
 
   /** Marks a queued (or retried, still running) analysis running; null when it is not to run. */
-  private async start(organizationId: string, analysisId: string): Promise<AnalysisEntity | null> {
+  private async start(
+    organizationId: OrganizationId,
+    analysisId: string,
+  ): Promise<AnalysisEntity | null> {
     const analysis = await this.analyses.find(organizationId, analysisId);
     if (analysis === null || !['queued', 'running'].includes(analysis.status)) return null;
     await this.analyses.transition(organizationId, analysisId, ['queued', 'running'], 'running', {
@@ -146,7 +156,7 @@ export class AnalysisRunJob implements OnApplicationBootstrap {
 
   /** The heartbeat of a run: aborts it when the analysis was cancelled from any process. */
   private keepHeartbeat(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysisId: string,
     controller: AbortController,
   ): NodeJS.Timeout {
@@ -165,7 +175,7 @@ export class AnalysisRunJob implements OnApplicationBootstrap {
 
   /** Agent events appended in the order they happen, one after the other. */
   private agentEventLog(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysisId: string,
   ): { onEvent: (event: AnalysisEvent) => void; appended: () => Promise<void> } {
     let appended: Promise<void> = Promise.resolve();

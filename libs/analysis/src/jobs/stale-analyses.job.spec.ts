@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import { RunningAnalysesService } from '../services/running-analyses.service';
 import {
@@ -33,7 +34,7 @@ describe('StaleAnalysesJob.reapStale', () => {
     );
   });
 
-  const silentFor = (organizationId: string, minutes: number) => {
+  const silentFor = (organizationId: OrganizationId, minutes: number) => {
     const analysis = analysisEntity(organizationId, {
       status: 'running',
       heartbeatAt: new Date(Date.now() - minutes * 60_000),

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { DatasetEntity } from '@app/datasets';
 import type { DatasetScansRepository } from '../repositories/dataset-scans.repository';
 import type { SeriesScansRepository } from '../repositories/series-scans.repository';
@@ -14,7 +15,7 @@ export const MAX_ANOMALIES_LIMIT = 100;
  * its own; `toolScans` over `ToolQueryRepository.readOnly`).
  */
 export interface AnalysisContext {
-  organizationId: string;
+  organizationId: OrganizationId;
   dataset: Pick<
     DatasetEntity,
     | 'id'

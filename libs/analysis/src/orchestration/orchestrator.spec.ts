@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runner } from '@openai/agents';
@@ -31,7 +32,7 @@ describe('runAnalysis with a question about a dataset', () => {
     profile: [],
   } as unknown as AnalysisContext['dataset'];
   const context: AnalysisContext = {
-    organizationId: 'org-1',
+    organizationId: organizationIdOf('org-1'),
     dataset,
     ...toolScans(() => Promise.reject(new Error('no specialist runs here'))),
   };

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { newestFirstPage, type UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
@@ -17,13 +18,13 @@ export class AnalysesRepository {
     return this.analyses.manager.transaction(work);
   }
 
-  find(organizationId: string, id: string): Promise<AnalysisEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<AnalysisEntity | null> {
     return this.analyses.findOneBy({ organizationId, id });
   }
 
   /** Inserts within the caller's transaction (the one that enqueues its job). */
   insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysis: Omit<AnalysisEntity, 'organizationId' | 'createdAt' | 'heartbeatAt'>,
     work: UnitOfWork,
   ): Promise<AnalysisEntity> {
@@ -35,7 +36,7 @@ export class AnalysesRepository {
    * (cancelled, done). In `work`'s transaction when given.
    */
   async transition(
-    organizationId: string,
+    organizationId: OrganizationId,
     id: string,
     from: AnalysisStatus[],
     to: AnalysisStatus,
@@ -59,7 +60,7 @@ export class AnalysesRepository {
    * The running process's sign of life; answers the status, so a run learns in the same
    * round trip that it was cancelled from another process.
    */
-  async heartbeat(organizationId: string, id: string): Promise<AnalysisStatus | undefined> {
+  async heartbeat(organizationId: OrganizationId, id: string): Promise<AnalysisStatus | undefined> {
     const [rows] = await this.analyses.query<[Array<{ status: AnalysisStatus }>, number]>(
       `UPDATE analyses SET heartbeat_at = now()
        WHERE organization_id = $1 AND id = $2 RETURNING status`,
@@ -72,18 +73,27 @@ export class AnalysesRepository {
    * Running analyses whose worker went silent for `staleAfterMs` (across organizations:
    * the queue's housekeeping, not a read on anyone's behalf).
    */
-  async stale(staleAfterMs: number): Promise<Array<{ organizationId: string; id: string }>> {
+  async stale(
+    staleAfterMs: number,
+  ): Promise<Array<{ organizationId: OrganizationId; id: string }>> {
     const rows = await this.analyses.query<Array<{ organization_id: string; id: string }>>(
       `SELECT organization_id, id FROM analyses
        WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
        ORDER BY heartbeat_at LIMIT 100`,
       [staleAfterMs / 1000],
     );
-    return rows.map((row) => ({ organizationId: row.organization_id, id: row.id }));
+    return rows.map((row) => ({
+      organizationId: organizationIdOf(row.organization_id),
+      id: row.id,
+    }));
   }
 
   /** Takes a stale analysis for reaping: true for the one consumer whose claim landed. */
-  async claimStale(organizationId: string, id: string, staleAfterMs: number): Promise<boolean> {
+  async claimStale(
+    organizationId: OrganizationId,
+    id: string,
+    staleAfterMs: number,
+  ): Promise<boolean> {
     const [rows] = await this.analyses.query<[unknown[], number]>(
       `UPDATE analyses SET heartbeat_at = now()
        WHERE organization_id = $1 AND id = $2 AND status = 'running'
@@ -95,7 +105,7 @@ export class AnalysesRepository {
   }
 
   list(
-    organizationId: string,
+    organizationId: OrganizationId,
     filter: { status?: AnalysisStatus; datasetId?: string },
     limit: number,
     after: KeysetPosition | undefined,

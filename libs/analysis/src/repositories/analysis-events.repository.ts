@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -20,7 +21,7 @@ export class AnalysisEventsRepository {
 
   /** Appends an event (nothing when the organization has no such analysis). */
   async append(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysisId: string,
     type: AnalysisEventType,
     data: Record<string, unknown>,
@@ -40,7 +41,7 @@ export class AnalysisEventsRepository {
   }
 
   /** The id of the analysis' newest event ('0' when it has none). */
-  async lastId(organizationId: string, analysisId: string): Promise<string> {
+  async lastId(organizationId: OrganizationId, analysisId: string): Promise<string> {
     const rows = await this.events.query<Array<{ id: string | null }>>(
       `SELECT max(event.id)::text AS id
        FROM analysis_events event JOIN analyses analysis ON analysis.id = event.analysis_id
@@ -52,7 +53,7 @@ export class AnalysisEventsRepository {
 
   /** Events of an analysis after `afterId` (exclusive), oldest first. */
   after(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysisId: string,
     afterId: string,
   ): Promise<AnalysisEventEntity[]> {

@@ -1,8 +1,9 @@
+import { organizationIdOf } from '@app/tenancy';
 import { DatasetScansRepository } from './dataset-scans.repository';
 import { SeriesScansRepository } from './series-scans.repository';
 
 describe('the tools repositories', () => {
-  const dataset = { organizationId: 'org-a', tableName: 'd_1', rowCount: 10 };
+  const dataset = { organizationId: organizationIdOf('org-a'), tableName: 'd_1', rowCount: 10 };
 
   function recording(): { statements: string[]; query: <Row>(text: string) => Promise<Row[]> } {
     const statements: string[] = [];
@@ -20,17 +21,25 @@ describe('the tools repositories', () => {
     const scans = new DatasetScansRepository(query);
     const series = new SeriesScansRepository(query);
     const refused = 'A dataset of another organization reached its rows';
-    await expect(scans.tablePages('org-b', dataset)).rejects.toThrow(refused);
-    await expect(scans.anomalySpreads('org-b', dataset, ['c1'])).rejects.toThrow(refused);
-    await expect(scans.rowAt('org-b', dataset, '(0,1)')).rejects.toThrow(refused);
-    await expect(series.timeRange('org-b', dataset, 'c0')).rejects.toThrow(refused);
-    await expect(series.columnValues('org-b', dataset, ['c1'])).rejects.toThrow(refused);
+    await expect(scans.tablePages(organizationIdOf('org-b'), dataset)).rejects.toThrow(refused);
+    await expect(scans.anomalySpreads(organizationIdOf('org-b'), dataset, ['c1'])).rejects.toThrow(
+      refused,
+    );
+    await expect(scans.rowAt(organizationIdOf('org-b'), dataset, '(0,1)')).rejects.toThrow(refused);
+    await expect(series.timeRange(organizationIdOf('org-b'), dataset, 'c0')).rejects.toThrow(
+      refused,
+    );
+    await expect(series.columnValues(organizationIdOf('org-b'), dataset, ['c1'])).rejects.toThrow(
+      refused,
+    );
     expect(statements).toEqual([]);
   });
 
   it('quotes the stored column names it reads', async () => {
     const { statements, query } = recording();
-    await new SeriesScansRepository(query).columnValues('org-a', dataset, ['c"1']);
+    await new SeriesScansRepository(query).columnValues(organizationIdOf('org-a'), dataset, [
+      'c"1',
+    ]);
     expect(statements).toHaveLength(1);
     expect(statements[0]).toContain('"c""1"::float8 AS y0');
     expect(statements[0]).toContain('"dataset_rows"."d_1"');

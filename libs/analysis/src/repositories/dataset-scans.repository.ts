@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { type DatasetEntity, datasetTable, ownedBy, quoteIdentifier } from '@app/datasets';
 import {
   candidateBounds,
@@ -59,7 +60,7 @@ export class DatasetScansRepository {
   constructor(private readonly query: ToolQuery) {}
 
   /** The rows table's size in pages (NaN when unknown). */
-  async tablePages(organizationId: string, dataset: ScannedDataset): Promise<number> {
+  async tablePages(organizationId: OrganizationId, dataset: ScannedDataset): Promise<number> {
     const [size] = await this.query<{ pages: string }>(
       `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int AS pages`,
       [datasetTable(ownedBy(organizationId, dataset))],
@@ -72,7 +73,7 @@ export class DatasetScansRepository {
    * statement runs on one core, so the parts of a large table are read at once.
    */
   async tableParts(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     minPartPages?: number,
   ): Promise<TablePart[]> {
@@ -86,7 +87,7 @@ export class DatasetScansRepository {
    * that many fixed by its seed, and the table's size in pages.
    */
   async anomalySpreads(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     columns: readonly string[],
   ): Promise<MeasuredSpreads> {
@@ -139,7 +140,7 @@ export class DatasetScansRepository {
    * stored names; `tested` names them by their index in it.
    */
   async anomalyCandidates(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     columns: readonly string[],
     tested: ReadonlyArray<{ i: number; spread: ColumnSpread }>,
@@ -207,7 +208,7 @@ export class DatasetScansRepository {
 
   /** Rows stored in a part of the table (one that has an end). */
   async partRows(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     part: TablePart,
   ): Promise<number> {
@@ -226,7 +227,7 @@ export class DatasetScansRepository {
    * kept with the same chance, fixed by its seed).
    */
   async segmentRows(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     columns: { categorical: readonly string[]; numeric: readonly string[] },
     { sampleRows, levelCharacters }: { sampleRows: number; levelCharacters: number },
@@ -256,7 +257,7 @@ export class DatasetScansRepository {
    * and only those that start within `budget` characters leave it (a running sum).
    */
   async textCells(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     column: string,
     window: { fromPage: number; toPage: number },
@@ -277,7 +278,7 @@ export class DatasetScansRepository {
 
   /** The 1-based file row of the row stored at `at` (a `ctid`): rows are in file order. */
   async rowAt(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     at: string,
   ): Promise<number | undefined> {

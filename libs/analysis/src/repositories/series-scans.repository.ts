@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { datasetTable, ownedBy, quoteIdentifier } from '@app/datasets';
 import { floatColumns, type ScannedDataset, type ToolQuery } from './dataset-scans.repository';
 import { partRange, type TablePart } from './table-parts';
@@ -25,7 +26,7 @@ export class SeriesScansRepository {
 
   /** The time column's first and last instant in seconds (null: no time at all). */
   async timeRange(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     time: string,
   ): Promise<[number | null, number | null]> {
@@ -43,7 +44,7 @@ export class SeriesScansRepository {
    * table is written once by COPY in file order).
    */
   async seriesPoints(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     time: string,
     columns: readonly string[],
@@ -71,7 +72,7 @@ export class SeriesScansRepository {
    * deviation `sd<i>`.
    */
   async seriesBuckets(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     time: string,
     columns: readonly string[],
@@ -101,7 +102,7 @@ export class SeriesScansRepository {
    * in `wanted`, `tid` its `ctid`; values not in the part are left out.
    */
   async bucketValueTids(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     time: string,
     columns: readonly string[],
@@ -128,7 +129,7 @@ export class SeriesScansRepository {
 
   /** The 1-based file rows of rows stored at `tids` (by counting the rows stored before each). */
   async rowsAt(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     tids: readonly string[],
   ): Promise<Map<string, number>> {
@@ -149,7 +150,7 @@ export class SeriesScansRepository {
 
   /** Every row's numeric columns `y<i>` with its 1-based file row `rn`, in file order. */
   async columnValues(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ScannedDataset,
     columns: readonly string[],
   ): Promise<AggregateRow[]> {

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import {
   decodeCursor,
@@ -39,7 +40,7 @@ export const ANALYSIS_QUEUE = 'analysis';
 
 /** The payload of an {@link ANALYSIS_QUEUE} job. */
 export interface AnalysisJobPayload {
-  organizationId: string;
+  organizationId: OrganizationId;
   analysisId: string;
   /**
    * W3C trace context (`traceparent`, ...) of the request that queued it: the analysis'
@@ -224,14 +225,17 @@ export class AnalysesService {
       : { kind: 'metric', datasetId: dataset.id, records: pending.records, metric };
   }
 
-  async get(organizationId: string, id: string): Promise<AnalysisEntity> {
+  async get(organizationId: OrganizationId, id: string): Promise<AnalysisEntity> {
     const analysis = await this.analyses.find(organizationId, id);
     if (analysis === null)
       throw new ProblemException(404, 'not-found', `There is no analysis ${id}`);
     return analysis;
   }
 
-  async list(organizationId: string, query: ListAnalysesQueryDto): Promise<Page<AnalysisDto>> {
+  async list(
+    organizationId: OrganizationId,
+    query: ListAnalysesQueryDto,
+  ): Promise<Page<AnalysisDto>> {
     const rows = await this.analyses.list(
       organizationId,
       { status: query.status, datasetId: query.datasetId?.toLowerCase() },
@@ -242,7 +246,7 @@ export class AnalysesService {
   }
 
   /** The analysis once it is finished, or as it is after `seconds`. */
-  async wait(organizationId: string, id: string, seconds: number): Promise<AnalysisEntity> {
+  async wait(organizationId: OrganizationId, id: string, seconds: number): Promise<AnalysisEntity> {
     const deadline = Date.now() + seconds * 1000;
     for (;;) {
       const analysis = await this.get(organizationId, id);
@@ -252,7 +256,7 @@ export class AnalysesService {
   }
 
   /** Cancels a queued or running analysis (a finished one is a 409). */
-  async cancel(organizationId: string, id: string): Promise<AnalysisEntity> {
+  async cancel(organizationId: OrganizationId, id: string): Promise<AnalysisEntity> {
     const analysis = await this.get(organizationId, id);
     const cancelled = await this.analyses.transition(
       organizationId,
@@ -278,7 +282,7 @@ export class AnalysesService {
    * event; nothing when it is no longer running.
    */
   async fail(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysisId: string,
     { code, message }: AnalysisFailure,
   ): Promise<void> {
@@ -297,7 +301,10 @@ export class AnalysesService {
       });
   }
 
-  private async input(organizationId: string, body: CreateAnalysisDto): Promise<PreparedInput> {
+  private async input(
+    organizationId: OrganizationId,
+    body: CreateAnalysisDto,
+  ): Promise<PreparedInput> {
     const given = [body.datasetId, body.records, body.text, body.metric].filter(
       (value) => value !== undefined,
     ).length;

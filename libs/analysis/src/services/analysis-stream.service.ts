@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { ServiceLifecycle } from '@app/common';
 import { AppConfig } from '@app/config';
 import { DatabaseNotifications } from '@app/database';
@@ -40,7 +41,7 @@ export class AnalysisStreamService {
   ) {}
 
   async stream(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysisId: string,
     status: AnalysisStatus,
     lastEventId: string,

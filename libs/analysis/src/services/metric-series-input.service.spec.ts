@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import { createValidationPipe, ProblemException, RequestValidationException } from '@app/common';
 import type { AppConfig } from '@app/config';
 import type { MetricReadsService, MetricSpan, SeriesDto, SeriesQuery } from '@app/metrics';
@@ -5,7 +6,7 @@ import { CreateAnalysisDto } from '../dtos/analysis.dto';
 import type { AnalysisMetricDto } from '../dtos/analysis-metric.dto';
 import { MetricSeriesInputService } from './metric-series-input.service';
 
-const ORG = '00000000-0000-4000-8000-000000000001';
+const ORG = organizationIdOf('00000000-0000-4000-8000-000000000001');
 const HOUR = 3_600_000;
 
 /** A metrics service that knows one span and answers every series with one point a bucket. */

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { ProblemException, RequestValidationException } from '@app/common';
 import { AppConfig } from '@app/config';
 import {
@@ -32,7 +33,10 @@ export class MetricSeriesInputService {
     private readonly config: AppConfig,
   ) {}
 
-  async read(organizationId: string, request: AnalysisMetricDto): Promise<MetricSeriesRecords> {
+  async read(
+    organizationId: OrganizationId,
+    request: AnalysisMetricDto,
+  ): Promise<MetricSeriesRecords> {
     const { name, groupBy } = request;
     const dimensions = request.dimensions ?? {};
     const from =

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { type AppConfig, loadConfig } from '@app/config';
@@ -13,11 +14,11 @@ import { AnalysesService } from '../services/analyses.service';
 import type { MetricSeriesInputService } from '../services/metric-series-input.service';
 import { RunningAnalysesService } from '../services/running-analyses.service';
 
-export const ORG_A = '11111111-1111-4111-8111-111111111111';
-export const ORG_B = '22222222-2222-4222-8222-222222222222';
+export const ORG_A = organizationIdOf('11111111-1111-4111-8111-111111111111');
+export const ORG_B = organizationIdOf('22222222-2222-4222-8222-222222222222');
 
 /** An analyst's API key of the organization (`key-1`, the creator {@link analysisEntity} names). */
-export const analystOf = (organizationId: string, id = 'key-1'): Principal =>
+export const analystOf = (organizationId: OrganizationId, id = 'key-1'): Principal =>
   ({ kind: 'apiKey', id, organizationId, role: 'analyst' }) as const;
 
 /** The configuration of a test, with `env` over it (environment variables as strings). */
@@ -33,7 +34,7 @@ let made = 0;
 
 /** A valid analysis of `organizationId` (no row behind it: services' specs only). */
 export function analysisEntity(
-  organizationId: string,
+  organizationId: OrganizationId,
   fields: Partial<AnalysisEntity> = {},
 ): AnalysisEntity {
   made += 1;
@@ -72,7 +73,7 @@ export interface FakeUnit {
 
 /** An event as the fake store keeps it, with the transaction it was appended in. */
 export interface StoredEvent {
-  organizationId: string;
+  organizationId: OrganizationId;
   analysisId: string;
   type: AnalysisEventType;
   data: Record<string, unknown>;
@@ -89,7 +90,8 @@ export class FakeAnalysisStore {
   readonly rows: AnalysisEntity[] = [];
   readonly events: StoredEvent[] = [];
   readonly units: FakeUnit[] = [];
-  readonly calls: Array<{ method: string; organizationId: string; work?: unknown }> = [];
+  readonly calls: Array<{ method: string; organizationId: OrganizationId | '*'; work?: unknown }> =
+    [];
 
   constructor(rows: AnalysisEntity[] = []) {
     this.rows.push(...rows);
@@ -105,7 +107,7 @@ export class FakeAnalysisStore {
     return this.events.filter((event) => event.analysisId === analysisId).map((e) => e.type);
   }
 
-  own(organizationId: string, id: string): AnalysisEntity | undefined {
+  own(organizationId: OrganizationId, id: string): AnalysisEntity | undefined {
     return this.rows.find((row) => row.organizationId === organizationId && row.id === id);
   }
 
@@ -131,13 +133,13 @@ export class FakeAnalysisStore {
         throw error;
       }
     },
-    find: (organizationId: string, id: string): Promise<AnalysisEntity | null> => {
+    find: (organizationId: OrganizationId, id: string): Promise<AnalysisEntity | null> => {
       this.calls.push({ method: 'find', organizationId });
       const found = this.own(organizationId, id);
       return Promise.resolve(found === undefined ? null : { ...found });
     },
     insert: (
-      organizationId: string,
+      organizationId: OrganizationId,
       analysis: Omit<AnalysisEntity, 'organizationId' | 'createdAt' | 'heartbeatAt'>,
       work: UnitOfWork,
     ): Promise<AnalysisEntity> => {
@@ -147,7 +149,7 @@ export class FakeAnalysisStore {
       return Promise.resolve({ ...row });
     },
     transition: (
-      organizationId: string,
+      organizationId: OrganizationId,
       id: string,
       from: AnalysisStatus[],
       to: AnalysisStatus,
@@ -160,13 +162,18 @@ export class FakeAnalysisStore {
       Object.assign(row, changes, { status: to });
       return Promise.resolve(true);
     },
-    heartbeat: (organizationId: string, id: string): Promise<AnalysisStatus | undefined> => {
+    heartbeat: (
+      organizationId: OrganizationId,
+      id: string,
+    ): Promise<AnalysisStatus | undefined> => {
       this.calls.push({ method: 'heartbeat', organizationId });
       const row = this.own(organizationId, id);
       if (row !== undefined) row.heartbeatAt = new Date();
       return Promise.resolve(row?.status);
     },
-    stale: (staleAfterMs: number): Promise<Array<{ organizationId: string; id: string }>> => {
+    stale: (
+      staleAfterMs: number,
+    ): Promise<Array<{ organizationId: OrganizationId; id: string }>> => {
       this.calls.push({ method: 'stale', organizationId: '*' });
       return Promise.resolve(
         this.rows
@@ -174,7 +181,11 @@ export class FakeAnalysisStore {
           .map(({ organizationId, id }) => ({ organizationId, id })),
       );
     },
-    claimStale: (organizationId: string, id: string, staleAfterMs: number): Promise<boolean> => {
+    claimStale: (
+      organizationId: OrganizationId,
+      id: string,
+      staleAfterMs: number,
+    ): Promise<boolean> => {
       this.calls.push({ method: 'claimStale', organizationId });
       const row = this.own(organizationId, id);
       if (row === undefined || !this.isStale(row, staleAfterMs)) return Promise.resolve(false);
@@ -182,7 +193,7 @@ export class FakeAnalysisStore {
       return Promise.resolve(true);
     },
     list: (
-      organizationId: string,
+      organizationId: OrganizationId,
       filter: { status?: AnalysisStatus; datasetId?: string },
       limit: number,
       _after: KeysetPosition | undefined,
@@ -203,7 +214,7 @@ export class FakeAnalysisStore {
 
   readonly eventLog = {
     append: (
-      organizationId: string,
+      organizationId: OrganizationId,
       analysisId: string,
       type: AnalysisEventType,
       data: Record<string, unknown>,
@@ -266,17 +277,17 @@ export class FakeJobQueue {
  * organizations. Records which organization each lookup was made for.
  */
 export class FakeDatasets {
-  readonly asked: Array<{ method: string; organizationId: string; id: string }> = [];
+  readonly asked: Array<{ method: string; organizationId: OrganizationId; id: string }> = [];
 
   constructor(readonly rows: DatasetEntity[] = []) {}
 
-  find(organizationId: string, id: string): Promise<DatasetEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<DatasetEntity | null> {
     this.asked.push({ method: 'find', organizationId, id });
     const found = this.rows.find((row) => row.organizationId === organizationId && row.id === id);
     return Promise.resolve(found ?? null);
   }
 
-  get(organizationId: string, id: string): Promise<DatasetEntity> {
+  get(organizationId: OrganizationId, id: string): Promise<DatasetEntity> {
     this.asked.push({ method: 'get', organizationId, id });
     const found = this.rows.find((row) => row.organizationId === organizationId && row.id === id);
     return found === undefined
@@ -295,7 +306,7 @@ let stored = 0;
  * A dataset of `organizationId` as the analysis code sees it: an id and a table to hand
  * to the agents (nothing here reads its rows or profile).
  */
-export function datasetOf(organizationId: string, name = 'dataset'): DatasetEntity {
+export function datasetOf(organizationId: OrganizationId, name = 'dataset'): DatasetEntity {
   stored += 1;
   const id = `00000000-0000-4000-b000-${String(stored).padStart(12, '0')}`;
   const tableName = `d_${id.replace(/-/g, '')}`;
@@ -308,9 +319,13 @@ export function datasetOf(organizationId: string, name = 'dataset'): DatasetEnti
  * transaction it was stored in; audit records kept apart.
  */
 export class FakeUploads {
-  readonly uploads: Array<{ work: unknown; name: string; csv: string; organizationId: string }> =
-    [];
-  readonly audited: Array<{ organizationId: string; datasetId: string }> = [];
+  readonly uploads: Array<{
+    work: unknown;
+    name: string;
+    csv: string;
+    organizationId: OrganizationId;
+  }> = [];
+  readonly audited: Array<{ organizationId: OrganizationId; datasetId: string }> = [];
 
   constructor(private readonly datasets: FakeDatasets) {}
 

@@ -1,4 +1,4 @@
-import { OrganizationIdColumn } from '@app/tenancy';
+import { type OrganizationId, OrganizationIdColumn } from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
@@ -13,7 +13,7 @@ export class AuditEventEntity {
 
   /** Null only for events before an organization is known (a failed login with an unknown email). */
   @OrganizationIdColumn({ nullable: true })
-  organizationId!: string | null;
+  organizationId!: OrganizationId | null;
 
   @Column({ name: 'actor_kind', type: 'text' })
   actorKind!: 'user' | 'apiKey' | 'anonymous' | 'system';

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
@@ -22,7 +23,7 @@ export class AuditEventsRepository {
   }
 
   async list(
-    organizationId: string,
+    organizationId: OrganizationId,
     filter: AuditEventFilter,
     limit: number,
     after: KeysetPosition | undefined,

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { decodeCursor, type Page, type RequestMeta, toPage } from '@app/common';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuditOutcome } from '../entities/audit-event.entity';
@@ -12,7 +13,7 @@ import { AuditEventsRepository } from '../repositories/audit-events.repository';
 export interface AuditActor {
   kind: 'user' | 'apiKey' | 'anonymous' | 'system';
   id: string | null;
-  organizationId: string | null;
+  organizationId: OrganizationId | null;
 }
 
 export interface AuditRecord {
@@ -55,7 +56,10 @@ export class AuditService {
     }
   }
 
-  async list(organizationId: string, query: ListAuditEventsQueryDto): Promise<Page<AuditEventDto>> {
+  async list(
+    organizationId: OrganizationId,
+    query: ListAuditEventsQueryDto,
+  ): Promise<Page<AuditEventDto>> {
     const rows = await this.events.list(
       organizationId,
       { action: query.action, from: query.from, to: query.to },

@@ -1,4 +1,9 @@
-import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import {
+  OrganizationEntity,
+  type OrganizationId,
+  OrganizationIdColumn,
+  OrganizationRelation,
+} from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Role } from '@app/access';
@@ -15,7 +20,7 @@ export class ApiKeyEntity {
   id!: string;
 
   @OrganizationIdColumn()
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @OrganizationRelation()
   organization?: OrganizationEntity;

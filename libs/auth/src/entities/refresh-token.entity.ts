@@ -1,4 +1,4 @@
-import { OrganizationIdColumn } from '@app/tenancy';
+import { type OrganizationId, OrganizationIdColumn } from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { UserEntity } from './user.entity';
@@ -25,7 +25,7 @@ export class RefreshTokenEntity {
   user?: UserEntity;
 
   @OrganizationIdColumn()
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   /** sha256hex of the secret part. */
   @Column({ name: 'token_hash', type: 'text' })

@@ -1,4 +1,9 @@
-import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import {
+  OrganizationEntity,
+  type OrganizationId,
+  OrganizationIdColumn,
+  OrganizationRelation,
+} from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Role } from '@app/access';
@@ -12,7 +17,7 @@ export class UserEntity {
   id!: string;
 
   @OrganizationIdColumn()
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @OrganizationRelation()
   organization?: OrganizationEntity;

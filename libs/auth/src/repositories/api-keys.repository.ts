@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
@@ -25,7 +26,7 @@ export class ApiKeysRepository {
   }
 
   async insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: NewApiKey,
     manager?: EntityManager,
   ): Promise<ApiKeyEntity> {
@@ -33,13 +34,13 @@ export class ApiKeysRepository {
     return repository.save(repository.create({ ...key, organizationId }));
   }
 
-  async findById(organizationId: string, id: string): Promise<ApiKeyEntity | null> {
+  async findById(organizationId: OrganizationId, id: string): Promise<ApiKeyEntity | null> {
     return this.keys.findOneBy({ organizationId, id });
   }
 
   /** Newest first, keyset-paginated; fetches `limit + 1` rows. */
   async list(
-    organizationId: string,
+    organizationId: OrganizationId,
     limit: number,
     after: KeysetPosition | undefined,
   ): Promise<Array<Keyed<ApiKeyEntity>>> {
@@ -51,7 +52,7 @@ export class ApiKeysRepository {
 
   /** Replaces the secret; returns the old hash (to evict from caches), or null if not found or revoked. */
   async rotate(
-    organizationId: string,
+    organizationId: OrganizationId,
     id: string,
     prefix: string,
     keyHash: string,
@@ -76,7 +77,7 @@ export class ApiKeysRepository {
   }
 
   /** Marks the key revoked; returns it (with its hash, to evict from caches), or null if not found. */
-  async revoke(organizationId: string, id: string): Promise<ApiKeyEntity | null> {
+  async revoke(organizationId: OrganizationId, id: string): Promise<ApiKeyEntity | null> {
     const key = await this.findById(organizationId, id);
     if (key === null) return null;
     if (key.revokedAt === null) {

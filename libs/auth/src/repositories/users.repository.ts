@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
@@ -23,7 +24,10 @@ export class UsersRepository {
   }
 
   /** A verified access token names its organization; the look-up checks it still holds. */
-  async findForAuthentication(id: string, organizationId: string): Promise<UserEntity | null> {
+  async findForAuthentication(
+    organizationId: OrganizationId,
+    id: string,
+  ): Promise<UserEntity | null> {
     return this.users.findOneBy({ id, organizationId });
   }
 
@@ -32,7 +36,7 @@ export class UsersRepository {
   }
 
   async insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     user: NewUser,
     manager?: EntityManager,
   ): Promise<UserEntity> {
@@ -40,12 +44,12 @@ export class UsersRepository {
     return repository.save(repository.create({ ...user, organizationId }));
   }
 
-  async findById(organizationId: string, id: string): Promise<UserEntity | null> {
+  async findById(organizationId: OrganizationId, id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ organizationId, id });
   }
 
   async list(
-    organizationId: string,
+    organizationId: OrganizationId,
     limit: number,
     after: KeysetPosition | undefined,
   ): Promise<Array<Keyed<UserEntity>>> {
@@ -56,7 +60,7 @@ export class UsersRepository {
   }
 
   async update(
-    organizationId: string,
+    organizationId: OrganizationId,
     id: string,
     changes: Partial<Pick<UserEntity, 'role' | 'passwordHash'>>,
   ): Promise<UserEntity | null> {
@@ -64,7 +68,7 @@ export class UsersRepository {
     return result.affected === 0 ? null : this.findById(organizationId, id);
   }
 
-  async delete(organizationId: string, id: string): Promise<boolean> {
+  async delete(organizationId: OrganizationId, id: string): Promise<boolean> {
     const result = await this.users.delete({ organizationId, id });
     return (result.affected ?? 0) > 0;
   }

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Principal, Role } from '@app/access';
 import { type AuditActor, AuditService } from '@app/audit';
 import {
@@ -33,7 +34,7 @@ export function actorOf(principal: Principal): AuditActor {
 export type SystemActor = 'bootstrap' | 'cli';
 
 /** The audit actor of something done by `via` in an organization. */
-export function systemActor(via: SystemActor, organizationId: string): AuditActor {
+export function systemActor(via: SystemActor, organizationId: OrganizationId): AuditActor {
   return { kind: 'system', id: via, organizationId };
 }
 
@@ -127,7 +128,7 @@ export class ApiKeysService {
    */
   recordIssued(
     key: Pick<ApiKeyDto, 'id' | 'name' | 'role'>,
-    organizationId: string,
+    organizationId: OrganizationId,
     via: SystemActor,
   ): Promise<void> {
     return this.audit.record({
@@ -141,7 +142,7 @@ export class ApiKeysService {
 
   /** Creates a key without an acting principal: bootstrap and the CLI ({@link recordIssued}). */
   async issue(
-    organizationId: string,
+    organizationId: OrganizationId,
     name: string,
     role: Role,
     expiresAt: Date | null,
@@ -160,7 +161,7 @@ export class ApiKeysService {
     return { ...mapApiKey(entity), key: generated.key };
   }
 
-  async list(organizationId: string, query: PageQueryDto): Promise<Page<ApiKeyDto>> {
+  async list(organizationId: OrganizationId, query: PageQueryDto): Promise<Page<ApiKeyDto>> {
     const rows = await this.keys.list(organizationId, query.limit, decodeCursor(query.cursor));
     return toPage(rows, query.limit, mapApiKey);
   }

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import { AuditService } from '@app/audit';
 import { ProblemException, type RequestMeta } from '@app/common';
@@ -97,8 +98,8 @@ export class AuthService {
     }
     if (outcome.kind === 'invalid') throw unauthorized('The refresh token is invalid or expired');
     const user = await this.users.findForAuthentication(
-      outcome.previous.userId,
       outcome.previous.organizationId,
+      outcome.previous.userId,
     );
     if (user === null) throw unauthorized('The refresh token is invalid or expired');
     return this.tokenPair(user, next);
@@ -110,7 +111,7 @@ export class AuthService {
     // Read before the database: a fill stamped with it cannot outlive a role change (PrincipalCacheService).
     const { value: cached, generation } = await this.cache.getUser(claims.sub);
     if (cached !== undefined) return cached.organizationId === claims.org ? cached : null;
-    const user = await this.users.findForAuthentication(claims.sub, claims.org);
+    const user = await this.users.findForAuthentication(organizationIdOf(claims.org), claims.sub);
     if (user === null) return null;
     const principal: Principal = {
       kind: 'user',
@@ -133,7 +134,7 @@ export class AuthService {
 
   private async issueRefreshToken(
     userId: string,
-    organizationId: string,
+    organizationId: OrganizationId,
     familyId: string,
     manager?: UnitOfWork,
   ): Promise<string> {

@@ -1,7 +1,7 @@
 import { AuditService } from '@app/audit';
 import { AppConfig } from '@app/config';
 import type { UnitOfWork } from '@app/database';
-import { OrganizationsService } from '@app/tenancy';
+import { type OrganizationId, OrganizationsService } from '@app/tenancy';
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiKeysService, type SystemActor, systemActor } from './api-keys.service';
 
@@ -9,7 +9,7 @@ const FIRST_ORGANIZATION_NAME = 'Default organization';
 const ADMIN_KEY_NAME = 'bootstrap admin key';
 
 export interface OrganizationSummary {
-  organizationId: string;
+  organizationId: OrganizationId;
   name: string;
 }
 
@@ -80,7 +80,7 @@ export class OrganizationBootstrapService {
     return { organizationId: organization.id, name, apiKeyId: key.id, apiKey: key.key };
   }
 
-  async findOrganization(id: string): Promise<OrganizationSummary | undefined> {
+  async findOrganization(id: OrganizationId): Promise<OrganizationSummary | undefined> {
     const organization = await this.organizations.findById(id);
     return organization === undefined
       ? undefined

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import { AuditService } from '@app/audit';
 import {
@@ -60,12 +61,12 @@ export class UsersService {
     return mapUser(user);
   }
 
-  async list(organizationId: string, query: PageQueryDto): Promise<Page<UserDto>> {
+  async list(organizationId: OrganizationId, query: PageQueryDto): Promise<Page<UserDto>> {
     const rows = await this.users.list(organizationId, query.limit, decodeCursor(query.cursor));
     return toPage(rows, query.limit, mapUser);
   }
 
-  async get(organizationId: string, id: string): Promise<UserDto> {
+  async get(organizationId: OrganizationId, id: string): Promise<UserDto> {
     const user = await this.users.findById(organizationId, id);
     if (user === null) throw notFound(id);
     return mapUser(user);

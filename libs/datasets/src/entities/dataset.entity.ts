@@ -1,4 +1,9 @@
-import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import {
+  OrganizationEntity,
+  type OrganizationId,
+  OrganizationIdColumn,
+  OrganizationRelation,
+} from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { quoteIdentifier } from '../csv/identifiers';
@@ -28,7 +33,7 @@ export class DatasetEntity {
   id!: string;
 
   @OrganizationIdColumn()
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @OrganizationRelation()
   organization?: OrganizationEntity;

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -31,7 +32,7 @@ export class DatasetChartsRepository {
 
   /** The `limit` most frequent values of the column (ties in byte order), nulls left out. */
   async topValues(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ChartedDataset,
     column: DatasetColumn,
     limit: number,
@@ -51,7 +52,7 @@ export class DatasetChartsRepository {
    * null when the column holds no value.
    */
   async buckets(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: ChartedDataset,
     column: DatasetColumn,
     bins: number,

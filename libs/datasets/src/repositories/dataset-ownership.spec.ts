@@ -1,13 +1,16 @@
+import { organizationIdOf } from '@app/tenancy';
 import { ownedBy } from './dataset-ownership';
 
 describe('ownedBy', () => {
-  const dataset = { organizationId: 'org-a', tableName: 'd_1' };
+  const dataset = { organizationId: organizationIdOf('org-a'), tableName: 'd_1' };
 
   it("gives back the organization's own dataset", () => {
-    expect(ownedBy('org-a', dataset)).toBe(dataset);
+    expect(ownedBy(organizationIdOf('org-a'), dataset)).toBe(dataset);
   });
 
   it("refuses another organization's dataset before any statement names its table", () => {
-    expect(() => ownedBy('org-b', dataset)).toThrow('A dataset of another organization');
+    expect(() => ownedBy(organizationIdOf('org-b'), dataset)).toThrow(
+      'A dataset of another organization',
+    );
   });
 });

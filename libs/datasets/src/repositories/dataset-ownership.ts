@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { DatasetEntity } from '../entities/dataset.entity';
 
 /**
@@ -6,7 +7,7 @@ import type { DatasetEntity } from '../entities/dataset.entity';
  * mismatch is a caller's bug (a dataset read for one organization, used for another).
  */
 export function ownedBy<T extends Pick<DatasetEntity, 'organizationId'>>(
-  organizationId: string,
+  organizationId: OrganizationId,
   dataset: T,
 ): T {
   if (dataset.organizationId !== organizationId) {

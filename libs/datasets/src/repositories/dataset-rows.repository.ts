@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { LongConnections } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -56,7 +57,7 @@ export class DatasetRowsRepository {
    * comes back short (rows of uneven width).
    */
   async placesAfter(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: StoredDataset & Pick<DatasetEntity, 'rowCount'>,
     after: string,
     count: number,
@@ -101,7 +102,7 @@ export class DatasetRowsRepository {
    * `cutBytes / 4` characters (at most `cutBytes` bytes of UTF-8), cut by PostgreSQL.
    */
   async valuesBetween(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: StoredDataset,
     first: string,
     last: string,
@@ -128,7 +129,7 @@ export class DatasetRowsRepository {
 
   /** The bytes of each text cell of the row at `at`, by column name (read without detoasting). */
   async textCellBytes(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: StoredDataset,
     at: string,
   ): Promise<Map<string, number>> {
@@ -155,7 +156,7 @@ export class DatasetRowsRepository {
    * goes back to the pool when the stream ends, fails or is abandoned by its reader.
    */
   stream(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: StoredDataset & Pick<DatasetEntity, 'byteSize' | 'rowCount'>,
     encode: Transform,
   ): Promise<Readable> {

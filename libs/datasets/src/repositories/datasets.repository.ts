@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { newestFirstPage, type UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
@@ -33,14 +34,14 @@ export class DatasetsRepository {
 
   /** Inserts within the caller's transaction (the one that loaded the rows). */
   async insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: Omit<DatasetEntity, 'organizationId' | 'createdAt'>,
     work: UnitOfWork,
   ): Promise<DatasetEntity> {
     return work.save(DatasetEntity, work.create(DatasetEntity, { ...dataset, organizationId }));
   }
 
-  find(organizationId: string, id: string): Promise<DatasetEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<DatasetEntity | null> {
     return this.datasets.findOneBy({ organizationId, id });
   }
 
@@ -49,7 +50,7 @@ export class DatasetsRepository {
    * page of 500 datasets of 1,000 columns each would read hundreds of megabytes of them.
    */
   list(
-    organizationId: string,
+    organizationId: OrganizationId,
     limit: number,
     after: KeysetPosition | undefined,
   ): Promise<Array<Keyed<DatasetSummary>>> {
@@ -61,7 +62,7 @@ export class DatasetsRepository {
   }
 
   /** Which of `ids` are datasets of the organization. */
-  async existingIds(organizationId: string, ids: readonly string[]): Promise<Set<string>> {
+  async existingIds(organizationId: OrganizationId, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await this.datasets.query<Array<{ id: string }>>(
       `SELECT id FROM datasets WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
@@ -75,7 +76,7 @@ export class DatasetsRepository {
    * dataset was there to delete (nothing is dropped otherwise).
    */
   delete(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: Pick<DatasetEntity, 'id' | 'tableName'>,
   ): Promise<boolean> {
     return this.datasets.manager.transaction(async (work) => {

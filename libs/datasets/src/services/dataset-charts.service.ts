@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { ProblemException } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { categorySvg, histogramSvg, type HistogramBin } from '../charts/histogram-chart';
@@ -28,7 +29,7 @@ export class DatasetChartsService {
   }
 
   async histogram(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     columnName: string,
     bins: number,

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { invalidCursor } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
@@ -72,7 +73,7 @@ export class DatasetRowsService {
    * `truncatedCells` (the export has them whole).
    */
   async page(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     limit: number,
     cursor: string | undefined,
@@ -123,7 +124,7 @@ export class DatasetRowsService {
    * name of the file to save it as.
    */
   async export(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     format: 'csv' | 'json',
   ): Promise<{ filename: string; stream: Readable }> {

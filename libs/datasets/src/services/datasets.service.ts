@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import { AuditService } from '@app/audit';
 import {
@@ -21,18 +22,18 @@ export class DatasetsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(organizationId: string, query: PageQueryDto): Promise<Page<DatasetDto>> {
+  async list(organizationId: OrganizationId, query: PageQueryDto): Promise<Page<DatasetDto>> {
     const rows = await this.datasets.list(organizationId, query.limit, decodeCursor(query.cursor));
     return toPage(rows, query.limit, mapDataset);
   }
 
   /** The dataset, or null when the organization has none of that id (another's included). */
-  find(organizationId: string, id: string): Promise<DatasetEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<DatasetEntity | null> {
     return this.datasets.find(organizationId, id);
   }
 
   /** The dataset, or 404 — also for another organization's (never reveal it exists). */
-  async get(organizationId: string, id: string): Promise<DatasetEntity> {
+  async get(organizationId: OrganizationId, id: string): Promise<DatasetEntity> {
     const dataset = await this.find(organizationId, id);
     if (dataset === null) {
       throw new ProblemException(404, 'not-found', `There is no dataset ${id}`);
@@ -41,7 +42,7 @@ export class DatasetsService {
   }
 
   /** Which of `ids` name datasets of the organization (the others are not there for it). */
-  existingIds(organizationId: string, ids: readonly string[]): Promise<Set<string>> {
+  existingIds(organizationId: OrganizationId, ids: readonly string[]): Promise<Set<string>> {
     return this.datasets.existingIds(organizationId, ids);
   }
 

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import type { AuditRecord, AuditService } from '@app/audit';
 import type { Keyed, KeysetPosition } from '@app/common';
@@ -5,10 +6,10 @@ import type { DatasetEntity } from '../entities/dataset.entity';
 import type { DatasetSummary, DatasetsRepository } from '../repositories/datasets.repository';
 import { DatasetsService } from '../services/datasets.service';
 
-export const ORG_A = '11111111-1111-4111-8111-111111111111';
-export const ORG_B = '22222222-2222-4222-8222-222222222222';
+export const ORG_A = organizationIdOf('11111111-1111-4111-8111-111111111111');
+export const ORG_B = organizationIdOf('22222222-2222-4222-8222-222222222222');
 
-export const analystOf = (organizationId: string): Principal => ({
+export const analystOf = (organizationId: OrganizationId): Principal => ({
   kind: 'apiKey',
   id: `key-of-${organizationId.slice(0, 4)}`,
   organizationId,
@@ -19,7 +20,7 @@ let made = 0;
 
 /** A valid dataset entity of `organizationId` (no table behind it: services' specs only). */
 export function datasetEntity(
-  organizationId: string,
+  organizationId: OrganizationId,
   fields: Partial<DatasetEntity> = {},
 ): DatasetEntity {
   made += 1;
@@ -52,20 +53,20 @@ export function datasetEntity(
  * organization a service passes.
  */
 export class FakeDatasetsRepository {
-  readonly calls: Array<{ method: string; organizationId: string }> = [];
+  readonly calls: Array<{ method: string; organizationId: OrganizationId }> = [];
   /** What the next `delete` answers regardless (a concurrent delete won the race). */
   deleteLoses = false;
 
   constructor(readonly rows: DatasetEntity[] = []) {}
 
-  find(organizationId: string, id: string): Promise<DatasetEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<DatasetEntity | null> {
     this.calls.push({ method: 'find', organizationId });
     const found = this.rows.find((row) => row.organizationId === organizationId && row.id === id);
     return Promise.resolve(found ?? null);
   }
 
   list(
-    organizationId: string,
+    organizationId: OrganizationId,
     limit: number,
     after: KeysetPosition | undefined,
   ): Promise<Array<Keyed<DatasetSummary>>> {
@@ -81,13 +82,13 @@ export class FakeDatasetsRepository {
     return Promise.resolve(keyed.slice(0, limit + 1));
   }
 
-  existingIds(organizationId: string, ids: readonly string[]): Promise<Set<string>> {
+  existingIds(organizationId: OrganizationId, ids: readonly string[]): Promise<Set<string>> {
     this.calls.push({ method: 'existingIds', organizationId });
     const own = this.rows.filter((row) => row.organizationId === organizationId);
     return Promise.resolve(new Set(own.map((row) => row.id).filter((id) => ids.includes(id))));
   }
 
-  delete(organizationId: string, dataset: Pick<DatasetEntity, 'id'>): Promise<boolean> {
+  delete(organizationId: OrganizationId, dataset: Pick<DatasetEntity, 'id'>): Promise<boolean> {
     this.calls.push({ method: 'delete', organizationId });
     const index = this.rows.findIndex(
       (row) => row.organizationId === organizationId && row.id === dataset.id,
@@ -101,7 +102,7 @@ export class FakeDatasetsRepository {
   readonly insertedIn: unknown[] = [];
 
   insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: Omit<DatasetEntity, 'organizationId' | 'createdAt'>,
     work: unknown,
   ): Promise<DatasetEntity> {

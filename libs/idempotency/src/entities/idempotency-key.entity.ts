@@ -1,4 +1,9 @@
-import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import {
+  OrganizationEntity,
+  type OrganizationId,
+  OrganizationIdColumn,
+  OrganizationRelation,
+} from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -12,7 +17,7 @@ export type IdempotencyState = 'in_progress' | 'done';
 @Index('idempotency_keys_created_idx', ['createdAt'])
 export class IdempotencyKeyEntity {
   @OrganizationIdColumn({ primary: true })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @PrimaryColumn({ type: 'text' })
   key!: string;

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { RequestValidationException } from '@app/common';
 import {
   type CallHandler,
@@ -14,7 +15,7 @@ import { IdempotencyService } from '../services/idempotency.service';
 interface Caller {
   kind: string;
   id: string;
-  organizationId: string;
+  organizationId: OrganizationId;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -69,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async run(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     hash: string,
     reply: FastifyReply,

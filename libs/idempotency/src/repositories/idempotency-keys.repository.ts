@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -31,7 +32,7 @@ export class IdempotencyKeysRepository {
 
   /** Takes `key` as in progress; false when the organization already holds it. */
   async insertInProgress(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     requestHash: string,
   ): Promise<boolean> {
@@ -44,7 +45,7 @@ export class IdempotencyKeysRepository {
   }
 
   async find(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     ages: { ttlSeconds: number; abandonedAfterSeconds: number },
   ): Promise<StoredIdempotencyKey | undefined> {
@@ -68,7 +69,7 @@ export class IdempotencyKeysRepository {
 
   /** Stores the response a repeat gets; `requestHash` replaces the stored one when given. */
   async markDone(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     response: { status: number; body: unknown; requestHash?: string },
   ): Promise<void> {
@@ -86,7 +87,7 @@ export class IdempotencyKeysRepository {
     );
   }
 
-  async delete(organizationId: string, key: string): Promise<void> {
+  async delete(organizationId: OrganizationId, key: string): Promise<void> {
     await this.dataSource.query(
       `DELETE FROM idempotency_keys WHERE organization_id = $1 AND key = $2`,
       [organizationId, key],

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { ProblemException } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
@@ -45,7 +46,7 @@ export class IdempotencyService {
    * problem when the key was used with another request or its first is still running.
    */
   async begin(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     requestHash: string,
   ): Promise<IdempotencyOutcome> {
@@ -65,7 +66,10 @@ export class IdempotencyService {
    * and a key already answered returns what to compare the repeat's body against. A 409
    * while the first is still running.
    */
-  async beginStreamed(organizationId: string, key: string): Promise<StreamedIdempotencyOutcome> {
+  async beginStreamed(
+    organizationId: OrganizationId,
+    key: string,
+  ): Promise<StreamedIdempotencyOutcome> {
     // Until its body has been read, a streamed first request's hash is unknown ('').
     const stored = await this.claim(organizationId, key, '');
     if (stored === undefined) return { kind: 'first' };
@@ -83,7 +87,7 @@ export class IdempotencyService {
    * 24 hours, or whose first request died, is taken over.
    */
   private async claim(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     requestHash: string,
   ): Promise<StoredIdempotencyKey | undefined> {
@@ -110,7 +114,7 @@ export class IdempotencyService {
    * hash of a streamed request, now that its body has been read.
    */
   async complete(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     status: number,
     body: unknown,
@@ -127,7 +131,7 @@ export class IdempotencyService {
    * A stored response as it was sent. Rows written before responses were sealed are plain;
    * a sealed one that no longer opens (the server's secret changed since) is a 409.
    */
-  private opened(organizationId: string, key: string, stored: unknown): unknown {
+  private opened(organizationId: OrganizationId, key: string, stored: unknown): unknown {
     if (!isSealed(stored)) return stored;
     const body = this.seal.open(organizationId, key, stored);
     if (body === undefined) {
@@ -141,7 +145,7 @@ export class IdempotencyService {
   }
 
   /** The first request failed (or the key expired): forget the key. */
-  async release(organizationId: string, key: string): Promise<void> {
+  async release(organizationId: OrganizationId, key: string): Promise<void> {
     await this.keys.delete(organizationId, key);
   }
 

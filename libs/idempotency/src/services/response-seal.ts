@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /** A stored response, encrypted: `{sealed: base64(iv ‖ tag ‖ ciphertext)}`. */
@@ -19,7 +20,7 @@ const INFO = 'sightline idempotency response v1';
 export class ResponseSeal {
   constructor(private readonly secret: string) {}
 
-  seal(organizationId: string, key: string, body: unknown): SealedResponse {
+  seal(organizationId: OrganizationId, key: string, body: unknown): SealedResponse {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.keyFor(organizationId, key), iv);
     cipher.setAAD(Buffer.from(`${organizationId}\n${key}`));
@@ -29,7 +30,7 @@ export class ResponseSeal {
   }
 
   /** The body `seal` was given; undefined when it does not open (another server secret). */
-  open(organizationId: string, key: string, stored: SealedResponse): unknown {
+  open(organizationId: OrganizationId, key: string, stored: SealedResponse): unknown {
     const bytes = Buffer.from(stored.sealed, 'base64');
     try {
       const decipher = createDecipheriv(
@@ -49,7 +50,7 @@ export class ResponseSeal {
     }
   }
 
-  private keyFor(organizationId: string, key: string): Buffer {
+  private keyFor(organizationId: OrganizationId, key: string): Buffer {
     return Buffer.from(hkdfSync('sha256', this.secret, `${organizationId}\n${key}`, INFO, 32));
   }
 }

@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import { Readable } from 'node:stream';
 import { ProblemException } from '@app/common';
 import type { StreamedIdempotencyOutcome } from './idempotency-outcomes';
@@ -71,7 +72,7 @@ describe('StreamedIdempotencyService', () => {
   });
 
   it('writes the first request and stores its answer under the hash of its bytes', async () => {
-    const answer = await service.run('org-1', 'k', request('alice', 'ab', 'c'));
+    const answer = await service.run(organizationIdOf('org-1'), 'k', request('alice', 'ab', 'c'));
     expect(answer).toEqual({ status: 201, body: { read: 'abc' }, replayed: false });
     expect(writes).toEqual(['abc']);
     expect(store.stored).toMatchObject({
@@ -81,27 +82,31 @@ describe('StreamedIdempotencyService', () => {
   });
 
   it('answers a repeat of the same bytes with the first answer, whatever the chunking', async () => {
-    await service.run('org-1', 'k', request('alice', 'ab', 'c'));
-    const repeat = await service.run('org-1', 'k', request('alice', 'a', 'bc'));
+    await service.run(organizationIdOf('org-1'), 'k', request('alice', 'ab', 'c'));
+    const repeat = await service.run(organizationIdOf('org-1'), 'k', request('alice', 'a', 'bc'));
     expect(repeat).toEqual({ status: 201, body: { read: 'abc' }, replayed: true });
     expect(writes).toEqual(['abc']);
   });
 
   it('refuses other bytes, or another caller, under a used key with 409', async () => {
-    await service.run('org-1', 'k', request('alice', 'abc'));
-    await expect(service.run('org-1', 'k', request('alice', 'abd'))).rejects.toMatchObject({
+    await service.run(organizationIdOf('org-1'), 'k', request('alice', 'abc'));
+    await expect(
+      service.run(organizationIdOf('org-1'), 'k', request('alice', 'abd')),
+    ).rejects.toMatchObject({
       status: 409,
     });
-    await expect(service.run('org-1', 'k', request('bob', 'abc'))).rejects.toMatchObject({
+    await expect(
+      service.run(organizationIdOf('org-1'), 'k', request('bob', 'abc')),
+    ).rejects.toMatchObject({
       status: 409,
     });
     expect(writes).toEqual(['abc']);
   });
 
   it('reads a repeat no further than the limit', async () => {
-    await service.run('org-1', 'k', request('alice', 'abc'));
+    await service.run(organizationIdOf('org-1'), 'k', request('alice', 'abc'));
     await expect(
-      service.run('org-1', 'k', request('alice', 'abcdef', 'ghijkl')),
+      service.run(organizationIdOf('org-1'), 'k', request('alice', 'abcdef', 'ghijkl')),
     ).rejects.toMatchObject({ status: 413, slug: 'too-large' });
   });
 
@@ -110,10 +115,12 @@ describe('StreamedIdempotencyService', () => {
       ...request('alice', 'abc'),
       write: () => Promise.reject(new Error('bad csv')),
     };
-    await expect(service.run('org-1', 'k', failing)).rejects.toThrow('bad csv');
+    await expect(service.run(organizationIdOf('org-1'), 'k', failing)).rejects.toThrow('bad csv');
     expect(store.released).toBe(1);
     expect(store.stored).toBeUndefined();
-    await expect(service.run('org-1', 'k', request('alice', 'abc'))).resolves.toMatchObject({
+    await expect(
+      service.run(organizationIdOf('org-1'), 'k', request('alice', 'abc')),
+    ).resolves.toMatchObject({
       replayed: false,
     });
   });

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { Injectable } from '@nestjs/common';
 import { createHash, type Hash } from 'node:crypto';
 import { idempotencyKeyReused } from './idempotency-outcomes';
@@ -39,7 +40,11 @@ export interface StreamedAnswer {
 export class StreamedIdempotencyService {
   constructor(private readonly keys: IdempotencyService) {}
 
-  async run(organizationId: string, key: string, request: StreamedWrite): Promise<StreamedAnswer> {
+  async run(
+    organizationId: OrganizationId,
+    key: string,
+    request: StreamedWrite,
+  ): Promise<StreamedAnswer> {
     const outcome = await this.keys.beginStreamed(organizationId, key);
     if (outcome.kind === 'compare') {
       const bodyHash = await hashAll(request).catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import type { AppConfig } from '@app/config';
 import { PrometheusService } from '@app/observability';
 import { MemoryReadCache, type ReadCache } from '@app/cache';
@@ -7,8 +8,8 @@ const config = {
   metrics: { cacheTtlSeconds: 60, warmSeries: 5, seriesMaxPoints: 10_000 },
 } as AppConfig;
 
-const acme = '6a0c3b9e-1f2d-4c5b-8a7e-9d0f1e2a3b4c';
-const globex = 'c4b3a2e1-0f9d-4e7a-b5c8-1d2f3e4a5b6c';
+const acme = organizationIdOf('6a0c3b9e-1f2d-4c5b-8a7e-9d0f1e2a3b4c');
+const globex = organizationIdOf('c4b3a2e1-0f9d-4e7a-b5c8-1d2f3e4a5b6c');
 
 /** A compute function that answers `value` and counts its calls. */
 function answering<T>(value: T): jest.Mock<Promise<T>, []> {

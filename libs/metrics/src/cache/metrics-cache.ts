@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { ReadCache } from '@app/cache';
 import { AppConfig } from '@app/config';
 import { PrometheusService } from '@app/observability';
@@ -5,7 +6,7 @@ import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 
 /** What a cached read depends on: every metric of the organization, or those of one name. */
-export type CacheScope = { organizationId: string; name?: string };
+export type CacheScope = { organizationId: OrganizationId; name?: string };
 
 export type MetricsReadKind = 'list' | 'names' | 'series';
 
@@ -45,7 +46,7 @@ const RETRY_MS = 1000;
 export class MetricsCache implements OnModuleDestroy {
   private readonly ttlMs: number;
   /** Invalidations the cache did not take yet: organization → names. */
-  private readonly pending = new Map<string, Set<string>>();
+  private readonly pending = new Map<OrganizationId, Set<string>>();
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
@@ -94,7 +95,7 @@ export class MetricsCache implements OnModuleDestroy {
    * stale. A new version that does not reach the cache (Redis down) is retried every
    * second until it does, so entries cached before an outage are not served after it.
    */
-  async invalidate(organizationId: string, names: readonly string[]): Promise<void> {
+  async invalidate(organizationId: OrganizationId, names: readonly string[]): Promise<void> {
     if (await this.bumpVersions(organizationId, names)) return;
     const pending = this.pending.get(organizationId) ?? new Set<string>();
     for (const name of names) pending.add(name);
@@ -107,7 +108,10 @@ export class MetricsCache implements OnModuleDestroy {
   }
 
   /** Sets new versions and reads one back: true only when the cache took them. */
-  private async bumpVersions(organizationId: string, names: Iterable<string>): Promise<boolean> {
+  private async bumpVersions(
+    organizationId: OrganizationId,
+    names: Iterable<string>,
+  ): Promise<boolean> {
     const version = randomUUID();
     const keys = [
       versionKeyOf({ organizationId }),

@@ -1,4 +1,9 @@
-import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import {
+  OrganizationEntity,
+  type OrganizationId,
+  OrganizationIdColumn,
+  OrganizationRelation,
+} from '@app/tenancy';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -37,7 +42,7 @@ export class MetricEntity {
   id!: string;
 
   @OrganizationIdColumn()
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @OrganizationRelation()
   organization?: OrganizationEntity;

@@ -1,10 +1,11 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { AppConfig } from '@app/config';
 import { Logger } from '@nestjs/common';
 import type { SeriesQuery } from '../repositories/metric-queries';
 import { SeriesWarmerJob } from './series-warmer.job';
 
-const acme = '6a0c3b9e-1f2d-4c5b-8a7e-9d0f1e2a3b4c';
-const globex = 'c4b3a2e1-0f9d-4e7a-b5c8-1d2f3e4a5b6c';
+const acme = organizationIdOf('6a0c3b9e-1f2d-4c5b-8a7e-9d0f1e2a3b4c');
+const globex = organizationIdOf('c4b3a2e1-0f9d-4e7a-b5c8-1d2f3e4a5b6c');
 
 function warmerWith(warmSeries: number): SeriesWarmerJob {
   return new SeriesWarmerJob({
@@ -29,7 +30,7 @@ const keyOf = (query: SeriesQuery) => `${query.name}/${query.agg}`;
 /** Notes `times` reads of `query` by `organizationId`. */
 function read(
   warmer: SeriesWarmerJob,
-  organizationId: string,
+  organizationId: OrganizationId,
   query: SeriesQuery,
   times = 1,
 ): void {
@@ -37,7 +38,11 @@ function read(
 }
 
 /** Names of the most-read series of `organizationId` over `names`. */
-function mostRead(warmer: SeriesWarmerJob, organizationId: string, names: string[]): string[] {
+function mostRead(
+  warmer: SeriesWarmerJob,
+  organizationId: OrganizationId,
+  names: string[],
+): string[] {
   return warmer.mostRead(organizationId, new Set(names)).map(keyOf);
 }
 
@@ -197,18 +202,18 @@ describe('SeriesWarmerJob', () => {
 
     it('forgets the organization read longest ago to track a 1001st', () => {
       const warmer = warmerWith(5);
-      const organizations = Array.from({ length: 1001 }, (_, i) => `org-${i}`);
+      const organizations = Array.from({ length: 1001 }, (_, i) => organizationIdOf(`org-${i}`));
       for (const organization of organizations.slice(0, 1000)) {
         read(warmer, organization, series('revenue'));
       }
-      read(warmer, 'org-0', series('revenue')); // org-0 is now the most recent
+      read(warmer, organizationIdOf('org-0'), series('revenue')); // org-0 is now the most recent
 
-      read(warmer, 'org-1000', series('revenue'));
+      read(warmer, organizationIdOf('org-1000'), series('revenue'));
 
-      expect(mostRead(warmer, 'org-0', ['revenue'])).toEqual(['revenue/avg']);
-      expect(mostRead(warmer, 'org-1', ['revenue'])).toEqual([]);
-      expect(mostRead(warmer, 'org-2', ['revenue'])).toEqual(['revenue/avg']);
-      expect(mostRead(warmer, 'org-1000', ['revenue'])).toEqual(['revenue/avg']);
+      expect(mostRead(warmer, organizationIdOf('org-0'), ['revenue'])).toEqual(['revenue/avg']);
+      expect(mostRead(warmer, organizationIdOf('org-1'), ['revenue'])).toEqual([]);
+      expect(mostRead(warmer, organizationIdOf('org-2'), ['revenue'])).toEqual(['revenue/avg']);
+      expect(mostRead(warmer, organizationIdOf('org-1000'), ['revenue'])).toEqual(['revenue/avg']);
     });
   });
 

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { AppConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 import type { SeriesQuery } from '../repositories/metric-queries';
@@ -32,7 +33,7 @@ export class SeriesWarmerJob {
   }
 
   /** Notes one read of `query` (normalised: its key is the cache's key). */
-  noteRead(organizationId: string, key: string, query: SeriesQuery): void {
+  noteRead(organizationId: OrganizationId, key: string, query: SeriesQuery): void {
     if (this.limit === 0) return;
     let queries = this.reads.get(organizationId);
     if (queries === undefined) {
@@ -62,7 +63,7 @@ export class SeriesWarmerJob {
   }
 
   /** The most-read series of the organization over these names, most read first. */
-  mostRead(organizationId: string, names: ReadonlySet<string>): SeriesQuery[] {
+  mostRead(organizationId: OrganizationId, names: ReadonlySet<string>): SeriesQuery[] {
     const queries = this.reads.get(organizationId);
     if (queries === undefined || this.limit === 0) return [];
     return [...queries.values()]

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { keysetAfterSql, keysetTimeSql, LongConnections, type UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
@@ -56,7 +57,7 @@ export class MetricsRepository {
    * in input order.
    */
   async insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     ids: string[],
     metrics: MetricInput[],
     provenance: MetricProvenance,
@@ -110,7 +111,7 @@ export class MetricsRepository {
    * `metric_names` counts right; returns the names they had. In the caller's transaction.
    */
   async deleteForAnalysis(
-    organizationId: string,
+    organizationId: OrganizationId,
     analysisId: string,
     work: UnitOfWork,
   ): Promise<string[]> {
@@ -135,7 +136,7 @@ export class MetricsRepository {
    * a next page exists), each with its exact position.
    */
   async list(
-    organizationId: string,
+    organizationId: OrganizationId,
     filter: MetricFilter,
     limit: number,
     after: KeysetPosition | undefined,
@@ -163,7 +164,11 @@ export class MetricsRepository {
    * `encode` (rows as {@link MetricRow}), on a long slot: given back when the stream ends,
    * fails or is abandoned by its reader.
    */
-  stream(organizationId: string, filter: MetricFilter, encode: Transform): Promise<Readable> {
+  stream(
+    organizationId: OrganizationId,
+    filter: MetricFilter,
+    encode: Transform,
+  ): Promise<Readable> {
     const { where, values } = whereClause(organizationId, filter);
     const query = new QueryStream(
       `SELECT ${METRIC_COLUMNS} FROM metrics WHERE ${where.join(' AND ')}
@@ -174,7 +179,7 @@ export class MetricsRepository {
     return this.connections.streamQuery(query, encode);
   }
 
-  names(organizationId: string): Promise<MetricNameRow[]> {
+  names(organizationId: OrganizationId): Promise<MetricNameRow[]> {
     return this.dataSource
       .query<Array<{ name: string; count: string; lastObservedAt: Date }>>(
         `SELECT name, count, last_observed_at AS "lastObservedAt" FROM metric_names
@@ -189,7 +194,7 @@ export class MetricsRepository {
    * value, `null` — metrics without the key — last), and how many distinct values there are.
    */
   async topGroups(
-    organizationId: string,
+    organizationId: OrganizationId,
     query: SeriesQuery & { groupBy: string },
     limit: number,
   ): Promise<SeriesGroups> {
@@ -218,7 +223,7 @@ export class MetricsRepository {
   }
 
   /** The span of the metrics of `query.name` that match it; null when there are none. */
-  async span(organizationId: string, query: MetricSpanQuery): Promise<MetricSpan | null> {
+  async span(organizationId: OrganizationId, query: MetricSpanQuery): Promise<MetricSpan | null> {
     const { name, from, to, dimensions } = query;
     const { where, values } = whereClause(organizationId, { name, from, to, dimensions });
     let groups = '1';
@@ -254,7 +259,7 @@ export class MetricsRepository {
    * not of the groups' averages), if there are any. At most `limit` rows.
    */
   series(
-    organizationId: string,
+    organizationId: OrganizationId,
     query: SeriesQuery,
     kept: Array<string | null>,
     limit: number,
@@ -332,7 +337,7 @@ function dimensionsValue(dimensions: MetricDimensions | undefined): string[] {
 }
 
 function whereClause(
-  organizationId: string,
+  organizationId: OrganizationId,
   filter: MetricFilter,
 ): { where: string[]; values: unknown[] } {
   const values: unknown[] = [organizationId];

@@ -1,9 +1,10 @@
+import { type OrganizationId } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import { PageQueryDto } from '@app/common';
 import { ListMetricsQueryDto, type SeriesQueryDto } from '../dtos/metric.dto';
 import { metricsServices, ORG_A, ORG_B } from '../testing/fake-metrics';
 
-const writerOf = (organizationId: string): Principal => ({
+const writerOf = (organizationId: OrganizationId): Principal => ({
   kind: 'apiKey',
   id: 'key-1',
   organizationId,

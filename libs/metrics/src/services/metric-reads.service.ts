@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { decodeCursor, type Page, ProblemException, toPage } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
@@ -37,7 +38,7 @@ export class MetricReadsService {
     private readonly config: AppConfig,
   ) {}
 
-  async list(organizationId: string, query: ListMetricsQueryDto): Promise<string> {
+  async list(organizationId: OrganizationId, query: ListMetricsQueryDto): Promise<string> {
     const filter = metricFilterOf(query);
     const after = decodeCursor(query.cursor);
     const normalised = {
@@ -52,7 +53,7 @@ export class MetricReadsService {
     });
   }
 
-  names(organizationId: string): Promise<string> {
+  names(organizationId: OrganizationId): Promise<string> {
     return this.cache.read('names', { organizationId }, {}, async () => {
       const names: MetricNamesDto = {
         data: (await this.metrics.names(organizationId)).map(mapMetricName),
@@ -62,7 +63,11 @@ export class MetricReadsService {
   }
 
   /** The series as JSON text (see {@link list}); {@link seriesData} for the object. */
-  async series(organizationId: string, query: SeriesQueryDto, now = new Date()): Promise<string> {
+  async series(
+    organizationId: OrganizationId,
+    query: SeriesQueryDto,
+    now = new Date(),
+  ): Promise<string> {
     const { from, to } = resolveSeriesWindow(query, now, this.config.metrics.seriesMaxPoints);
     const series: SeriesQuery = {
       name: query.name,
@@ -76,12 +81,12 @@ export class MetricReadsService {
     return this.cachedSeries(organizationId, series, true);
   }
 
-  async seriesData(organizationId: string, query: SeriesQueryDto): Promise<SeriesDto> {
+  async seriesData(organizationId: OrganizationId, query: SeriesQueryDto): Promise<SeriesDto> {
     return JSON.parse(await this.series(organizationId, query)) as SeriesDto;
   }
 
   /** The series drawn as an SVG line chart. */
-  async seriesChart(organizationId: string, query: SeriesQueryDto): Promise<string> {
+  async seriesChart(organizationId: OrganizationId, query: SeriesQueryDto): Promise<string> {
     return seriesSvg(await this.seriesData(organizationId, query));
   }
 
@@ -89,7 +94,7 @@ export class MetricReadsService {
    * Where a metric's points lie (first, last, how many, in how many groups), for a caller
    * that picks a series' window and interval itself; null when the organization has none.
    */
-  span(organizationId: string, query: MetricSpanQuery): Promise<MetricSpan | null> {
+  span(organizationId: OrganizationId, query: MetricSpanQuery): Promise<MetricSpan | null> {
     return this.metrics.span(organizationId, query);
   }
 
@@ -98,17 +103,17 @@ export class MetricReadsService {
    * metric): the same query, cache and size limit as `GET /v1/metrics/series`, with
    * optional dimension filters.
    */
-  async seriesOf(organizationId: string, series: SeriesQuery): Promise<SeriesDto> {
+  async seriesOf(organizationId: OrganizationId, series: SeriesQuery): Promise<SeriesDto> {
     return JSON.parse(await this.cachedSeries(organizationId, series, false)) as SeriesDto;
   }
 
   /** Computes and caches `series` without counting a read (the warmer's way in). */
-  warm(organizationId: string, series: SeriesQuery): Promise<string> {
+  warm(organizationId: OrganizationId, series: SeriesQuery): Promise<string> {
     return this.cachedSeries(organizationId, series, false);
   }
 
   private cachedSeries(
-    organizationId: string,
+    organizationId: OrganizationId,
     series: SeriesQuery,
     countRead: boolean,
   ): Promise<string> {

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { csvField, csvTextField } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
@@ -43,7 +44,7 @@ export class MetricsExportService {
   constructor(private readonly metrics: MetricsRepository) {}
 
   export(
-    organizationId: string,
+    organizationId: OrganizationId,
     query: MetricFilterDto,
     format: 'csv' | 'json',
   ): Promise<Readable> {

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import { type FieldError, RequestValidationException } from '@app/common';
 import type { UnitOfWork } from '@app/database';
@@ -14,7 +15,7 @@ import { MetricReadsService } from './metric-reads.service';
 
 /** Where an agent's `record_metric` call comes from: its analysis, agent and tool call. */
 export interface RecordMetricContext {
-  organizationId: string;
+  organizationId: OrganizationId;
   analysisId: string;
   agent: string;
   toolCallId: string;
@@ -93,7 +94,7 @@ export class MetricsService {
   }
 
   /** After a transaction that wrote metrics of these names committed: invalidate and warm. */
-  async afterCommit(organizationId: string, names: string[]): Promise<void> {
+  async afterCommit(organizationId: OrganizationId, names: string[]): Promise<void> {
     await this.cache.invalidate(organizationId, names);
     this.warmer.schedule(this.warmer.mostRead(organizationId, new Set(names)), (series) =>
       this.reads.warm(organizationId, series),
@@ -101,7 +102,7 @@ export class MetricsService {
   }
 
   private async store(
-    organizationId: string,
+    organizationId: OrganizationId,
     items: unknown,
     provenance: MetricProvenance,
   ): Promise<WriteMetricsResultDto> {
@@ -118,7 +119,7 @@ export class MetricsService {
 
   /** Every `datasetId` must name a dataset of the organization (else 400, by index). */
   private async checkDatasets(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetIds: Array<string | null>,
   ): Promise<void> {
     const wanted = [...new Set(datasetIds.filter((id): id is string => id !== null))];

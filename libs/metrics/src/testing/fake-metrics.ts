@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import { MemoryReadCache } from '@app/cache';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { type AppConfig, loadConfig } from '@app/config';
@@ -18,10 +19,10 @@ import type { MetricsRepository } from '../repositories/metrics.repository';
 import { MetricReadsService } from '../services/metric-reads.service';
 import { MetricsService } from '../services/metrics.service';
 
-export const ORG_A = '11111111-1111-4111-8111-111111111111';
-export const ORG_B = '22222222-2222-4222-8222-222222222222';
+export const ORG_A = organizationIdOf('11111111-1111-4111-8111-111111111111');
+export const ORG_B = organizationIdOf('22222222-2222-4222-8222-222222222222');
 
-type StoredMetric = MetricRow & { organizationId: string };
+type StoredMetric = MetricRow & { organizationId: OrganizationId };
 
 /**
  * MetricsRepository over rows in memory: writes, lists and names by organization (never
@@ -30,12 +31,12 @@ type StoredMetric = MetricRow & { organizationId: string };
  */
 export class FakeMetricsRepository {
   readonly rows: StoredMetric[] = [];
-  readonly calls: Array<{ method: string; organizationId: string; work?: unknown }> = [];
+  readonly calls: Array<{ method: string; organizationId: OrganizationId; work?: unknown }> = [];
   seriesRows: SeriesRow[] = [];
   groups: SeriesGroups = { kept: [], total: 0 };
 
   insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     ids: string[],
     metrics: MetricInput[],
     provenance: MetricProvenance,
@@ -57,7 +58,11 @@ export class FakeMetricsRepository {
     return Promise.resolve();
   }
 
-  deleteForAnalysis(organizationId: string, analysisId: string, work: unknown): Promise<string[]> {
+  deleteForAnalysis(
+    organizationId: OrganizationId,
+    analysisId: string,
+    work: unknown,
+  ): Promise<string[]> {
     this.calls.push({ method: 'deleteForAnalysis', organizationId, work });
     const gone = this.rows.filter(
       (row) => row.organizationId === organizationId && row.analysisId === analysisId,
@@ -67,7 +72,7 @@ export class FakeMetricsRepository {
   }
 
   list(
-    organizationId: string,
+    organizationId: OrganizationId,
     filter: MetricFilter,
     limit: number,
     after: KeysetPosition | undefined,
@@ -85,7 +90,7 @@ export class FakeMetricsRepository {
     return Promise.resolve(keyed.slice(0, limit + 1));
   }
 
-  names(organizationId: string): Promise<MetricNameRow[]> {
+  names(organizationId: OrganizationId): Promise<MetricNameRow[]> {
     this.calls.push({ method: 'names', organizationId });
     const names = new Map<string, MetricNameRow>();
     for (const row of this.rows.filter((r) => r.organizationId === organizationId)) {
@@ -102,13 +107,13 @@ export class FakeMetricsRepository {
     return Promise.resolve([...names.values()].sort((a, b) => (a.name < b.name ? -1 : 1)));
   }
 
-  topGroups(organizationId: string): Promise<SeriesGroups> {
+  topGroups(organizationId: OrganizationId): Promise<SeriesGroups> {
     this.calls.push({ method: 'topGroups', organizationId });
     return Promise.resolve(this.groups);
   }
 
   series(
-    organizationId: string,
+    organizationId: OrganizationId,
     _query: SeriesQuery,
     _kept: Array<string | null>,
     limit: number,
@@ -134,7 +139,7 @@ export function datasetsOf(byOrganization: Record<string, string[]>): {
 } {
   const asked: string[] = [];
   const service = {
-    existingIds(organizationId: string, ids: readonly string[]): Promise<Set<string>> {
+    existingIds(organizationId: OrganizationId, ids: readonly string[]): Promise<Set<string>> {
       asked.push(organizationId);
       const own = byOrganization[organizationId] ?? [];
       return Promise.resolve(new Set(ids.filter((id) => own.includes(id))));

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { DatasetEntity } from '@app/datasets';
 import { Injectable } from '@nestjs/common';
 import { QuestionQueryRepository } from '../repositories/question-query.repository';
@@ -14,7 +15,7 @@ export class CompiledDatasetQueries extends DatasetQueries {
   }
 
   run(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: DatasetEntity,
     query: StructuredQuery,
     options: QueryRunOptions,

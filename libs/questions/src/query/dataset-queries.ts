@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { DatasetEntity } from '@app/datasets';
 import type { QueryResult, StructuredQuery } from './structured-query';
 
@@ -22,7 +23,7 @@ export interface QueryRunOptions {
  */
 export abstract class DatasetQueries {
   abstract run(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: DatasetEntity,
     query: StructuredQuery,
     options: QueryRunOptions,

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { ProblemException, RetryLaterException } from '@app/common';
 import { cancelledOnAbort } from '@app/database';
 import type { DatasetEntity } from '@app/datasets';
@@ -27,7 +28,7 @@ export class QuestionQueryRepository {
    * database was too slow for it now; the client may retry, or ask for less.
    */
   async run(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: Pick<DatasetEntity, 'id' | 'tableName'>,
     compiled: CompiledQuery,
     options: QueryRunOptions,

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { newestFirstPage } from '@app/database';
 import { Injectable } from '@nestjs/common';
@@ -13,19 +14,19 @@ export class QuestionsRepository {
   ) {}
 
   async insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     question: Omit<QuestionEntity, 'organizationId' | 'createdAt'>,
   ): Promise<QuestionEntity> {
     return this.questions.save(this.questions.create({ ...question, organizationId }));
   }
 
-  find(organizationId: string, id: string): Promise<QuestionEntity | null> {
+  find(organizationId: OrganizationId, id: string): Promise<QuestionEntity | null> {
     return this.questions.findOneBy({ organizationId, id });
   }
 
   /** A page of one dataset's questions, newest first. */
   listForDataset(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     limit: number,
     after: KeysetPosition | undefined,

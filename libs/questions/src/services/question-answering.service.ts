@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import { ModelCallError } from '@app/models';
 import { injectionPattern } from '@app/common';
 import { AppConfig } from '@app/config';
@@ -76,7 +77,7 @@ export class QuestionAnsweringService {
 
   /** The answer to `text` (a question already trimmed and bounded). */
   async answer(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: DatasetEntity,
     text: string,
     options: AnswerOptions = {},
@@ -142,7 +143,7 @@ export class QuestionAnsweringService {
    * compiler and read-only repository) and writes the answer.
    */
   private async askModel(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: DatasetEntity,
     question: string,
     plannerDataset: PlannerDataset,
@@ -177,7 +178,7 @@ export class QuestionAnsweringService {
   }
 
   private run(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: DatasetEntity,
     query: StructuredQuery,
     signal: AbortSignal | undefined,
@@ -191,7 +192,7 @@ export class QuestionAnsweringService {
 
   /** What the planner reads: columns, profile, and every value of the few-valued text columns. */
   private async plannerDataset(
-    organizationId: string,
+    organizationId: OrganizationId,
     dataset: DatasetEntity,
     signal: AbortSignal | undefined,
   ): Promise<PlannerDataset> {

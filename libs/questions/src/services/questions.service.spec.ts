@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import { PageQueryDto, ProblemException, RequestValidationException } from '@app/common';
 import type { AppConfig, QuestionPlannerSetting } from '@app/config';
@@ -13,7 +14,7 @@ import type { QuestionsRepository } from '../repositories/questions.repository';
 import { QuestionAnsweringService } from './question-answering.service';
 import { QuestionsService } from './questions.service';
 
-const ORG = '11111111-1111-4111-8111-111111111111';
+const ORG = organizationIdOf('11111111-1111-4111-8111-111111111111');
 const principal: Principal = { kind: 'apiKey', id: 'key-1', organizationId: ORG, role: 'viewer' };
 
 const dataset = {
@@ -114,7 +115,7 @@ const A_MODEL = { provider: 'openai-compatible', name: 'fake-llm' };
 
 /** The fixture dataset of ORG; any other is a 404, as DatasetsService answers. */
 const datasets = {
-  get: (organizationId: string, id: string) =>
+  get: (organizationId: OrganizationId, id: string) =>
     organizationId === ORG && id === dataset.id
       ? Promise.resolve(dataset)
       : Promise.reject(new ProblemException(404, 'not-found', `There is no dataset ${id}`)),
@@ -129,7 +130,7 @@ function service(
   const stored: QuestionEntity[] = [];
   const repository = {
     insert: (
-      organizationId: string,
+      organizationId: OrganizationId,
       question: Omit<QuestionEntity, 'organizationId' | 'createdAt'>,
     ) => {
       const entity = { ...question, organizationId, createdAt: new Date() };
@@ -203,7 +204,7 @@ describe('QuestionsService.ask', () => {
     const { questions } = service(planned);
     await expect(
       questions.ask(
-        '33333333-3333-4333-8333-333333333333',
+        organizationIdOf('33333333-3333-4333-8333-333333333333'),
         dataset.id,
         'how many rows?',
         principal,
@@ -350,18 +351,18 @@ describe('QuestionAnsweringService.answer for an analysis', () => {
 });
 
 describe('QuestionsService: reading what was asked', () => {
-  const OTHER = '33333333-3333-4333-8333-333333333333';
+  const OTHER = organizationIdOf('33333333-3333-4333-8333-333333333333');
 
   /** Questions in memory, kept apart by organization; records who each read was for. */
   function reading(rows: QuestionEntity[]) {
-    const asked: Array<{ method: string; organizationId: string }> = [];
+    const asked: Array<{ method: string; organizationId: OrganizationId }> = [];
     const repository = {
-      find: (organizationId: string, id: string) => {
+      find: (organizationId: OrganizationId, id: string) => {
         asked.push({ method: 'find', organizationId });
         const found = rows.find((row) => row.organizationId === organizationId && row.id === id);
         return Promise.resolve(found ?? null);
       },
-      listForDataset: (organizationId: string, datasetId: string, limit: number) => {
+      listForDataset: (organizationId: OrganizationId, datasetId: string, limit: number) => {
         asked.push({ method: 'listForDataset', organizationId });
         const own = rows.filter(
           (row) => row.organizationId === organizationId && row.datasetId === datasetId,
@@ -379,7 +380,7 @@ describe('QuestionsService: reading what was asked', () => {
     return { questions: new QuestionsService(datasets, repository, answering), asked };
   }
 
-  const question = (organizationId: string, id: string): QuestionEntity => ({
+  const question = (organizationId: OrganizationId, id: string): QuestionEntity => ({
     id,
     organizationId,
     datasetId: dataset.id,

@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import {
   decodeCursor,
@@ -49,7 +50,7 @@ export class QuestionsService {
    * model that would read it cannot be reached. Nothing is stored unless it answers.
    */
   async ask(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     question: string,
     principal: Principal,
@@ -83,7 +84,7 @@ export class QuestionsService {
 
   /** A page of the dataset's questions, newest first (404 for another organization's dataset). */
   async list(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     page: PageQueryDto,
   ): Promise<Page<QuestionDto>> {
@@ -98,7 +99,7 @@ export class QuestionsService {
   }
 
   /** The question, or 404 — also for another organization's. */
-  async get(organizationId: string, id: string): Promise<QuestionEntity> {
+  async get(organizationId: OrganizationId, id: string): Promise<QuestionEntity> {
     const question = await this.questions.find(organizationId, id);
     if (question === null)
       throw new ProblemException(404, 'not-found', `There is no question ${id}`);
@@ -106,7 +107,7 @@ export class QuestionsService {
   }
 
   /** The question's chart as SVG; 404 when it has none (its result is plain rows). */
-  async chartSvg(organizationId: string, id: string): Promise<string> {
+  async chartSvg(organizationId: OrganizationId, id: string): Promise<string> {
     const question = await this.get(organizationId, id);
     if (question.chart === null)
       throw new ProblemException(404, 'not-found', `Question ${id} has no chart`);
@@ -114,7 +115,7 @@ export class QuestionsService {
   }
 
   private store(
-    organizationId: string,
+    organizationId: OrganizationId,
     datasetId: string,
     question: string,
     principal: Principal,

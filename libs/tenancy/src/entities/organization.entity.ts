@@ -1,3 +1,4 @@
+import type { OrganizationId } from '@app/access';
 import { CreatedAtColumn } from '@app/database';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
@@ -5,7 +6,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'organizations' })
 export class OrganizationEntity {
   @PrimaryGeneratedColumn('uuid')
-  id!: string;
+  id!: OrganizationId;
 
   @Column({ type: 'text' })
   name!: string;

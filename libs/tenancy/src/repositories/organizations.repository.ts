@@ -2,6 +2,7 @@ import type { UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { OrganizationId } from '@app/access';
 import { OrganizationEntity } from '../entities/organization.entity';
 
 /** The organizations themselves: the one table that is not any organization's data. */
@@ -12,7 +13,7 @@ export class OrganizationsRepository {
     private readonly organizations: Repository<OrganizationEntity>,
   ) {}
 
-  async findById(id: string): Promise<OrganizationEntity | null> {
+  async findById(id: OrganizationId): Promise<OrganizationEntity | null> {
     return this.organizations.findOneBy({ id });
   }
 

@@ -1,13 +1,14 @@
 import type { UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { OrganizationsRepository } from '../repositories/organizations.repository';
+import type { OrganizationId } from '@app/access';
 
 // Any constant: serialises creating the first organization across replicas (and the CLI).
 const FIRST_ORGANIZATION_LOCK = 7_431_002;
 
 /** An organization as other modules see it. */
 export interface Organization {
-  id: string;
+  id: OrganizationId;
   name: string;
   createdAt: Date;
 }
@@ -20,7 +21,7 @@ export interface Organization {
 export class OrganizationsService {
   constructor(private readonly organizations: OrganizationsRepository) {}
 
-  async findById(id: string): Promise<Organization | undefined> {
+  async findById(id: OrganizationId): Promise<Organization | undefined> {
     return toOrganization(await this.organizations.findById(id));
   }
 
@@ -49,7 +50,7 @@ export class OrganizationsService {
 }
 
 function toOrganization(
-  row: { id: string; name: string; createdAt: Date } | null,
+  row: { id: OrganizationId; name: string; createdAt: Date } | null,
 ): Organization | undefined {
   return row === null ? undefined : { id: row.id, name: row.name, createdAt: row.createdAt };
 }
