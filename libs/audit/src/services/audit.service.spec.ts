@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { Logger } from '@nestjs/common';
 import { ListAuditEventsQueryDto } from '../dtos/audit-event.dto';
 import { FakeAuditEventsRepository, ORG_A, ORG_B } from '../testing/fake-audit-events';
@@ -76,7 +77,7 @@ describe('AuditService', () => {
   });
 
   it("lists the organization's events only, with the filter passed on, newest first", async () => {
-    const record = (organizationId: string, action: string) =>
+    const record = (organizationId: OrganizationId, action: string) =>
       service.record({
         actor: { kind: 'user', id: 'u', organizationId },
         action,

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Keyed, KeysetPosition } from '@app/common';
 import type { AuditEventEntity } from '../entities/audit-event.entity';
 import type {
@@ -5,13 +6,13 @@ import type {
   AuditEventsRepository,
 } from '../repositories/audit-events.repository';
 
-export const ORG_A = '11111111-1111-4111-8111-111111111111';
-export const ORG_B = '22222222-2222-4222-8222-222222222222';
+export const ORG_A = organizationIdOf('11111111-1111-4111-8111-111111111111');
+export const ORG_B = organizationIdOf('22222222-2222-4222-8222-222222222222');
 
 /** AuditEventsRepository in memory: each event gets an id and a creation time a second apart. */
 export class FakeAuditEventsRepository {
   readonly rows: AuditEventEntity[] = [];
-  readonly listed: Array<{ organizationId: string; filter: AuditEventFilter }> = [];
+  readonly listed: Array<{ organizationId: OrganizationId; filter: AuditEventFilter }> = [];
   /** What the next insert rejects with (the database is down). */
   insertFails: Error | undefined;
 
@@ -27,7 +28,7 @@ export class FakeAuditEventsRepository {
   }
 
   list(
-    organizationId: string,
+    organizationId: OrganizationId,
     filter: AuditEventFilter,
     limit: number,
     after: KeysetPosition | undefined,

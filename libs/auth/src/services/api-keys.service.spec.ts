@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { PageQueryDto } from '@app/common';
 import type { CreateApiKeyDto } from '../dtos/api-key.dto';
 import { adminOf, apiKeyEntity, AuthFakes, META, ORG_A, ORG_B } from '../testing/fake-auth';
@@ -20,7 +21,10 @@ describe('ApiKeysService', () => {
   });
 
   /** A stored key of `organizationId` whose secret the test holds. */
-  const storedKey = (organizationId: string, fields: Parameters<typeof apiKeyEntity>[1] = {}) => {
+  const storedKey = (
+    organizationId: OrganizationId,
+    fields: Parameters<typeof apiKeyEntity>[1] = {},
+  ) => {
     const generated = generateApiKey();
     const entity = apiKeyEntity(organizationId, {
       prefix: generated.prefix,

@@ -1,3 +1,4 @@
+import { type OrganizationId } from '@app/tenancy';
 import { PageQueryDto } from '@app/common';
 import { QueryFailedError } from 'typeorm';
 import type { CreateUserDto, UpdateUserDto } from '../dtos/user.dto';
@@ -22,7 +23,7 @@ describe('UsersService', () => {
     service = f.usersService();
   });
 
-  const tokenOf = (userId: string, organizationId: string) =>
+  const tokenOf = (userId: string, organizationId: OrganizationId) =>
     f.tokens.insert({
       id: `t-${userId}`,
       familyId: 'f',

@@ -1,3 +1,4 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import type { AuditRecord, AuditService } from '@app/audit';
 import type { Keyed, KeysetPosition, RequestMeta } from '@app/common';
@@ -22,8 +23,8 @@ import { AuthService } from '../services/auth.service';
 import { UsersService } from '../services/users.service';
 import type { UnknownKeyPrefixesService } from '../services/unknown-key-prefixes.service';
 
-export const ORG_A = '11111111-1111-4111-8111-111111111111';
-export const ORG_B = '22222222-2222-4222-8222-222222222222';
+export const ORG_A = organizationIdOf('11111111-1111-4111-8111-111111111111');
+export const ORG_B = organizationIdOf('22222222-2222-4222-8222-222222222222');
 
 export const META: RequestMeta = { ip: '203.0.113.7', userAgent: 'jest', requestId: 'req-1' };
 
@@ -32,7 +33,10 @@ export function authConfig(env: Record<string, string> = {}): AppConfig {
 }
 
 /** An admin of `organizationId`, a user unless told otherwise. */
-export const adminOf = (organizationId: string, kind: Principal['kind'] = 'user'): Principal => ({
+export const adminOf = (
+  organizationId: OrganizationId,
+  kind: Principal['kind'] = 'user',
+): Principal => ({
   kind,
   id: `admin-of-${organizationId.slice(0, 4)}`,
   organizationId,
@@ -62,10 +66,13 @@ function newestFirst<T extends { id: string; createdAt: Date }>(
 /** What a fake repository was asked, to check which organization a service passes. */
 export interface Call {
   method: string;
-  organizationId: string | undefined;
+  organizationId: OrganizationId | undefined;
 }
 
-export function userEntity(organizationId: string, fields: Partial<UserEntity> = {}): UserEntity {
+export function userEntity(
+  organizationId: OrganizationId,
+  fields: Partial<UserEntity> = {},
+): UserEntity {
   const id = nextId();
   return {
     id,
@@ -80,7 +87,7 @@ export function userEntity(organizationId: string, fields: Partial<UserEntity> =
 }
 
 export function apiKeyEntity(
-  organizationId: string,
+  organizationId: OrganizationId,
   fields: Partial<ApiKeyEntity> = {},
 ): ApiKeyEntity {
   const id = nextId();
@@ -108,12 +115,12 @@ export class FakeUsersRepository {
 
   constructor(readonly rows: UserEntity[] = []) {}
 
-  private own(organizationId: string, id: string): UserEntity | undefined {
+  private own(organizationId: OrganizationId, id: string): UserEntity | undefined {
     return this.rows.find((row) => row.organizationId === organizationId && row.id === id);
   }
 
   /** A copy, as a database read is: later changes to the row do not show in it. */
-  private read(organizationId: string, id: string): Promise<UserEntity | null> {
+  private read(organizationId: OrganizationId, id: string): Promise<UserEntity | null> {
     const row = this.own(organizationId, id);
     return Promise.resolve(row === undefined ? null : { ...row });
   }
@@ -123,7 +130,7 @@ export class FakeUsersRepository {
     return Promise.resolve(this.rows.find((row) => row.email === email) ?? null);
   }
 
-  findForAuthentication(id: string, organizationId: string): Promise<UserEntity | null> {
+  findForAuthentication(organizationId: OrganizationId, id: string): Promise<UserEntity | null> {
     this.calls.push({ method: 'findForAuthentication', organizationId });
     return this.read(organizationId, id);
   }
@@ -133,7 +140,7 @@ export class FakeUsersRepository {
   }
 
   insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     user: Pick<UserEntity, 'email' | 'passwordHash' | 'role'>,
   ): Promise<UserEntity> {
     this.calls.push({ method: 'insert', organizationId });
@@ -143,19 +150,19 @@ export class FakeUsersRepository {
     return Promise.resolve(row);
   }
 
-  findById(organizationId: string, id: string): Promise<UserEntity | null> {
+  findById(organizationId: OrganizationId, id: string): Promise<UserEntity | null> {
     this.calls.push({ method: 'findById', organizationId });
     return this.read(organizationId, id);
   }
 
-  list(organizationId: string, limit: number, after: KeysetPosition | undefined) {
+  list(organizationId: OrganizationId, limit: number, after: KeysetPosition | undefined) {
     this.calls.push({ method: 'list', organizationId });
     const own = this.rows.filter((row) => row.organizationId === organizationId);
     return Promise.resolve(newestFirst(own, limit, after));
   }
 
   update(
-    organizationId: string,
+    organizationId: OrganizationId,
     id: string,
     changes: Partial<Pick<UserEntity, 'role' | 'passwordHash'>>,
   ): Promise<UserEntity | null> {
@@ -165,7 +172,7 @@ export class FakeUsersRepository {
     return Promise.resolve(row ?? null);
   }
 
-  delete(organizationId: string, id: string): Promise<boolean> {
+  delete(organizationId: OrganizationId, id: string): Promise<boolean> {
     this.calls.push({ method: 'delete', organizationId });
     const row = this.own(organizationId, id);
     if (row !== undefined) this.rows.splice(this.rows.indexOf(row), 1);
@@ -184,7 +191,7 @@ export class FakeApiKeysRepository {
 
   constructor(readonly rows: ApiKeyEntity[] = []) {}
 
-  private own(organizationId: string, id: string): ApiKeyEntity | undefined {
+  private own(organizationId: OrganizationId, id: string): ApiKeyEntity | undefined {
     return this.rows.find((row) => row.organizationId === organizationId && row.id === id);
   }
 
@@ -194,7 +201,7 @@ export class FakeApiKeysRepository {
   }
 
   insert(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: Pick<ApiKeyEntity, 'name' | 'role' | 'prefix' | 'keyHash' | 'expiresAt'>,
   ): Promise<ApiKeyEntity> {
     this.calls.push({ method: 'insert', organizationId });
@@ -203,18 +210,18 @@ export class FakeApiKeysRepository {
     return Promise.resolve(row);
   }
 
-  findById(organizationId: string, id: string): Promise<ApiKeyEntity | null> {
+  findById(organizationId: OrganizationId, id: string): Promise<ApiKeyEntity | null> {
     this.calls.push({ method: 'findById', organizationId });
     return Promise.resolve(this.own(organizationId, id) ?? null);
   }
 
-  list(organizationId: string, limit: number, after: KeysetPosition | undefined) {
+  list(organizationId: OrganizationId, limit: number, after: KeysetPosition | undefined) {
     this.calls.push({ method: 'list', organizationId });
     const own = this.rows.filter((row) => row.organizationId === organizationId);
     return Promise.resolve(newestFirst(own, limit, after));
   }
 
-  rotate(organizationId: string, id: string, prefix: string, keyHash: string) {
+  rotate(organizationId: OrganizationId, id: string, prefix: string, keyHash: string) {
     this.calls.push({ method: 'rotate', organizationId });
     const key = this.own(organizationId, id);
     if (key === undefined || key.revokedAt !== null) return Promise.resolve(null);
@@ -223,7 +230,7 @@ export class FakeApiKeysRepository {
     return Promise.resolve({ key, previousHash });
   }
 
-  revoke(organizationId: string, id: string): Promise<ApiKeyEntity | null> {
+  revoke(organizationId: OrganizationId, id: string): Promise<ApiKeyEntity | null> {
     this.calls.push({ method: 'revoke', organizationId });
     const key = this.own(organizationId, id);
     if (key !== undefined && key.revokedAt === null) key.revokedAt = new Date();

@@ -1,11 +1,12 @@
+import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { IdempotencyState } from '../entities/idempotency-key.entity';
 import type {
   IdempotencyKeysRepository,
   StoredIdempotencyKey,
 } from '../repositories/idempotency-keys.repository';
 
-export const ORG_A = '11111111-1111-4111-8111-111111111111';
-export const ORG_B = '22222222-2222-4222-8222-222222222222';
+export const ORG_A = organizationIdOf('11111111-1111-4111-8111-111111111111');
+export const ORG_B = organizationIdOf('22222222-2222-4222-8222-222222222222');
 
 interface Row {
   requestHash: string;
@@ -22,15 +23,15 @@ interface Row {
  */
 export class FakeIdempotencyKeysRepository {
   readonly rows = new Map<string, Row>();
-  readonly calls: Array<{ method: string; organizationId: string }> = [];
+  readonly calls: Array<{ method: string; organizationId: OrganizationId }> = [];
   /** Inserts that lose to a concurrent request regardless (a key taken meanwhile). */
   insertsLost = 0;
 
-  row(organizationId: string, key: string): Row | undefined {
+  row(organizationId: OrganizationId, key: string): Row | undefined {
     return this.rows.get(`${organizationId}|${key}`);
   }
 
-  put(organizationId: string, key: string, row: Partial<Row> = {}): void {
+  put(organizationId: OrganizationId, key: string, row: Partial<Row> = {}): void {
     this.rows.set(`${organizationId}|${key}`, {
       requestHash: 'hash',
       state: 'in_progress',
@@ -41,7 +42,11 @@ export class FakeIdempotencyKeysRepository {
     });
   }
 
-  insertInProgress(organizationId: string, key: string, requestHash: string): Promise<boolean> {
+  insertInProgress(
+    organizationId: OrganizationId,
+    key: string,
+    requestHash: string,
+  ): Promise<boolean> {
     this.calls.push({ method: 'insertInProgress', organizationId });
     if (this.insertsLost > 0) {
       this.insertsLost -= 1;
@@ -53,7 +58,7 @@ export class FakeIdempotencyKeysRepository {
   }
 
   find(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     ages: { ttlSeconds: number; abandonedAfterSeconds: number },
   ): Promise<StoredIdempotencyKey | undefined> {
@@ -69,7 +74,7 @@ export class FakeIdempotencyKeysRepository {
   }
 
   markDone(
-    organizationId: string,
+    organizationId: OrganizationId,
     key: string,
     response: { status: number; body: unknown; requestHash?: string },
   ): Promise<void> {
@@ -85,7 +90,7 @@ export class FakeIdempotencyKeysRepository {
     return Promise.resolve();
   }
 
-  delete(organizationId: string, key: string): Promise<void> {
+  delete(organizationId: OrganizationId, key: string): Promise<void> {
     this.calls.push({ method: 'delete', organizationId });
     this.rows.delete(`${organizationId}|${key}`);
     return Promise.resolve();

@@ -1,4 +1,9 @@
-import { OrganizationEntity, OrganizationIdColumn, OrganizationRelation } from '@app/tenancy';
+import {
+  OrganizationEntity,
+  type OrganizationId,
+  OrganizationIdColumn,
+  OrganizationRelation,
+} from '@app/tenancy';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
@@ -9,7 +14,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'metric_names' })
 export class MetricNameEntity {
   @OrganizationIdColumn({ primary: true })
-  organizationId!: string;
+  organizationId!: OrganizationId;
 
   @PrimaryColumn({ type: 'text' })
   name!: string;

@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/tenancy';
 import { FakeOrganizationsRepository } from '../testing/fake-organizations';
 import { OrganizationsService } from './organizations.service';
 
@@ -14,7 +15,7 @@ describe('OrganizationsService', () => {
     const created = await service.create('Acme');
     expect(created).toEqual({ id: expect.any(String), name: 'Acme', createdAt: expect.any(Date) });
     await expect(service.findById(created.id)).resolves.toEqual(created);
-    await expect(service.findById('nope')).resolves.toBeUndefined();
+    await expect(service.findById(organizationIdOf('nope'))).resolves.toBeUndefined();
   });
 
   it('answers plain organizations, not entities', async () => {

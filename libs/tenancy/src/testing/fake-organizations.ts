@@ -1,3 +1,4 @@
+import { organizationIdOf } from '@app/access';
 import type { UnitOfWork } from '@app/database';
 import type { OrganizationEntity } from '../entities/organization.entity';
 import type { OrganizationsRepository } from '../repositories/organizations.repository';
@@ -23,7 +24,7 @@ export class FakeOrganizationsRepository {
     this.insertedIn.push(work);
     const n = this.rows.length + 1;
     const row = {
-      id: `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`,
+      id: organizationIdOf(`00000000-0000-4000-9000-${String(n).padStart(12, '0')}`),
       name,
       createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 60 - n)),
     };
