@@ -1,10 +1,10 @@
 import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
-import { PageQueryDto, ProblemException, RequestValidationException } from '@app/common';
+import { RequestValidationException } from '@app/common';
 import type { AppConfig, QuestionPlannerSetting } from '@app/config';
 import type { AskOutcome } from '../agent/ask-agent';
 import { QuestionModel } from '../agent/question-model';
-import type { DatasetEntity, DatasetsService } from '@app/datasets';
+import type { DatasetEntity } from '@app/datasets';
 import type { QuestionEntity } from '../entities/question.entity';
 import type { PlannerDataset, QuestionPlan } from '../planner/plan';
 import { type PlannerModel, QuestionPlanner } from '../planner/question-planner';
@@ -13,25 +13,9 @@ import type { QueryResult, StructuredQuery } from '../query/structured-query';
 import type { QuestionsRepository } from '../repositories/questions.repository';
 import { QuestionAnsweringService } from './question-answering.service';
 import { QuestionsService } from './questions.service';
+import { dataset, datasets, ORG } from '../testing/question-fixtures';
 
-const ORG = organizationIdOf('11111111-1111-4111-8111-111111111111');
 const principal: Principal = { kind: 'apiKey', id: 'key-1', organizationId: ORG, role: 'viewer' };
-
-const dataset = {
-  id: '22222222-2222-4222-8222-222222222222',
-  organizationId: ORG,
-  name: 'seattle-weather',
-  columns: [
-    { name: 'date', column: 'c1', type: 'date' },
-    { name: 'temp_max', column: 'c2', type: 'number' },
-    { name: 'weather', column: 'c3', type: 'string' },
-  ],
-  profile: [
-    { name: 'date', type: 'date', distinctCount: 1461 },
-    { name: 'temp_max', type: 'number', distinctCount: 67 },
-    { name: 'weather', type: 'string', distinctCount: 5 },
-  ],
-} as unknown as DatasetEntity;
 
 class FakePlanner extends QuestionPlanner {
   readonly model = { provider: 'builtin', name: 'test-planner' };
@@ -112,14 +96,6 @@ class FakeModel extends QuestionModel {
 
 const NO_MODEL = new FakeModel(undefined);
 const A_MODEL = { provider: 'openai-compatible', name: 'fake-llm' };
-
-/** The fixture dataset of ORG; any other is a 404, as DatasetsService answers. */
-const datasets = {
-  get: (organizationId: OrganizationId, id: string) =>
-    organizationId === ORG && id === dataset.id
-      ? Promise.resolve(dataset)
-      : Promise.reject(new ProblemException(404, 'not-found', `There is no dataset ${id}`)),
-} as unknown as DatasetsService;
 
 function service(
   plan: QuestionPlan,
@@ -347,96 +323,5 @@ describe('QuestionAnsweringService.answer for an analysis', () => {
     }
     // One known-values read for the dataset (KnownValuesCache), none for a refused plan.
     expect(queries.ran).toHaveLength(1);
-  });
-});
-
-describe('QuestionsService: reading what was asked', () => {
-  const OTHER = organizationIdOf('33333333-3333-4333-8333-333333333333');
-
-  /** Questions in memory, kept apart by organization; records who each read was for. */
-  function reading(rows: QuestionEntity[]) {
-    const asked: Array<{ method: string; organizationId: OrganizationId }> = [];
-    const repository = {
-      find: (organizationId: OrganizationId, id: string) => {
-        asked.push({ method: 'find', organizationId });
-        const found = rows.find((row) => row.organizationId === organizationId && row.id === id);
-        return Promise.resolve(found ?? null);
-      },
-      listForDataset: (organizationId: OrganizationId, datasetId: string, limit: number) => {
-        asked.push({ method: 'listForDataset', organizationId });
-        const own = rows.filter(
-          (row) => row.organizationId === organizationId && row.datasetId === datasetId,
-        );
-        return Promise.resolve(
-          own.slice(0, limit + 1).map((item) => ({
-            item,
-            position: { time: item.createdAt.toISOString().replace('Z', '000Z'), id: item.id },
-          })),
-        );
-      },
-    } as unknown as QuestionsRepository;
-    // Reads never reach the answering service.
-    const answering = {} as QuestionAnsweringService;
-    return { questions: new QuestionsService(datasets, repository, answering), asked };
-  }
-
-  const question = (organizationId: OrganizationId, id: string): QuestionEntity => ({
-    id,
-    organizationId,
-    datasetId: dataset.id,
-    question: 'how many rows?',
-    answer: 'There are 8 rows.',
-    query: { measures: [{ agg: 'count' }] },
-    result: { columns: [{ name: 'count', type: 'number' }], rows: [[8]], truncated: false },
-    chart: null,
-    readings: [],
-    modelProvider: 'builtin',
-    modelName: 'test-planner',
-    toolCallId: null,
-    usage: { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-    durationMs: 3,
-    createdBy: 'key-1',
-    createdAt: new Date(Date.UTC(2026, 0, 1)),
-  });
-  const own = question(ORG, '44444444-4444-4444-8444-444444444444');
-  const others = question(OTHER, '55555555-5555-4555-8555-555555555555');
-
-  it("answers the organization's question, and 404 for another organization's", async () => {
-    const { questions, asked } = reading([own, others]);
-    await expect(questions.get(ORG, own.id)).resolves.toBe(own);
-    const refused = questions.get(ORG, others.id);
-    await expect(refused).rejects.toBeInstanceOf(ProblemException);
-    await expect(refused).rejects.toMatchObject({
-      status: 404,
-      slug: 'not-found',
-      message: `There is no question ${others.id}`,
-    });
-    expect(asked).toEqual([
-      { method: 'find', organizationId: ORG },
-      { method: 'find', organizationId: ORG },
-    ]);
-  });
-
-  it('answers 404 for the chart of a question without one, and of another organization', async () => {
-    const { questions } = reading([own, others]);
-    await expect(questions.chartSvg(ORG, own.id)).rejects.toMatchObject({
-      status: 404,
-      message: `Question ${own.id} has no chart`,
-    });
-    await expect(questions.chartSvg(ORG, others.id)).rejects.toMatchObject({
-      status: 404,
-      message: `There is no question ${others.id}`,
-    });
-  });
-
-  it("lists the dataset's questions, and 404 before any read for another organization's dataset", async () => {
-    const { questions, asked } = reading([own, others]);
-    const page = Object.assign(new PageQueryDto(), { limit: 10 });
-    await expect(questions.list(ORG, dataset.id, page)).resolves.toEqual({
-      data: [expect.objectContaining({ id: own.id })],
-      nextCursor: null,
-    });
-    await expect(questions.list(OTHER, dataset.id, page)).rejects.toMatchObject({ status: 404 });
-    expect(asked).toEqual([{ method: 'listForDataset', organizationId: ORG }]);
   });
 });
