@@ -168,6 +168,37 @@ export interface AppConfigShape {
      */
     planner: QuestionPlannerSetting;
   };
+  reports: {
+    /** Most report definitions one organization may have; more is a 429. */
+    perOrganization: number;
+    /** Most runs (scheduled and on demand) one organization may start per hour; more is a 429. */
+    runsPerHour: number;
+    /** How often each background process looks for due runs. */
+    tickMs: number;
+    /** Report runs one consuming process generates at once. */
+    concurrency: number;
+    /** Longest one run may take to generate its documents. */
+    timeoutMs: number;
+    /** A running run whose worker has not reported for this long is finished elsewhere. */
+    staleAfterMs: number;
+    /** Most missed due times one report catches up with `catchUp: all`. */
+    catchUpLimit: number;
+    /** Largest document one run may store; a bigger one fails the run. */
+    documentMaxBytes: number;
+    /** Runs and their documents older than this many days are deleted. */
+    retentionDays: number;
+    /** Where clients reach the api (`PUBLIC_URL`), for the links a webhook carries; absent: paths. */
+    publicUrl: string | undefined;
+  };
+  /** Outgoing webhooks (report deliveries). */
+  webhooks: {
+    /** Deliver to loopback, private, link-local and metadata addresses (never in production by default). */
+    allowPrivateNetworks: boolean;
+    /** Deliver over plain http (https only in production by default). */
+    allowHttp: boolean;
+    /** Longest one delivery attempt may take, connection and response. */
+    timeoutMs: number;
+  };
   /**
    * Exports, event streams and uploads one process serves at once per caller and per
    * organization; over either, a 429.
@@ -219,6 +250,8 @@ export class AppConfig implements AppConfigShape {
   readonly llm!: LlmConfig;
   readonly telemetry!: TelemetryConfig;
   readonly analyses!: AppConfigShape['analyses'];
+  readonly reports!: AppConfigShape['reports'];
+  readonly webhooks!: AppConfigShape['webhooks'];
 
   constructor(shape: AppConfigShape) {
     Object.assign(this, shape);

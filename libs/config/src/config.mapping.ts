@@ -134,6 +134,23 @@ export function toAppConfig(
       workMemMb: env.QUESTIONS_WORK_MEM_MB,
       planner: env.QUESTIONS_PLANNER,
     },
+    reports: {
+      perOrganization: env.REPORTS_PER_ORGANIZATION,
+      runsPerHour: env.REPORT_RUNS_PER_HOUR,
+      tickMs: env.REPORT_TICK_SECONDS * 1000,
+      concurrency: env.REPORT_CONCURRENCY,
+      timeoutMs: env.REPORT_TIMEOUT_SECONDS * 1000,
+      staleAfterMs: env.REPORT_STALE_SECONDS * 1000,
+      catchUpLimit: env.REPORT_CATCH_UP_LIMIT,
+      documentMaxBytes: env.REPORT_DOCUMENT_MAX_BYTES,
+      retentionDays: env.REPORT_RETENTION_DAYS,
+      publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    },
+    webhooks: {
+      allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      allowHttp: env.WEBHOOK_ALLOW_HTTP,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    },
     longRequests: {
       perPrincipal: env.LONG_REQUESTS_PER_PRINCIPAL,
       perOrganization: env.LONG_REQUESTS_PER_ORGANIZATION,

@@ -1,6 +1,12 @@
 export { MetricsCoreModule, MetricsModule } from './metrics.module';
 export { MetricsService, type RecordMetricContext } from './services/metrics.service';
 export { MetricReadsService } from './services/metric-reads.service';
+export { MetricPeriodsService } from './services/metric-periods.service';
+export type {
+  MetricPeriodBucket,
+  MetricPeriodQuery,
+  MetricPeriodStatistics,
+} from './repositories/metric-periods.repository';
 export { MetricNameEntity } from './entities/metric-name.entity';
 export { MetricEntity, type MetricSource } from './entities/metric.entity';
 export type { MetricDimensions } from './entities/metric.entity';

@@ -6,7 +6,9 @@ import { MetricsController } from './controllers/metrics.controller';
 import { MetricNameEntity } from './entities/metric-name.entity';
 import { MetricEntity } from './entities/metric.entity';
 import { SeriesWarmerJob } from './jobs/series-warmer.job';
+import { MetricPeriodsRepository } from './repositories/metric-periods.repository';
 import { MetricsRepository } from './repositories/metrics.repository';
+import { MetricPeriodsService } from './services/metric-periods.service';
 import { MetricReadsService } from './services/metric-reads.service';
 import { MetricsExportService } from './services/metrics-export.service';
 import { MetricsService } from './services/metrics.service';
@@ -19,13 +21,21 @@ import { MetricsService } from './services/metrics.service';
   imports: [TypeOrmModule.forFeature([MetricEntity, MetricNameEntity]), DatasetsCoreModule],
   providers: [
     MetricsRepository,
+    MetricPeriodsRepository,
     MetricsCache,
     SeriesWarmerJob,
     MetricsService,
     MetricReadsService,
     MetricsExportService,
+    MetricPeriodsService,
   ],
-  exports: [MetricsService, MetricReadsService, MetricsExportService, SeriesWarmerJob],
+  exports: [
+    MetricsService,
+    MetricReadsService,
+    MetricsExportService,
+    MetricPeriodsService,
+    SeriesWarmerJob,
+  ],
 })
 export class MetricsCoreModule {}
 
