@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Reports1796700000000 } from './1796700000000-Reports';
 import { Questions1796665595100 } from './1796665595100-Questions';
 import { QuestionUsage1796690000000 } from './1796690000000-QuestionUsage';
 import { AnalysisMaxAnomalies1796626291376 } from './1796626291376-AnalysisMaxAnomalies';
@@ -32,4 +33,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AnalysisMaxAnomalies1796626291376,
   Questions1796665595100,
   QuestionUsage1796690000000,
+  Reports1796700000000,
 ];

@@ -7,6 +7,7 @@ import { DatabaseModule, JobQueueModule } from '@app/database';
 import { DatasetsModule } from '@app/datasets';
 import { MetricsModule } from '@app/metrics';
 import { QuestionsModule } from '@app/questions';
+import { ReportsJobsModule, ReportsModule } from '@app/reports';
 import { HealthModule } from '@app/health';
 import { IdempotencyJobsModule, IdempotencyModule } from '@app/idempotency';
 import {
@@ -54,7 +55,10 @@ export class ApiModule {
         MetricsModule,
         QuestionsModule,
         AnalysisModule,
-        ...(config.workers.mode === 'inline' ? [AnalysisJobsModule, IdempotencyJobsModule] : []),
+        ReportsModule,
+        ...(config.workers.mode === 'inline'
+          ? [AnalysisJobsModule, IdempotencyJobsModule, ReportsJobsModule]
+          : []),
       ],
     };
   }

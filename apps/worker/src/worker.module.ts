@@ -6,6 +6,7 @@ import { DatabaseModule, JobQueueModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { IdempotencyJobsModule } from '@app/idempotency';
 import { LoggingModule, PrometheusModule, TracingModule } from '@app/observability';
+import { ReportsJobsModule } from '@app/reports';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -34,6 +35,7 @@ export class WorkerModule {
         HealthModule,
         IdempotencyJobsModule,
         AnalysisJobsModule,
+        ReportsJobsModule,
       ],
     };
   }

@@ -1,0 +1,1 @@
+export { ReportsCoreModule, ReportsJobsModule, ReportsModule } from './reports.module';
