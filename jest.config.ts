@@ -11,6 +11,8 @@ const compiled = [
   'serialize-error',
   'non-error',
   'vader-sentiment',
+  'vega-interpreter',
+  'vega-util',
 ].join('|');
 
 // Type checking is `npm run check`'s job; tests transpile file by file, which is much faster.
@@ -20,7 +22,8 @@ const transform: Config['transform'] = {
   // --experimental-vm-modules, so these are compiled to `require` like ours: OpenTelemetry's
   // OTLP exporter loads `http` with `import()` (its `.cjs` build), and content-disposition 3
   // (under @fastify/static, which serves Swagger UI) is ES modules only, as are pg-boss 12 and
-  // its serialize-error 13 and non-error, and vader-sentiment's lexicon.
+  // its serialize-error 13 and non-error, and vader-sentiment's lexicon, and vega-interpreter
+  // (with the vega-util it imports), which has no UMD build to map to as Vega has below.
   [`/node_modules/(${compiled})/.+\\.c?js$`]: [
     'ts-jest',
     { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },

@@ -38,6 +38,8 @@ export {
 } from './pagination/pagination';
 export { type RequestMeta, RequestMetadata, requestMetaOf } from './http/request-meta';
 export { csvField, csvTextField } from './export/csv-text';
+export { CHART_FONT_FAMILY, type ChartFontFiles, chartFontFiles } from './charts/chart-fonts';
+export { ChartRenderError } from './charts/chart-render-error';
 export { renderVegaLiteSvg } from './charts/vega-svg';
 export { parseQueryString } from './http/query-string';
 export {
