@@ -40,6 +40,7 @@ export { type RequestMeta, RequestMetadata, requestMetaOf } from './http/request
 export { csvField, csvTextField } from './export/csv-text';
 export { CHART_FONT_FAMILY, type ChartFontFiles, chartFontFiles } from './charts/chart-fonts';
 export { ChartRenderError } from './charts/chart-render-error';
+export { MAX_PNG_WIDTH, renderSvgToPng, type SvgToPngOptions } from './charts/svg-png';
 export { renderVegaLiteSvg } from './charts/vega-svg';
 export { parseQueryString } from './http/query-string';
 export {
