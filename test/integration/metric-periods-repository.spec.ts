@@ -30,6 +30,7 @@ describe('MetricPeriodsRepository (real PostgreSQL)', () => {
       ...values.map((value, index) => ({
         name: 'orders',
         value,
+        unit: 'orders',
         observedAt: at(`2027-03-${String(index + 1).padStart(2, '0')}T12:00:00Z`),
       })),
       // Outside the period on either side, another name, another organization.
@@ -50,6 +51,7 @@ describe('MetricPeriodsRepository (real PostgreSQL)', () => {
       last: 20,
       // Linear interpolation between the 19th and 20th of 20 values (PostgreSQL's percentile_cont).
       p95: 19 + 0.05 * 1,
+      unit: 'orders',
     });
   });
 
@@ -92,6 +94,7 @@ describe('MetricPeriodsRepository (real PostgreSQL)', () => {
       average: null,
       last: null,
       p95: null,
+      unit: null,
     });
   });
 

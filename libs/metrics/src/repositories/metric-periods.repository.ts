@@ -26,6 +26,8 @@ export interface MetricPeriodStatistics {
   /** The value observed last (the latest written among equal times). */
   last: number | null;
   p95: number | null;
+  /** The unit of the value observed last. */
+  unit: string | null;
 }
 
 export interface MetricPeriodBucket {
@@ -66,12 +68,14 @@ export class MetricPeriodsRepository {
         average: number | null;
         last: number | null;
         p95: number | null;
+        unit: string | null;
       }>
     >(
       `SELECT count(*) AS count, sum(value) AS sum, min(value) AS min, max(value) AS max,
          avg(value) AS average,
          (array_agg(value ORDER BY observed_at DESC, created_at DESC, id DESC))[1] AS last,
-         percentile_cont(0.95) WITHIN GROUP (ORDER BY value) AS p95
+         percentile_cont(0.95) WITHIN GROUP (ORDER BY value) AS p95,
+         (array_agg(unit ORDER BY observed_at DESC, created_at DESC, id DESC))[1] AS unit
        FROM metrics WHERE ${where.join(' AND ')}`,
       values,
     );
@@ -83,6 +87,7 @@ export class MetricPeriodsRepository {
       average: row?.average ?? null,
       last: row?.last ?? null,
       p95: row?.p95 ?? null,
+      unit: row?.unit ?? null,
     };
   }
 

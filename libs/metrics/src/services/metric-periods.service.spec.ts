@@ -3,7 +3,7 @@ import type { MetricPeriodsRepository } from '../repositories/metric-periods.rep
 import { MetricPeriodsService } from './metric-periods.service';
 
 const ORG = organizationIdOf('7d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a');
-const STATISTICS = { count: 1, sum: 2, min: 2, max: 2, average: 2, last: 2, p95: 2 };
+const STATISTICS = { count: 1, sum: 2, min: 2, max: 2, average: 2, last: 2, p95: 2, unit: null };
 
 describe('MetricPeriodsService', () => {
   const repository = {
