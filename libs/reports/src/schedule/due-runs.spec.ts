@@ -1,4 +1,5 @@
-import { type CatchUpPolicy, DEFAULT_DUE_GRACE_MS, dueRunsToClaim } from './due-runs';
+import type { ReportCatchUp } from '../entities/report.entity';
+import { DEFAULT_DUE_GRACE_MS, dueRunsToClaim } from './due-runs';
 import { parseReportSchedule } from './report-schedule';
 
 const at = (iso: string) => new Date(iso);
@@ -6,7 +7,7 @@ const times = (dates: Date[]) => dates.map((date) => date.toISOString().slice(11
 const everyMinute = parseReportSchedule('* * * * *', 'Europe/Berlin');
 
 function claim(
-  catchUp: CatchUpPolicy,
+  catchUp: ReportCatchUp,
   since: string,
   now: string,
   options: { limit?: number; graceMs?: number } = {},

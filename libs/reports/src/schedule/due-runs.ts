@@ -1,8 +1,5 @@
+import type { ReportCatchUp } from '../entities/report.entity';
 import type { ReportSchedule } from './report-schedule';
-
-/** What a report does with due times it missed (every process down, or a late tick). */
-export const CATCH_UP_POLICIES = ['skip', 'latest', 'all'] as const;
-export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 
 /** How old a due time may be and still count as current rather than missed. */
 export const DEFAULT_DUE_GRACE_MS = 60_000;
@@ -12,7 +9,8 @@ export interface DueRunsRequest {
   since: Date;
   /** The scheduler tick's time; inclusive. */
   now: Date;
-  catchUp: CatchUpPolicy;
+  /** What to do with due times missed (every process down, or a late tick). */
+  catchUp: ReportCatchUp;
   /** The most due times to return (e.g. 100); the most recent are kept. */
   limit: number;
   /**

@@ -1,3 +1,5 @@
+// The entity's ReportPeriod names the kind; here ReportPeriod is the span it stands for.
+import type { ReportPeriod as ReportPeriodKind } from '../entities/report.entity';
 import type { ReportSchedule } from './report-schedule';
 import {
   addLocalDays,
@@ -7,10 +9,6 @@ import {
   localDateTime,
   startOfLocalDay,
 } from './zoned-time';
-
-/** What stretch of time a report run covers. */
-export const REPORT_PERIOD_KINDS = ['day', 'week', 'month', 'schedule'] as const;
-export type ReportPeriodKind = (typeof REPORT_PERIOD_KINDS)[number];
 
 /** The stretch of time [start, end) a report run covers, and how it was reckoned. */
 export interface ReportPeriod {
