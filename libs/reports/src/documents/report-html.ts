@@ -50,8 +50,8 @@ figure { margin: 12px 0 0; }
 figure svg { display: block; width: 100%; height: auto; }
 @media (max-width: 480px) {
   main { padding: 8px; }
-  section.metric { padding: 10px; }
-  th, td { padding: 4px; font-size: 0.85rem; }
+  section.metric { padding: 8px; }
+  th, td { padding: 4px 3px; font-size: 0.8rem; white-space: normal; }
 }
 `;
 
