@@ -7,7 +7,7 @@ import { wallClockAsUtc } from './report-time';
 export const CHART_FONT = 'DejaVu Sans';
 /** A chart's whole size in pixels, axes and title included (autosize "fit"). */
 export const CHART_WIDTH = 640;
-export const CHART_HEIGHT = 260;
+export const CHART_HEIGHT = 240;
 /** Up to this many points each point is marked; past it, the line alone reads better. */
 const MARKED_POINTS = 40;
 const DAY_MS = 86_400_000;

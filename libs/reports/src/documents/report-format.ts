@@ -108,3 +108,18 @@ function changeText(section: ReportMetricSection): string {
     ? formatSignedNumber(absolute)
     : `${formatSignedNumber(absolute)} (${formatPercent(percent)})`;
 }
+
+/** What the HTML and the PDF show of a metric section, every text ready to set. */
+export interface MetricSectionView {
+  heading: string;
+  dimensions: string;
+  rows: MetricTableRow[];
+}
+
+export function metricSectionView(section: ReportMetricSection): MetricSectionView {
+  return {
+    heading: metricHeading(section),
+    dimensions: dimensionsLabel(section.dimensions),
+    rows: metricTableRows(section),
+  };
+}

@@ -1,17 +1,6 @@
-import { renderVegaLiteSvg } from '@app/common';
-import { metricChartSpec } from './metric-chart';
-import { metricSectionKey, type ReportContent } from './report-content';
+import { renderMetricCharts } from './report-documents';
 import { inlineSvg, renderReportHtml } from './report-html';
 import { metricSection, reportContent } from './testing/report-fixture';
-
-async function realCharts(content: ReportContent): Promise<Map<string, string>> {
-  const charts = new Map<string, string>();
-  for (const [index, section] of content.metrics.entries()) {
-    const svg = await renderVegaLiteSvg(metricChartSpec(section, content.timezone));
-    charts.set(metricSectionKey(index), svg);
-  }
-  return charts;
-}
 
 const HOSTILE = '<script>alert(1)</script>';
 
@@ -20,7 +9,7 @@ describe('renderReportHtml', () => {
     const content = reportContent();
     content.metrics.push(metricSection({ name: 'Orders', series: [] }));
 
-    const html = renderReportHtml(content, await realCharts(content)).body.toString('utf8');
+    const html = renderReportHtml(content, await renderMetricCharts(content)).body.toString('utf8');
 
     expect(html.match(/<svg/g)).toHaveLength(3);
     expect(html).not.toMatch(/<script/i);
@@ -39,7 +28,7 @@ describe('renderReportHtml', () => {
       ],
     });
 
-    const html = renderReportHtml(content, await realCharts(content)).body.toString('utf8');
+    const html = renderReportHtml(content, await renderMetricCharts(content)).body.toString('utf8');
 
     expect(html).not.toMatch(/<script|<img|<b>|<i>/i);
     expect(html).toContain('<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>');

@@ -5,12 +5,7 @@ import {
   type ReportContent,
   type ReportMetricSection,
 } from './report-content';
-import {
-  dimensionsLabel,
-  METRIC_TABLE_COLUMNS,
-  metricHeading,
-  metricTableRows,
-} from './report-format';
+import { METRIC_TABLE_COLUMNS, metricSectionView } from './report-format';
 import { formatDateTime, formatPeriod } from './report-time';
 
 const ESCAPES: Record<string, string> = {
@@ -114,14 +109,15 @@ function metricHtml(section: ReportMetricSection, key: string, charts: Map<strin
   const svg = charts.get(key);
   if (svg === undefined) throw new Error(`No chart for metric "${section.name}"`);
   const head = METRIC_TABLE_COLUMNS.map((column) => `<th scope="col">${escapeHtml(column)}</th>`);
-  const rows = metricTableRows(section).map((row) => {
+  const view = metricSectionView(section);
+  const rows = view.rows.map((row) => {
     const cells = [row.label, row.current, row.previous, row.change];
     const tds = cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('');
     return `<tr${row.headline ? ' class="headline"' : ''}>${tds}</tr>`;
   });
   return `<section class="metric" id="${key}">
-<h2>${escapeHtml(metricHeading(section))}</h2>
-<p class="dimensions">${escapeHtml(dimensionsLabel(section.dimensions))}</p>
+<h2>${escapeHtml(view.heading)}</h2>
+<p class="dimensions">${escapeHtml(view.dimensions)}</p>
 <div class="table"><table>
 <thead><tr>${head.join('')}</tr></thead>
 <tbody>
