@@ -1,12 +1,6 @@
 import { renderVegaLiteSvg } from '@app/common';
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  CHART_FONT,
-  CHART_HEIGHT,
-  CHART_WIDTH,
-  metricChartSpec,
-  NO_DATA_TEXT,
-} from './metric-chart';
+import { CHART_HEIGHT, CHART_WIDTH, metricChartSpec, NO_DATA_TEXT } from './metric-chart';
 import { dailySeries, metricSection } from './testing/report-fixture';
 
 /** The texts of an SVG's <text> elements, unescaped only as far as the test needs. */
@@ -23,7 +17,7 @@ describe('metricChartSpec', () => {
     expect(spec).toMatchObject({
       width: CHART_WIDTH,
       height: CHART_HEIGHT,
-      config: { font: CHART_FONT },
+      config: { font: 'DejaVu Sans' },
       title: { text: 'Revenue (EUR)' },
     });
   });

@@ -1,10 +1,9 @@
+import { CHART_FONT_FAMILY } from '@app/common';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportMetricSection } from './report-content';
 import { dimensionsLabel, metricHeading } from './report-format';
 import { wallClockAsUtc } from './report-time';
 
-/** The font the charts name; the PDF maps it to the DejaVu files it embeds. */
-export const CHART_FONT = 'DejaVu Sans';
 /** A chart's whole size in pixels, axes and title included (autosize "fit"). */
 export const CHART_WIDTH = 640;
 export const CHART_HEIGHT = 240;
@@ -37,7 +36,7 @@ export function metricChartSpec(section: ReportMetricSection, timezone: string):
       subtitleFontSize: 11,
       subtitleColor: '#555',
     },
-    config: { font: CHART_FONT, view: { stroke: '#ddd' } },
+    config: { font: CHART_FONT_FAMILY, view: { stroke: '#ddd' } },
   } as const;
   if (section.series.length === 0) {
     return {

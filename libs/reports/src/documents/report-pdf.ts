@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { chartFontFiles } from '@app/common';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { CONTENT_TYPES, documentFileName } from './document-names';
@@ -11,15 +11,10 @@ import {
 import { METRIC_TABLE_COLUMNS, type MetricTableRow, metricSectionView } from './report-format';
 import { formatDateTime, formatPeriod } from './report-time';
 
-/**
- * The DejaVu files shipped as a package, never the host's fonts nor PDFKit's built-in
- * Helvetica (Latin-1 only): "Umsatz €, Größe, Ω" must draw the same everywhere.
- */
-function dejaVu(file: string): string {
-  return createRequire(__filename).resolve(`dejavu-fonts-ttf/ttf/${file}`);
-}
-const REGULAR = dejaVu('DejaVuSans.ttf');
-const BOLD = dejaVu('DejaVuSans-Bold.ttf');
+// The chart font's files, shipped as a package and registered under these names: never the
+// host's fonts nor PDFKit's Helvetica (Latin-1 only), so "Umsatz €, Größe, Ω" draws everywhere.
+const REGULAR = 'DejaVuSans';
+const BOLD = 'DejaVuSans-Bold';
 
 const MARGIN = 48;
 const MUTED = '#555555';
@@ -39,16 +34,20 @@ export async function renderReportPdf(
   content: ReportContent,
   charts: Map<string, string>,
 ): Promise<RenderedDocument> {
+  const fonts = chartFontFiles();
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
-    font: REGULAR,
+    // Instead of Helvetica; a font only ever set here is not embedded.
+    font: fonts.regular,
     bufferPages: true,
     compress: true,
     lang: 'en-GB',
     displayTitle: true,
     info: { Title: content.title, Creator: 'Sightline', CreationDate: content.generatedAt },
   });
+  doc.registerFont(REGULAR, fonts.regular);
+  doc.registerFont(BOLD, fonts.bold);
   const body = bufferOf(doc);
   try {
     drawHeader(doc, content);
