@@ -63,7 +63,7 @@ export interface CsvLoadOptions extends CsvReadOptions {
   /** Bytes of rows checked and profiled at a time once the table exists. */
   windowBytes?: number;
   /**
-   * Where the typed columns are profiled (ProfileThread.open(): on the profile thread);
+   * Where the typed columns are profiled (ProfileThreadService.open(): on the profile thread);
    * by default on this thread. Closed when the load ends, however it ends.
    */
   typedProfiles?: TypedProfiles;
