@@ -150,8 +150,8 @@ export default tseslint.config(
       'test/support/**',
       'test/integration/**',
       // End-to-end specs that reach what no route exposes: expiring stored nonces
-      // (auth), making the credential tables refuse writes (credential-errors).
-      'test/e2e/auth.spec.ts',
+      // (auth-signatures), making the credential tables refuse writes (credential-errors).
+      'test/e2e/auth-signatures.spec.ts',
       'test/e2e/credential-errors.spec.ts',
       // Wraps the driver's query runner to count the bytes a rows request sends.
       'test/e2e/dataset-rows-bytes.spec.ts',
