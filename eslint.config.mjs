@@ -146,7 +146,7 @@ export default tseslint.config(
       'migrations/**',
       'scripts/migration.ts',
       // The test harness clones databases, opens DataSources on them and inserts fixtures
-      // (factory.ts) beneath the repositories; medium tests run real repositories on it.
+      // (data-factory.ts) beneath the repositories; medium tests run real repositories on it.
       'test/support/**',
       'test/integration/**',
       // End-to-end specs that reach what no route exposes: expiring stored nonces
