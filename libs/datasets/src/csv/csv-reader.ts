@@ -1,6 +1,7 @@
 import { CsvError } from './csv-errors';
 import { type CsvLimits, type CsvReadOptions, DEFAULT_CSV_LIMITS } from './csv-options';
-import { CsvTokenizer, type CsvRow } from './csv-tokenizer';
+import type { CsvRow } from './csv-rows';
+import { CsvTokenizer } from './csv-tokenizer';
 import { sniffDelimiter, type CsvDelimiter } from './delimiter-sniffer';
 import { headerNames } from './header-names';
 import { binaryAt, checkNotBinary, decodeSample, notUtf8 } from './text-content';

@@ -1,5 +1,5 @@
 import { CsvError } from './csv-errors';
-import type { CsvRow } from './csv-tokenizer';
+import type { CsvRow } from './csv-rows';
 
 /**
  * Longest column name, in characters: a name travels into JSON keys, log lines, prompts

@@ -4,7 +4,7 @@ import type { ClientBase } from 'pg';
 import type { from as copyFrom } from 'pg-copy-streams';
 import type { CsvReadOptions } from '../csv/csv-options';
 import { type CsvFile, openCsv } from '../csv/csv-reader';
-import type { CsvRow } from '../csv/csv-tokenizer';
+import type { CsvRow } from '../csv/csv-rows';
 import { columnIdentifiers } from '../csv/identifiers';
 import { type ColumnType, TypeTracker } from '../csv/type-inference';
 import type { ColumnProfile } from '../profiling/column-profiler';
