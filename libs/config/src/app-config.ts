@@ -198,6 +198,8 @@ export interface AppConfigShape {
     allowHttp: boolean;
     /** Longest one delivery attempt may take, connection and response. */
     timeoutMs: number;
+    /** The wait after each failed attempt (±20 %); after the last, the delivery gives up. */
+    retryScheduleMs: number[];
   };
   /**
    * Exports, event streams and uploads one process serves at once per caller and per

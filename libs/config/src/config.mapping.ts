@@ -150,6 +150,7 @@ export function toAppConfig(
       allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       allowHttp: env.WEBHOOK_ALLOW_HTTP,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE_SECONDS.map((seconds) => seconds * 1000),
     },
     longRequests: {
       perPrincipal: env.LONG_REQUESTS_PER_PRINCIPAL,

@@ -127,6 +127,19 @@ const trustProxy = z.string().transform((value, context): boolean | number | str
 });
 
 /** Comma list of IPs or CIDR ranges (empty allowed). */
+/** Whole seconds, comma-separated and each at least 1: `5,300,1800`. */
+const secondsList = z.string().transform((value, context): number[] => {
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.length === 0 || entries.some((entry) => !/^[1-9]\d{0,6}$/.test(entry))) {
+    context.addIssue({
+      code: 'custom',
+      message: 'must be a comma list of whole seconds from 1, e.g. 5,300,1800',
+    });
+    return z.NEVER;
+  }
+  return entries.map(Number);
+});
+
 const cidrList = z.string().transform((value, context): string[] => {
   const entries = value
     .split(',')
@@ -241,6 +254,7 @@ export const environmentSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanString,
   WEBHOOK_ALLOW_HTTP: booleanString,
   WEBHOOK_TIMEOUT_MS: integer(100, 120_000),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList,
   LONG_REQUESTS_PER_PRINCIPAL: integer(1, 10_000),
   LONG_REQUESTS_PER_ORGANIZATION: integer(1, 100_000),
   LONG_REQUEST_MIN_BYTES_PER_SECOND: integer(0, 1024 ** 3),

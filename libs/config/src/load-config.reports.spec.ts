@@ -13,6 +13,7 @@ describe('loadConfig: reports and webhooks', () => {
       allowPrivateNetworks: false,
       allowHttp: false,
       timeoutMs: 15_000,
+      retryScheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 86_400_000],
     });
     const relaxed = loadConfig({
       ...production,
@@ -58,12 +59,14 @@ describe('loadConfig: reports and webhooks', () => {
         REPORT_DOCUMENT_MAX_BYTES: '10',
         PUBLIC_URL: 'ftp://x',
         WEBHOOK_ALLOW_HTTP: 'maybe',
+        WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,0,30',
       }),
     ).toEqual([
       'REPORT_TICK_SECONDS: must be at least 1',
       'REPORT_DOCUMENT_MAX_BYTES: must be at least 1024',
       'PUBLIC_URL: must be an http:// or https:// URL',
       'WEBHOOK_ALLOW_HTTP: must be one of true, false, 1, 0, yes, no',
+      'WEBHOOK_RETRY_SCHEDULE_SECONDS: must be a comma list of whole seconds from 1, e.g. 5,300,1800',
     ]);
   });
 });

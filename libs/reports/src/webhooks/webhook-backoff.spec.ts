@@ -39,4 +39,11 @@ describe('webhookRetryDelayMs', () => {
   it.each([0, -1, 1.5, Number.NaN])('refuses attempt %p', (attempt) => {
     expect(() => webhookRetryDelayMs(attempt)).toThrow(RangeError);
   });
+
+  it('follows a configured schedule, giving up after its last delay', () => {
+    const schedule = [1000, 2000];
+    expect(webhookRetryDelayMs(1, () => 0.5, schedule)).toBe(1000);
+    expect(webhookRetryDelayMs(2, () => 1, schedule)).toBe(2400);
+    expect(webhookRetryDelayMs(3, () => 0.5, schedule)).toBeNull();
+  });
 });

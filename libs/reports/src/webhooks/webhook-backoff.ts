@@ -28,11 +28,12 @@ const JITTER = 0.2;
 export function webhookRetryDelayMs(
   attempt: number,
   random: () => number = Math.random,
+  schedule: readonly number[] = WEBHOOK_RETRY_SCHEDULE_MS,
 ): number | null {
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(`attempt must be a whole number from 1, not ${attempt}`);
   }
-  const nominal = WEBHOOK_RETRY_SCHEDULE_MS[attempt - 1];
+  const nominal = schedule[attempt - 1];
   if (nominal === undefined) return null;
   return Math.round(nominal * (1 + JITTER * (2 * random() - 1)));
 }
