@@ -71,6 +71,17 @@ const ALLOWED: Record<string, Role[]> = {
   'DELETE /v1/analyses/{id}': WRITERS,
   'GET /v1/analyses/{id}/events': READERS,
   'GET /v1/audit-events': ADMIN,
+  'POST /v1/reports': WRITERS,
+  'GET /v1/reports': READERS,
+  'GET /v1/reports/{id}': READERS,
+  'PATCH /v1/reports/{id}': WRITERS,
+  'DELETE /v1/reports/{id}': WRITERS,
+  'POST /v1/reports/{id}/run': WRITERS,
+  'GET /v1/reports/{id}/runs': READERS,
+  'POST /v1/reports/{id}/rotate-secret': WRITERS,
+  'GET /v1/report-runs/{id}': READERS,
+  'GET /v1/report-runs/{id}/download': READERS,
+  'POST /v1/report-runs/{id}/redeliver': WRITERS,
 };
 
 /**
@@ -114,6 +125,20 @@ describe('access matrix over every route in the OpenAPI document', () => {
         body: 'a,b\n1,x\n',
       });
       return String(((await created.json()) as { id: string }).id);
+    },
+    reports: async () => {
+      const created = await call(app.baseUrl, 'POST', '/v1/reports', {
+        headers: { 'x-api-key': home.adminKey },
+        body: { name: 'Fixture', metrics: ['m'], schedule: '0 8 * * *', timezone: 'UTC' },
+      });
+      return String(created.body.id);
+    },
+    'report-runs': async () => {
+      const reportId = await fixtures.reports?.();
+      const run = await call(app.baseUrl, 'POST', `/v1/reports/${reportId ?? ''}/run`, {
+        headers: { 'x-api-key': home.adminKey },
+      });
+      return String(run.body.runId);
     },
     questions: async () => {
       const datasetId = await fixtures.datasets?.();

@@ -1,8 +1,7 @@
 import { type OrganizationId } from '@app/tenancy';
 import { PageQueryDto } from '@app/common';
 import type { CreateApiKeyDto } from '../dtos/api-key.dto';
-import { adminOf, AuthFakes, META, ORG_A, ORG_B } from '../testing/fake-auth';
-import { apiKeyEntity } from '../testing/fake-auth-repositories';
+import { adminOf, apiKeyEntity, AuthFakes, META, ORG_A, ORG_B } from '../testing/fake-auth';
 import { type ApiKeysService } from './api-keys.service';
 import { generateApiKey, sha256Hex } from './credentials';
 

@@ -1,6 +1,5 @@
 import { CsvError } from './csv-errors';
-import type { CsvRow } from './csv-rows';
-import { CsvTokenizer, type TokenizerLimits } from './csv-tokenizer';
+import { CsvTokenizer, type CsvRow, type TokenizerLimits } from './csv-tokenizer';
 
 const roomy: TokenizerLimits = { maxColumns: 100, maxLineLength: 1000, maxFieldLength: 1000 };
 

@@ -1,4 +1,5 @@
 import { type OrganizationId } from '@app/tenancy';
+import type { UnitOfWork } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -28,8 +29,12 @@ export class ReportDeliveriesRepository {
    * Records an attempt; false when that attempt number is already recorded (a job run
    * twice by the queue), so the caller does not act on it twice.
    */
-  async record(organizationId: OrganizationId, attempt: NewDeliveryAttempt): Promise<boolean> {
-    const result = await this.deliveries
+  async record(
+    organizationId: OrganizationId,
+    attempt: NewDeliveryAttempt,
+    work: UnitOfWork = this.deliveries.manager,
+  ): Promise<boolean> {
+    const result = await work
       .createQueryBuilder()
       .insert()
       .into(ReportDeliveryEntity)

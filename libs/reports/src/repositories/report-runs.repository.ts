@@ -22,6 +22,7 @@ export interface NewReportRun {
   error?: string | null;
   errorCode?: string | null;
   requestedBy?: string | null;
+  finishedAt?: Date | null;
 }
 
 /** Runs that end a run: succeeded or failed, with the time. */
@@ -84,6 +85,13 @@ export class ReportRunsRepository {
         reportId,
       });
     return newestFirstPage(query, 'run', limit, after);
+  }
+
+  /** Serialises the organization's run starts until the transaction ends (the hourly budget). */
+  async lockOrganization(organizationId: OrganizationId, work: UnitOfWork): Promise<void> {
+    await work.query(`SELECT pg_advisory_xact_lock(hashtext('report-runs:' || $1))`, [
+      organizationId,
+    ]);
   }
 
   /** Runs of the organization created since `since` (its hourly budget). */
@@ -159,22 +167,26 @@ export class ReportRunsRepository {
     return rows.length > 0;
   }
 
-  /** Ends the run with `outcome` unless it already ended. */
+  /**
+   * Ends the run with `outcome` unless it already ended; with `attempt`, only while that
+   * generation attempt is the latest (a process whose run was taken over ends nothing).
+   */
   async finish(
     organizationId: OrganizationId,
     id: string,
     outcome: RunOutcome,
-    work: UnitOfWork = this.runs.manager,
+    { attempt, work = this.runs.manager }: { attempt?: number; work?: UnitOfWork } = {},
   ): Promise<boolean> {
-    const result = await work
+    const query = work
       .createQueryBuilder()
       .update(ReportRunEntity)
       .set({ ...outcome, finishedAt: () => 'now()' })
       .where("organization_id = :organizationId AND id = :id AND status IN ('queued', 'running')", {
         organizationId,
         id,
-      })
-      .execute();
+      });
+    if (attempt !== undefined) query.andWhere('attempts = :attempt', { attempt });
+    const result = await query.execute();
     return (result.affected ?? 0) > 0;
   }
 

@@ -45,6 +45,14 @@ export class ReportsRepository {
       .getOne();
   }
 
+  /**
+   * Serialises the organization's report creations until the transaction ends, so two
+   * at once cannot both pass the count limit.
+   */
+  async lockOrganization(organizationId: OrganizationId, work: UnitOfWork): Promise<void> {
+    await work.query(`SELECT pg_advisory_xact_lock(hashtext('reports:' || $1))`, [organizationId]);
+  }
+
   count(organizationId: OrganizationId, work: UnitOfWork = this.reports.manager): Promise<number> {
     return work.countBy(ReportEntity, { organizationId });
   }
