@@ -146,12 +146,12 @@ export default tseslint.config(
       'migrations/**',
       'scripts/migration.ts',
       // The test harness clones databases, opens DataSources on them and inserts fixtures
-      // (factory.ts) beneath the repositories; medium tests run real repositories on it.
+      // (data-factory.ts) beneath the repositories; medium tests run real repositories on it.
       'test/support/**',
       'test/integration/**',
       // End-to-end specs that reach what no route exposes: expiring stored nonces
-      // (auth), making the credential tables refuse writes (credential-errors).
-      'test/e2e/auth.spec.ts',
+      // (auth-signatures), making the credential tables refuse writes (credential-errors).
+      'test/e2e/auth-signatures.spec.ts',
       'test/e2e/credential-errors.spec.ts',
       // Wraps the driver's query runner to count the bytes a rows request sends.
       'test/e2e/dataset-rows-bytes.spec.ts',

@@ -1,6 +1,6 @@
 // The Nest CLI builds each app (api, worker, cli) with its default webpack options and
-// this function. It adds the profile worker thread's own entry point (see ProfileThread in
-// libs/datasets/src/ingest/profile-thread.ts), emitted as profile-worker.js beside the
+// this function. It adds the profile worker thread's own entry point (see ProfileThreadService in
+// libs/datasets/src/ingest/profile-thread.service.ts), emitted as profile-worker.js beside the
 // app's main.js, so the thread loads the profiling code and nothing else of the app. Each
 // app's bundle starts with the Node version check, so an older Node stops with a message.
 const { dirname, join } = require('node:path');

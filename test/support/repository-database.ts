@@ -12,7 +12,7 @@ import { ApiKeyEntity } from '../../libs/auth/src/entities/api-key.entity';
 import { RefreshTokenEntity } from '../../libs/auth/src/entities/refresh-token.entity';
 import { SignatureNonceEntity } from '../../libs/auth/src/entities/signature-nonce.entity';
 import { UserEntity } from '../../libs/auth/src/entities/user.entity';
-import { DataFactory } from './factory';
+import { DataFactory } from './data-factory';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testConfig } from './test-config';
 

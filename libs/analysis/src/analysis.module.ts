@@ -16,7 +16,7 @@ import { AnalysesService } from './services/analyses.service';
 import { AnalysisStreamService } from './services/analysis-stream.service';
 import { MetricSeriesInputService } from './services/metric-series-input.service';
 import { RunningAnalysesService } from './services/running-analyses.service';
-import { AgentTracing } from './tracing/agent-tracing';
+import { AgentTracingService } from './tracing/agent-tracing.service';
 
 /**
  * The analysis rules without HTTP and without consuming the queue: creating, reading and
@@ -31,7 +31,7 @@ import { AgentTracing } from './tracing/agent-tracing';
     QuestionsCoreModule,
   ],
   providers: [
-    AgentTracing,
+    AgentTracingService,
     AnalysesRepository,
     AnalysisEventsRepository,
     ToolQueryRepository,

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsController } from './controllers/datasets.controller';
 import { DatasetEntity } from './entities/dataset.entity';
-import { ProfileThread } from './ingest/profile-thread';
+import { ProfileThreadService } from './ingest/profile-thread.service';
 import { IngestWarmUpJob } from './jobs/ingest-warm-up.job';
 import { DatasetChartsRepository } from './repositories/dataset-charts.repository';
 import { DatasetRowsRepository } from './repositories/dataset-rows.repository';
@@ -30,14 +30,14 @@ import { IdempotentUploadsService } from './services/idempotent-uploads.service'
     DatasetsService,
     DatasetRowsService,
     DatasetChartsService,
-    ProfileThread,
+    ProfileThreadService,
   ],
   exports: [
     DatasetsService,
     DatasetRowsService,
     DatasetUploadService,
     DatasetChartsService,
-    ProfileThread,
+    ProfileThreadService,
   ],
 })
 export class DatasetsCoreModule {}

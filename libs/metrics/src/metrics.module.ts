@@ -1,7 +1,7 @@
 import { DatasetsCoreModule } from '@app/datasets';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MetricsCache } from './cache/metrics-cache';
+import { MetricsCacheService } from './services/metrics-cache.service';
 import { MetricsController } from './controllers/metrics.controller';
 import { MetricNameEntity } from './entities/metric-name.entity';
 import { MetricEntity } from './entities/metric.entity';
@@ -22,7 +22,7 @@ import { MetricsService } from './services/metrics.service';
   providers: [
     MetricsRepository,
     MetricPeriodsRepository,
-    MetricsCache,
+    MetricsCacheService,
     SeriesWarmerJob,
     MetricsService,
     MetricReadsService,

@@ -1,7 +1,8 @@
 import { type OrganizationId } from '@app/tenancy';
 import { PageQueryDto } from '@app/common';
 import type { CreateApiKeyDto } from '../dtos/api-key.dto';
-import { adminOf, apiKeyEntity, AuthFakes, META, ORG_A, ORG_B } from '../testing/fake-auth';
+import { adminOf, AuthFakes, META, ORG_A, ORG_B } from '../testing/fake-auth';
+import { apiKeyEntity } from '../testing/fake-auth-repositories';
 import { type ApiKeysService } from './api-keys.service';
 import { generateApiKey, sha256Hex } from './credentials';
 

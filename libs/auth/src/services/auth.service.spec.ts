@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import type { UserEntity } from '../entities/user.entity';
-import { authConfig, AuthFakes, META, ORG_A, ORG_B, userEntity } from '../testing/fake-auth';
+import { authConfig, AuthFakes, META, ORG_A, ORG_B } from '../testing/fake-auth';
+import { userEntity } from '../testing/fake-auth-repositories';
 import { type AccessTokenClaims, type AuthService } from './auth.service';
 import { hashPassword } from './credentials';
 

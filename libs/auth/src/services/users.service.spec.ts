@@ -2,7 +2,8 @@ import { type OrganizationId } from '@app/tenancy';
 import { PageQueryDto } from '@app/common';
 import { QueryFailedError } from 'typeorm';
 import type { CreateUserDto, UpdateUserDto } from '../dtos/user.dto';
-import { adminOf, AuthFakes, META, ORG_A, ORG_B, userEntity } from '../testing/fake-auth';
+import { adminOf, AuthFakes, META, ORG_A, ORG_B } from '../testing/fake-auth';
+import { userEntity } from '../testing/fake-auth-repositories';
 import { verifyPassword } from './credentials';
 import { type UsersService } from './users.service';
 

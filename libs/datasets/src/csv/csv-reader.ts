@@ -1,16 +1,16 @@
 import { CsvError } from './csv-errors';
 import { type CsvLimits, type CsvReadOptions, DEFAULT_CSV_LIMITS } from './csv-options';
-import { CsvTokenizer, type CsvRow } from './csv-tokenizer';
+import type { CsvRow } from './csv-rows';
+import { CsvTokenizer } from './csv-tokenizer';
 import { sniffDelimiter, type CsvDelimiter } from './delimiter-sniffer';
-import { headerNameFault, shownName } from './header-names';
+import { headerNames } from './header-names';
+import { binaryAt, checkNotBinary, decodeSample, notUtf8 } from './text-content';
 import { Utf8DecodeError, Utf8Decoder } from './utf8-decoder';
 
 /** Bytes read before deciding anything: binary sniffing and delimiter sniffing. */
 const SAMPLE_BYTES = 64 * 1024;
 /** Longer chunks are cut, so one batch never holds more than one piece of text. */
 const PIECE_BYTES = 64 * 1024;
-/** Above this share of control characters in the sample, the file is not text. */
-const MAX_CONTROL_SHARE = 0.05;
 const DEFAULT_BATCH_SIZE = 1024;
 const BOM = [0xef, 0xbb, 0xbf] as const;
 
@@ -287,120 +287,4 @@ export class CsvFile implements AsyncIterable<CsvRow[]> {
     }
     tokenizer.end();
   }
-}
-
-/** The sample as text, for sniffing; bad UTF-8 in it fails here, with its line. */
-function decodeSample(body: Uint8Array, complete: boolean): string {
-  const decoder = new Utf8Decoder();
-  let text = '';
-  try {
-    text = decoder.decode(body);
-    if (complete) decoder.end();
-    return text;
-  } catch (error) {
-    if (!(error instanceof Utf8DecodeError)) throw error;
-    throw notUtf8(error, 1 + countLineBreaks(text || error.validPrefix));
-  }
-}
-
-/**
- * Header names, trimmed; each must be non-empty, unique ignoring case, at most
- * MAX_HEADER_LENGTH characters and free of control characters (./header-names).
- */
-function headerNames(row: CsvRow): string[] {
-  if (row.length === 1 && row[0] === null) {
-    throw new CsvError(
-      'empty-header',
-      'Line 1 is empty, but it should name the columns (upload with header=false if the file has no header row)',
-      1,
-    );
-  }
-  const names = row.map((field) => (field ?? '').trim());
-  const seen = new Map<string, number>();
-  names.forEach((name, i) => {
-    if (name === '') {
-      throw new CsvError(
-        'empty-header',
-        `Column ${i + 1} of the header has no name; every column needs one (line 1)`,
-        1,
-      );
-    }
-    checkHeaderName(name, i);
-    const key = name.toLowerCase();
-    const earlier = seen.get(key);
-    if (earlier !== undefined) {
-      throw new CsvError(
-        'duplicate-header',
-        `Column ${i + 1} of the header, "${name}", repeats column ${earlier + 1} ("${names[earlier]}"); ` +
-          'names must be unique, ignoring case (line 1)',
-        1,
-      );
-    }
-    seen.set(key, i);
-  });
-  return names;
-}
-
-function checkHeaderName(name: string, i: number): void {
-  const fault = headerNameFault(name);
-  if (fault !== undefined) {
-    throw new CsvError(
-      fault.code,
-      `Column ${i + 1} of the header, ${shownName(name)}, ${fault.reason} (line 1)`,
-      1,
-    );
-  }
-}
-
-/** NUL bytes, or many control characters, at the start: an image, a zip, UTF-16 text… */
-function checkNotBinary(sample: Uint8Array): void {
-  const nul = sample.indexOf(0);
-  if (nul >= 0) {
-    let line = 1;
-    for (let i = 0; i < nul; i++) if (sample[i] === 0x0a) line += 1;
-    throw binaryAt(line);
-  }
-  let controls = 0;
-  for (const byte of sample) {
-    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) {
-      controls += 1;
-    }
-  }
-  if (sample.length > 0 && controls / sample.length > MAX_CONTROL_SHARE) {
-    const share = Math.round((100 * controls) / sample.length);
-    throw new CsvError(
-      'binary-content',
-      `The file looks binary, not CSV text: ${share}% of its first ${sample.length} bytes are control characters`,
-    );
-  }
-}
-
-function binaryAt(line: number): CsvError {
-  return new CsvError(
-    'binary-content',
-    `Line ${line} contains a NUL byte: the file looks binary (or UTF-16), not UTF-8 CSV text`,
-    line,
-  );
-}
-
-function notUtf8(error: Utf8DecodeError, line: number): CsvError {
-  return new CsvError(
-    'not-utf8',
-    `Line ${line} is not valid UTF-8 (${error.detail}); save the file as UTF-8 and upload it again`,
-    line,
-  );
-}
-
-/** Line breaks as the tokenizer counts them: `\n`, `\r\n` and a lone `\r` are one each. */
-function countLineBreaks(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) {
-      if (i === 0 || text.charCodeAt(i - 1) !== 0x0d) count += 1;
-    } else if (c === 0x0d) {
-      count += 1;
-    }
-  }
-  return count;
 }

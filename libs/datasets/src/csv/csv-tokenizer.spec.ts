@@ -1,5 +1,6 @@
 import { CsvError } from './csv-errors';
-import { CsvTokenizer, type CsvRow, type TokenizerLimits } from './csv-tokenizer';
+import type { CsvRow } from './csv-rows';
+import { CsvTokenizer, type TokenizerLimits } from './csv-tokenizer';
 
 const roomy: TokenizerLimits = { maxColumns: 100, maxLineLength: 1000, maxFieldLength: 1000 };
 

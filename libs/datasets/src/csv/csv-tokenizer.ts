@@ -1,8 +1,11 @@
-import { CsvError } from './csv-errors';
-
-/** An unquoted empty field is `null` (SQL NULL); a quoted empty field (`""`) is `''`. */
-export type CsvField = string | null;
-export type CsvRow = CsvField[];
+import {
+  fieldTooLong,
+  lineTooLong,
+  mixedLineEndings,
+  tooManyColumns,
+  unclosedQuote,
+} from './tokenizer-refusals';
+import { type CsvField, CsvRows } from './csv-rows';
 
 export interface TokenizerLimits {
   maxColumns: number;
@@ -26,9 +29,7 @@ const CR = 0x0d;
  * - an unquoted empty field is `null`, a quoted one (`""`) is the empty string;
  * - rows end with `\n`, `\r\n` or `\r`, whichever comes first, and every row must
  *   end the same way (PostgreSQL refuses a mix, so do we: `mixed-line-endings`);
- * - an empty line is a row with one null field. Empty lines at the end of the file
- *   are dropped; elsewhere they are ordinary rows, which in a file of more than one
- *   column makes them ragged (PostgreSQL: "missing data for column").
+ * - empty lines and field counts are read as {@link CsvRows} says (./csv-rows).
  *
  * Text arrives in chunks of any size (a chunk may end inside a quoted field, between
  * a doubled quote or between `\r` and `\n`); rows come out in {@link rows}, which the
@@ -38,20 +39,7 @@ const CR = 0x0d;
  * Field strings are slices of the chunk text; a consumer that keeps some of them for
  * long (distinct values, top values) should copy them, or the chunks stay alive.
  */
-export class CsvTokenizer {
-  /** Completed rows, in order; the caller takes them and assigns a fresh array. */
-  rows: CsvRow[] = [];
-  /** Field count every row must have; 0 until the first row fixes it; -1: any count. */
-  expectedFields = 0;
-  /** Rows completed so far, header and empty lines included. */
-  rowCount = 0;
-  /** The header row's field count names "the header" in messages; else "the first row". */
-  firstRowIsHeader = true;
-  /** Pad short rows with nulls instead of failing (extra fields must still be empty). */
-  allowRagged = false;
-  /** Sees the first row before any other is read: the reader checks the header here. */
-  onFirstRow: ((row: CsvRow) => void) | undefined;
-
+export class CsvTokenizer extends CsvRows {
   private readonly delimiter: number;
   private fields: CsvField[] = [];
   /** Text of the current field already taken from earlier chunks or quoted sections. */
@@ -70,9 +58,6 @@ export class CsvTokenizer {
   /** Lines where the current field's first quote and its latest quoted section open. */
   private fieldQuoteLine = 1;
   private quoteLine = 1;
-  /** Empty lines not yet emitted: emitted before the next row, dropped at the end. */
-  private blankRun = 0;
-  private blankRunLine = 0;
   private previousChunkEndsWithCr = false;
   /**
    * Character offsets in the whole text: of the current chunk, and of the start of the
@@ -86,6 +71,7 @@ export class CsvTokenizer {
   private readonly limits: TokenizerLimits;
 
   constructor(delimiter: string, limits: TokenizerLimits) {
+    super();
     this.delimiter = delimiter.charCodeAt(0);
     // Copied into one shape for every tokenizer (callers pass objects of other shapes):
     // `push` is compiled for one map, not deoptimised when another caller's comes along.
@@ -99,7 +85,7 @@ export class CsvTokenizer {
    * already emitted, so a caller may hand those bytes on (to COPY) and keep the rest.
    */
   get nextRowLine(): number {
-    return this.blankRun > 0 ? this.blankRunLine : this.rowLine;
+    return this.blankLinesFrom ?? this.rowLine;
   }
 
   /** The physical line being read: for errors found outside the tokenizer (bad UTF-8). */
@@ -254,21 +240,13 @@ export class CsvTokenizer {
       this.quotePending = false;
       this.inQuotes = false;
     }
-    if (this.inQuotes) {
-      throw new CsvError(
-        'unclosed-quote',
-        `The quoted field that starts on line ${this.quoteLine} is never closed ` +
-          '(a " inside an unquoted field also starts a quoted section; double it or quote the whole field)',
-        this.quoteLine,
-      );
-    }
+    if (this.inQuotes) throw unclosedQuote(this.quoteLine);
     if (this.fields.length > 0 || this.partial.length > 0 || this.sawQuote) {
       this.endField('', 0, 0);
       this.endRow();
     }
     // Empty lines at the end of the file are not rows: the rows end where they start.
-    if (this.blankRun > 0) this.rowLine = this.blankRunLine;
-    this.blankRun = 0;
+    this.rowLine = this.dropBlankLines() ?? this.rowLine;
   }
 
   private endField(text: string, start: number, end: number): void {
@@ -292,56 +270,7 @@ export class CsvTokenizer {
     this.fields = [];
     const line = this.rowLine;
     this.rowLine = this.line;
-    if (fields.length === 1 && fields[0] === null && this.rowCount > 0) {
-      if (this.blankRun === 0) this.blankRunLine = line;
-      this.blankRun += 1;
-      return;
-    }
-    if (this.blankRun > 0) this.flushBlankRun();
-    this.rowCount += 1;
-    if (this.expectedFields === 0) {
-      this.expectedFields = fields.length;
-      this.onFirstRow?.(fields);
-    } else if (fields.length !== this.expectedFields && this.expectedFields > 0) {
-      this.ragged(fields, this.rowCount, line);
-    }
-    this.rows.push(fields);
-  }
-
-  /** Empty lines followed by more rows are rows of one null field (as PostgreSQL reads them). */
-  private flushBlankRun(): void {
-    let line = this.blankRunLine;
-    for (; this.blankRun > 0; this.blankRun -= 1) {
-      this.rowCount += 1;
-      const fields: CsvRow = [null];
-      if (this.expectedFields > 1) this.ragged(fields, this.rowCount, line);
-      this.rows.push(fields);
-      line += 1;
-    }
-  }
-
-  /** Pads a short row when allowed; otherwise, and for any non-empty extra field, fails. */
-  private ragged(fields: CsvRow, row: number, line: number): void {
-    const expected = this.expectedFields;
-    if (this.allowRagged) {
-      if (fields.length < expected) {
-        while (fields.length < expected) fields.push(null);
-        return;
-      }
-      if (fields.slice(expected).every((field) => field === null || field === '')) {
-        fields.length = expected;
-        return;
-      }
-    }
-    const reference = this.firstRowIsHeader ? 'the header' : 'the first row';
-    const count = `${expected} field${expected === 1 ? '' : 's'}`;
-    const message =
-      fields.length === 1 && fields[0] === null
-        ? `Row ${row} is an empty line; ${reference} has ${count} (line ${line})`
-        : this.allowRagged
-          ? `Row ${row} has ${fields.length} fields, more than the ${expected} of ${reference}, and the extra ones are not empty (line ${line})`
-          : `Row ${row} has ${fields.length} field${fields.length === 1 ? '' : 's'}; ${reference} has ${expected} (line ${line})`;
-    throw new CsvError('ragged-row', message, line);
+    this.completeRow(fields, line);
   }
 
   /** A physical line ends at `index` of the current chunk (outside or inside quotes). */
@@ -362,12 +291,7 @@ export class CsvTokenizer {
       this.lineEndingLine = line;
       return;
     }
-    throw new CsvError(
-      'mixed-line-endings',
-      `Line ${line} ends with ${ending} but line ${this.lineEndingLine} ends with ${this.lineEnding}; ` +
-        'use one kind of line break throughout, and quote fields that contain line breaks',
-      line,
-    );
+    throw mixedLineEndings(line, ending, this.lineEndingLine, this.lineEnding);
   }
 
   /**
@@ -383,27 +307,15 @@ export class CsvTokenizer {
 
   private fieldTooLong(): never {
     const line = this.sawQuote ? this.fieldQuoteLine : this.line;
-    const hint = this.sawQuote ? '; is a closing quote missing?' : '';
-    throw new CsvError(
-      'field-too-long',
-      `Field ${this.fields.length + 1} of row ${this.rowCount + this.blankRun + 1} is longer than ${this.limits.maxFieldLength} characters, the limit${hint} (line ${line})`,
-      line,
-    );
+    const field = { field: this.fields.length + 1, row: this.nextRowNumber, line };
+    throw fieldTooLong(field, this.limits.maxFieldLength, this.sawQuote);
   }
 
   private tooManyColumns(): never {
-    throw new CsvError(
-      'too-many-columns',
-      `Row ${this.rowCount + this.blankRun + 1} has more than ${this.limits.maxColumns} fields, the limit (line ${this.rowLine})`,
-      this.rowLine,
-    );
+    throw tooManyColumns(this.nextRowNumber, this.rowLine, this.limits.maxColumns);
   }
 
   private lineTooLong(): never {
-    throw new CsvError(
-      'line-too-long',
-      `Line ${this.line} is longer than ${this.limits.maxLineLength} characters, the limit`,
-      this.line,
-    );
+    throw lineTooLong(this.line, this.limits.maxLineLength);
   }
 }

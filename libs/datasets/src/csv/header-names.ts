@@ -1,3 +1,6 @@
+import { CsvError } from './csv-errors';
+import type { CsvRow } from './csv-rows';
+
 /**
  * Longest column name, in characters: a name travels into JSON keys, log lines, prompts
  * and tool schemas, where a very long one breaks things late (an analysis, not the
@@ -40,4 +43,53 @@ export function shownName(name: string): string {
       ? `${characters.slice(0, SHOWN_CHARACTERS).join('')}…`
       : name,
   );
+}
+
+/**
+ * The names of a header row, trimmed; each must be non-empty, unique ignoring case, at most
+ * MAX_HEADER_LENGTH characters and free of control characters, or the file is refused.
+ */
+export function headerNames(row: CsvRow): string[] {
+  if (row.length === 1 && row[0] === null) {
+    throw new CsvError(
+      'empty-header',
+      'Line 1 is empty, but it should name the columns (upload with header=false if the file has no header row)',
+      1,
+    );
+  }
+  const names = row.map((field) => (field ?? '').trim());
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') {
+      throw new CsvError(
+        'empty-header',
+        `Column ${i + 1} of the header has no name; every column needs one (line 1)`,
+        1,
+      );
+    }
+    checkHeaderName(name, i);
+    const key = name.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new CsvError(
+        'duplicate-header',
+        `Column ${i + 1} of the header, "${name}", repeats column ${earlier + 1} ("${names[earlier]}"); ` +
+          'names must be unique, ignoring case (line 1)',
+        1,
+      );
+    }
+    seen.set(key, i);
+  });
+  return names;
+}
+
+function checkHeaderName(name: string, i: number): void {
+  const fault = headerNameFault(name);
+  if (fault !== undefined) {
+    throw new CsvError(
+      fault.code,
+      `Column ${i + 1} of the header, ${shownName(name)}, ${fault.reason} (line 1)`,
+      1,
+    );
+  }
 }

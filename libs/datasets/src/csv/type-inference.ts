@@ -1,4 +1,4 @@
-import type { CsvField, CsvRow } from './csv-tokenizer';
+import type { CsvField, CsvRow } from './csv-rows';
 import { isDigit, temporalTime } from './temporal-values';
 
 /**

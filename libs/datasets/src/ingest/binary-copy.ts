@@ -1,4 +1,4 @@
-import type { CsvRow } from '../csv/csv-tokenizer';
+import type { CsvRow } from '../csv/csv-rows';
 import { isDigit, MS_PER_DAY } from '../csv/temporal-values';
 import type { StoredType } from './column-storage';
 

@@ -1,4 +1,4 @@
-import type { CsvRow } from '../csv/csv-tokenizer';
+import type { CsvRow } from '../csv/csv-rows';
 import type { ColumnType } from '../csv/type-inference';
 import { ColumnProfiler, type ColumnProfile } from '../profiling/column-profiler';
 import type { TypedProfiles } from '../profiling/typed-profiles';

@@ -4,7 +4,7 @@ import type { ClientBase } from 'pg';
 import type { from as copyFrom } from 'pg-copy-streams';
 import type { CsvReadOptions } from '../csv/csv-options';
 import { type CsvFile, openCsv } from '../csv/csv-reader';
-import type { CsvRow } from '../csv/csv-tokenizer';
+import type { CsvRow } from '../csv/csv-rows';
 import { columnIdentifiers } from '../csv/identifiers';
 import { type ColumnType, TypeTracker } from '../csv/type-inference';
 import type { ColumnProfile } from '../profiling/column-profiler';
@@ -63,7 +63,7 @@ export interface CsvLoadOptions extends CsvReadOptions {
   /** Bytes of rows checked and profiled at a time once the table exists. */
   windowBytes?: number;
   /**
-   * Where the typed columns are profiled (ProfileThread.open(): on the profile thread);
+   * Where the typed columns are profiled (ProfileThreadService.open(): on the profile thread);
    * by default on this thread. Closed when the load ends, however it ends.
    */
   typedProfiles?: TypedProfiles;

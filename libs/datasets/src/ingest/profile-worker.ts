@@ -1,15 +1,16 @@
 /**
- * The profile worker thread (see ProfileThread in ./profile-thread): applies the steps of
+ * The profile worker thread (see ProfileThreadService in ./profile-thread.service): applies the steps of
  * each upload's typed profiles as they arrive, acknowledges every window, and answers
  * `finish` with the profiles. Its own entry point (webpack.config.js), so the thread loads
  * the profiling code and nothing else of the app.
  */
 import { parentPort } from 'node:worker_threads';
 import { InlineTypedProfiles } from '../profiling/typed-profiles';
-import type { ProfileReply, ProfileRequest } from './profile-thread';
+import type { ProfileReply, ProfileRequest } from './profile-thread.service';
 
 const port = parentPort;
-if (port === null) throw new Error('profile-worker runs as a worker thread (see ProfileThread)');
+if (port === null)
+  throw new Error('profile-worker runs as a worker thread (see ProfileThreadService)');
 
 const sessions = new Map<number, InlineTypedProfiles>();
 /** Sessions whose steps failed: their later steps are ignored until the upload closes them. */

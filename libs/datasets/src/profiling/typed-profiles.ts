@@ -23,7 +23,7 @@ export type TypedProfileStep =
 /**
  * The profiles of one upload's typed columns (numbers, dates, booleans): most of the
  * profiling work, and all of it on values already parsed, so it can run on another
- * thread (ProfileThread in ../ingest/profile-thread) while the reader reads on. Steps
+ * thread (ProfileThreadService in ../ingest/profile-thread.service) while the reader reads on. Steps
  * (see {@link TypedProfileStep}) apply in the order given; an array passed to `add` is
  * read until the next `flush` returns (at once here; copied by `flush` on the thread),
  * and may be written again after that.

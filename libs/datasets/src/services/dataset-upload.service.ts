@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { CsvError } from '../csv/csv-errors';
 import type { CsvDelimiter } from '../csv/delimiter-sniffer';
 import { ConcurrencyGate } from '../ingest/concurrency-gate';
-import { ProfileThread } from '../ingest/profile-thread';
+import { ProfileThreadService } from '../ingest/profile-thread.service';
 import { datasetTable, type DatasetEntity } from '../entities/dataset.entity';
 import { DatasetTablesRepository } from '../repositories/dataset-tables.repository';
 import { DatasetsRepository } from '../repositories/datasets.repository';
@@ -40,7 +40,7 @@ export class DatasetUploadService {
     private readonly datasets: DatasetsRepository,
     private readonly tables: DatasetTablesRepository,
     private readonly audit: AuditService,
-    private readonly profileThread: ProfileThread,
+    private readonly profileThread: ProfileThreadService,
   ) {
     const { uploadConcurrency, uploadQueueLength } = config.datasets;
     this.gate = new ConcurrencyGate(

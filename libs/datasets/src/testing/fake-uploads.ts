@@ -2,7 +2,7 @@ import { type AppConfig, loadConfig } from '@app/config';
 import type { UnitOfWork } from '@app/database';
 import { Readable } from 'node:stream';
 import type { CsvLoadOptions, CsvLoadResult } from '../ingest/csv-table-loader';
-import type { ProfileThread } from '../ingest/profile-thread';
+import type { ProfileThreadService } from '../ingest/profile-thread.service';
 import type { DatasetTablesRepository } from '../repositories/dataset-tables.repository';
 import type { DatasetUpload } from '../services/dataset-upload.service';
 
@@ -100,5 +100,5 @@ export class FakeTables {
   }
 }
 
-/** ProfileThread that profiles on the caller's thread (the fake load never calls it). */
-export const inlineProfiles = { open: () => undefined } as unknown as ProfileThread;
+/** ProfileThreadService that profiles on the caller's thread (the fake load never calls it). */
+export const inlineProfiles = { open: () => undefined } as unknown as ProfileThreadService;

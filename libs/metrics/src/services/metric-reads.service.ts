@@ -2,7 +2,7 @@ import type { OrganizationId } from '@app/tenancy';
 import { decodeCursor, type Page, ProblemException, toPage } from '@app/common';
 import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
-import { MetricsCache } from '../cache/metrics-cache';
+import { MetricsCacheService } from './metrics-cache.service';
 import { seriesSvg } from '../charts/series-chart';
 import {
   type ListMetricsQueryDto,
@@ -25,7 +25,7 @@ import { MetricsRepository } from '../repositories/metrics.repository';
 import { checkGroupedSeriesSize, resolveSeriesWindow } from '../series/series-window';
 
 /**
- * The reads of metrics, cached (MetricsCache) and invalidated by every write. They answer
+ * The reads of metrics, cached (MetricsCacheService) and invalidated by every write. They answer
  * JSON text, cached as text: a hit is one string from the cache, sent as it is, with no
  * parsing and serialising of the page on every request.
  */
@@ -33,7 +33,7 @@ import { checkGroupedSeriesSize, resolveSeriesWindow } from '../series/series-wi
 export class MetricReadsService {
   constructor(
     private readonly metrics: MetricsRepository,
-    private readonly cache: MetricsCache,
+    private readonly cache: MetricsCacheService,
     private readonly warmer: SeriesWarmerJob,
     private readonly config: AppConfig,
   ) {}

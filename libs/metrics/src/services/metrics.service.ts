@@ -5,7 +5,7 @@ import type { UnitOfWork } from '@app/database';
 import { DatasetsService } from '@app/datasets';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { MetricsCache } from '../cache/metrics-cache';
+import { MetricsCacheService } from './metrics-cache.service';
 import type { WriteMetricsResultDto } from '../dtos/metric.dto';
 import { parseMetricInputs } from '../input/metric-input';
 import { SeriesWarmerJob } from '../jobs/series-warmer.job';
@@ -33,7 +33,7 @@ export class MetricsService {
   constructor(
     private readonly metrics: MetricsRepository,
     private readonly datasets: DatasetsService,
-    private readonly cache: MetricsCache,
+    private readonly cache: MetricsCacheService,
     private readonly warmer: SeriesWarmerJob,
     private readonly reads: MetricReadsService,
   ) {}

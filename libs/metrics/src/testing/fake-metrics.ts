@@ -3,7 +3,7 @@ import { MemoryReadCache } from '@app/cache';
 import type { Keyed, KeysetPosition } from '@app/common';
 import { type AppConfig, loadConfig } from '@app/config';
 import type { DatasetsService } from '@app/datasets';
-import { MetricsCache } from '../cache/metrics-cache';
+import { MetricsCacheService } from '../services/metrics-cache.service';
 import type { MetricInput } from '../input/metric-input';
 import { SeriesWarmerJob } from '../jobs/series-warmer.job';
 import type {
@@ -150,7 +150,7 @@ export function datasetsOf(byOrganization: Record<string, string[]>): {
 
 /**
  * The metrics services as the module wires them, over a fake repository, a real
- * MetricsCache in memory and a real SeriesWarmerJob.
+ * MetricsCacheService in memory and a real SeriesWarmerJob.
  */
 export function metricsServices(
   env: Record<string, string> = {},
@@ -158,14 +158,14 @@ export function metricsServices(
 ): {
   config: AppConfig;
   repository: FakeMetricsRepository;
-  cache: MetricsCache;
+  cache: MetricsCacheService;
   warmer: SeriesWarmerJob;
   reads: MetricReadsService;
   writes: MetricsService;
 } {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const repository = new FakeMetricsRepository();
-  const cache = new MetricsCache(new MemoryReadCache(1000), config);
+  const cache = new MetricsCacheService(new MemoryReadCache(1000), config);
   const warmer = new SeriesWarmerJob(config);
   const reads = new MetricReadsService(repository.asRepository(), cache, warmer, config);
   const writes = new MetricsService(repository.asRepository(), datasets, cache, warmer, reads);

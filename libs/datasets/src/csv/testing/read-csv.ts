@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { CsvError } from '../csv-errors';
 import type { CsvReadOptions } from '../csv-options';
 import { openCsv } from '../csv-reader';
-import type { CsvRow } from '../csv-tokenizer';
+import type { CsvRow } from '../csv-rows';
 
 export type Chunking = 'whole' | 'bytes' | 'random' | number[];
 

@@ -39,7 +39,7 @@ const WINDOWS_IN_FLIGHT = 8;
  * with their transactions open.
  */
 @Injectable()
-export class ProfileThread implements OnModuleDestroy {
+export class ProfileThreadService implements OnModuleDestroy {
   private worker: Worker | undefined;
   private readonly sessions = new Map<number, { profiles: ThreadTypedProfiles; worker: Worker }>();
   private lastSession = 0;

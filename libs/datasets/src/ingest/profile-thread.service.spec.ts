@@ -1,7 +1,7 @@
 import { loadConfig } from '@app/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InlineTypedProfiles, type TypedProfiles } from '../profiling/typed-profiles';
-import { ProfileThread } from './profile-thread';
+import { ProfileThreadService } from './profile-thread.service';
 
 /** A seeded stream of windows for three typed columns, with empty fields (NaN). */
 function windows(
@@ -41,11 +41,11 @@ async function feed(profiles: TypedProfiles, data: ReturnType<typeof windows>): 
   for (let i = 0; i < data.length; i++) await profiles.flush();
 }
 
-describe('ProfileThread', () => {
-  let thread: ProfileThread;
+describe('ProfileThreadService', () => {
+  let thread: ProfileThreadService;
 
   beforeEach(() => {
-    thread = new ProfileThread(loadConfig({ NODE_ENV: 'test' }));
+    thread = new ProfileThreadService(loadConfig({ NODE_ENV: 'test' }));
   });
 
   afterEach(async () => {
@@ -128,14 +128,14 @@ describe('ProfileThread', () => {
 
   describe('when the thread stops answering', () => {
     const silenceMs = 1000;
-    let watched: ProfileThread;
+    let watched: ProfileThreadService;
 
     beforeEach(() => {
       const config = loadConfig({
         NODE_ENV: 'test',
         DATASET_UPLOAD_IDLE_TIMEOUT_MS: String(silenceMs),
       });
-      watched = new ProfileThread(config);
+      watched = new ProfileThreadService(config);
     });
 
     afterEach(async () => {

@@ -2,7 +2,7 @@ import { organizationIdOf } from '@app/tenancy';
 import type { AppConfig } from '@app/config';
 import { PrometheusService } from '@app/observability';
 import { MemoryReadCache, type ReadCache } from '@app/cache';
-import { MetricsCache } from './metrics-cache';
+import { MetricsCacheService } from './metrics-cache.service';
 
 const config = {
   metrics: { cacheTtlSeconds: 60, warmSeries: 5, seriesMaxPoints: 10_000 },
@@ -32,15 +32,15 @@ async function lookups(metrics: PrometheusService): Promise<Record<string, numbe
   );
 }
 
-describe('MetricsCache', () => {
+describe('MetricsCacheService', () => {
   let cache: ReadCache;
   let metrics: PrometheusService;
-  let metricsCache: MetricsCache;
+  let metricsCache: MetricsCacheService;
 
   beforeEach(() => {
     cache = new MemoryReadCache(1000);
     metrics = new PrometheusService();
-    metricsCache = new MetricsCache(cache, config, metrics);
+    metricsCache = new MetricsCacheService(cache, config, metrics);
   });
 
   afterEach(() => {
@@ -286,13 +286,13 @@ describe('MetricsCache', () => {
   });
 
   // ReadCache swallows its own errors (the store logs the outage once), so a store outage
-  // reaches MetricsCache as empty look-ups and dropped writes: counted as misses, not errors.
+  // reaches MetricsCacheService as empty look-ups and dropped writes: counted as misses, not errors.
   it('computes every read when its store fails', async () => {
     jest
       .spyOn(cache, 'mget')
       .mockImplementation((keys) => Promise.resolve(keys.map(() => undefined)));
     jest.spyOn(cache, 'set').mockResolvedValue(false);
-    const failing = new MetricsCache(cache, config, metrics);
+    const failing = new MetricsCacheService(cache, config, metrics);
     const compute = answering('data');
 
     await failing.read('names', { organizationId: acme }, {}, compute);
@@ -303,7 +303,7 @@ describe('MetricsCache', () => {
   });
 
   it('works without a metrics service', async () => {
-    const quiet = new MetricsCache(cache, config);
+    const quiet = new MetricsCacheService(cache, config);
     const compute = answering('data');
 
     await quiet.read('names', { organizationId: acme }, {}, compute);

@@ -34,8 +34,9 @@ export const TRACE_SHUTDOWN_TIMEOUT_MS = 5_000;
  * OpenTelemetry provider, a global module's, flushes in its own shutdown).
  */
 @Injectable()
-export class AgentTracing implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(AgentTracing.name);
+export class AgentTracingService implements OnModuleInit, OnApplicationShutdown {
+  // The spans' log context, which log queries filter on: kept as it was before the rename.
+  private readonly logger = new Logger('AgentTracing');
 
   constructor(
     private readonly config: AppConfig,

@@ -43,7 +43,7 @@ const RETRY_MS = 1000;
  * (`METRICS_CACHE_TTL_SECONDS`).
  */
 @Injectable()
-export class MetricsCache implements OnModuleDestroy {
+export class MetricsCacheService implements OnModuleDestroy {
   private readonly ttlMs: number;
   /** Invalidations the cache did not take yet: organization → names. */
   private readonly pending = new Map<OrganizationId, Set<string>>();

@@ -10,7 +10,7 @@ import {
 } from '@openai/agents';
 import { z } from 'zod';
 import { AnalysisModel, BUILTIN_MODEL_NAME } from '@app/models';
-import { AgentTracing } from './agent-tracing';
+import { AgentTracingService } from './agent-tracing.service';
 
 const NO_KEY_WARNING = 'No API key provided for OpenAI tracing exporter';
 const OUTPUT_MARKER = 'tool-output-marker-5e1f';
@@ -39,11 +39,11 @@ async function runOnce(): Promise<void> {
   await model.runner.run(agent, '{}');
 }
 
-function agentTracing(config: AppConfig): AgentTracing {
-  return new AgentTracing(config, new OpenTelemetryTracing(config));
+function agentTracing(config: AppConfig): AgentTracingService {
+  return new AgentTracingService(config, new OpenTelemetryTracing(config));
 }
 
-describe('AgentTracing', () => {
+describe('AgentTracingService', () => {
   let fetchSpy: jest.SpiedFunction<typeof fetch>;
   let consoleLines: string[];
   let debugLines: Array<Record<string, unknown>>;
