@@ -1,6 +1,12 @@
 import { CurrentPrincipal, type Principal, RequirePermission } from '@app/access';
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DownloadQueryDto, ReportRunDetailDto } from '../dtos/report-run.dto';
 import { ReportRunsService } from '../services/report-runs.service';
@@ -59,7 +65,7 @@ export class ReportRunsController {
     description:
       'Starts a fresh series of attempts (with backoff); 409 while attempts are still going on.',
   })
-  @ApiOkResponse({ type: ReportRunDetailDto })
+  @ApiAcceptedResponse({ type: ReportRunDetailDto })
   redeliver(
     @CurrentPrincipal() principal: Principal,
     @Param('id', id) runId: string,
