@@ -23,6 +23,7 @@ export {
 export type { Principal } from './principal';
 export {
   changesRoleOrPassword,
+  setsWebhookUrl,
   grantsPrivilegedRole,
   PRIVILEGED_ROLES,
 } from './sensitive-operations';

@@ -26,3 +26,8 @@ export function grantsPrivilegedRole(body: unknown): boolean {
 export function changesRoleOrPassword(body: unknown): boolean {
   return !isRecord(body) || Object.hasOwn(body, 'role') || Object.hasOwn(body, 'password');
 }
+
+/** Giving a report a webhook URL, which makes its signing secret. */
+export function setsWebhookUrl(body: unknown): boolean {
+  return !isRecord(body) || (Object.hasOwn(body, 'webhookUrl') && body.webhookUrl !== null);
+}

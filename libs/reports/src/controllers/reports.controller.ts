@@ -1,4 +1,10 @@
-import { CurrentPrincipal, type Principal, RequirePermission, RequireSignature } from '@app/access';
+import {
+  CurrentPrincipal,
+  type Principal,
+  RequirePermission,
+  RequireSignature,
+  setsWebhookUrl,
+} from '@app/access';
 import { type Page, PageQueryDto, type RequestMeta, RequestMetadata } from '@app/common';
 import { Idempotent } from '@app/idempotency';
 import { RateLimitClass } from '@app/rate-limit';
@@ -37,12 +43,6 @@ import { ReportsService } from '../services/reports.service';
 
 const id = new ParseUUIDPipe();
 
-/** A body that gives a webhook URL makes a secret: signed, like every secret-making call. */
-const makesWebhookSecret = (body: unknown): boolean =>
-  typeof body !== 'object' ||
-  body === null ||
-  (Object.hasOwn(body, 'webhookUrl') && (body as { webhookUrl: unknown }).webhookUrl !== null);
-
 @ApiTags('reports')
 @ApiExtraModels(ReportMetricDto)
 @Controller('reports')
@@ -54,7 +54,7 @@ export class ReportsController {
 
   @Post()
   @RequirePermission('reports:write')
-  @RequireSignature({ when: makesWebhookSecret })
+  @RequireSignature({ when: setsWebhookUrl })
   @Idempotent()
   @ApiOperation({
     summary: 'Define a scheduled report',
@@ -94,7 +94,7 @@ export class ReportsController {
 
   @Patch(':id')
   @RequirePermission('reports:write')
-  @RequireSignature({ when: makesWebhookSecret })
+  @RequireSignature({ when: setsWebhookUrl })
   @ApiOperation({
     summary: 'Change a report',
     description:
