@@ -214,6 +214,9 @@ describe('reports', () => {
     ).toBe('%PDF-');
     const history = await get(`/v1/reports/${id}/runs`);
     expect((history.body.data as Array<{ id: string }>).map((r) => r.id)).toEqual([runId]);
+    const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^sightline_report_runs_total\{outcome="succeeded"\} [1-9]/m);
+    expect(metrics).toMatch(/^sightline_report_run_duration_seconds_count [1-9]/m);
     expect((await get(`/v1/report-runs/${runId}`, other.adminKey)).status).toBe(404);
     expect((await get(`/v1/report-runs/${runId}/download`, other.adminKey)).status).toBe(404);
   });
