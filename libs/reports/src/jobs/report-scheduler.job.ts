@@ -8,6 +8,7 @@ import type { NewReportRun } from '../repositories/report-runs.repository';
 import { ReportsRepository } from '../repositories/reports.repository';
 import { dueRunsToClaim } from '../schedule/due-runs';
 import { parseReportSchedule } from '../schedule/report-schedule';
+import { ReportScheduleError } from '../schedule/report-schedule-error';
 import { ReportRunsService } from '../services/report-runs.service';
 
 /** Reports one transaction of a tick schedules; a tick goes on while batches come back full. */
@@ -59,7 +60,19 @@ export class ReportSchedulerJob implements OnApplicationBootstrap {
       const { reports, runs } = await this.reports.inTransaction(async (work) => {
         const due = await this.reports.lockDue(now, BATCH, work);
         let inserted = 0;
-        for (const report of due) inserted += await this.schedule(report, now, work);
+        for (const report of due) {
+          try {
+            inserted += await this.schedule(report, now, work);
+          } catch (error) {
+            if (!(error instanceof ReportScheduleError)) throw error;
+            // A schedule this build can no longer read (a zone gone from the time zone
+            // database) stops being scheduled rather than blocking every other report.
+            this.logger.warn(
+              `Report ${report.id}: not scheduled: ${error.field}: ${error.message}`,
+            );
+            await this.reports.update(report.organizationId, report.id, { nextDueAt: null }, work);
+          }
+        }
         return { reports: due.length, runs: inserted };
       });
       created += runs;

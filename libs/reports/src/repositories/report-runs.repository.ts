@@ -94,19 +94,22 @@ export class ReportRunsRepository {
     ]);
   }
 
-  /** Runs of the organization created since `since` (its hourly budget). */
+  /** Runs the organization started since `since` (its hourly budget). */
   countSince(
     organizationId: OrganizationId,
     since: Date,
     work: UnitOfWork = this.runs.manager,
   ): Promise<number> {
-    return work
-      .createQueryBuilder(ReportRunEntity, 'run')
-      .where('run.organization_id = :organizationId AND run.created_at >= :since', {
-        organizationId,
-        since,
-      })
-      .getCount();
+    return (
+      work
+        .createQueryBuilder(ReportRunEntity, 'run')
+        // Due times refused for the budget itself did not run: they do not spend it.
+        .where(
+          "run.organization_id = :organizationId AND run.created_at >= :since AND run.error_code IS DISTINCT FROM 'run-limit'",
+          { organizationId, since },
+        )
+        .getCount()
+    );
   }
 
   /**

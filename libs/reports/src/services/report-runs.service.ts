@@ -195,6 +195,13 @@ export class ReportRunsService {
     if (report.webhookUrl === null) {
       throw new ProblemException(409, 'no-webhook', `Report ${report.id} has no webhook`);
     }
+    if (report.webhookDisabledAt !== null) {
+      throw new ProblemException(
+        409,
+        'no-webhook',
+        `Report ${report.id}'s webhook was disabled when its receiver answered 410 Gone; set its webhookUrl again to enable it`,
+      );
+    }
     if (run.generatedAt === null) {
       throw new ProblemException(
         409,
