@@ -29,6 +29,10 @@ import { AnalysisEventsRepository } from '../../libs/analysis/src/repositories/a
 import { AnalysesRepository } from '../../libs/analysis/src/repositories/analyses.repository';
 import { QuestionEntity } from '../../libs/questions/src/entities/question.entity';
 import { QuestionsRepository } from '../../libs/questions/src/repositories/questions.repository';
+import { ReportRunEntity } from '../../libs/reports/src/entities/report-run.entity';
+import { ReportEntity } from '../../libs/reports/src/entities/report.entity';
+import { ReportRunsRepository } from '../../libs/reports/src/repositories/report-runs.repository';
+import { ReportsRepository } from '../../libs/reports/src/repositories/reports.repository';
 
 /** An analysis as a test makes it: what it leaves out takes a plain default (queued text). */
 export type TestAnalysis = Partial<Omit<AnalysisEntity, 'organizationId' | 'createdAt'>>;
@@ -38,6 +42,12 @@ export interface TestAnalysisEvent {
   type: AnalysisEventType;
   data?: Record<string, unknown>;
 }
+
+/** A report as a test makes it: what it leaves out takes a plain default (daily, enabled). */
+export type TestReport = Partial<Omit<ReportEntity, 'organizationId' | 'createdAt' | 'updatedAt'>>;
+
+/** A run as a test makes it: queued and scheduled unless told otherwise. */
+export type TestReportRun = Partial<Omit<ReportRunEntity, 'organizationId' | 'reportId'>>;
 
 /** A metric point as a test writes it: what it leaves out takes a plain default. */
 export type TestMetric = Pick<MetricInput, 'name' | 'value'> & Partial<MetricInput>;
@@ -59,6 +69,9 @@ export class DataFactory {
   private readonly apiKeys: ApiKeysRepository;
   private readonly auditEvents: AuditEventsRepository;
   private readonly idempotencyKeys: IdempotencyKeysRepository;
+  private readonly reports: ReportsRepository;
+  private readonly reportRuns: ReportRunsRepository;
+  private dueTimes = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -76,6 +89,8 @@ export class DataFactory {
     this.apiKeys = new ApiKeysRepository(dataSource.getRepository(ApiKeyEntity));
     this.auditEvents = new AuditEventsRepository(dataSource.getRepository(AuditEventEntity));
     this.idempotencyKeys = new IdempotencyKeysRepository(dataSource);
+    this.reports = new ReportsRepository(dataSource.getRepository(ReportEntity));
+    this.reportRuns = new ReportRunsRepository(dataSource.getRepository(ReportRunEntity));
   }
 
   /** An organization; its id. */
@@ -309,5 +324,69 @@ export class DataFactory {
       createdBy: 'factory',
       ...fields,
     });
+  }
+
+  /** A report of the organization: daily at 08:00 UTC, a PDF of `visits`, no webhook. */
+  newReport(organizationId: OrganizationId, fields: TestReport = {}): Promise<ReportEntity> {
+    return this.reports.inTransaction((work) =>
+      this.reports.insert(
+        organizationId,
+        {
+          id: randomUUID(),
+          name: 'Daily visits',
+          metrics: [{ name: 'visits', dimensions: {}, aggregate: 'sum' }],
+          datasetId: null,
+          period: 'day',
+          schedule: '0 8 * * *',
+          timezone: 'UTC',
+          catchUp: 'latest',
+          formats: ['pdf'],
+          webhookUrl: null,
+          webhookSecret: null,
+          webhookPreviousSecret: null,
+          webhookPreviousSecretUntil: null,
+          webhookDisabledAt: null,
+          attachDocument: false,
+          enabled: true,
+          scheduledThrough: new Date(),
+          nextDueAt: null,
+          createdBy: 'factory',
+          ...fields,
+        },
+        work,
+      ),
+    );
+  }
+
+  /**
+   * A run of the report (queued, scheduled for a fresh due time, over the day before it,
+   * unless told otherwise). Columns a worker sets later (attempts, heartbeat, generation,
+   * delivery, creation time) are set after the insert, as the worker would.
+   */
+  async newReportRun(
+    organizationId: OrganizationId,
+    reportId: string,
+    fields: TestReportRun = {},
+  ): Promise<ReportRunEntity> {
+    // A due time of its own, so scheduled runs of one report never meet its unique index.
+    this.dueTimes += 1;
+    const dueAt = fields.dueAt ?? new Date(Date.UTC(2026, 0, 1) + this.dueTimes * 60_000);
+    const { id = randomUUID(), trigger = 'schedule', status = 'queued', ...later } = fields;
+    const run = {
+      id,
+      reportId,
+      trigger,
+      dueAt,
+      periodStart: fields.periodStart ?? new Date(dueAt.getTime() - 24 * 60 * 60 * 1000),
+      periodEnd: fields.periodEnd ?? dueAt,
+      status,
+    };
+    await this.reportRuns.inTransaction((work) =>
+      this.reportRuns.insert(organizationId, [run], work),
+    );
+    const { dueAt: _dueAt, periodStart: _start, periodEnd: _end, ...changes } = later;
+    if (Object.keys(changes).length > 0)
+      await this.dataSource.getRepository(ReportRunEntity).update({ id }, changes);
+    return this.dataSource.getRepository(ReportRunEntity).findOneByOrFail({ id });
   }
 }

@@ -12,6 +12,10 @@ import { ApiKeyEntity } from '../../libs/auth/src/entities/api-key.entity';
 import { RefreshTokenEntity } from '../../libs/auth/src/entities/refresh-token.entity';
 import { SignatureNonceEntity } from '../../libs/auth/src/entities/signature-nonce.entity';
 import { UserEntity } from '../../libs/auth/src/entities/user.entity';
+import { ReportDeliveryEntity } from '../../libs/reports/src/entities/report-delivery.entity';
+import { ReportDocumentEntity } from '../../libs/reports/src/entities/report-document.entity';
+import { ReportRunEntity } from '../../libs/reports/src/entities/report-run.entity';
+import { ReportEntity } from '../../libs/reports/src/entities/report.entity';
 import { DataFactory } from './data-factory';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testConfig } from './test-config';
@@ -28,6 +32,10 @@ const ENTITIES = [
   RefreshTokenEntity,
   SignatureNonceEntity,
   AuditEventEntity,
+  ReportEntity,
+  ReportRunEntity,
+  ReportDocumentEntity,
+  ReportDeliveryEntity,
 ];
 
 /**
