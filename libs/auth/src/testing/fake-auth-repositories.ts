@@ -157,6 +157,8 @@ export class FakeUsersRepository {
 export class FakeApiKeysRepository {
   readonly calls: Call[] = [];
   readonly touched: Array<{ id: string; at: Date }> = [];
+  /** The transaction each insert was made in (undefined: none). */
+  readonly insertedIn: unknown[] = [];
 
   constructor(readonly rows: ApiKeyEntity[] = []) {}
 
@@ -172,8 +174,10 @@ export class FakeApiKeysRepository {
   insert(
     organizationId: OrganizationId,
     key: Pick<ApiKeyEntity, 'name' | 'role' | 'prefix' | 'keyHash' | 'expiresAt'>,
+    manager?: unknown,
   ): Promise<ApiKeyEntity> {
     this.calls.push({ method: 'insert', organizationId });
+    this.insertedIn.push(manager);
     const row = apiKeyEntity(organizationId, key);
     this.rows.push(row);
     return Promise.resolve(row);
