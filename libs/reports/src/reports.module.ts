@@ -1,6 +1,7 @@
 import { AuditCoreModule } from '@app/audit';
 import { DatasetsCoreModule } from '@app/datasets';
 import { MetricsCoreModule } from '@app/metrics';
+import { AnalysisModelModule } from '@app/models';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReportRunsController } from './controllers/report-runs.controller';
@@ -36,6 +37,7 @@ import { ReportsService } from './services/reports.service';
     MetricsCoreModule,
     DatasetsCoreModule,
     AuditCoreModule,
+    AnalysisModelModule,
   ],
   providers: [
     ReportsRepository,

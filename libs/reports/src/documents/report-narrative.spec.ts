@@ -1,15 +1,7 @@
 import type { PeriodStatistics, ReportContent, ReportMetricSection } from './report-content';
 import { composeNarrative } from './report-narrative';
+import { NO_STATISTICS as EMPTY } from './testing/report-fixture';
 
-const EMPTY: PeriodStatistics = {
-  count: 0,
-  sum: null,
-  min: null,
-  max: null,
-  average: null,
-  last: null,
-  p95: null,
-};
 const stats = (values: number[]): PeriodStatistics => ({
   count: values.length,
   sum: values.reduce((a, b) => a + b, 0),

@@ -28,7 +28,7 @@ export function composeNarrative(content: ReportContent): string {
 }
 
 function sentence(section: ReportMetricSection): string {
-  const subject = subjectOf(section);
+  const subject = narrativeSubject(section);
   const current = headlineOf(section.current, section.aggregate);
   const previous = headlineOf(section.previous, section.aggregate);
   if (section.current.count === 0) {
@@ -49,7 +49,8 @@ function sentence(section: ReportMetricSection): string {
   return `${stated}, ${direction} ${by} from ${formatNumber(previous)}.`;
 }
 
-function subjectOf(section: ReportMetricSection): string {
+/** "Revenue (EUR) [region: EU]": how a narrative names a metric section, its filter if any. */
+export function narrativeSubject(section: ReportMetricSection): string {
   const filter =
     Object.keys(section.dimensions).length === 0 ? '' : ` [${dimensionsLabel(section.dimensions)}]`;
   return `${metricHeading(section)}${filter}`;

@@ -14,6 +14,17 @@ export function statistics(overrides: Partial<PeriodStatistics> = {}): PeriodSta
   };
 }
 
+/** The statistics of a period without values. */
+export const NO_STATISTICS: PeriodStatistics = {
+  count: 0,
+  sum: null,
+  min: null,
+  max: null,
+  average: null,
+  last: null,
+  p95: null,
+};
+
 /** A month of daily points starting at `start`, with values that rise and fall. */
 export function dailySeries(start: Date, days: number): ReportMetricSection['series'] {
   return Array.from({ length: days }, (_, day) => ({
