@@ -111,6 +111,17 @@ describe('ReportsService', () => {
       expect(repository.writes).toEqual([{ method: 'insert', work: unit }]);
     });
 
+    it('schedules nothing for a report created disabled', async () => {
+      const created = await serviceWith().create(
+        analystOf(ORG_A),
+        create({ enabled: false }),
+        undefined,
+        NOW,
+      );
+      expect(stored(created.id)).toMatchObject({ enabled: false, nextDueAt: null });
+      expect(created.nextRuns).toEqual([]);
+    });
+
     it.each([
       ['schedule', { schedule: 'every morning' }],
       ['schedule', { schedule: '0 0 31 2 *' }],

@@ -100,7 +100,7 @@ export class ReportsService {
       );
     });
     await this.audited(principal, 'report.created', report, meta);
-    return withSecret(mapReport(report, nextRuns(schedule, now)), secret);
+    return withSecret(mapReport(report, enabled ? nextRuns(schedule, now) : []), secret);
   }
 
   async get(organizationId: OrganizationId, id: string, now = new Date()): Promise<ReportDto> {
