@@ -82,7 +82,7 @@ export class ReportEntity {
   @Column({ name: 'webhook_previous_secret_until', type: 'timestamptz', nullable: true })
   webhookPreviousSecretUntil!: Date | null;
 
-  /** Set when the receiver answered 410 Gone: nothing is delivered until the URL changes. */
+  /** Set when the receiver answered 410 Gone: nothing is delivered until the URL is set again. */
   @Column({ name: 'webhook_disabled_at', type: 'timestamptz', nullable: true })
   webhookDisabledAt!: Date | null;
 

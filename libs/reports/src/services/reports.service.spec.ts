@@ -316,6 +316,18 @@ describe('ReportsService', () => {
       expect(updated.webhook).toMatchObject({ enabled: true, disabledAt: null });
     });
 
+    it('enables a disabled webhook when its URL is set again, as the API documents', async () => {
+      const report = withWebhook({ webhookDisabledAt: NOW });
+      const updated = await update(report, { webhookUrl });
+      expect(stored(report.id)).toMatchObject({
+        webhookUrl,
+        webhookDisabledAt: null,
+        webhookSecret: 'whsec_old',
+      });
+      expect(updated.webhook).toMatchObject({ enabled: true });
+      expect(updated).not.toHaveProperty('webhookSecret');
+    });
+
     it('refuses a bad schedule or webhook with a 400 naming it, changing nothing', async () => {
       const report = reportEntity(ORG_A, { name: 'Before' });
       const badSchedule = await rejection(

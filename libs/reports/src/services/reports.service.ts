@@ -294,7 +294,9 @@ function checkMetrics(metrics: ReportMetricDto[]): ReportMetricSpec[] {
 
 /** The webhook columns a PATCH's `webhookUrl` changes (none when it is absent). */
 function webhookChanges(current: ReportEntity, url: string | null | undefined): ReportChanges {
-  if (url === undefined || url === current.webhookUrl) return {};
+  if (url === undefined) return {};
+  // The same address set again enables it after a 410 (its receiver is back).
+  if (url === current.webhookUrl) return { webhookDisabledAt: null };
   if (url === null) {
     return {
       webhookUrl: null,
