@@ -357,17 +357,28 @@ describe('ReportRunsRepository (real PostgreSQL)', () => {
       });
   });
 
-  it("counts the organization's runs created since a time", async () => {
+  it("counts the organization's runs started since a time, not those the budget refused", async () => {
     const counted = await db.factory.newOrganization();
     const countedReport = await db.factory.newReport(counted);
     for (const minutes of [90, 50, 10, 1])
       await db.factory.newReportRun(counted, countedReport.id, { createdAt: minutesAgo(minutes) });
+    await db.factory.newReportRun(counted, countedReport.id, {
+      status: 'failed',
+      errorCode: 'run-limit',
+      createdAt: minutesAgo(2),
+    });
+    // Failed for another reason, it did start.
+    await db.factory.newReportRun(counted, countedReport.id, {
+      status: 'failed',
+      errorCode: 'generation-failed',
+      createdAt: minutesAgo(100),
+    });
     await db.factory.newReportRun(other, (await db.factory.newReport(other)).id);
     await expect(repository.countSince(counted, minutesAgo(60))).resolves.toBe(3);
     await expect(repository.countSince(counted, minutesAgo(5))).resolves.toBe(1);
     await expect(
       repository.inTransaction((work) => repository.countSince(counted, minutesAgo(120), work)),
-    ).resolves.toBe(4);
+    ).resolves.toBe(5);
   });
 
   it('deletes finished runs created before a time with their documents and deliveries', async () => {
