@@ -63,8 +63,8 @@ describe('composeNarrative', () => {
       ]),
     );
     expect(text).toBe(
-      'revenue (EUR) [region: eu]: the total was 1,250.5, up +250.5 (+25.1%) from 1,000. ' +
-        'latency: the average was 3, down -1 (-25%) from 4.',
+      'revenue (EUR) [region: eu]: the total was 1,250.5, up 250.5 (25.1%) from 1,000. ' +
+        'latency: the average was 3, down 1 (25%) from 4.',
     );
   });
 
@@ -103,6 +103,6 @@ describe('composeNarrative', () => {
         }),
       ]),
     );
-    expect(text).toBe('orders: the total was 3, up +3 from 0.');
+    expect(text).toBe('orders: the total was 3, up 3 from 0.');
   });
 });

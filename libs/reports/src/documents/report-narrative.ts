@@ -1,11 +1,5 @@
 import { headlineOf, type ReportContent, type ReportMetricSection } from './report-content';
-import {
-  dimensionsLabel,
-  formatNumber,
-  formatPercent,
-  formatSignedNumber,
-  metricHeading,
-} from './report-format';
+import { dimensionsLabel, formatNumber, formatPercent, metricHeading } from './report-format';
 
 const AGGREGATE_WORDS: Record<ReportMetricSection['aggregate'], string> = {
   sum: 'total',
@@ -41,11 +35,12 @@ function sentence(section: ReportMetricSection): string {
   const { absolute, percent } = section.change;
   if (absolute === null || previous === null) return `${stated}, with no data the period before.`;
   if (absolute === 0) return `${stated}, unchanged from the period before.`;
+  // The word carries the direction, so the amounts are unsigned ("down 103 (5.4%)").
   const direction = absolute > 0 ? 'up' : 'down';
   const by =
     percent === null
-      ? formatSignedNumber(absolute)
-      : `${formatSignedNumber(absolute)} (${formatPercent(percent)})`;
+      ? formatNumber(Math.abs(absolute))
+      : `${formatNumber(Math.abs(absolute))} (${formatPercent(Math.abs(percent)).replace(/^\+/, '')})`;
   return `${stated}, ${direction} ${by} from ${formatNumber(previous)}.`;
 }
 
