@@ -33,6 +33,7 @@ import { ReportRunEntity } from '../../libs/reports/src/entities/report-run.enti
 import { ReportEntity } from '../../libs/reports/src/entities/report.entity';
 import { ReportRunsRepository } from '../../libs/reports/src/repositories/report-runs.repository';
 import { ReportsRepository } from '../../libs/reports/src/repositories/reports.repository';
+import { reportEntity } from '../../libs/reports/src/testing/fake-reports';
 
 /** An analysis as a test makes it: what it leaves out takes a plain default (queued text). */
 export type TestAnalysis = Partial<Omit<AnalysisEntity, 'organizationId' | 'createdAt'>>;
@@ -326,36 +327,20 @@ export class DataFactory {
     });
   }
 
-  /** A report of the organization: daily at 08:00 UTC, a PDF of `visits`, no webhook. */
+  /**
+   * A report of the organization as the unit specs' `reportEntity` makes one (daily at 08:00
+   * UTC, a PDF of `visits`, no webhook), but not due: a test that schedules sets `nextDueAt`.
+   */
   newReport(organizationId: OrganizationId, fields: TestReport = {}): Promise<ReportEntity> {
-    return this.reports.inTransaction((work) =>
-      this.reports.insert(
-        organizationId,
-        {
-          id: randomUUID(),
-          name: 'Daily visits',
-          metrics: [{ name: 'visits', dimensions: {}, aggregate: 'sum' }],
-          datasetId: null,
-          period: 'day',
-          schedule: '0 8 * * *',
-          timezone: 'UTC',
-          catchUp: 'latest',
-          formats: ['pdf'],
-          webhookUrl: null,
-          webhookSecret: null,
-          webhookPreviousSecret: null,
-          webhookPreviousSecretUntil: null,
-          webhookDisabledAt: null,
-          attachDocument: false,
-          enabled: true,
-          scheduledThrough: new Date(),
-          nextDueAt: null,
-          createdBy: 'factory',
-          ...fields,
-        },
-        work,
-      ),
-    );
+    const defaults = { id: randomUUID(), scheduledThrough: new Date(), nextDueAt: null };
+    const made = reportEntity(organizationId, { ...defaults, createdBy: 'factory', ...fields });
+    const {
+      organizationId: _organization,
+      createdAt: _created,
+      updatedAt: _updated,
+      ...report
+    } = made;
+    return this.reports.inTransaction((work) => this.reports.insert(organizationId, report, work));
   }
 
   /**
