@@ -48,11 +48,7 @@ describe('ReportsService', () => {
       audit.asService(),
       config,
     );
-  const stored = (id: string): ReportEntity => {
-    const row = repository.rows.find((report) => report.id === id);
-    if (row === undefined) throw new Error(`no report ${id}`);
-    return row;
-  };
+  const stored = (id: string) => repository.stored(id);
 
   beforeEach(() => {
     repository = new FakeReportsRepository([]);

@@ -1,9 +1,11 @@
 import { type OrganizationId, organizationIdOf } from '@app/tenancy';
 import type { Principal } from '@app/access';
 import type { AuditRecord, AuditService } from '@app/audit';
+import type { Keyed, KeysetPosition } from '@app/common';
 import { type AppConfig, loadConfig } from '@app/config';
 import type { JobQueue, UnitOfWork } from '@app/database';
 import type { DatasetsService } from '@app/datasets';
+import type { ReportDeliveryEntity } from '../entities/report-delivery.entity';
 import type { ReportDocumentEntity } from '../entities/report-document.entity';
 import type { ReportRunEntity } from '../entities/report-run.entity';
 import type { ReportEntity, ReportFormatName } from '../entities/report.entity';
@@ -128,6 +130,13 @@ class FakeTable<Row extends { organizationId: OrganizationId; id: string }> {
     }
   }
 
+  /** The row with `id` as it is now, of whichever organization (for a spec's checks). */
+  stored(id: string): Row {
+    const row = this.rows.find((candidate) => candidate.id === id);
+    if (row === undefined) throw new Error(`no row ${id}`);
+    return row;
+  }
+
   protected own(organizationId: OrganizationId, id: string): Row | undefined {
     return this.rows.find((row) => row.organizationId === organizationId && row.id === id);
   }
@@ -239,6 +248,24 @@ export class FakeReportRunsRepository extends FakeTable<ReportRunEntity> {
     return Promise.resolve(ids);
   }
 
+  /** The report's runs newest first, `limit` + 1 of them, after `after` (by time only). */
+  list(
+    organizationId: OrganizationId,
+    reportId: string,
+    limit: number,
+    after: KeysetPosition | undefined,
+  ): Promise<Array<Keyed<ReportRunEntity>>> {
+    const keyed = this.rows
+      .filter((row) => row.organizationId === organizationId && row.reportId === reportId)
+      .map((item) => ({
+        item: { ...item },
+        position: { time: item.createdAt.toISOString().replace('Z', '000Z'), id: item.id },
+      }))
+      .sort((a, b) => (a.position.time < b.position.time ? 1 : -1))
+      .filter(({ position }) => after === undefined || position.time < after.time);
+    return Promise.resolve(keyed.slice(0, limit + 1));
+  }
+
   reopenDelivery(organizationId: OrganizationId, id: string): Promise<boolean> {
     const row = this.own(organizationId, id);
     if (row?.generatedAt === null || row === undefined || row.deliveryStatus === 'pending')
@@ -303,13 +330,28 @@ export function reportDocument(
   };
 }
 
-/** ReportDeliveriesRepository with no attempts recorded. */
-export function noDeliveries(): ReportDeliveriesRepository {
-  const none = {
-    list: () => Promise.resolve([]),
-    countByRun: () => Promise.resolve(new Map<string, number>()),
-  };
-  return none as unknown as ReportDeliveriesRepository;
+/** ReportDeliveriesRepository over attempts in memory. */
+export class FakeReportDeliveries {
+  constructor(readonly attempts: ReportDeliveryEntity[] = []) {}
+
+  list(organizationId: OrganizationId, runId: string): Promise<ReportDeliveryEntity[]> {
+    const listed = this.attempts
+      .filter((attempt) => attempt.organizationId === organizationId && attempt.runId === runId)
+      .sort((a, b) => a.attempt - b.attempt);
+    return Promise.resolve(listed);
+  }
+
+  countByRun(organizationId: OrganizationId, runIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const attempt of this.attempts)
+      if (attempt.organizationId === organizationId && runIds.includes(attempt.runId))
+        counts.set(attempt.runId, (counts.get(attempt.runId) ?? 0) + 1);
+    return Promise.resolve(counts);
+  }
+
+  asRepository(): ReportDeliveriesRepository {
+    return this as unknown as ReportDeliveriesRepository;
+  }
 }
 
 /** JobQueue recording what is sent in which transaction. */
