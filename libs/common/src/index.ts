@@ -26,6 +26,7 @@ export { ServiceLifecycle } from './lifecycle/service-lifecycle';
 export { applyRouteBodyLimits, BodyLimit } from './http/body-limit';
 export { REQUEST_ID_HEADER, resolveRequestId } from './http/request-id';
 export { createValidationPipe, flattenValidationErrors } from './validation/validation.pipe';
+export { IsWholeNumber } from './validation/is-whole-number';
 export {
   decodeCursor,
   encodeCursor,

@@ -1,4 +1,4 @@
-import { PageQueryDto } from '@app/common';
+import { IsWholeNumber, PageQueryDto } from '@app/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -47,18 +47,6 @@ function IsDimensionFilter(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
-}
-
-/** One message for a number out of range, not one per failed rule. */
-function IsWholeNumber(min: number, max: number): PropertyDecorator {
-  return ValidateBy({
-    name: 'isWholeNumber',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
-      defaultMessage: (args) => `${args?.property} must be a whole number from ${min} to ${max}`,
-    },
-  });
 }
 
 /** Longest metric name, unit and dimension value (the rules of metric-input.ts). */
