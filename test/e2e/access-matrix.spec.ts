@@ -73,6 +73,7 @@ const ALLOWED: Record<string, Role[]> = {
   'GET /v1/audit-events': ADMIN,
   'POST /v1/reports': WRITERS,
   'GET /v1/reports': READERS,
+  'GET /v1/reports/schedule-preview': READERS,
   'GET /v1/reports/{id}': READERS,
   'PATCH /v1/reports/{id}': WRITERS,
   'DELETE /v1/reports/{id}': WRITERS,

@@ -38,6 +38,10 @@ import {
   UpdateReportDto,
 } from '../dtos/report.dto';
 import { ReportRunPageDto, type ReportRunDto, RunRequestedDto } from '../dtos/report-run.dto';
+import {
+  ReportSchedulePreviewDto,
+  ReportSchedulePreviewQueryDto,
+} from '../dtos/report-schedule-preview.dto';
 import { ReportRunsService } from '../services/report-runs.service';
 import { ReportsService } from '../services/reports.service';
 
@@ -80,6 +84,24 @@ export class ReportsController {
     @Query() query: PageQueryDto,
   ): Promise<Page<ReportDto>> {
     return this.reports.list(principal.organizationId, query);
+  }
+
+  // Before `:id`, so the path is not read as a report id.
+  @Get('schedule-preview')
+  @RequirePermission('reports:read')
+  @ApiOperation({
+    summary: "List a schedule's due times before saving it",
+    description:
+      'The first `count` (default 5, at most 50) due times at or after `from` (default now) of ' +
+      '`schedule` in `timezone`, in that zone with its offset, as a report would run. A fixed ' +
+      'time the clock skips runs at the first instant after the gap and one it repeats runs once; ' +
+      'a schedule with a wildcard, step, range or list in its minute or hour runs at each instant ' +
+      'the clock reads a matching time. An invalid `schedule`, `timezone`, `from` or `count` is ' +
+      'a 400 naming it.',
+  })
+  @ApiOkResponse({ type: ReportSchedulePreviewDto })
+  previewSchedule(@Query() query: ReportSchedulePreviewQueryDto): ReportSchedulePreviewDto {
+    return this.reports.previewSchedule(query);
   }
 
   @Get(':id')

@@ -14,7 +14,7 @@ import {
 } from '@app/common';
 import { AppConfig } from '@app/config';
 import { DatasetsService } from '@app/datasets';
-import { isDimensionKey } from '@app/metrics';
+import { isDimensionKey, parseQueryTime } from '@app/metrics';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
@@ -25,6 +25,10 @@ import {
   type ReportWithSecretDto,
   type UpdateReportDto,
 } from '../dtos/report.dto';
+import type {
+  ReportSchedulePreviewDto,
+  ReportSchedulePreviewQueryDto,
+} from '../dtos/report-schedule-preview.dto';
 import type { ReportEntity, ReportFormatName, ReportMetricSpec } from '../entities/report.entity';
 import { type ReportChanges, ReportsRepository } from '../repositories/reports.repository';
 import { formatInZone } from '../schedule/zoned-time';
@@ -35,6 +39,12 @@ import { newWebhookSecret } from '../webhooks/webhook-secret';
 
 /** Due times `GET /v1/reports/:id` lists. */
 const NEXT_RUNS = 5;
+/**
+ * The instants a schedule preview may start from. Croner gives wrong years (and takes seconds)
+ * from before the year 100 and finds nothing after 3000; previews stay well inside both.
+ */
+const PREVIEW_EARLIEST = Date.parse('1900-01-01T00:00:00Z');
+const PREVIEW_LATEST = Date.parse('2200-01-01T00:00:00Z');
 /** How long the secret before a rotation keeps signing, so receivers can switch over. */
 export const SECRET_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
@@ -106,6 +116,25 @@ export class ReportsService {
   async get(organizationId: OrganizationId, id: string, now = new Date()): Promise<ReportDto> {
     const report = await this.find(organizationId, id);
     return mapReport(report, nextRunsOf(report, now));
+  }
+
+  /**
+   * `GET /v1/reports/schedule-preview`: the first `count` due times at or after `from`
+   * (default now) of a schedule in a zone, as a report with them would run; nothing is stored.
+   */
+  previewSchedule(
+    query: ReportSchedulePreviewQueryDto,
+    now = new Date(),
+  ): ReportSchedulePreviewDto {
+    const schedule = this.checkSchedule(query.schedule, query.timezone);
+    const from = query.from === undefined ? now : checkPreviewFrom(query.from);
+    // nextRuns is strictly after its instant; a due time at `from` itself is listed.
+    const dueTimes = schedule.nextRuns(new Date(from.getTime() - 1), query.count);
+    return {
+      schedule: query.schedule.trim(),
+      timezone: query.timezone,
+      dueTimes: dueTimes.map((at) => formatInZone(at, query.timezone)),
+    };
   }
 
   /** The report, or a 404 naming it. */
@@ -290,6 +319,17 @@ function checkMetrics(metrics: ReportMetricDto[]): ReportMetricSpec[] {
   });
   if (errors.length > 0) throw new RequestValidationException(errors);
   return specs;
+}
+
+/** A preview's `from` as an instant; a 400 naming `from` when unreadable or out of range. */
+function checkPreviewFrom(text: string): Date {
+  const from = parseQueryTime(text, 'from');
+  if (from.getTime() < PREVIEW_EARLIEST || from.getTime() >= PREVIEW_LATEST) {
+    throw new RequestValidationException([
+      { field: 'from', message: 'from must be from 1900-01-01 to before 2200-01-01' },
+    ]);
+  }
+  return from;
 }
 
 /** The webhook columns a PATCH's `webhookUrl` changes (none when it is absent). */
