@@ -5,8 +5,6 @@ import type { ReportEntity } from '../entities/report.entity';
 import type { NewReportRun } from '../repositories/report-runs.repository';
 import {
   analystOf,
-  datasetsOf,
-  FakeAudit,
   FakeJobQueue,
   FakeReportDeliveries,
   FakeReportDocuments,
@@ -18,9 +16,9 @@ import {
   reportEntity,
   reportRunEntity,
   reportsConfig,
+  reportsServiceOver,
 } from '../testing/fake-reports';
 import { REPORT_DELIVERY_QUEUE, REPORT_RUN_QUEUE, ReportRunsService } from './report-runs.service';
-import { ReportsService } from './reports.service';
 
 /** 1 March 2027, 12:00 UTC: 13:00 in Berlin. */
 const NOW = new Date(Date.UTC(2027, 2, 1, 12));
@@ -42,12 +40,7 @@ describe('ReportRunsService', () => {
       runs.asRepository(),
       documents.asRepository(),
       deliveries.asRepository(),
-      new ReportsService(
-        new FakeReportsRepository([report, theirs]).asRepository(),
-        datasetsOf([]),
-        new FakeAudit().asService(),
-        config,
-      ),
+      reportsServiceOver(new FakeReportsRepository([report, theirs]), { config }),
       jobs.asQueue(),
       config,
     );

@@ -17,6 +17,7 @@ import type {
   ReportChanges,
   ReportsRepository,
 } from '../repositories/reports.repository';
+import { ReportsService } from '../services/reports.service';
 
 export const ORG_A = organizationIdOf('11111111-1111-4111-8111-111111111111');
 export const ORG_B = organizationIdOf('22222222-2222-4222-8222-222222222222');
@@ -110,7 +111,7 @@ export interface FakeUnit {
  * as the database would. Each unit handed to `work` is recorded, to check which writes
  * shared one.
  */
-class FakeTable<Row extends { organizationId: OrganizationId; id: string }> {
+class FakeTable<Row extends { organizationId: OrganizationId; id: string; createdAt: Date }> {
   readonly units: FakeUnit[] = [];
 
   constructor(readonly rows: Row[]) {}
@@ -139,6 +140,23 @@ class FakeTable<Row extends { organizationId: OrganizationId; id: string }> {
 
   protected own(organizationId: OrganizationId, id: string): Row | undefined {
     return this.rows.find((row) => row.organizationId === organizationId && row.id === id);
+  }
+
+  /** The rows `keep` keeps, newest first, `limit` + 1 of them, after `after` (by time only). */
+  protected newestFirst(
+    keep: (row: Row) => boolean,
+    limit: number,
+    after: KeysetPosition | undefined,
+  ): Promise<Array<Keyed<Row>>> {
+    const keyed = this.rows
+      .filter(keep)
+      .map((item) => ({
+        item: { ...item },
+        position: { time: item.createdAt.toISOString().replace('Z', '000Z'), id: item.id },
+      }))
+      .sort((a, b) => (a.position.time < b.position.time ? 1 : -1))
+      .filter(({ position }) => after === undefined || position.time < after.time);
+    return Promise.resolve(keyed.slice(0, limit + 1));
   }
 }
 
@@ -181,6 +199,14 @@ export class FakeReportsRepository extends FakeTable<ReportEntity> {
     const row = this.own(organizationId, id);
     if (row !== undefined) Object.assign(row, changes, { updatedAt: new Date() });
     return Promise.resolve();
+  }
+
+  list(
+    organizationId: OrganizationId,
+    limit: number,
+    after: KeysetPosition | undefined,
+  ): Promise<Array<Keyed<ReportEntity>>> {
+    return this.newestFirst((row) => row.organizationId === organizationId, limit, after);
   }
 
   delete(organizationId: OrganizationId, id: string): Promise<boolean> {
@@ -248,22 +274,15 @@ export class FakeReportRunsRepository extends FakeTable<ReportRunEntity> {
     return Promise.resolve(ids);
   }
 
-  /** The report's runs newest first, `limit` + 1 of them, after `after` (by time only). */
   list(
     organizationId: OrganizationId,
     reportId: string,
     limit: number,
     after: KeysetPosition | undefined,
   ): Promise<Array<Keyed<ReportRunEntity>>> {
-    const keyed = this.rows
-      .filter((row) => row.organizationId === organizationId && row.reportId === reportId)
-      .map((item) => ({
-        item: { ...item },
-        position: { time: item.createdAt.toISOString().replace('Z', '000Z'), id: item.id },
-      }))
-      .sort((a, b) => (a.position.time < b.position.time ? 1 : -1))
-      .filter(({ position }) => after === undefined || position.time < after.time);
-    return Promise.resolve(keyed.slice(0, limit + 1));
+    const ofReport = (row: ReportRunEntity) =>
+      row.organizationId === organizationId && row.reportId === reportId;
+    return this.newestFirst(ofReport, limit, after);
   }
 
   reopenDelivery(organizationId: OrganizationId, id: string): Promise<boolean> {
@@ -376,6 +395,25 @@ export function datasetsOf(known: Array<{ organizationId: OrganizationId; id: st
         null,
     );
   return { find } as unknown as DatasetsService;
+}
+
+/** The dataset {@link reportsServiceOver} knows, of {@link ORG_A}. */
+export const DATASET_OF_A = '33333333-3333-4333-8333-333333333333';
+
+/** A real ReportsService over `repository`, knowing one dataset ({@link DATASET_OF_A}). */
+export function reportsServiceOver(
+  repository: FakeReportsRepository,
+  {
+    audit = new FakeAudit(),
+    config = reportsConfig(),
+  }: { audit?: FakeAudit; config?: AppConfig } = {},
+): ReportsService {
+  return new ReportsService(
+    repository.asRepository(),
+    datasetsOf([{ organizationId: ORG_A, id: DATASET_OF_A }]),
+    audit.asService(),
+    config,
+  );
 }
 
 /** AuditService keeping its records in memory. */
