@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { NO_DATA_TEXT } from './metric-chart';
 import { renderMetricCharts, renderReportDocuments, ReportRenderError } from './report-documents';
+import { busyFor, timerStall } from './testing/event-loop';
 import { metricSection, reportContent } from './testing/report-fixture';
 
 describe('renderReportDocuments', () => {
@@ -52,6 +53,22 @@ describe('renderReportDocuments', () => {
       failed: { metric: 'Refunds' },
       cause,
     });
+  });
+
+  it('gives timers a turn between charts: a long report never stalls the heartbeat', async () => {
+    const metrics = Array.from({ length: 12 }, (_, index) => metricSection({ name: `m${index}` }));
+    const renderChart = () => {
+      busyFor(25);
+      return Promise.resolve('<svg width="640" height="240"></svg>');
+    };
+
+    const { totalMs, stallMs } = await timerStall(() =>
+      renderMetricCharts(reportContent({ metrics }), renderChart),
+    );
+
+    expect(totalMs).toBeGreaterThanOrEqual(300);
+    // About one chart's time; without the turns, the whole rendering.
+    expect(stallMs).toBeLessThan(totalMs / 3);
   });
 
   it('rejects a renderer that answers with no SVG: no blank chart is ever sent', async () => {

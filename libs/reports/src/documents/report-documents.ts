@@ -1,4 +1,5 @@
 import { renderVegaLiteSvg } from '@app/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { TopLevelSpec } from 'vega-lite';
 import { metricChartSpec } from './metric-chart';
 import {
@@ -40,6 +41,9 @@ export async function renderMetricCharts(
   const charts = new Map<string, string>();
   // One at a time: rendering is CPU-bound, and the first failure ends the report anyway.
   for (const [index, section] of content.metrics.entries()) {
+    // A chart's promise settles without a turn of the event loop: give timers theirs (the
+    // run's heartbeat), or 50 charts hold the process for seconds and the run looks dead.
+    if (index > 0) await nextTurn();
     try {
       const svg = await renderChart(metricChartSpec(section, content.timezone));
       if (!/^\s*<svg\b/.test(svg)) throw new Error('the renderer returned no SVG');

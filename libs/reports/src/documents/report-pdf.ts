@@ -1,4 +1,5 @@
 import { chartFontFiles } from '@app/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { CONTENT_TYPES, documentFileName } from './document-names';
@@ -51,11 +52,14 @@ export async function renderReportPdf(
   const body = bufferOf(doc);
   try {
     drawHeader(doc, content);
-    content.metrics.forEach((section, index) => {
+    for (const [index, section] of content.metrics.entries()) {
+      // Drawing is synchronous: a turn of the event loop between metrics keeps timers (the
+      // run's heartbeat) and I/O going while a long report is drawn.
+      await nextTurn();
       const svg = charts.get(metricSectionKey(index));
       if (svg === undefined) throw new Error(`No chart for metric "${section.name}"`);
       drawMetric(doc, section, svg);
-    });
+    }
     drawPageNumbers(doc);
   } catch (error) {
     // The stream is closed either way; its outcome no longer matters.
