@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly upstreams = new Set<Socket>();
   port = 0;
 
   constructor(
@@ -18,6 +19,8 @@ export class TcpProxy {
   async start(): Promise<void> {
     const server = createServer((client) => {
       const upstream = connect(this.targetPort, this.targetHost);
+      this.upstreams.add(upstream);
+      upstream.on('close', () => this.upstreams.delete(upstream));
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
@@ -46,6 +49,16 @@ export class TcpProxy {
 
   async stop(): Promise<void> {
     await this.pause();
+  }
+
+  /**
+   * The local ports of the open connections to the server: the client ports the server sees
+   * (`pg_stat_activity.client_port`), so a backend can be traced to the process behind the proxy.
+   */
+  upstreamPorts(): number[] {
+    return [...this.upstreams].flatMap((socket) =>
+      socket.localPort === undefined ? [] : [socket.localPort],
+    );
   }
 
   /** `url` with its host and port replaced by the proxy's. */
