@@ -1,4 +1,5 @@
 import {
+  metricHeading,
   dimensionsLabel,
   formatNumber,
   formatPercent,
@@ -56,5 +57,13 @@ describe('report number formats', () => {
     });
     expect(rows.slice(1).map((row) => row.change)).toEqual(['', '', '', '', '', '']);
     expect(rows).toHaveLength(7);
+  });
+});
+
+describe('metricHeading', () => {
+  it('names the unit, unless it only repeats the name', () => {
+    expect(metricHeading(metricSection({ name: 'revenue', unit: 'EUR' }))).toBe('revenue (EUR)');
+    expect(metricHeading(metricSection({ name: 'orders', unit: 'orders' }))).toBe('orders');
+    expect(metricHeading(metricSection({ name: 'orders', unit: null }))).toBe('orders');
   });
 });

@@ -48,7 +48,10 @@ export function formatPercent(percent: number | null): string {
 
 /** "Revenue (EUR)", or the name alone without a unit. */
 export function metricHeading(section: ReportMetricSection): string {
-  return section.unit ? `${section.name} (${section.unit})` : section.name;
+  // A count whose unit repeats its name ("orders", unit "orders") reads better without it.
+  return section.unit && section.unit !== section.name
+    ? `${section.name} (${section.unit})`
+    : section.name;
 }
 
 /** "region: EU, channel: web", or "All" for the unfiltered metric. */
