@@ -12,7 +12,7 @@
 # container a longer grace period than Docker's 10 s default (`docker stop -t 30`,
 # Compose `stop_grace_period: 30s`; Kubernetes' default 30 s is enough).
 
-# ---- build: install everything, compile the apps with webpack ------------------------------
+# ---- build: install everything, compile the apps (webpack) and the dashboard (Vite) ---------
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -27,7 +27,8 @@ RUN npm run build \
  && test -f dist/apps/api/profile-worker.js \
  && test -f dist/apps/worker/main.js \
  && test -f dist/apps/worker/profile-worker.js \
- && test -f dist/apps/cli/main.js
+ && test -f dist/apps/cli/main.js \
+ && test -f dist/web/index.html
 
 # ---- prod-deps: production node_modules only (runs in parallel with `build`) ----------------
 FROM node:24-bookworm-slim AS prod-deps

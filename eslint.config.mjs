@@ -168,6 +168,25 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser and knows the API only through its typed client.
+    files: ['apps/web/src/**'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/*', '!@app/client'],
+              message: 'The dashboard uses the public API only: import @app/client',
+            },
+            { group: ['node:*'], message: 'The dashboard runs in a browser' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', 'webpack.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
