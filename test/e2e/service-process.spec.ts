@@ -89,7 +89,7 @@ describe('the built api process, as `npm start` runs it', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('starts with no database configured, ready within 60 s, with Swagger UI at /docs', async () => {
+  it('starts with no database configured, ready within 60 s, with Swagger UI at /docs and the dashboard at /', async () => {
     const started = Date.now();
     service = new ServiceProcess('api', env, workDir);
     httpPort = await service.listeningPort(60_000);
@@ -98,6 +98,10 @@ describe('the built api process, as `npm start` runs it', () => {
     const docs = await fetch(`http://127.0.0.1:${httpPort}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
+    // The dashboard from dist/web, found beside the bundle whatever the working directory.
+    const dashboard = await fetch(`http://127.0.0.1:${httpPort}/`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toMatch(/<script type="module" [^>]*src="\/assets\/[\w-]+\.js"/);
     // The ingest path was warmed before the API listened (8 MiB, the default outside tests).
     expect(service.output.join('\n')).toMatch(/Ingest warm-up: \d{5,} rows in \d+ ms/);
     // First start on an empty database: an organization and its admin key, printed once.

@@ -30,6 +30,8 @@ export interface TestAppOptions {
   imports?: Array<Type | DynamicModule>;
   /** A database to share (e.g. with a CLI run); the caller drops it. Default: a new one, dropped on close. */
   database?: TestDatabase;
+  /** The dashboard's build to serve (default: dist/web, as `npm run build` writes it). */
+  webRoot?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logging: { destination },
   });
   root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
-  const app = await createApiApp(root, config);
+  const app = await createApiApp(root, config, { webRoot: options.webRoot });
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

@@ -14,6 +14,7 @@ import {
   traceHttpRequests,
 } from '@app/observability';
 import { AnonymousRateLimit } from '@app/rate-limit';
+import { serveDashboard } from '../dashboard/serve-dashboard';
 import { setupOpenApi } from '../openapi/openapi-document';
 
 /** The OpenTelemetry instrumentation scope of the request spans. */
@@ -22,15 +23,21 @@ const HTTP_TRACER_NAME = 'sightline.http';
 /** Paths reached over plain HTTP by probes and scrapers inside the cluster. */
 const PLAIN_HTTP_PATHS = /^\/(health\/|metrics$)/;
 
+export interface ApiAppOptions {
+  /** The dashboard's build (default: dist/web); tests point it elsewhere. */
+  webRoot?: string;
+}
+
 /**
  * Everything between the socket and the router, applied identically by
  * `main.ts` and by the end-to-end tests: logging, metrics and spans, security headers, CORS,
  * compression, HTTPS enforcement,
- * `/v1` versioning and the OpenAPI documents.
+ * `/v1` versioning, the OpenAPI documents and the dashboard.
  */
 export async function configureApiApp(
   app: NestFastifyApplication,
   config: AppConfig,
+  options: ApiAppOptions = {},
 ): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   const fastify = app.getHttpAdapter().getInstance();
@@ -103,4 +110,5 @@ export async function configureApiApp(
   fastify.addContentTypeParser(CSV_MEDIA_TYPES, (_request, payload, done) => done(null, payload));
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   await setupOpenApi(app);
+  await serveDashboard(fastify, options.webRoot);
 }

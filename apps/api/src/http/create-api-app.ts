@@ -2,7 +2,7 @@ import type { AppConfig } from '@app/config';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureApiApp } from './configure-api-app';
+import { type ApiAppOptions, configureApiApp } from './configure-api-app';
 import { createFastifyAdapter } from './fastify-adapter';
 
 /**
@@ -12,8 +12,9 @@ import { createFastifyAdapter } from './fastify-adapter';
 export async function createApiApp(
   module: DynamicModule,
   config: AppConfig,
-  options: { logger?: false } = {},
+  options: ApiAppOptions & { logger?: false } = {},
 ): Promise<NestFastifyApplication> {
+  const { webRoot, ...nestOptions } = options;
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     createFastifyAdapter(config),
@@ -22,9 +23,9 @@ export async function createApiApp(
       // Signed requests are verified over the exact bytes the client sent.
       rawBody: true,
       abortOnError: false,
-      ...options,
+      ...nestOptions,
     },
   );
-  await configureApiApp(app, config);
+  await configureApiApp(app, config, { webRoot });
   return app;
 }
