@@ -79,7 +79,7 @@ const config: Config = {
   // 89.7 %, branches 86.7 %, functions 85.2 %); `npm test` adds e2e on top. Raise them as
   // coverage grows, so it cannot slide back unnoticed.
   coverageThreshold: {
-    global: { statements: 89, branches: 86, functions: 84, lines: 89 },
+    global: { statements: 93, branches: 87, functions: 91, lines: 93 },
   },
   // V8's own counters: istanbul's instrumentation made our code several times slower under
   // `npm test` than in production, which the event-loop stall tests then measured.
