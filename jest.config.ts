@@ -5,8 +5,10 @@ import tsconfig from './tsconfig.json' with { type: 'json' };
 
 // Packages in node_modules that jest compiles to CommonJS (see the transform below).
 const compiled = [
+  '@fastify/cookie',
   '@opentelemetry/otlp-exporter-base',
   'content-disposition',
+  'cookie',
   'pg-boss',
   'serialize-error',
   'non-error',
@@ -23,7 +25,8 @@ const transform: Config['transform'] = {
   // OTLP exporter loads `http` with `import()` (its `.cjs` build), and content-disposition 3
   // (under @fastify/static, which serves Swagger UI) is ES modules only, as are pg-boss 12 and
   // its serialize-error 13 and non-error, and vader-sentiment's lexicon, and vega-interpreter
-  // (with the vega-util it imports), which has no UMD build to map to as Vega has below.
+  // (with the vega-util it imports), which has no UMD build to map to as Vega has below;
+  // @fastify/cookie loads its cookie 2 (ES modules only) with `import()`.
   [`/node_modules/(${compiled})/.+\\.c?js$`]: [
     'ts-jest',
     { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },

@@ -21,6 +21,7 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers["x-signature"]',
+  'req.headers["x-csrf-token"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   ...[

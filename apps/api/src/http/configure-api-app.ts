@@ -1,6 +1,7 @@
 import { PROBLEM_CONTENT_TYPE, ProblemException } from '@app/common';
 import type { AppConfig } from '@app/config';
 import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { CSV_MEDIA_TYPES } from '@app/datasets';
@@ -16,6 +17,7 @@ import {
 import { AnonymousRateLimit } from '@app/rate-limit';
 import { serveDashboard } from '../dashboard/serve-dashboard';
 import { setupOpenApi } from '../openapi/openapi-document';
+import { corsOptions } from './cors-options';
 
 /** The OpenTelemetry instrumentation scope of the request spans. */
 const HTTP_TRACER_NAME = 'sightline.http';
@@ -77,18 +79,10 @@ export async function configureApiApp(
     },
     hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
-  app.enableCors({
-    origin: config.http.corsOrigins,
-    credentials: false,
-    exposedHeaders: [
-      'X-Request-Id',
-      'RateLimit-Limit',
-      'RateLimit-Remaining',
-      'RateLimit-Reset',
-      'Retry-After',
-    ],
-    maxAge: 600,
-  });
+  // Parses `Cookie` (the browser session's refresh and CSRF cookies) and writes Set-Cookie;
+  // unsigned: the refresh token is its own proof, and the CSRF token is compared, not trusted.
+  await app.register(fastifyCookie);
+  app.enableCors(corsOptions(config.http.corsOrigins));
   // Before compression: a 429 it writes replaces the uncompressed body.
   app.get(AnonymousRateLimit).register(fastify);
   // Request bodies may be compressed too: the route's body limit (or, for uploads, the CSV
