@@ -24,6 +24,8 @@ const PUBLIC_ROUTES = [
   'GET /health/ready',
   'POST /v1/auth/login',
   'POST /v1/auth/refresh',
+  // Proven by the refresh token it revokes, so an expired access token can still sign out.
+  'POST /v1/auth/logout',
 ];
 
 const ADMIN: Role[] = ['admin'];

@@ -25,6 +25,7 @@ import { UsersRepository } from './repositories/users.repository';
 import { ApiKeysService } from './services/api-keys.service';
 import { AuthService } from './services/auth.service';
 import { BootstrapOnStartService } from './services/bootstrap-on-start.service';
+import { BrowserSessionService } from './services/browser-session.service';
 import { OrganizationBootstrapService } from './services/organization-bootstrap.service';
 import { PrincipalCacheService } from './services/principal-cache.service';
 import { UnknownKeyPrefixesService } from './services/unknown-key-prefixes.service';
@@ -86,6 +87,7 @@ export class AuthCoreModule {}
   providers: [
     ApiKeyStrategy,
     JwtStrategy,
+    BrowserSessionService,
     BootstrapOnStartService,
     SignatureNoncePrunerJob,
     { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -47,7 +47,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password */
+        /**
+         * Sign in with email and password
+         * @description Answers the token pair; with `"session": "cookie"` (browsers) answers the access token only and sets the refresh token and a CSRF token as cookies. A cookie session starts from a JSON body only (a form is a 415: another site could send one).
+         */
         post: operations["auth_login"];
         delete?: never;
         options?: never;
@@ -64,8 +67,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token (once) for a new token pair */
+        /**
+         * Exchange a refresh token (once) for a new token pair
+         * @description With `refreshToken` in the body, answers a new pair. Without it, uses the browser session's `sightline_refresh` cookie, which needs `X-CSRF-Token`, answers the access token only and sets both cookies anew. Either way a refresh token works once; presenting a used one revokes its family.
+         */
         post: operations["auth_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a session: revoke its refresh token family and delete the session cookies
+         * @description Takes `refreshToken` from the body, or the browser session's cookie (with `X-CSRF-Token`). Needs no access token, so an expired session can still end. Idempotent: an unknown, revoked or absent token is a 204 too. Access tokens already issued stay valid until they expire.
+         */
+        post: operations["auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -917,24 +943,45 @@ export interface components {
                 };
             };
         };
-        LoginDto: {
-            /** Format: email */
-            email: string;
-            password: string;
-        };
         TokenPairDto: {
             /** @description Send as `Authorization: Bearer <accessToken>`. */
             accessToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
             /** @description Exchange at `POST /v1/auth/refresh` for a new pair; works once. */
             refreshToken: string;
+            /** @description Seconds until the access token expires. */
+            expiresIn: number;
+        };
+        AccessTokenDto: {
+            /** @description Send as `Authorization: Bearer <accessToken>`. */
+            accessToken: string;
             /** @enum {string} */
             tokenType: "Bearer";
             /** @description Seconds until the access token expires. */
             expiresIn: number;
         };
+        LoginDto: {
+            /**
+             * @description `cookie` for browsers: the refresh token is set as an HttpOnly cookie (with a CSRF
+             *     cookie beside it) instead of being answered. Absent: the token pair is answered.
+             * @enum {string}
+             */
+            session?: "cookie";
+            /** Format: email */
+            email: string;
+            password: string;
+        };
         RefreshDto: {
-            /** @description The refresh token from login or the previous refresh; each works once. */
-            refreshToken: string;
+            /**
+             * @description The refresh token from login or the previous refresh; each works once. Omit it to use
+             *     the browser session's cookie, with `X-CSRF-Token`.
+             */
+            refreshToken?: string;
+        };
+        LogoutDto: {
+            /** @description The refresh token whose session ends. Omit it to end the browser session of the cookie. */
+            refreshToken?: string;
         };
         MeDto: {
             /** Format: uuid */
@@ -2713,6 +2760,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Browser sessions only: `sightline_refresh=<refresh token>; Max-Age=<refresh TTL>; Path=/v1/auth; HttpOnly; Secure; SameSite=Strict` and `sightline_csrf=<CSRF token>; Max-Age=<refresh TTL>; Path=/; Secure; SameSite=Strict` (readable by scripts). `Secure` is dropped in development only. */
+                    "Set-Cookie"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -2721,7 +2770,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPairDto"];
+                    "application/json": components["schemas"]["TokenPairDto"] | components["schemas"]["AccessTokenDto"];
+                };
+            };
+            /** @description `unauthenticated`: the email or password is wrong (problem+json) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Over the rate limit of the route's class (problem+json) */
@@ -2780,17 +2843,41 @@ export interface operations {
     auth_refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required with the `sightline_refresh` cookie: the value of the `sightline_csrf` cookie (double submit). */
+                "X-CSRF-Token"?: string;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The browser session's refresh token, used when the body has no `refreshToken`. */
+                sightline_refresh?: string;
+                /** @description The CSRF token; `X-CSRF-Token` must repeat it. */
+                sightline_csrf?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshDto"];
             };
         };
         responses: {
             200: {
+                headers: {
+                    /** @description Browser sessions only: `sightline_refresh=<refresh token>; Max-Age=<refresh TTL>; Path=/v1/auth; HttpOnly; Secure; SameSite=Strict` and `sightline_csrf=<CSRF token>; Max-Age=<refresh TTL>; Path=/; Secure; SameSite=Strict` (readable by scripts). `Secure` is dropped in development only. */
+                    "Set-Cookie"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"] | components["schemas"]["AccessTokenDto"];
+                };
+            };
+            /** @description `unauthenticated`: the refresh token is invalid, expired or already used (its family is then revoked), or none was sent (problem+json) */
+            401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -2800,7 +2887,123 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPairDto"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `csrf-failed`: the refresh cookie came without an `X-CSRF-Token` equal to the `sightline_csrf` cookie; nothing was changed (problem+json) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over the rate limit of the route's class (problem+json) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (problem+json, no internal detail); quote its requestId */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Client error (problem+json) */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Server error (problem+json) */
+            "5XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    auth_logout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required with the `sightline_refresh` cookie: the value of the `sightline_csrf` cookie (double submit). */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: {
+                /** @description The browser session's refresh token, used when the body has no `refreshToken`. */
+                sightline_refresh?: string;
+                /** @description The CSRF token; `X-CSRF-Token` must repeat it. */
+                sightline_csrf?: string;
+            };
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LogoutDto"];
+            };
+        };
+        responses: {
+            /** @description The family is revoked and both cookies are deleted. */
+            204: {
+                headers: {
+                    /** @description `sightline_refresh=; Max-Age=0; Path=/v1/auth; HttpOnly; Secure; SameSite=Strict` and `sightline_csrf=; Max-Age=0; Path=/; Secure; SameSite=Strict`: both cookies deleted. */
+                    "Set-Cookie"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `csrf-failed`: the refresh cookie came without an `X-CSRF-Token` equal to the `sightline_csrf` cookie; nothing was changed (problem+json) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Over the rate limit of the route's class (problem+json) */

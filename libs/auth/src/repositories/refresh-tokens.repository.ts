@@ -8,6 +8,18 @@ export type RefreshOutcome =
   | { kind: 'reused'; previous: RefreshTokenEntity }
   | { kind: 'invalid' };
 
+/** The token `id`, its row locked until the transaction of `repository` ends. */
+function lockedToken(
+  repository: Repository<RefreshTokenEntity>,
+  id: string,
+): Promise<RefreshTokenEntity | null> {
+  return repository
+    .createQueryBuilder('token')
+    .setLock('pessimistic_write')
+    .where('token.id = :id', { id })
+    .getOne();
+}
+
 @Injectable()
 export class RefreshTokensRepository {
   constructor(
@@ -34,11 +46,7 @@ export class RefreshTokensRepository {
   ): Promise<RefreshOutcome> {
     return this.tokens.manager.transaction(async (manager) => {
       const repository = manager.getRepository(RefreshTokenEntity);
-      const token = await repository
-        .createQueryBuilder('token')
-        .setLock('pessimistic_write')
-        .where('token.id = :id', { id })
-        .getOne();
+      const token = await lockedToken(repository, id);
       if (token === null || !matches(token)) return { kind: 'invalid' };
       if (token.usedAt !== null || token.revokedAt !== null) {
         await repository.update(
@@ -51,6 +59,29 @@ export class RefreshTokensRepository {
       await repository.update({ id }, { usedAt: new Date() });
       await issueNext(token, manager);
       return { kind: 'rotated', previous: token };
+    });
+  }
+
+  /**
+   * Revokes every live token of the family of token `id` when `matches` accepts it (a
+   * logout); used and revoked tokens count too, as reuse would revoke the family anyway.
+   * The token's row is locked as `consume` locks it, so a refresh in flight either sees the
+   * family revoked or has committed its successor, which the revocation then includes.
+   * Null when no such token matches.
+   */
+  async revokeFamilyOf(
+    id: string,
+    matches: (token: RefreshTokenEntity) => boolean,
+  ): Promise<{ token: RefreshTokenEntity; revoked: number } | null> {
+    return this.tokens.manager.transaction(async (manager) => {
+      const repository = manager.getRepository(RefreshTokenEntity);
+      const token = await lockedToken(repository, id);
+      if (token === null || !matches(token)) return null;
+      const result = await repository.update(
+        { familyId: token.familyId, revokedAt: IsNull() },
+        { revokedAt: new Date() },
+      );
+      return { token, revoked: result.affected ?? 0 };
     });
   }
 

@@ -144,6 +144,42 @@ describe('AuthService', () => {
     });
   });
 
+  describe('logout', () => {
+    it('revokes the whole family of the token, audited once; again it changes nothing', async () => {
+      const first = await service.login('ada@example.com', 'correct horse', META);
+      const next = await service.refresh(first.refreshToken, META);
+      await service.logout(next.refreshToken, META);
+      expect(f.tokens.rows.map((row) => row.revokedAt)).toEqual([
+        expect.any(Date),
+        expect.any(Date),
+      ]);
+      expect(f.audit.records.at(-1)).toEqual({
+        actor: { kind: 'user', id: ada.id, organizationId: ORG_A },
+        action: 'auth.logout',
+        outcome: 'success',
+        meta: META,
+        details: { familyId: f.tokens.rows[0]?.familyId },
+      });
+      const audited = f.audit.records.length;
+      await service.logout(next.refreshToken, META);
+      expect(f.audit.records).toHaveLength(audited);
+      await expect(service.refresh(next.refreshToken, META)).rejects.toMatchObject(unauthorized);
+    });
+
+    it('leaves other sessions alone, and ignores malformed tokens and wrong secrets', async () => {
+      const kept = await service.login('ada@example.com', 'correct horse', META);
+      const ended = await service.login('ada@example.com', 'correct horse', META);
+      const [id] = ended.refreshToken.split('.');
+      await service.logout('garbage', META);
+      await service.logout(`${id}.${'A'.repeat(43)}`, META);
+      expect(f.tokens.rows.every((row) => row.revokedAt === null)).toBe(true);
+      await service.logout(ended.refreshToken, META);
+      await expect(service.refresh(kept.refreshToken, META)).resolves.toMatchObject({
+        tokenType: 'Bearer',
+      });
+    });
+  });
+
   describe('principalForAccessToken', () => {
     const claims = (org: string): AccessTokenClaims => ({ sub: ada.id, org, typ: 'access' });
 

@@ -8,6 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import type { MeDto, TokenPairDto } from '../dtos/auth.dto';
+import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
 import type { UserEntity } from '../entities/user.entity';
 import { RefreshTokensRepository } from '../repositories/refresh-tokens.repository';
 import { UsersRepository } from '../repositories/users.repository';
@@ -22,6 +23,20 @@ export interface AccessTokenClaims {
 }
 
 const REFRESH_TOKEN_PATTERN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+
+interface PresentedRefreshToken {
+  id: string;
+  /** Whether a stored row is this token's: its secret's hash, compared in constant time. */
+  matches: (token: RefreshTokenEntity) => boolean;
+}
+
+/** A well-formed refresh token `<id>.<secret>`, or null for anything else. */
+function parseRefreshToken(presented: string): PresentedRefreshToken | null {
+  const match = REFRESH_TOKEN_PATTERN.exec(presented);
+  if (match === null) return null;
+  const [, id = '', secret = ''] = match;
+  return { id, matches: (token) => digestsEqual(token.tokenHash, sha256Hex(secret)) };
+}
 
 function unauthorized(detail: string): ProblemException {
   return new ProblemException(401, 'unauthenticated', detail);
@@ -64,13 +79,12 @@ export class AuthService {
 
   /** Exchanges a refresh token, once, for a new pair; reuse revokes the whole family. */
   async refresh(presented: string, meta: RequestMeta): Promise<TokenPairDto> {
-    const match = REFRESH_TOKEN_PATTERN.exec(presented);
-    if (match === null) throw unauthorized('The refresh token is invalid or expired');
-    const [, id = '', secret = ''] = match;
+    const token = parseRefreshToken(presented);
+    if (token === null) throw unauthorized('The refresh token is invalid or expired');
     let next = '';
     const outcome = await this.refreshTokens.consume(
-      id,
-      (token) => digestsEqual(token.tokenHash, sha256Hex(secret)),
+      token.id,
+      token.matches,
       async (previous, manager) => {
         next = await this.issueRefreshToken(
           previous.userId,
@@ -103,6 +117,29 @@ export class AuthService {
     );
     if (user === null) throw unauthorized('The refresh token is invalid or expired');
     return this.tokenPair(user, next);
+  }
+
+  /**
+   * Ends the session of a refresh token: revokes its family, audited as `auth.logout`.
+   * A token that is malformed, unknown or already revoked changes nothing, so logging out
+   * twice is no error. The access token lives on until it expires (`expiresIn`).
+   */
+  async logout(presented: string, meta: RequestMeta): Promise<void> {
+    const token = parseRefreshToken(presented);
+    if (token === null) return;
+    const outcome = await this.refreshTokens.revokeFamilyOf(token.id, token.matches);
+    if (outcome === null || outcome.revoked === 0) return;
+    await this.audit.record({
+      actor: {
+        kind: 'user',
+        id: outcome.token.userId,
+        organizationId: outcome.token.organizationId,
+      },
+      action: 'auth.logout',
+      outcome: 'success',
+      meta,
+      details: { familyId: outcome.token.familyId },
+    });
   }
 
   /** The principal of a verified access token's claims, or null when its user is gone. */

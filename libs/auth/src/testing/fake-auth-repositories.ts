@@ -256,6 +256,21 @@ export class FakeRefreshTokensRepository {
     return { kind: 'rotated', previous: token };
   }
 
+  revokeFamilyOf(
+    id: string,
+    matches: (token: RefreshTokenEntity) => boolean,
+  ): Promise<{ token: RefreshTokenEntity; revoked: number } | null> {
+    const token = this.rows.find((row) => row.id === id);
+    if (token === undefined || !matches(token)) return Promise.resolve(null);
+    let revoked = 0;
+    for (const row of this.rows) {
+      if (row.familyId !== token.familyId || row.revokedAt !== null) continue;
+      row.revokedAt = new Date();
+      revoked += 1;
+    }
+    return Promise.resolve({ token, revoked });
+  }
+
   revokeAllForUser(userId: string): Promise<void> {
     for (const row of this.rows) if (row.userId === userId) row.revokedAt ??= new Date();
     return Promise.resolve();
