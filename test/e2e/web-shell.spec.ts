@@ -3,10 +3,10 @@ import { launchBrowser } from '../support/browser';
 import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
-  PageProblems,
+  expectAccessiblePage,
+  newWatchedPage,
+  type PageProblems,
   requireWebBuild,
-  saveScreenshot,
-  seriousAccessibilityViolations,
 } from '../support/web-page';
 
 // A browser journey: each step waits for what the page shows, never for a fixed time.
@@ -41,27 +41,17 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
     await app.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    problems = await PageProblems.watch(page);
+    ({ context, page, problems } = await newWatchedPage(browser));
   });
   afterEach(async () => {
     await context.close();
   });
 
-  /** Saves the page's screenshot and expects axe to find nothing serious on it. */
-  async function checkPage(name: string): Promise<void> {
-    await saveScreenshot(page, name);
-    expect({ page: name, violations: await seriousAccessibilityViolations(page) }).toEqual({
-      page: name,
-      violations: [],
-    });
-  }
+  const checkPage = (name: string) => expectAccessiblePage(page, name);
 
   async function signIn(apiKey: string): Promise<void> {
     await page.getByLabel('API key').fill(apiKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with API key' }).click();
   }
 
   function heading(): Promise<string | null> {
@@ -84,8 +74,8 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
 
     await page.goto(`${app.baseUrl}/`);
     await page.getByRole('heading', { name: 'Sign in to Sightline' }).waitFor();
-    // The key field has focus, so a pasted key and Enter are all it takes.
-    expect(await page.locator(':focus').getAttribute('id')).toBe('api-key');
+    // The first field (email) has focus; the key field is a Tab or two away.
+    expect(await page.locator(':focus').getAttribute('id')).toBe('email');
     await checkPage('sign-in');
 
     await signIn(org.adminKey);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -113,4 +113,23 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(WEB_ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(WEB_ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** A fresh context of `browser` (a desktop viewport) and its page, with its problems watched. */
+export async function newWatchedPage(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return { context, page, problems: await PageProblems.watch(page) };
+}
+
+/** Saves the page's screenshot as `name` and expects axe to find nothing serious on it. */
+export async function expectAccessiblePage(page: Page, name: string): Promise<void> {
+  await saveScreenshot(page, name);
+  expect({ page: name, violations: await seriousAccessibilityViolations(page) }).toEqual({
+    page: name,
+    violations: [],
+  });
 }

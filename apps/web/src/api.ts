@@ -1,22 +1,32 @@
 import { type components, createSightlineClient, type SightlineClient } from '@app/client';
+import type { BrowserSession } from './browser-session';
 
 export type Api = SightlineClient;
 export type Principal = components['schemas']['MeDto'];
 export type ProblemDetails = components['schemas']['ProblemDetails'];
 
 /**
- * How the dashboard proves who it is. Only an API key today; email and password sign-in
- * (issue 23: access token in memory, refresh token in an HttpOnly cookie) adds its kind here.
+ * How the dashboard proves who it is: an API key (kept in session storage), or an email and
+ * password session (access token in memory, refresh token in an HttpOnly cookie).
  */
 export interface ApiKeyCredential {
   kind: 'apiKey';
   apiKey: string;
 }
-export type Credential = ApiKeyCredential;
+export interface SessionCredential {
+  kind: 'session';
+  session: BrowserSession;
+}
+export type Credential = ApiKeyCredential | SessionCredential;
 
 /** A typed client on this origin's `/v1` API, signed with `credential`. */
 export function createApi(credential: Credential, onUnauthorized?: (problem: string) => void): Api {
-  const api = createSightlineClient(window.location.origin, { apiKey: credential.apiKey });
+  const api = createSightlineClient(
+    window.location.origin,
+    credential.kind === 'apiKey'
+      ? { apiKey: credential.apiKey }
+      : { fetch: credential.session.fetch },
+  );
   if (onUnauthorized !== undefined) {
     // Any call refused for its credential ends the session, wherever it was made.
     api.use({
@@ -46,7 +56,8 @@ export function describeProblem(error: unknown, response?: Response): string {
   return 'The API could not be reached';
 }
 
-async function problemDetail(response: Response): Promise<string> {
+/** The sentence for a refused response, from its problem body when it has one. */
+export async function problemDetail(response: Response): Promise<string> {
   try {
     return describeProblem(await response.json(), response);
   } catch {

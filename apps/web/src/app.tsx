@@ -4,20 +4,27 @@ import { type Api, createApi, type Credential, type Principal, whoAmI } from './
 import type { PageProps } from './pages/page';
 import { Link, usePathname } from './router';
 import { type PageRoute, routeFor, routesFor } from './routes';
+import { BrowserSession } from './browser-session';
 import { forgetCredential, saveCredential, savedCredential } from './session-storage';
 import { type Notice, SignIn } from './sign-in';
 
 type Session =
   | { status: 'checking'; credential: Credential }
+  | { status: 'restoring' }
   | { status: 'signedOut'; notice?: Notice }
-  | { status: 'signedIn'; principal: Principal; api: Api };
+  | { status: 'signedIn'; principal: Principal; api: Api; credential: Credential };
+
+const SESSION_EXPIRED: Notice = { tone: 'error', text: 'Your session expired — sign in again' };
+
+function initialSession(): Session {
+  const credential = savedCredential();
+  if (credential !== undefined) return { status: 'checking', credential };
+  return BrowserSession.mayRestore() ? { status: 'restoring' } : { status: 'signedOut' };
+}
 
 /** The dashboard: sign-in while signed out, the shell and its pages while signed in. */
 export function App() {
-  const [session, setSession] = useState<Session>(() => {
-    const credential = savedCredential();
-    return credential === undefined ? { status: 'signedOut' } : { status: 'checking', credential };
-  });
+  const [session, setSession] = useState<Session>(initialSession);
 
   const signOut = useCallback((notice?: Notice) => {
     forgetCredential();
@@ -27,13 +34,18 @@ export function App() {
   const signIn = useCallback(
     (credential: Credential, principal: Principal) => {
       saveCredential(credential);
+      // A session's call is refused only after its refresh failed: the session has expired.
       const api = createApi(credential, (detail) =>
-        signOut({
-          tone: 'error',
-          text: `Your session has ended (${detail}). Sign in again to continue.`,
-        }),
+        signOut(
+          credential.kind === 'session'
+            ? SESSION_EXPIRED
+            : {
+                tone: 'error',
+                text: `Your session has ended (${detail}). Sign in again to continue.`,
+              },
+        ),
       );
-      setSession({ status: 'signedIn', principal, api });
+      setSession({ status: 'signedIn', principal, api, credential });
     },
     [signOut],
   );
@@ -54,8 +66,33 @@ export function App() {
     );
   }, [session, signIn, signOut]);
 
+  // A reload of a password session: the refresh cookie renews the access token kept in memory.
+  useEffect(() => {
+    if (session.status !== 'restoring') return;
+    const restored = BrowserSession.restore().then(async (browserSession) => {
+      if (browserSession === undefined) return undefined;
+      const credential: Credential = { kind: 'session', session: browserSession };
+      const answer = await whoAmI(credential);
+      return 'principal' in answer ? { credential, principal: answer.principal } : undefined;
+    });
+    restored.then(
+      (signedIn) =>
+        signedIn === undefined
+          ? signOut(SESSION_EXPIRED)
+          : signIn(signedIn.credential, signedIn.principal),
+      () => signOut({ tone: 'error', text: 'The API could not be reached; sign in again.' }),
+    );
+  }, [session, signIn, signOut]);
+
+  const signOutByChoice = (credential: Credential) => {
+    const signedOut = () => signOut({ tone: 'info', text: 'You have signed out.' });
+    if (credential.kind === 'session') void credential.session.logout().then(signedOut);
+    else signedOut();
+  };
+
   switch (session.status) {
     case 'checking':
+    case 'restoring':
       return (
         <main id="main" class="sign-in">
           <p role="status">Signing in…</p>
@@ -68,7 +105,7 @@ export function App() {
         <Shell
           api={session.api}
           principal={session.principal}
-          onSignOut={() => signOut({ tone: 'info', text: 'You have signed out.' })}
+          onSignOut={() => signOutByChoice(session.credential)}
         />
       );
   }

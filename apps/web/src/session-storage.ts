@@ -9,6 +9,8 @@ export function savedCredential(): Credential | undefined {
 }
 
 export function saveCredential(credential: Credential): void {
+  // A session's access token stays in memory; its refresh cookie restores it after a reload.
+  if (credential.kind !== 'apiKey') return;
   try {
     sessionStorage.setItem(API_KEY_ITEM, credential.apiKey);
   } catch {
