@@ -1,13 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
-import { call, Factory, signedHeaders, type TestOrganization } from '../support/factory';
-import { startTestApp, type TestApp } from '../support/test-app';
-import {
-  expectAccessiblePage,
-  newWatchedPage,
-  type PageProblems,
-  requireWebBuild,
-} from '../support/web-page';
+import type { BrowserContext, Page } from 'playwright-core';
+import { call, signedHeaders, type TestOrganization } from '../support/factory';
+import { expectAccessiblePage, newWatchedPage, type PageProblems } from '../support/web-page';
+import { useWebSuite } from '../support/web-suite';
 
 // A browser journey: each step waits for what the page shows, never for a fixed time.
 jest.setTimeout(90_000);
@@ -23,25 +17,12 @@ const LATER_PAGES = [
 ];
 
 describe('the dashboard shell in a real browser (built dist/web)', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const web = useWebSuite();
   let context: BrowserContext;
   let page: Page;
   let problems: PageProblems;
-  let factory: Factory;
-
-  beforeAll(async () => {
-    requireWebBuild();
-    app = await startTestApp();
-    factory = new Factory(app.app);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser.close();
-    await app.close();
-  });
   beforeEach(async () => {
-    ({ context, page, problems } = await newWatchedPage(browser));
+    ({ context, page, problems } = await newWatchedPage(web.browser));
   });
   afterEach(async () => {
     await context.close();
@@ -59,8 +40,8 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
   }
 
   it('signs an admin in with an API key, shows the metrics, every page, and signs out', async () => {
-    const org = await factory.newOrganization();
-    const written = await call(app.baseUrl, 'POST', '/v1/metrics', {
+    const org = await web.factory.newOrganization();
+    const written = await call(web.app.baseUrl, 'POST', '/v1/metrics', {
       headers: { 'x-api-key': org.adminKey },
       body: {
         metrics: [
@@ -72,7 +53,7 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
     });
     expect(written.status).toBe(201);
 
-    await page.goto(`${app.baseUrl}/`);
+    await page.goto(`${web.app.baseUrl}/`);
     await page.getByRole('heading', { name: 'Sign in to Sightline' }).waitFor();
     // The first field (email) has focus; the key field is a Tab or two away.
     expect(await page.locator(':focus').getAttribute('id')).toBe('email');
@@ -108,7 +89,7 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
       // Followed from the keyboard: focus the link, press Enter.
       await page.getByRole('link', { name: label }).focus();
       await page.keyboard.press('Enter');
-      await page.waitForURL(`${app.baseUrl}${path}`);
+      await page.waitForURL(`${web.app.baseUrl}${path}`);
       await page.getByRole('heading', { level: 1, name: label }).waitFor();
       // Focus moves to the new page's heading, so a screen reader announces it.
       expect(await page.locator('main h1:focus').textContent()).toBe(label);
@@ -119,9 +100,9 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
     }
 
     // A deep link survives a reload: the server answers index.html, the tab stays signed in.
-    await page.goto(`${app.baseUrl}/datasets/00000000-0000-0000-0000-000000000000`);
+    await page.goto(`${web.app.baseUrl}/datasets/00000000-0000-0000-0000-000000000000`);
     await page.getByRole('heading', { level: 1, name: 'Datasets' }).waitFor();
-    await page.goto(`${app.baseUrl}/no/such/page`);
+    await page.goto(`${web.app.baseUrl}/no/such/page`);
     await page.getByRole('heading', { level: 1, name: 'No such page' }).waitFor();
     await checkPage('no-such-page');
 
@@ -135,13 +116,13 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
   });
 
   it('refuses a bad key, shows a viewer an empty overview, and ends a revoked session with a message', async () => {
-    const org: TestOrganization = await factory.newOrganization();
-    const viewer = await factory.newApiKey(org.organizationId, 'viewer');
+    const org: TestOrganization = await web.factory.newOrganization();
+    const viewer = await web.factory.newApiKey(org.organizationId, 'viewer');
     // The refused key and the revoked one: the API answers 401, on purpose.
     problems.expect({ status: 401, path: '/v1/auth/me' });
     problems.expect({ status: 401, path: '/v1/metrics/names' });
 
-    await page.goto(`${app.baseUrl}/`);
+    await page.goto(`${web.app.baseUrl}/`);
     await signIn(`${viewer.key.slice(0, -4)}AAAA`);
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
@@ -159,7 +140,7 @@ describe('the dashboard shell in a real browser (built dist/web)', () => {
     expect(await page.getByRole('link', { name: 'Reports' }).count()).toBe(1);
     await checkPage('overview-empty');
 
-    const revoked = await call(app.baseUrl, 'DELETE', `/v1/api-keys/${viewer.id}`, {
+    const revoked = await call(web.app.baseUrl, 'DELETE', `/v1/api-keys/${viewer.id}`, {
       headers: signedHeaders(org.adminKey, 'DELETE', `/v1/api-keys/${viewer.id}`),
     });
     expect(revoked.status).toBe(204);

@@ -20,7 +20,7 @@ export const PAGE_ROUTES: readonly PageRoute[] = [
   { path: '/datasets', label: 'Datasets', load: () => import('./pages/coming-soon') },
   { path: '/ask', label: 'Ask', load: () => import('./pages/coming-soon') },
   { path: '/analyses', label: 'Analyses', load: () => import('./pages/coming-soon') },
-  { path: '/reports', label: 'Reports', load: () => import('./pages/coming-soon') },
+  { path: '/reports', label: 'Reports', load: () => import('./pages/reports') },
   {
     path: '/admin',
     label: 'Administration',
