@@ -5,19 +5,21 @@ import type { ReportEntity } from '../entities/report.entity';
 import type { NewReportRun } from '../repositories/report-runs.repository';
 import {
   analystOf,
-  FakeJobQueue,
-  FakeReportDeliveries,
-  FakeReportDocuments,
   FakeReportRunsRepository,
   FakeReportsRepository,
   ORG_A,
   ORG_B,
-  reportDocument,
   reportEntity,
   reportRunEntity,
   reportsConfig,
   reportsServiceOver,
 } from '../testing/fake-reports';
+import {
+  FakeJobQueue,
+  FakeReportDeliveries,
+  FakeReportDocuments,
+  reportDocument,
+} from '../testing/fake-report-outputs';
 import { REPORT_DELIVERY_QUEUE, REPORT_RUN_QUEUE, ReportRunsService } from './report-runs.service';
 
 /** 1 March 2027, 12:00 UTC: 13:00 in Berlin. */
